@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The project's two entry points, usable on a fresh machine with Python 3.11 and apt:
+#   ./dev.sh serve   set everything up, build the shipped glossary and serve it locally
+#   ./dev.sh test    set everything up (chromium included) and run the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")"
+export NO_MKDOCS_2_WARNING=1
+PYTHON=${PYTHON:-python3}
+
+need_python() {
+  if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+    if command -v python3.11 >/dev/null; then PYTHON=python3.11; else
+      echo "dev.sh: Python 3.11 is required (set PYTHON=/path/to/python3.11)" >&2; exit 2; fi
+  fi
+}
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_install() {
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+setup_python() {
+  need_python
+  if ! "$PYTHON" -m venv --help >/dev/null 2>&1; then apt_install python3-venv; fi
+  [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+  # reinstall only when the dependency files change
+  local stamp=".venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -c constraints.txt -e '.[test]'
+    rm -f .venv/.installed-*; touch "$stamp"
+  fi
+}
+
+setup_browser() {
+  command -v chromium >/dev/null || apt_install chromium
+}
+
+case "${1:-}" in
+  serve)
+    shift
+    setup_python
+    .venv/bin/glossary build
+    echo "Serving the Leverage Glossary at http://127.0.0.1:8000/ (Ctrl+C stops)"
+    exec .venv/bin/glossary serve "$@"
+    ;;
+  test)
+    shift
+    setup_python
+    setup_browser
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  setup)
+    setup_python
+    setup_browser
+    ;;
+  *)
+    echo "usage: ./dev.sh serve | test [pytest options] | setup" >&2
+    exit 2
+    ;;
+esac

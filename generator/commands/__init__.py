@@ -1,0 +1,1 @@
+"""One module per `glossary` subcommand; see generator/cli.py for the contract."""

@@ -1,0 +1,72 @@
+"""`glossary validate`: every problem in the knowledge base, in one run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from generator.commands._common import add_terms_option, require_terms_dir
+from generator.model import Glossary, Problem, Severity
+
+HELP = "check every entry and report all problems (exit 0 clean, 1 problems, 2 usage)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_terms_option(parser)
+    parser.add_argument("--no-cache", action="store_true", help="parse every file again, ignoring the parse cache")
+    parser.add_argument("--format", choices=("text", "json", "github"), default="text",
+                        help="text for people, json for tools, github for CI annotations")
+
+
+def run(args: argparse.Namespace) -> int:
+    from generator.pipeline import load_glossary
+
+    terms: Path = require_terms_dir(args.terms)
+    glossary = load_glossary(terms, use_cache=not args.no_cache)
+    print(render(glossary, args.format))
+    return 1 if glossary.errors else 0
+
+
+def render(glossary: Glossary, style: str) -> str:
+    errors, warnings = len(glossary.errors), len(glossary.warnings)
+    if style == "json":
+        return json.dumps({
+            "ok": errors == 0,
+            "entries": len(glossary.entries),
+            "errors": errors,
+            "warnings": warnings,
+            "problems": [_as_dict(p) for p in glossary.problems],
+        }, indent=2, ensure_ascii=False)
+    if style == "github":
+        lines = [_github(p) for p in glossary.problems]
+        lines.append(_summary(len(glossary.entries), errors, warnings))
+        return "\n".join(lines)
+    lines = [p.format() for p in glossary.problems]
+    lines.append(_summary(len(glossary.entries), errors, warnings))
+    return "\n".join(lines)
+
+
+def _summary(entries: int, errors: int, warnings: int) -> str:
+    if not errors and not warnings:
+        return f"{entries} entries checked: no problems."
+    return f"{entries} entries checked: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}."
+
+
+def _as_dict(problem: Problem) -> dict[str, object]:
+    return {
+        "path": problem.path, "line": problem.mark.line, "column": problem.mark.column,
+        "code": problem.code, "severity": problem.severity.value,
+        "message": problem.message, "hint": problem.hint,
+    }
+
+
+def _github(problem: Problem) -> str:
+    """GitHub Actions workflow command; `%`, CR and LF must be escaped in the message."""
+    level = "error" if problem.severity is Severity.ERROR else "warning"
+    message = f"{problem.message} (hint: {problem.hint})" if problem.hint else problem.message
+    message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    path = problem.path.replace(",", "%2C").replace(":", "%3A")
+    return f"::{level} file={path},line={problem.mark.line},col={problem.mark.column},title={problem.code}::{message}"
+
+

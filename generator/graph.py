@@ -1,0 +1,217 @@
+"""The cross-reference graph: typed edges, inverses, backlinks, components, centrality.
+
+Authors state one side of a relation; this stage adds the other, so both pages show it.
+Three sources of edges feed one graph: stated relations (and their inverses), `[[links]]`
+in bodies, and area membership. Everything here is computed once per build and is
+read-only afterwards.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator import markup
+from generator.model import RELATION_INVERSES, RELATION_TYPES, Edge, Entry
+
+LINKS_TO = "links_to"
+MEMBER_OF = "member_of"
+HAS_MEMBER = "has_member"
+_PAGERANK_DAMPING = 0.85
+_PAGERANK_ITERATIONS = 100
+_PAGERANK_TOLERANCE = 1e-10
+
+
+@dataclass(frozen=True)
+class Graph:
+    entries: Mapping[str, Entry]
+    edges: tuple[Edge, ...]
+    centrality: dict[str, float]
+    components: tuple[frozenset[str], ...]
+    orphans: tuple[str, ...]
+    _out: dict[str, dict[str, tuple[str, ...]]] = field(repr=False, default_factory=dict)
+    _backlinks: dict[str, tuple[str, ...]] = field(repr=False, default_factory=dict)
+    _members: dict[str, tuple[str, ...]] = field(repr=False, default_factory=dict)
+
+    def relations(self, slug: str) -> dict[str, tuple[str, ...]]:
+        """Relation type -> related slugs (stated and inferred), in RELATION_TYPES order."""
+        return self._out.get(slug, {})
+
+    def backlinks(self, slug: str) -> tuple[str, ...]:
+        """Entries whose stated relations or body links point here, by title."""
+        return self._backlinks.get(slug, ())
+
+    def members(self, area: str) -> tuple[str, ...]:
+        return self._members.get(area, ())
+
+    def ranked(self, kind: str | None = None) -> list[str]:
+        """Slugs by centrality, most central first; ties broken by title for stable pages."""
+        slugs = [s for s, e in self.entries.items() if kind is None or e.kind == kind]
+        return sorted(slugs, key=lambda s: (-self.centrality.get(s, 0.0), self.entries[s].title.casefold()))
+
+    def to_json(self) -> dict[str, Any]:
+        return self._subgraph_json(set(self.entries))
+
+    def neighbourhood_json(self, slug: str, depth: int = 1) -> dict[str, Any]:
+        """The entry, its neighbours within `depth` steps (relations and links), and edges among them."""
+        keep = {slug}
+        frontier = {slug}
+        adjacency = self._undirected()
+        for _ in range(depth):
+            frontier = {n for s in frontier for n in adjacency.get(s, ())} - keep
+            keep |= frontier
+        return self._subgraph_json(keep)
+
+    def _undirected(self) -> dict[str, set[str]]:
+        adjacency: dict[str, set[str]] = defaultdict(set)
+        for edge in self.edges:
+            if edge.type in RELATION_INVERSES or edge.type == LINKS_TO:
+                adjacency[edge.source].add(edge.target)
+                adjacency[edge.target].add(edge.source)
+        return adjacency
+
+    def _subgraph_json(self, keep: set[str]) -> dict[str, Any]:
+        degree: dict[str, int] = defaultdict(int)
+        links = []
+        seen: set[tuple[str, str]] = set()
+        for edge in self.edges:
+            if not edge.stated or edge.type == MEMBER_OF:
+                continue
+            if edge.source not in keep or edge.target not in keep:
+                continue
+            pair = (min(edge.source, edge.target), max(edge.source, edge.target))
+            if pair in seen:
+                continue
+            seen.add(pair)
+            degree[edge.source] += 1
+            degree[edge.target] += 1
+            links.append({"source": edge.source, "target": edge.target, "type": edge.type})
+        nodes = [
+            {
+                "id": slug,
+                "title": entry.title,
+                "kind": entry.kind,
+                "url": entry.url_path,
+                "areas": list(entry.areas),
+                "degree": degree.get(slug, 0),
+                "centrality": round(self.centrality.get(slug, 0.0), 6),
+            }
+            for slug, entry in sorted(self.entries.items())
+            if slug in keep
+        ]
+        return {"nodes": nodes, "links": links}
+
+
+def build_graph(entries: Mapping[str, Entry]) -> Graph:
+    """Edges from relations, body links and areas; dangling targets are skipped (check reports them)."""
+    edges: dict[tuple[str, str, str], Edge] = {}
+
+    def add(source: str, target: str, type_: str, stated: bool) -> None:
+        key = (source, target, type_)
+        if key not in edges or (stated and not edges[key].stated):
+            edges[key] = Edge(source, target, type_, stated)
+
+    for slug, entry in entries.items():
+        for type_, targets in entry.relations.items():
+            for target in targets:
+                if target in entries and target != slug:
+                    add(slug, target, type_, True)
+                    add(target, slug, RELATION_INVERSES[type_], False)
+        for link in markup.iter_wikilinks(entry.body):
+            if link.slug in entries and link.slug != slug:
+                add(slug, link.slug, LINKS_TO, True)
+        for area in entry.areas:
+            if area in entries and area != slug:
+                add(slug, area, MEMBER_OF, True)
+                add(area, slug, HAS_MEMBER, False)
+
+    edge_list = tuple(sorted(edges.values(), key=lambda e: (e.source, e.type, e.target)))
+    out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    inbound: dict[str, set[str]] = defaultdict(set)
+    members: dict[str, list[str]] = defaultdict(list)
+    for edge in edge_list:
+        if edge.type in RELATION_INVERSES:
+            out[edge.source][edge.type].append(edge.target)
+        if edge.stated and edge.type != MEMBER_OF:
+            inbound[edge.target].add(edge.source)
+        if edge.type == HAS_MEMBER:
+            members[edge.source].append(edge.target)
+
+    def by_title(slugs: Iterable[str]) -> tuple[str, ...]:
+        return tuple(sorted(set(slugs), key=lambda s: entries[s].title.casefold()))
+
+    relations = {
+        slug: {t: by_title(types[t]) for t in RELATION_TYPES if types.get(t)}
+        for slug, types in out.items()
+    }
+    backlinks = {slug: by_title(sources) for slug, sources in inbound.items()}
+    member_map = {area: by_title(slugs) for area, slugs in members.items()}
+    orphans = tuple(
+        slug for slug, entry in sorted(entries.items())
+        if not inbound.get(slug) and not (entry.kind == "area" and member_map.get(slug))
+    )
+    return Graph(
+        entries=entries,
+        edges=edge_list,
+        centrality=_pagerank(entries, edge_list),
+        components=_components(entries, edge_list),
+        orphans=orphans,
+        _out=relations,
+        _backlinks=backlinks,
+        _members=member_map,
+    )
+
+
+def _pagerank(entries: Mapping[str, Entry], edges: tuple[Edge, ...]) -> dict[str, float]:
+    """PageRank over relations and body links, treated as undirected.
+
+    Area membership is left out: otherwise the areas, which everything joins, would
+    outrank the concepts people come to read about.
+    """
+    nodes = list(entries)
+    if not nodes:
+        return {}
+    index = {slug: i for i, slug in enumerate(nodes)}
+    neighbours: list[set[int]] = [set() for _ in nodes]
+    for edge in edges:
+        if edge.type in RELATION_INVERSES or edge.type == LINKS_TO:
+            a, b = index[edge.source], index[edge.target]
+            neighbours[a].add(b)
+            neighbours[b].add(a)
+    n = len(nodes)
+    rank = [1.0 / n] * n
+    for _ in range(_PAGERANK_ITERATIONS):
+        dangling = sum(rank[i] for i in range(n) if not neighbours[i])
+        base = (1 - _PAGERANK_DAMPING) / n + _PAGERANK_DAMPING * dangling / n
+        new = [base] * n
+        for i, targets in enumerate(neighbours):
+            if targets:
+                share = _PAGERANK_DAMPING * rank[i] / len(targets)
+                for j in targets:
+                    new[j] += share
+        delta = sum(abs(a - b) for a, b in zip(new, rank))
+        rank = new
+        if delta < _PAGERANK_TOLERANCE:
+            break
+    return {slug: rank[index[slug]] for slug in nodes}
+
+
+def _components(entries: Mapping[str, Entry], edges: tuple[Edge, ...]) -> tuple[frozenset[str], ...]:
+    parent = {slug: slug for slug in entries}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for edge in edges:
+        a, b = find(edge.source), find(edge.target)
+        if a != b:
+            parent[a] = b
+    groups: dict[str, set[str]] = defaultdict(set)
+    for slug in entries:
+        groups[find(slug)].add(slug)
+    return tuple(sorted((frozenset(g) for g in groups.values()), key=lambda g: (-len(g), min(g))))

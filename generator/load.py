@@ -1,0 +1,331 @@
+"""Strict YAML loading: bytes in, a `Document` (data + positions) or problems out.
+
+PyYAML's own constructors are too trusting for a knowledge base many people edit: they
+keep the last of two duplicate keys (an author's text silently lost), expand aliases
+without limit ("billion laughs") and build Python objects from tags. So we drive
+libyaml's event parser (`CSafeLoader`, fast C code) and build the data ourselves, which
+lets us stop at the first sign of abuse and remember where every node came from.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
+
+from generator.model import Document, Mark, NodePath, Problem
+
+MAX_FILE_BYTES = 256 * 1024  # the longest real entry is ~20 KB; this leaves ample room
+MAX_DEPTH = 32  # entries nest at most ~5 levels
+MAX_NODES = 20_000  # nodes after alias expansion; a long entry has a few hundred
+
+_STANDARD_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+_NON_SPECIFIC = "!"  # what libyaml reports for quoted scalars with no explicit tag
+
+_resolver = Resolver()
+_constructor = SafeConstructor()
+
+
+class _Abort(Exception):
+    """Stops the event walk once further parsing could only mislead or cost too much."""
+
+
+def _mark_of(yaml_mark: Any) -> Mark:
+    return Mark(yaml_mark.line + 1, yaml_mark.column + 1)
+
+
+def _position_of_offset(data: bytes, offset: int) -> Mark:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    column = offset - (before.rfind(b"\n") + 1) + 1
+    return Mark(line, column)
+
+
+def load_file(path: Path, display_path: str | None = None) -> tuple[Document | None, list[Problem]]:
+    """Read and parse one entry file; never raises for bad content."""
+    shown = display_path or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [_too_large(shown, size)]
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(shown, Mark(1, 1), "FILE_UNREADABLE", f"cannot read the file: {error.strerror}",
+                              "check the file exists and is readable")]
+    return load_bytes(data, shown)
+
+
+def _too_large(shown: str, size: int) -> Problem:
+    return Problem(
+        shown, Mark(1, 1), "FILE_TOO_LARGE",
+        f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+        "split the material into several entries and link them",
+    )
+
+
+def decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
+    """UTF-8 only (a BOM is allowed); errors name the byte offset and its position."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, [_too_large(shown, len(data))]
+    nul = data.find(b"\x00")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [Problem(shown, Mark(1, 1), "ENCODING",
+                              "file is UTF-16 (byte-order mark at byte offset 0); entries must be UTF-8",
+                              "re-save the file as UTF-8 in your editor")]
+    if nul != -1:
+        return None, [Problem(shown, _position_of_offset(data, nul), "NUL_BYTE",
+                              f"NUL byte at byte offset {nul}",
+                              "remove the NUL byte; entries are plain UTF-8 text")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return None, [Problem(shown, _position_of_offset(data, error.start), "ENCODING",
+                              f"not valid UTF-8: byte 0x{data[error.start]:02x} at byte offset {error.start}",
+                              "re-save the file as UTF-8 (it may be Latin-1 or Windows-1252)")]
+    return text, []
+
+
+def load_bytes(data: bytes, shown: str) -> tuple[Document | None, list[Problem]]:
+    text, problems = decode(data, shown)
+    if text is None:
+        return None, problems
+    return parse_text(text, shown)
+
+
+def parse_text(text: str, shown: str) -> tuple[Document | None, list[Problem]]:
+    """Walk libyaml's events into plain data, recording marks and raw numbers."""
+    builder = _Builder(shown)
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = _mark_of(mark) if mark is not None else Mark(1, 1)
+        message = " ".join(part for part in (error.context, error.problem) if part)
+        builder.problems.append(Problem(shown, where, "YAML_SYNTAX", message or "YAML does not parse",
+                                        "check indentation, and quote text containing ': ' or '#'"))
+        return None, builder.problems
+    except yaml.YAMLError as error:
+        builder.problems.append(Problem(shown, Mark(1, 1), "YAML_SYNTAX", str(error),
+                                        "check the YAML syntax"))
+        return None, builder.problems
+    except _Abort:
+        return None, builder.problems
+    if builder.documents == 0 or builder.root is None:
+        builder.problems.append(Problem(shown, Mark(1, 1), "NOT_A_MAPPING", "file is empty",
+                                        "an entry is a mapping of fields; run `glossary new` for a skeleton"))
+        return None, builder.problems
+    if not isinstance(builder.root, dict):
+        kind = type(builder.root).__name__
+        builder.problems.append(Problem(shown, builder.marks.get((), Mark(1, 1)), "NOT_A_MAPPING",
+                                        f"the top level is a {_type_name(kind)}, not a mapping of fields",
+                                        "start the file with `title: ...` on its own line"))
+        return None, builder.problems
+    document = Document(shown, builder.root, builder.marks, builder.key_marks, builder.raw, text)
+    return document, builder.problems
+
+
+def _type_name(python_name: str) -> str:
+    return {"list": "list", "str": "text", "int": "number", "float": "number",
+            "bool": "boolean", "NoneType": "null"}.get(python_name, python_name)
+
+
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+class _Frame:
+    __slots__ = ("container", "path", "key", "key_mark", "is_map")
+
+    def __init__(self, container: dict | list, path: NodePath) -> None:
+        self.container = container
+        self.path = path
+        self.key: Any = None
+        self.key_mark: Mark | None = None
+        self.is_map = isinstance(container, dict)
+
+
+class _Builder:
+    """Turns a stream of parser events into one document, enforcing the limits."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.problems: list[Problem] = []
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.documents = 0
+        self.nodes = 0
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchor_starts: list[tuple[str, int]] = []  # (anchor, node count at start)
+        self.marks: dict[NodePath, Mark] = {}
+        self.key_marks: dict[NodePath, Mark] = {}
+        self.raw: dict[NodePath, str] = {}
+        self._anchor_for_frame: list[str | None] = []
+
+    # -- helpers -------------------------------------------------------------------
+    def _fail(self, mark: Mark, code: str, message: str, hint: str) -> None:
+        self.problems.append(Problem(self.shown, mark, code, message, hint))
+        raise _Abort
+
+    def _count(self, n: int, mark: Mark) -> None:
+        self.nodes += n
+        if self.nodes > MAX_NODES:
+            self._fail(mark, "ALIAS_LIMIT",
+                       f"the document expands to more than {MAX_NODES:,} nodes through anchors and aliases",
+                       "write the values out instead of repeating them with &anchors and *aliases")
+
+    def _check_tag(self, tag: str | None, mark: Mark) -> None:
+        if tag is None or tag == _NON_SPECIFIC or tag in _STANDARD_TAGS:
+            return
+        shown_tag = tag.replace("tag:yaml.org,2002:", "!!")
+        self._fail(mark, "YAML_TAG", f"tag {shown_tag} is not allowed",
+                   "entries are plain data: remove the tag and write the value as text, number, list or mapping")
+
+    def _path_for_child(self) -> NodePath:
+        if not self.stack:
+            return ()
+        frame = self.stack[-1]
+        if frame.is_map:
+            return (*frame.path, frame.key)
+        return (*frame.path, len(frame.container))
+
+    def _attach(self, value: Any, mark: Mark) -> None:
+        """Place a finished value into its parent (or as the root)."""
+        if not self.stack:
+            self.root = value
+            return
+        frame = self.stack[-1]
+        if frame.is_map:
+            key = frame.key
+            frame.key = None
+            if key in frame.container:
+                first = self.key_marks.get((*frame.path, key))
+                where = f" (first at line {first.line})" if first else ""
+                self.problems.append(Problem(
+                    self.shown, frame.key_mark or mark, "DUPLICATE_KEY",
+                    f"duplicate key '{key}'{where}; YAML would keep only the last value",
+                    "merge the two values under one key, or rename one of them"))
+                return
+            frame.container[key] = value
+            if frame.key_mark is not None:
+                self.key_marks[(*frame.path, key)] = frame.key_mark
+        else:
+            frame.container.append(value)
+
+    def _expecting_key(self) -> bool:
+        return bool(self.stack) and self.stack[-1].is_map and self.stack[-1].key is None
+
+    def _open(self, container: dict | list, event: Any) -> None:
+        mark = _mark_of(event.start_mark)
+        if self._expecting_key():
+            self._fail(mark, "BAD_VALUE", "a mapping key must be plain text, not a list or mapping",
+                       "write the key as a single word such as `title`")
+        self._check_tag(event.tag, mark)
+        self._count(1, mark)
+        if len(self.stack) >= MAX_DEPTH:
+            self._fail(mark, "DEPTH_LIMIT", f"nesting deeper than {MAX_DEPTH} levels",
+                       "entries need only a few levels; flatten the structure")
+        path = self._path_for_child()
+        self.marks[path] = mark
+        if event.anchor:
+            self.anchor_starts.append((event.anchor, self.nodes - 1))
+        self.stack.append(_Frame(container, path))
+        self._anchor_for_frame.append(event.anchor)  # closed with the container
+
+    def _close(self, event: Any) -> None:
+        frame = self.stack.pop()
+        anchor = self._anchor_for_frame.pop()
+        if anchor:
+            _, start = self.anchor_starts.pop()
+            self.anchors[anchor] = (frame.container, self.nodes - start)
+        self._attach(frame.container, self.marks.get(frame.path, Mark(1, 1)))
+
+    # -- events ----------------------------------------------------------------------
+    def feed(self, event: Any) -> None:
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            self._scalar(event)
+        elif kind is yaml.MappingStartEvent:
+            self._open({}, event)
+        elif kind is yaml.SequenceStartEvent:
+            self._open([], event)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self._close(event)
+        elif kind is yaml.AliasEvent:
+            self._alias(event)
+        elif kind is yaml.DocumentStartEvent:
+            self.documents += 1
+            if self.documents > 1:
+                self._fail(_mark_of(event.start_mark), "YAML_SYNTAX",
+                           "more than one YAML document in the file",
+                           "one entry per file: remove the `---` separator and move the rest to its own file")
+
+    def _alias(self, event: Any) -> None:
+        mark = _mark_of(event.start_mark)
+        found = self.anchors.get(event.anchor)
+        if found is None:
+            self._fail(mark, "YAML_SYNTAX", f"alias *{event.anchor} refers to no anchor",
+                       "define the anchor with &name before using *name")
+        value, size = found
+        self._count(size, mark)
+        if self._expecting_key():
+            if not isinstance(value, (str, int, float, bool)) and value is not None:
+                self._fail(mark, "BAD_VALUE", "a mapping key must be plain text", "write the key out")
+            self.stack[-1].key = value
+            self.stack[-1].key_mark = mark
+            return
+        self.marks.setdefault(self._path_for_child(), mark)
+        self._attach(value, mark)
+
+    def _scalar(self, event: Any) -> None:
+        mark = _mark_of(event.start_mark)
+        self._check_tag(event.tag, mark)
+        self._count(1, mark)
+        value, tag = self._construct(event)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1)
+        if self._expecting_key():
+            frame = self.stack[-1]
+            if value is None or isinstance(value, (list, dict)):
+                value = "" if value is None else str(value)
+            frame.key = value
+            frame.key_mark = mark
+            return
+        path = self._path_for_child()
+        self.marks[path] = mark
+        if tag in _NUMBER_TAGS:
+            self.raw[path] = event.value
+        self._attach(value, mark)
+
+    @staticmethod
+    def _construct(event: Any) -> tuple[Any, str]:
+        value: str = event.value
+        plain = event.implicit[0]
+        tag = event.tag
+        if tag is None or tag == _NON_SPECIFIC:
+            tag = _resolver.resolve(yaml.ScalarNode, value, (plain, not plain)) if plain else "tag:yaml.org,2002:str"
+        if tag == "tag:yaml.org,2002:str" or tag == "tag:yaml.org,2002:timestamp":
+            return value, tag  # dates stay text: the checker parses and explains them
+        node = yaml.ScalarNode(tag, value)
+        if tag == "tag:yaml.org,2002:null":
+            return None, tag
+        if tag == "tag:yaml.org,2002:bool":
+            return _constructor.construct_yaml_bool(node), tag
+        if tag == "tag:yaml.org,2002:int":
+            return _constructor.construct_yaml_int(node), tag
+        if tag == "tag:yaml.org,2002:float":
+            return _constructor.construct_yaml_float(node), tag
+        return value, "tag:yaml.org,2002:str"  # merge keys, `=` and the like read as text
+
+
+_SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def is_slug(text: str) -> bool:
+    return bool(_SLUG_RE.fullmatch(text))

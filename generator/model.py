@@ -1,0 +1,221 @@
+"""Plain data passed between pipeline stages.
+
+Every stage takes and returns these frozen dataclasses, so a stage can be tested alone
+and nothing downstream needs to know how the data was produced. Positions are kept as
+`Mark`s so that any later stage can still point an author at the line that caused a
+problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Literal
+
+Kind = Literal["definition", "term", "area"]
+KINDS: tuple[Kind, ...] = ("definition", "term", "area")
+
+# Relation types an author may state. Each maps to its inverse; a symmetric type is
+# its own inverse. The link stage adds the inverse edges, so authors state one side.
+RELATION_INVERSES: dict[str, str] = {
+    "broader": "narrower",
+    "narrower": "broader",
+    "related": "related",
+    "contrasts": "contrasts",
+    "uses": "used_by",
+    "used_by": "uses",
+}
+RELATION_TYPES: tuple[str, ...] = tuple(RELATION_INVERSES)
+
+# Where each kind's page lives; the address is part of the citable identity.
+KIND_SECTIONS: dict[str, str] = {"definition": "definition", "term": "term", "area": "area"}
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A 1-based line and column in a source file."""
+
+    line: int
+    column: int
+
+
+NO_MARK = Mark(1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input, phrased for the author who has to fix it."""
+
+    path: str
+    mark: Mark
+    code: str
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    def format(self) -> str:
+        """`path:line:col: CODE message (hint)` - the shape editors and CI understand."""
+        text = f"{self.path}:{self.mark.line}:{self.mark.column}: {self.code} {self.message}"
+        if self.severity is Severity.WARNING:
+            text = f"{self.path}:{self.mark.line}:{self.mark.column}: {self.code} warning: {self.message}"
+        return f"{text}\n    hint: {self.hint}" if self.hint else text
+
+
+# A path into a YAML document: mapping keys and sequence indexes, e.g. ("formulas", 0, "expr").
+NodePath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed YAML file: plain Python data plus where every node came from.
+
+    `marks` holds the position of each value, `key_marks` of each mapping key, and
+    `raw` the source text of each plain numeric scalar (so `45226.10` keeps its two
+    decimals when a worked example is compared at its stated precision); `text` is the
+    decoded file, used to point at a `[[link]]` inside a long body.
+    """
+
+    path: str
+    data: Any
+    marks: dict[NodePath, Mark]
+    key_marks: dict[NodePath, Mark]
+    raw: dict[NodePath, str]
+    text: str = ""
+
+    def mark(self, path: NodePath) -> Mark:
+        """The closest known position for `path`, walking up to a parent if needed."""
+        while path:
+            found = self.marks.get(path)
+            if found is not None:
+                return found
+            path = path[:-1]
+        return self.marks.get((), NO_MARK)
+
+    def key_mark(self, path: NodePath) -> Mark:
+        return self.key_marks.get(path) or self.mark(path)
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    name: str
+    symbol: str
+    meaning: str
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class FormulaResult:
+    name: str
+    symbol: str
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    id: str
+    title: str
+    latex: str
+    expr: str
+    result: FormulaResult
+    variables: tuple[Variable, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A worked example: inputs fed to a calculator or to one of the entry's formulas.
+
+    `expect` maps output names to stated values; `precision` maps the same names to the
+    tolerance implied by how the value was written (half a unit in its last decimal)
+    unless the author gave `tolerance` explicitly.
+    """
+
+    title: str
+    calculator: str | None
+    formula: str | None
+    inputs: dict[str, Any]
+    expect: dict[str, Any]
+    tolerance: dict[str, float]
+    source: str | None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FaqItem:
+    facet: str
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    title: str
+    publisher: str
+    url: str
+    accessed: str
+    id: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One validated knowledge-base entry, as authors meant it (no inferred data)."""
+
+    slug: str
+    path: str
+    title: str
+    kind: Kind
+    summary: str
+    body: str
+    aliases: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    relations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    formulas: tuple[Formula, ...] = ()
+    examples: tuple[Example, ...] = ()
+    faq: tuple[FaqItem, ...] = ()
+    sources: tuple[Source, ...] = ()
+    published: str = ""
+    modified: str = ""
+
+    @property
+    def url_path(self) -> str:
+        """Site-relative address, e.g. `term/liquidation-price/`; stable, so citable."""
+        return f"{KIND_SECTIONS[self.kind]}/{self.slug}/"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name a reader might use for this entry."""
+        return (self.title, *self.aliases, *self.abbreviations)
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A directed, typed link. `stated` is False for inverses and link-derived edges."""
+
+    source: str
+    target: str
+    type: str
+    stated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    """The checked entries plus the problems found on the way."""
+
+    entries: dict[str, Entry]
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.WARNING)

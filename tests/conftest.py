@@ -1,0 +1,85 @@
+"""Shared helpers: write small, valid glossaries into a temporary folder.
+
+Tests that need a broken entry start from a valid one and change one thing, so each
+test shows exactly which input produces which message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FILLER = (
+    "Leverage lets a trader hold a position larger than the capital posted, so gains and losses "
+    "grow in proportion. The venue watches the margin left in the account and closes the position "
+    "when that margin no longer covers the maintenance requirement. "
+)
+
+
+def body_text(words: int) -> str:
+    base = FILLER.split()
+    out = [base[i % len(base)] for i in range(words)]
+    return " ".join(out) + "."
+
+
+def entry_yaml(
+    title: str,
+    *,
+    kind: str = "definition",
+    areas: str = "[test-area]",
+    relations: str = "",
+    extra: str = "",
+    body: str | None = None,
+    summary: str = "A short precise definition used in tests.",
+) -> str:
+    """A valid entry whose first lines have a fixed layout (title on line 1, kind on 2, summary on 3)."""
+    if body is None:
+        if kind == "term":
+            body = "## How it works\n\n" + body_text(170) + "\n\n## Risks\n\n" + body_text(170)
+        else:
+            body = body_text(90)
+    indented = "\n".join("  " + line if line else "" for line in body.splitlines())
+    lines = [
+        f"title: {title}",
+        f"kind: {kind}",
+        f"summary: {summary}",
+    ]
+    if kind != "area":
+        lines.append(f"areas: {areas}")
+    else:
+        lines += [
+            "faq:",
+            "  - {facet: Capital, question: How much capital?, answer: Enough to cover losses.}",
+            "  - {facet: Calculation, question: How is it computed?, answer: As a ratio.}",
+            "  - {facet: Consequence, question: What follows?, answer: Liquidation.}",
+        ]
+    if relations:
+        lines.append(relations)
+    if extra:
+        lines.append(extra)
+    lines += [
+        "sources:",
+        "  - {id: src, title: A Source, publisher: Example Press, url: 'https://example.org/a', accessed: 2026-11-01}",
+        "published: 2026-03-14",
+        "modified: 2026-11-20",
+        "body: |",
+        indented,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def glossary_dir(tmp_path: Path) -> Path:
+    """A clean glossary of one area and three linked entries; validates with no problems."""
+    terms = tmp_path / "terms"
+    terms.mkdir()
+    (terms / "test-area.yaml").write_text(entry_yaml("Test Area", kind="area", relations="relations: {related: []}"))
+    (terms / "margin-call.yaml").write_text(
+        entry_yaml("Margin Call", relations="relations: {related: [liquidation], broader: [margin]}",
+                   extra="aliases: [call]\nabbreviations: [MC]"))
+    (terms / "liquidation.yaml").write_text(
+        entry_yaml("Liquidation", kind="term", relations="relations: {related: [margin-call]}"))
+    (terms / "margin.yaml").write_text(
+        entry_yaml("Margin", relations="relations: {related: [liquidation]}"))
+    return terms
