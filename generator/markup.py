@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 # [[slug]] or [[slug|text]]; the slug part is checked separately so that a bad one
 # (`[[../etc/passwd]]`, `[[Margin Call]]`) is reported rather than silently skipped.
-_WIKILINK = re.compile(r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,300}))?\]\]")
+_WIKILINK = re.compile(r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]]{1,300}))?\]\]")  # text may wrap lines
 _FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+\S", re.MULTILINE)
@@ -29,7 +29,8 @@ def iter_wikilinks(body: str) -> Iterator[WikiLink]:
         if any(start <= match.start() < end for start, end in fenced):
             continue
         text = match.group(2)
-        yield WikiLink(match.group(1).strip(), text.strip() if text else None, match.start(), match.end())
+        shown = " ".join(text.split()) if text else None
+        yield WikiLink(match.group(1).strip(), shown, match.start(), match.end())
 
 
 def word_count(body: str) -> int:

@@ -219,7 +219,7 @@ examples:
     add(glossary_dir, "funding-rate.yaml",
         entry_yaml("Funding Rate", relations=linked(), extra=FORMULA.format(expr="notional / equity") + example))
     problem = single(glossary_dir, "funding-rate.yaml", "EXAMPLE_MISMATCH")
-    assert problem.mark.line == 16
+    assert problem.mark.line == 19  # the `expect:` line of the example
     assert "leverage expected 11.0, computed 10" in problem.message
 
 
