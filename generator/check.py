@@ -791,12 +791,15 @@ def _links(entries: Mapping[str, Entry], docs: Mapping[str, Document]) -> list[P
                                             f"{kind} '{target}' conflicts with another statement about the same "
                                             f"pair: {previous[1]}",
                                             "give a pair of entries one relation, stated consistently on both sides"))
+        reader = _EntryReader(doc)
         wikilink_seen: dict[str, int] = defaultdict(int)
         for link in markup.iter_wikilinks(entry.body):
             token = entry.body[link.start:link.end]
-            reader = _EntryReader(doc)
-            mark = reader.find_mark(("body",), token, wikilink_seen[token])
+            nth = wikilink_seen[token]
             wikilink_seen[token] += 1
+            if is_slug(link.slug) and link.slug != slug and link.slug in entries:
+                continue  # the common case: a good link needs no position
+            mark = reader.find_mark(("body",), token, nth)
             if not is_slug(link.slug):
                 if "/" in link.slug or "\\" in link.slug or ".." in link.slug:
                     message, hint = f"link [[{link.slug}]] contains a path", "link with the bare slug, such as [[margin-call]]"
@@ -807,7 +810,7 @@ def _links(entries: Mapping[str, Entry], docs: Mapping[str, Document]) -> list[P
             elif link.slug == slug:
                 problems.append(Problem(doc.path, mark, "SELF_LINK", f"the body links to its own entry [[{slug}]]",
                                         "remove the link or point it at another entry"))
-            elif link.slug not in entries:
+            else:
                 dangling(doc, ("body",), link.slug, "link target", mark)
     return problems
 
