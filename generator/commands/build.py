@@ -1,0 +1,54 @@
+"""`glossary build` - validate the entries, then build the static site with MkDocs.
+
+Validation runs first, in this process, so an author sees the validator's messages
+rather than a MkDocs traceback; the site is then built by `generator.site_build`,
+which leaves the previous site untouched unless the new one builds cleanly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.commands._common import add_terms_option
+
+HELP = "validate the entries and build the static site (mkdocs build --strict)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_terms_option(parser)
+    parser.add_argument(
+        "--site-dir",
+        type=Path,
+        default=Path("site"),
+        metavar="DIR",
+        help="where to write the site (default: ./site); replaced only when the build succeeds",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from generator.pipeline import load_glossary
+    from generator.site_build import build_site
+
+    terms: Path = args.terms
+    if not terms.is_dir():
+        print(f"glossary build: error: no terms folder at {terms}", file=sys.stderr)
+        return 2
+    glossary = load_glossary(terms)
+    for problem in glossary.problems:
+        print(problem.format(), file=sys.stderr)
+    if glossary.errors:
+        print(
+            f"glossary build: {len(glossary.errors)} error(s) in {terms}; "
+            f"nothing was built and {args.site_dir} is unchanged.",
+            file=sys.stderr,
+        )
+        return 1
+    result = build_site(args.site_dir, terms)
+    if not result.ok:
+        sys.stderr.write(result.output)
+        print(f"glossary build: mkdocs build failed; {args.site_dir} is unchanged.", file=sys.stderr)
+        return 1
+    print(f"glossary build: {len(glossary.entries)} entries -> {result.site_dir}")
+    return 0

@@ -1,0 +1,442 @@
+"""Open exports of the glossary: JSON, CSV, SKOS (Turtle and JSON-LD) and BibTeX.
+
+Everything here is a pure function of the entries, the link graph and an
+`ExportContext` (site address, day, revision history), so `glossary export`, the site's
+`/api/` files and the tests produce the same bytes from the same input. The JSON
+documents follow `schema/export.schema.json`, which is published beside them at
+`/api/export.schema.json`.
+
+SKOS: every entry is a `skos:Concept` in one `skos:ConceptScheme` (the site), with
+`prefLabel` (title), `altLabel` (aliases and abbreviations), `definition` (summary),
+`broader`/`narrower` (stated and inferred) and `related` (related, contrasts, uses and
+used by - all associative links; a pair already linked as broader/narrower is not also
+marked related, as SKOS requires). Concept IRIs are the entries' permanent URLs.
+
+Writing files (`write_output`) is atomic: a temporary file in the same folder, then
+`os.replace`; an existing file is kept unless `force` is set.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from generator import __version__, cite
+from generator.graph import Graph, build_graph
+from generator.history import History, no_history
+from generator.model import RELATION_TYPES, Entry
+
+FORMATS: tuple[str, ...] = ("json", "csv", "skos-turtle", "skos-jsonld", "bibtex")
+SITE_FILES: dict[str, str] = {
+    "json": "api/glossary.json",
+    "csv": "api/glossary.csv",
+    "skos-turtle": "api/glossary.ttl",
+    "skos-jsonld": "api/glossary.jsonld",
+    "bibtex": "api/glossary.bib",
+}
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "export.schema.json"
+SCHEMA_SITE_PATH = "api/export.schema.json"
+CSV_COLUMNS: tuple[str, ...] = (
+    "slug", "title", "kind", "summary", "aliases", "abbreviations", "areas", "tags",
+    *RELATION_TYPES, "url", "version", "fingerprint", "published", "modified",
+)
+CSV_LIST_SEPARATOR = "|"
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_ASSOCIATIVE = ("related", "contrasts", "uses", "used_by")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportContext:
+    """Facts the exports state that do not come from the entries."""
+
+    site_url: str = cite.SITE_URL
+    site_name: str = cite.SITE_NAME
+    day: date = date(1970, 1, 1)  # the glossary's version (build or export day); BibTeX's access date
+    history: History | None = None
+
+    @property
+    def base(self) -> str:
+        return self.site_url if self.site_url.endswith("/") else self.site_url + "/"
+
+
+def _graph(entries: Mapping[str, Entry], graph: Graph | None) -> Graph:
+    return graph if graph is not None else build_graph(entries)
+
+
+def _records(entries: Mapping[str, Entry], ctx: ExportContext) -> dict[str, cite.CitationRecord]:
+    return {slug: cite.CitationRecord.from_entry(e, site_url=ctx.base, site_name=ctx.site_name)
+            for slug, e in sorted(entries.items())}
+
+
+# -- JSON -----------------------------------------------------------------------------------------
+
+
+def _meta(ctx: ExportContext) -> dict[str, Any]:
+    history = ctx.history or no_history("not requested")
+    return {
+        "$schema": ctx.base + SCHEMA_SITE_PATH,
+        "name": ctx.site_name,
+        "url": ctx.base,
+        "author": cite.author_for(ctx.site_name),
+        "publisher": ctx.site_name,
+        "license": {"name": cite.LICENSE_NAME, "url": cite.LICENSE_URL},
+        "version": ctx.day.isoformat(),
+        "generated": ctx.day.isoformat(),
+        "generator": f"leverage-glossary {__version__}",
+        "history": {"available": history.available, "note": history.note},
+    }
+
+
+def _relations(graph: Graph, entries: Mapping[str, Entry], slug: str) -> dict[str, list[str]]:
+    found = graph.relations(slug)
+    return {kind: [s for s in found[kind] if s in entries] for kind in RELATION_TYPES if found.get(kind)}
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copy: tuples as lists, dates and other scalars as text."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _revision_json(rev: Any, ctx: ExportContext) -> dict[str, Any]:
+    return {
+        "id": rev.version,
+        "fingerprint": rev.fingerprint,
+        "modified": (rev.entry.modified or rev.entry.published)[:10],
+        "url": ctx.base + rev.url_path,
+        "commit": rev.commit,
+        "committed": rev.committed,
+    }
+
+
+def entry_object(entry: Entry, graph: Graph, ctx: ExportContext,
+                 record: cite.CitationRecord | None = None) -> dict[str, Any]:
+    """One entry as JSON data: its content, its links, its version and its citation."""
+    record = record or cite.CitationRecord.from_entry(entry, site_url=ctx.base, site_name=ctx.site_name)
+    history = ctx.history or no_history("not requested")
+    return {
+        "slug": entry.slug,
+        "kind": entry.kind,
+        "title": entry.title,
+        "summary": " ".join(entry.summary.split()),
+        "url": record.entry_url,
+        "api": f"{ctx.base}api/entries/{entry.slug}.json",
+        "aliases": list(entry.aliases),
+        "abbreviations": list(entry.abbreviations),
+        "areas": list(entry.areas),
+        "tags": list(entry.tags),
+        "relations": _relations(graph, graph.entries, entry.slug),
+        "published": entry.published[:10],
+        "modified": (entry.modified or entry.published)[:10],
+        "version": {
+            "id": record.version,
+            "fingerprint": record.fingerprint,
+            "modified": record.issued.isoformat(),
+            "url": record.version_url,
+        },
+        "revisions": [_revision_json(r, ctx) for r in history.earlier(entry)],
+        "body": entry.body,
+        "formulas": [_plain(asdict(f)) for f in entry.formulas],
+        "examples": [_plain(asdict(x)) for x in entry.examples],
+        "faq": [_plain(asdict(q)) for q in entry.faq],
+        "sources": [_plain(asdict(s)) for s in entry.sources],
+        "citation": record.csl_item(),
+    }
+
+
+def glossary_document(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> dict[str, Any]:
+    graph = _graph(entries, graph)
+    records = _records(entries, ctx)
+    items = [entry_object(entries[slug], graph, ctx, records[slug]) for slug in sorted(entries)]
+    return {**_meta(ctx), "count": len(items), "entries": items}
+
+
+def entry_document(entry: Entry, graph: Graph, ctx: ExportContext) -> dict[str, Any]:
+    return {**_meta(ctx), "entry": entry_object(entry, graph, ctx)}
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def to_json(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> str:
+    return _dump(glossary_document(entries, graph, ctx))
+
+
+# -- CSV ------------------------------------------------------------------------------------------
+
+
+def to_csv(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> str:
+    """RFC 4180 CSV, one row per entry; list cells are joined with `|`."""
+    graph = _graph(entries, graph)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for slug, record in _records(entries, ctx).items():
+        entry = entries[slug]
+        relations = _relations(graph, entries, slug)
+        row: dict[str, str] = {
+            "slug": slug, "title": record.title, "kind": entry.kind, "summary": record.summary,
+            "aliases": CSV_LIST_SEPARATOR.join(entry.aliases),
+            "abbreviations": CSV_LIST_SEPARATOR.join(entry.abbreviations),
+            "areas": CSV_LIST_SEPARATOR.join(entry.areas), "tags": CSV_LIST_SEPARATOR.join(entry.tags),
+            **{kind: CSV_LIST_SEPARATOR.join(relations.get(kind, ())) for kind in RELATION_TYPES},
+            "url": record.entry_url, "version": record.version, "fingerprint": record.fingerprint,
+            "published": record.published.isoformat(), "modified": record.issued.isoformat(),
+        }
+        writer.writerow([row[column] for column in CSV_COLUMNS])
+    return out.getvalue()
+
+
+# -- SKOS -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Concept:
+    iri: str
+    pref: str
+    alt: tuple[str, ...]
+    definition: str
+    broader: tuple[str, ...]
+    narrower: tuple[str, ...]
+    related: tuple[str, ...]
+    created: str
+    modified: str
+    version: str
+
+
+def _concepts(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> list[_Concept]:
+    graph = _graph(entries, graph)
+    records = _records(entries, ctx)
+    iri = {s: r.entry_url for s, r in records.items()}
+    concepts = []
+    for slug, record in records.items():
+        entry = entries[slug]
+        found = _relations(graph, entries, slug)
+        broader = tuple(found.get("broader", ()))
+        narrower = tuple(found.get("narrower", ()))
+        hierarchical = set(broader) | set(narrower)
+        related = tuple(sorted({s for kind in _ASSOCIATIVE for s in found.get(kind, ())} - hierarchical - {slug}))
+        concepts.append(_Concept(
+            iri=record.entry_url,
+            pref=record.title,
+            alt=tuple(dict.fromkeys(" ".join(n.split()) for n in (*entry.aliases, *entry.abbreviations))),
+            definition=record.summary,
+            broader=tuple(iri[s] for s in broader),
+            narrower=tuple(iri[s] for s in narrower),
+            related=tuple(iri[s] for s in related),
+            created=record.published.isoformat(),
+            modified=record.issued.isoformat(),
+            version=record.version,
+        ))
+    return concepts
+
+
+def _iri(text: str) -> str:
+    """An IRI safe inside `<...>` in Turtle: characters Turtle forbids are percent-encoded."""
+    return "".join(f"%{ord(c):02X}" if c in '<>"{}|^`\\' or ord(c) <= 0x20 else c for c in text)
+
+
+def _literal(text: str) -> str:
+    escaped = []
+    for char in text:
+        if char == "\\":
+            escaped.append("\\\\")
+        elif char == '"':
+            escaped.append('\\"')
+        elif char == "\n":
+            escaped.append("\\n")
+        elif char == "\r":
+            escaped.append("\\r")
+        elif char == "\t":
+            escaped.append("\\t")
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            escaped.append(f"\\u{ord(char):04X}")
+        else:
+            escaped.append(char)
+    return '"' + "".join(escaped) + '"'
+
+
+def to_skos_turtle(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> str:
+    scheme = f"<{_iri(ctx.base)}>"
+    lines = [
+        f"@prefix skos: <{SKOS}> .",
+        f"@prefix dct: <{DCT}> .",
+        f"@prefix owl: <{OWL}> .",
+        f"@prefix xsd: <{XSD}> .",
+        "",
+        f"{scheme} a skos:ConceptScheme ;",
+        f"    dct:title {_literal(ctx.site_name)}@en ;",
+        f"    dct:creator {_literal(cite.author_for(ctx.site_name))} ;",
+        f"    dct:publisher {_literal(ctx.site_name)} ;",
+        f"    dct:license <{_iri(cite.LICENSE_URL)}> ;",
+        f"    owl:versionInfo {_literal(ctx.day.isoformat())} .",
+    ]
+    for c in _concepts(entries, graph, ctx):
+        statements = [
+            "a skos:Concept",
+            f"skos:inScheme {scheme}",
+            f"skos:prefLabel {_literal(c.pref)}@en",
+        ]
+        if c.alt:
+            statements.append("skos:altLabel " + ", ".join(f"{_literal(a)}@en" for a in c.alt))
+        statements.append(f"skos:definition {_literal(c.definition)}@en")
+        for name, targets in (("broader", c.broader), ("narrower", c.narrower), ("related", c.related)):
+            if targets:
+                statements.append(f"skos:{name} " + ", ".join(f"<{_iri(t)}>" for t in targets))
+        statements += [
+            f'dct:created "{c.created}"^^xsd:date',
+            f'dct:modified "{c.modified}"^^xsd:date',
+            f"owl:versionInfo {_literal(c.version)}",
+        ]
+        lines += ["", f"<{_iri(c.iri)}> " + " ;\n    ".join(statements) + " ."]
+    return "\n".join(lines) + "\n"
+
+
+def skos_jsonld(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> dict[str, Any]:
+    context = {
+        "skos": SKOS, "dct": DCT, "owl": OWL, "xsd": XSD,
+        "prefLabel": {"@id": "skos:prefLabel", "@language": "en"},
+        "altLabel": {"@id": "skos:altLabel", "@language": "en", "@container": "@set"},
+        "definition": {"@id": "skos:definition", "@language": "en"},
+        "broader": {"@id": "skos:broader", "@type": "@id", "@container": "@set"},
+        "narrower": {"@id": "skos:narrower", "@type": "@id", "@container": "@set"},
+        "related": {"@id": "skos:related", "@type": "@id", "@container": "@set"},
+        "inScheme": {"@id": "skos:inScheme", "@type": "@id"},
+        "title": {"@id": "dct:title", "@language": "en"},
+        "creator": {"@id": "dct:creator"},
+        "publisher": {"@id": "dct:publisher"},
+        "license": {"@id": "dct:license", "@type": "@id"},
+        "created": {"@id": "dct:created", "@type": "xsd:date"},
+        "modified": {"@id": "dct:modified", "@type": "xsd:date"},
+        "versionInfo": {"@id": "owl:versionInfo"},
+    }
+    nodes: list[dict[str, Any]] = [{
+        "@id": ctx.base,
+        "@type": "skos:ConceptScheme",
+        "title": ctx.site_name,
+        "creator": cite.author_for(ctx.site_name),
+        "publisher": ctx.site_name,
+        "license": cite.LICENSE_URL,
+        "versionInfo": ctx.day.isoformat(),
+    }]
+    for c in _concepts(entries, graph, ctx):
+        node: dict[str, Any] = {"@id": c.iri, "@type": "skos:Concept", "inScheme": ctx.base,
+                                "prefLabel": c.pref}
+        if c.alt:
+            node["altLabel"] = list(c.alt)
+        node["definition"] = c.definition
+        for name, targets in (("broader", c.broader), ("narrower", c.narrower), ("related", c.related)):
+            if targets:
+                node[name] = list(targets)
+        node.update({"created": c.created, "modified": c.modified, "versionInfo": c.version})
+        nodes.append(node)
+    return {"@context": context, "@graph": nodes}
+
+
+def to_skos_jsonld(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> str:
+    return _dump(skos_jsonld(entries, graph, ctx))
+
+
+# -- BibTeX ---------------------------------------------------------------------------------------
+
+
+def to_bibtex(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> str:
+    """One `@misc` per entry, the same text `glossary cite --style bibtex` prints; accessed = ctx.day."""
+    records = _records(entries, ctx)
+    header = (f"% {ctx.site_name}: {len(records)} entries, exported {ctx.day.isoformat()}.\n"
+              f"% Content licensed {cite.LICENSE_NAME} ({cite.LICENSE_URL}); cite each entry's address.\n")
+    return header + "\n" + "\n\n".join(r.format("bibtex", ctx.day) for r in records.values()) + "\n"
+
+
+_WRITERS = {
+    "json": to_json,
+    "csv": to_csv,
+    "skos-turtle": to_skos_turtle,
+    "skos-jsonld": to_skos_jsonld,
+    "bibtex": to_bibtex,
+}
+
+
+def export(fmt: str, entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> str:
+    """The whole glossary in `fmt` (one of FORMATS)."""
+    if fmt not in _WRITERS:
+        raise KeyError(f"unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    return _WRITERS[fmt](entries, graph, ctx)
+
+
+# -- the site's /api/ -------------------------------------------------------------------------------
+
+
+def site_files(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> dict[str, str]:
+    """Site path -> text: every export of the whole glossary, one JSON per entry, the schema."""
+    graph = _graph(entries, graph)
+    files = {path: export(fmt, entries, graph, ctx) for fmt, path in SITE_FILES.items()}
+    for slug in sorted(entries):
+        files[f"api/entries/{slug}.json"] = _dump(entry_document(entries[slug], graph, ctx))
+    files[SCHEMA_SITE_PATH] = SCHEMA_FILE.read_text(encoding="utf-8")
+    return files
+
+
+# -- writing ----------------------------------------------------------------------------------------
+
+
+def write_output(path: Path, text: str, *, force: bool = False) -> None:
+    """Write `text` to `path` atomically; FileExistsError if it exists and `force` is not set."""
+    path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder; give a file name")
+    if path.exists() and not force:
+        raise FileExistsError(f"{path} already exists; pass --force to replace it")
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        if path.exists():
+            os.chmod(temp, path.stat().st_mode & 0o777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp, 0o666 & ~umask)
+        if force:
+            os.replace(temp, path)
+        else:
+            _publish_new(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def _publish_new(temp: str, path: Path) -> None:
+    """Move `temp` to `path` only if nothing is there yet, even if another writer races us."""
+    try:
+        os.link(temp, path)  # fails with FileExistsError instead of replacing
+    except FileExistsError:
+        raise FileExistsError(f"{path} already exists; pass --force to replace it") from None
+    except OSError:  # no hard links on this file system: check, then rename
+        if path.exists():
+            raise FileExistsError(f"{path} already exists; pass --force to replace it") from None
+        os.replace(temp, path)
+        return
+    os.unlink(temp)

@@ -1,0 +1,571 @@
+"""Entries, graph and computed examples -> Markdown pages, through the Jinja templates.
+
+`render_site` is a pure function: the same `SiteData` always gives the same
+`RenderedSite`, and nothing here reads YAML or touches the file system except the
+templates. MkDocs receives `pages` in memory (`File.generated`); `files` are written
+verbatim into the built site afterwards (raw Markdown copies, graph and preview JSON).
+
+Links between pages are relative `.md` links, so MkDocs checks every one of them in
+strict mode and rewrites them for whatever URL scheme the site uses.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator import cite, sanitize
+from generator.autolink import NameIndex, link_text, render_markdown
+from generator.formulas import format_number
+from generator.metadata import entry_jsonld, escape_text, head_html, json_for_script
+from generator.model import RELATION_TYPES, Entry
+from generator.sanitize import safe_href
+from generator.sitedata import SiteData, WorkedExample
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+RELATION_LABELS: dict[str, str] = {
+    "broader": "Broader",
+    "narrower": "Narrower",
+    "related": "Related",
+    "contrasts": "Contrasts with",
+    "uses": "Uses",
+    "used_by": "Used by",
+}
+KIND_LABELS: dict[str, str] = {"term": "Article", "definition": "Definition", "area": "Area"}
+KIND_PLURALS: dict[str, str] = {"term": "Articles", "definition": "Definitions", "area": "Areas"}
+FACET_ORDER = ("Capital", "Calculation", "Consequence")
+CENTRAL_ON_HOME = 12
+CENTRAL_IN_AREA = 6
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """`pages`: docs-relative path -> Markdown for MkDocs; `files`: site path -> text."""
+
+    pages: dict[str, str]
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def page_path(entry: Entry) -> str:
+    """Where an entry's page sits among the docs: `term/liquidation-price.md`."""
+    return entry.url_path.rstrip("/") + ".md"
+
+
+def relative(from_page: str, to_page: str) -> str:
+    """A relative link between two docs paths, as MkDocs expects in Markdown."""
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
+    """Autoescaping on: entry text reaches the page as text unless a filter says otherwise."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["num"] = _number
+    env.filters["times"] = lambda text: str(text).replace(" ** ", "^").replace(" * ", " × ")
+    env.filters["json_script"] = lambda data: Markup(json_for_script(data))
+    env.filters["safe_href"] = safe_href
+    env.filters["link_text"] = lambda text: Markup(link_text(str(text)))
+    env.filters["t"] = lambda text: sanitize.escape_text(str(text))
+    env.filters["tex"] = lambda text: sanitize.escape_math(str(text))
+    env.globals["KIND_LABELS"] = KIND_LABELS
+    return env
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_number(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "none"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_number(v) for v in value)
+    return str(value)
+
+
+class _Page:
+    """Helpers bound to one page: links from it, and its once-per-page autolink state."""
+
+    def __init__(self, site: _Site, path: str) -> None:
+        self.site = site
+        self.path = path
+        self.linked: set[str] = set()
+
+    def href(self, slug: str) -> str:
+        return relative(self.path, page_path(self.site.entries[slug]))
+
+    def to(self, target: str) -> str:
+        return relative(self.path, target)
+
+    def md(self, text: str, *, self_slug: str | None = None, autolink: bool = True) -> Markup:
+        """Author Markdown made safe, wikilinks resolved, first mentions linked."""
+        return Markup(render_markdown(
+            text,
+            self_slug=self_slug,
+            index=self.site.names,
+            titles=self.site.titles,
+            href_for=self.href,
+            linked=self.linked,
+            autolink=autolink,
+        ))
+
+    def entry_link(self, slug: str) -> Markup:
+        entry = self.site.entries[slug]
+        return Markup("[{}]({})").format(Markup(link_text(entry.title)), self.href(slug))
+
+
+class _Site:
+    """Indexes over the entries that every page needs."""
+
+    def __init__(self, data: SiteData) -> None:
+        self.data = data
+        self.entries = data.entries
+        self.graph = data.graph
+        self.config = data.config
+        self.names = NameIndex.build(data.entries.values())
+        self.titles = {slug: entry.title for slug, entry in data.entries.items()}
+        self.records = {
+            slug: cite.CitationRecord.from_entry(entry, site_url=self.config.base, site_name=self.config.site_name)
+            for slug, entry in data.entries.items()
+        }
+        self.areas = sorted((e for e in data.entries.values() if e.kind == "area"), key=lambda e: e.title.casefold())
+        tags: dict[str, list[str]] = defaultdict(list)
+        for slug, entry in data.entries.items():
+            for tag in entry.tags:
+                tags[tag].append(slug)
+        self.tags = {tag: self.by_title(slugs) for tag, slugs in sorted(tags.items())}
+
+    def by_title(self, slugs: Iterable[str]) -> list[str]:
+        return sorted(set(slugs), key=lambda s: self.entries[s].title.casefold())
+
+    def url(self, path: str) -> str:
+        """Absolute URL of a docs path (`term/x.md` -> https://site/term/x/)."""
+        if path == "index.md":
+            return self.config.base
+        stem = path[: -len(".md")]
+        if stem.endswith("/index"):
+            stem = stem[: -len("/index")]
+        return self.config.base + stem + "/"
+
+
+def render_site(data: SiteData, templates_dir: Path = TEMPLATES_DIR) -> RenderedSite:
+    """Every generated page and post-build file of the site, from `data` alone."""
+    env = make_environment(templates_dir)
+    site = _Site(data)
+    pages: dict[str, str] = {}
+    files: dict[str, str] = {}
+    for slug in sorted(site.entries):
+        entry = site.entries[slug]
+        path = page_path(entry)
+        pages[path] = _entry_page(env, site, entry, path)
+        files[entry.url_path + "index.md"] = _raw_entry(env, site, entry)
+    pages["index.md"] = _home(env, site)
+    pages["area/index.md"] = _areas(env, site)
+    pages["a-z.md"] = _a_to_z(env, site)
+    pages["tags/index.md"] = _tags(env, site)
+    for tag in site.tags:
+        pages[f"tags/{tag}.md"] = _tag(env, site, tag)
+    pages["graph.md"] = _graph_page(env, site)
+    pages["calculators.md"] = _calculators(env, site)
+    files["graph.json"] = json.dumps(_graph_json(site), ensure_ascii=False, separators=(",", ":"))
+    files["previews.json"] = json.dumps(_previews(site), ensure_ascii=False, separators=(",", ":"))
+    _add_versions_and_api(env, site, pages, files)  # issue 7: old revisions, /api/ exports
+    return RenderedSite(pages, files)
+
+
+# -- front matter ----------------------------------------------------------------------
+
+
+def _front_matter(title: str, description: str, head: str = "", hide: Iterable[str] = ()) -> str:
+    """YAML front matter. Title and description are HTML-escaped: the theme prints them raw."""
+    lines = ["---", f"title: {json.dumps(escape_text(title), ensure_ascii=False)}",
+             f"description: {json.dumps(escape_text(description), ensure_ascii=False)}"]
+    if head:
+        lines.append(f"glossary_head: {json.dumps(head, ensure_ascii=False)}")
+    hidden = list(hide)
+    if hidden:
+        lines.append(f"hide: {json.dumps(hidden)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n\n"
+
+
+def _plain_head(site: _Site, path: str, title: str, description: str, jsonld: Mapping[str, Any] | None) -> str:
+    return head_html(record=None, site_name=site.config.site_name, title=title, description=description,
+                     url=site.url(path), jsonld=jsonld)
+
+
+# -- entry pages ---------------------------------------------------------------------------
+
+
+def _crumbs(site: _Site, entry: Entry) -> list[tuple[str, str]]:
+    """(name, docs path) from home to the entry: Home > first area > entry, or Home > Areas > area."""
+    crumbs = [("Home", "index.md")]
+    if entry.kind == "area":
+        crumbs.append(("Areas", "area/index.md"))
+    else:
+        area = next((a for a in entry.areas if a in site.entries), None)
+        if area:
+            crumbs.append((site.entries[area].title, page_path(site.entries[area])))
+    crumbs.append((entry.title, page_path(entry)))
+    return crumbs
+
+
+def _entry_page(env: jinja2.Environment, site: _Site, entry: Entry, path: str) -> str:
+    page = _Page(site, path)
+    record = site.records[entry.slug]
+    crumbs = _crumbs(site, entry)
+    members = site.graph.members(entry.slug) if entry.kind == "area" else ()
+    jsonld = entry_jsonld(
+        entry, record, site_url=site.config.base,
+        crumbs=[(name, site.url(p)) for name, p in crumbs],
+        members=[(site.entries[m].title, record_url) for m in members
+                 for record_url in [site.records[m].url]],
+    )
+    head = head_html(record=record, site_name=site.config.site_name, title=entry.title,
+                     description=entry.summary, url=record.url, jsonld=jsonld)
+    summary = page.md(entry.summary, self_slug=entry.slug, autolink=False)
+    body = page.md(entry.body, self_slug=entry.slug)
+    context = {
+        "entry": entry,
+        "page": page,
+        "crumbs": [(name, page.to(p)) for name, p in crumbs[:-1]],
+        "summary": summary,
+        "body": body,
+        "areas": [a for a in entry.areas if a in site.entries],
+        "tags": [(tag, page.to(f"tags/{tag}.md")) for tag in entry.tags],
+        "formulas": [_formula_view(page, entry, f) for f in entry.formulas],
+        "examples": [_example_view(page, entry, w) for w in site.data.examples.get(entry.slug, ())],
+        "relations": _relations(site, entry.slug),
+        "backlinks": [s for s in site.graph.backlinks(entry.slug) if s in site.entries],
+        "local_graph": _local_graph(site, entry.slug),
+        "sources": [_source_view(s, i) for i, s in enumerate(entry.sources, start=1)],
+        "cite": cite.html_views(record, site.config.build_day),
+        "record": record,
+        "published": cite.parse_day(entry.published),
+        "modified": cite.parse_day(entry.modified or entry.published),
+    }
+    if entry.kind == "area":
+        context.update(_area_context(site, page, entry))
+        template = "area.md.j2"
+    else:
+        template = "entry.md.j2"
+    text = env.get_template(template).render(**context)
+    text += _version_block(site, entry, record, path)  # issue 7: "cite this version", earlier versions
+    return _front_matter(entry.title, entry.summary, head) + text
+
+
+def _formula_view(page: _Page, entry: Entry, formula: Any) -> dict[str, Any]:
+    return {
+        "formula": formula,
+        "anchor": f"formula-{formula.id}",
+        "note": page.md(formula.note, self_slug=entry.slug, autolink=False) if formula.note else "",
+    }
+
+
+def _example_view(page: _Page, entry: Entry, worked: WorkedExample) -> dict[str, Any]:
+    example = worked.example
+    result = worked.result
+    source = next((s for s in entry.sources if example.source and s.id == example.source), None)
+    source_number = entry.sources.index(source) + 1 if source else None
+    units = _input_units(entry, example)
+    return {
+        "example": example,
+        "result": result,
+        "inputs": [(name, value, units.get(name, "")) for name, value in example.inputs.items()],
+        "checks": _checks(entry, result),
+        "steps": tuple(result.steps),
+        "chart": Markup(worked.chart) if worked.chart else None,
+        "source": source,
+        "source_href": _source_href(page, entry, source_number),
+        "source_number": source_number,
+        "note": page.md(example.note, self_slug=entry.slug, autolink=False) if example.note else "",
+    }
+
+
+def _source_href(page: _Page, entry: Entry, number: int | None) -> str | None:
+    """The example's source in the entry's source list, from whichever page shows it."""
+    if number is None:
+        return None
+    here = page.path == page_path(entry)
+    return f"#source-{number}" if here else f"{page.href(entry.slug)}#source-{number}"
+
+
+def _input_units(entry: Entry, example: Any) -> dict[str, str]:
+    """Units of an example's inputs, from its formula's variables or its calculator's params."""
+    if example.formula:
+        formula = next((f for f in entry.formulas if f.id == example.formula), None)
+        return {v.name: v.unit for v in formula.variables} if formula else {}
+    if example.calculator:
+        from generator import leverage
+
+        calculator = leverage.CALCULATORS.get(example.calculator)
+        return {p.name: p.unit for p in calculator.params} if calculator else {}
+    return {}
+
+
+def _output_units(entry: Entry, example: Any) -> dict[str, str]:
+    if example.formula:
+        formula = next((f for f in entry.formulas if f.id == example.formula), None)
+        return {formula.result.name: formula.result.unit} if formula else {}
+    if example.calculator:
+        from generator import leverage
+
+        calculator = leverage.CALCULATORS.get(example.calculator)
+        return {o.name: o.unit for o in calculator.outputs} if calculator else {}
+    return {}
+
+
+def _checks(entry: Entry, result: Any) -> list[dict[str, Any]]:
+    """Stated vs computed for each expected output, in a shape the template can show."""
+    units = _output_units(entry, result.example)
+    return [
+        {"name": c.name, "stated": c.expected, "computed": c.computed, "unit": units.get(c.name, ""), "ok": c.ok}
+        for c in result.comparisons
+    ]
+
+
+def _relations(site: _Site, slug: str) -> list[tuple[str, list[str]]]:
+    relations = site.graph.relations(slug)
+    return [
+        (RELATION_LABELS[kind], [s for s in relations[kind] if s in site.entries])
+        for kind in RELATION_TYPES
+        if relations.get(kind)
+    ]
+
+
+def _local_graph(site: _Site, slug: str) -> dict[str, Any]:
+    data = site.graph.neighbourhood_json(slug, depth=1)
+    data["focus"] = slug
+    return data
+
+
+def _source_view(source: Any, number: int) -> dict[str, Any]:
+    url = source.url if source.url.lower().startswith(("https://", "http://")) else None
+    return {"source": source, "number": number, "anchor": f"source-{number}", "url": url}
+
+
+def _area_context(site: _Site, page: _Page, area: Entry) -> dict[str, Any]:
+    members = [m for m in site.graph.members(area.slug) if m in site.entries]
+    central = sorted(members, key=lambda s: -site.graph.centrality.get(s, 0.0))[:CENTRAL_IN_AREA]
+    facets: dict[str, list[Any]] = defaultdict(list)
+    for item in area.faq:
+        facets[item.facet].append({"question": item.question,
+                                   "answer": page.md(item.answer, self_slug=area.slug)})
+    ordered = [f for f in FACET_ORDER if f in facets] + sorted(f for f in facets if f not in FACET_ORDER)
+    counts = defaultdict(int)
+    for slug in members:
+        counts[site.entries[slug].kind] += 1
+    return {
+        "members": site.by_title(members),
+        "central": central,
+        "faq": [(facet, facets[facet]) for facet in ordered],
+        "member_counts": [(KIND_PLURALS[k], counts[k]) for k in ("term", "definition") if counts[k]],
+        "other_areas": [a.slug for a in site.areas if a.slug != area.slug],
+    }
+
+
+def _raw_entry(env: jinja2.Environment, site: _Site, entry: Entry) -> str:
+    """The Markdown copy beside the page: readable as text, links absolute, no front matter."""
+    linked: set[str] = set()
+
+    def absolute(slug: str) -> str:
+        return site.records[slug].url
+
+    def md(text: str) -> str:
+        return render_markdown(text, self_slug=entry.slug, index=site.names, titles=site.titles,
+                               href_for=absolute, linked=linked, autolink=False)
+
+    return env.get_template("entry.raw.md.j2").render(
+        entry=entry,
+        record=site.records[entry.slug],
+        summary=Markup(md(entry.summary)),
+        body=Markup(md(entry.body)),
+        sources=[_source_view(s, i) for i, s in enumerate(entry.sources, start=1)],
+        relations=_relations(site, entry.slug),
+        titles=site.titles,
+        urls={slug: absolute(slug) for slug in site.entries},
+        apa=site.records[entry.slug].format("apa", site.config.build_day),
+    )
+
+
+# -- collection pages ------------------------------------------------------------------------
+
+
+def _render(env: jinja2.Environment, template: str, front: str, **context: Any) -> str:
+    return front + env.get_template(template).render(**context)
+
+
+def _home(env: jinja2.Environment, site: _Site) -> str:
+    path = "index.md"
+    page = _Page(site, path)
+    ranked = [s for s in site.graph.ranked() if site.entries[s].kind != "area"][:CENTRAL_ON_HOME]
+    description = ("An open, citable glossary of leverage in crypto and derivatives markets: "
+                   "definitions, formulas, worked examples and how the ideas connect.")
+    jsonld = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "@id": site.config.base, "name": site.config.site_name, "url": site.config.base},
+            {**_defined_term_set(site), "hasDefinedTerm": [
+                {"@type": "DefinedTerm", "name": e.title, "url": site.records[s].url}
+                for s, e in sorted(site.entries.items())]},
+        ],
+    }
+    counts = defaultdict(int)
+    for entry in site.entries.values():
+        counts[entry.kind] += 1
+    return _render(
+        env, "home.md.j2",
+        _front_matter(site.config.site_name, description, _plain_head(site, path, site.config.site_name, description, jsonld),
+                      hide=["navigation", "toc"]),
+        page=page, site=site, central=ranked, areas=[a.slug for a in site.areas],
+        counts=counts, calculators=len(site.data.calculators),
+    )
+
+
+def _defined_term_set(site: _Site) -> dict[str, Any]:
+    return {"@type": "DefinedTermSet", "@id": site.config.base, "name": site.config.site_name,
+            "url": site.config.base}
+
+
+def _areas(env: jinja2.Environment, site: _Site) -> str:
+    path = "area/index.md"
+    page = _Page(site, path)
+    description = "The areas of the Leverage Glossary, each with its scope, questions and member entries."
+    return _render(env, "areas.md.j2", _front_matter("Areas", description, _plain_head(site, path, "Areas", description, None)),
+                   page=page, site=site, areas=[a.slug for a in site.areas])
+
+
+def _a_to_z(env: jinja2.Environment, site: _Site) -> str:
+    path = "a-z.md"
+    page = _Page(site, path)
+    items: list[dict[str, Any]] = []
+    for slug, entry in site.entries.items():
+        items.append({"sort": entry.title.casefold(), "name": entry.title, "slug": slug, "see": None})
+        for name in (*entry.aliases, *entry.abbreviations):
+            items.append({"sort": name.casefold(), "name": name, "slug": slug, "see": entry.title})
+    items.sort(key=lambda item: (item["sort"], item["see"] is not None))
+    letters: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item in items:
+        first = item["sort"][:1].upper()
+        letters[first if first.isalpha() else "0–9"].append(item)
+    description = "Every entry of the Leverage Glossary from A to Z, with other names pointing to the entry."
+    return _render(env, "a-z.md.j2", _front_matter("A–Z", description, _plain_head(site, path, "A–Z", description, None)),
+                   page=page, site=site, letters=sorted(letters.items()))
+
+
+def _tags(env: jinja2.Environment, site: _Site) -> str:
+    path = "tags/index.md"
+    page = _Page(site, path)
+    description = "Entries of the Leverage Glossary by tag."
+    return _render(env, "tags.md.j2", _front_matter("Tags", description, _plain_head(site, path, "Tags", description, None)),
+                   page=page, site=site, tags=site.tags)
+
+
+def _tag(env: jinja2.Environment, site: _Site, tag: str) -> str:
+    path = f"tags/{tag}.md"
+    page = _Page(site, path)
+    title = f"Tag: {tag}"
+    description = f"Entries of the Leverage Glossary tagged {tag}."
+    return _render(env, "tag.md.j2", _front_matter(title, description, _plain_head(site, path, title, description, None)),
+                   page=page, site=site, tag=tag, slugs=site.tags[tag])
+
+
+def _graph_page(env: jinja2.Environment, site: _Site) -> str:
+    path = "graph.md"
+    description = "The cross-reference graph of the Leverage Glossary: every entry and how it relates to the others."
+    return _render(env, "graph.md.j2",
+                   _front_matter("Graph", description, _plain_head(site, path, "Graph", description, None),
+                                hide=["navigation", "toc"]),
+                   page=_Page(site, path), site=site, areas=[a.slug for a in site.areas])
+
+
+def _calculators(env: jinja2.Environment, site: _Site) -> str:
+    path = "calculators.md"
+    page = _Page(site, path)
+    views = []
+    for doc in site.data.calculators:
+        worked = doc.example
+        entry = site.entries.get(worked.entry) if worked else None
+        views.append({
+            "doc": doc,
+            "calculator": doc.calculator,
+            "example": _example_view(_Page(site, path), entry, worked) if worked and entry else None,
+            "entry": entry,
+            "run_steps": tuple(doc.run.steps) if doc.run is not None else (),
+            "run_inputs": dict(doc.run.inputs) if doc.run is not None else {},
+            "run_outputs": dict(doc.run.outputs) if doc.run is not None else {},
+            "chart": Markup(doc.chart) if doc.chart else None,
+            "used_by": [s for s in doc.used_by if s in site.entries],
+        })
+    description = "Every leverage calculator of the glossary: inputs, outputs, units, formulas and a worked example."
+    return _render(env, "calculators.md.j2",
+                   _front_matter("Calculators", description, _plain_head(site, path, "Calculators", description, None)),
+                   page=page, site=site, calculators=views)
+
+
+# -- JSON for the browser ---------------------------------------------------------------------
+
+
+def _graph_json(site: _Site) -> dict[str, Any]:
+    data = site.graph.to_json()
+    data["areas"] = [{"id": a.slug, "title": a.title} for a in site.areas]
+    return data
+
+
+def _previews(site: _Site) -> dict[str, Any]:
+    """Title and summary per entry for hover previews, the 404 page and quick find."""
+    return {
+        slug: {
+            "title": entry.title,
+            "summary": " ".join(entry.summary.split()),
+            "kind": entry.kind,
+            "url": entry.url_path,
+            "names": [*entry.aliases, *entry.abbreviations],
+        }
+        for slug, entry in sorted(site.entries.items())
+    }
+
+
+# -- versions, old revisions and /api/ (issue 7; the work is in generator/history.py and export.py) --
+
+
+def _history(site: _Site) -> Any:
+    """The revision history the hooks collected (SiteData.extra["history"]), or none."""
+    from generator.history import no_history
+
+    return site.data.extra.get("history") or no_history("this build did not read git history")
+
+
+def _version_block(site: _Site, entry: Entry, record: cite.CitationRecord, path: str) -> str:
+    from generator.history import version_block
+
+    return version_block(entry, record, _history(site), page_path=path, day=site.config.build_day)
+
+
+def _add_versions_and_api(env: jinja2.Environment, site: _Site, pages: dict[str, str], files: dict[str, str]) -> None:
+    """Pages of earlier revisions, forwarding stubs at current versions' addresses, and /api/."""
+    from generator import export, history
+
+    found = _history(site)
+    pages.update(history.revision_pages(
+        env, entries=site.entries, history=found, names=site.names, titles=site.titles,
+        site_url=site.config.base, site_name=site.config.site_name, day=site.config.build_day))
+    files.update(history.current_version_stubs(site.entries, site_url=site.config.base))
+    ctx = export.ExportContext(site_url=site.config.base, site_name=site.config.site_name,
+                               day=site.config.build_day, history=found)
+    files.update(export.site_files(site.entries, site.graph, ctx))

@@ -1,0 +1,114 @@
+"""Run `mkdocs build --strict` so that a failed or killed build never damages the live site.
+
+MkDocs writes into its site directory as it goes, so building in place would leave a
+half-written site behind whenever a build fails. Instead we build into a fresh folder
+next to the target (same file system, so renames are atomic) and swap it in only after
+MkDocs has succeeded.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_FILE = PROJECT_ROOT / "mkdocs.yml"
+TERMS_ENV = "GLOSSARY_TERMS"
+_TMP_PREFIX = ".building-"
+_OLD_PREFIX = ".replaced-"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    ok: bool
+    returncode: int
+    output: str
+    site_dir: Path
+
+
+def mkdocs_env(terms_dir: Path) -> dict[str, str]:
+    """The environment the hooks read: which terms to load; no MkDocs 2 banner."""
+    return {**os.environ, TERMS_ENV: str(terms_dir.resolve()), "NO_MKDOCS_2_WARNING": "1"}
+
+
+def build_site(site_dir: Path, terms_dir: Path, *, config_file: Path = CONFIG_FILE) -> BuildResult:
+    """Build into a sibling temp folder, then swap it in; on failure the old site stays as it was."""
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(site_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{site_dir.name}-{os.getpid()}-", dir=site_dir.parent))
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+             "--config-file", str(config_file), "--site-dir", str(staging)],
+            cwd=config_file.parent,
+            env=mkdocs_env(terms_dir),
+            capture_output=True,
+            text=True,
+        )
+        output = proc.stdout + proc.stderr
+        if proc.returncode != 0:
+            return BuildResult(False, proc.returncode, output, site_dir)
+        _swap_in(staging, site_dir)
+        return BuildResult(True, 0, output, site_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap_in(staging: Path, site_dir: Path) -> None:
+    """Make `staging` the site: one atomic exchange where the kernel offers it."""
+    if site_dir.is_dir() and not site_dir.is_symlink() and _exchange(staging, site_dir):
+        return  # staging now holds the old site; the caller removes it
+    if site_dir.exists() or site_dir.is_symlink():
+        old = site_dir.with_name(f"{_OLD_PREFIX}{site_dir.name}-{os.getpid()}")
+        os.rename(site_dir, old)
+        try:
+            os.rename(staging, site_dir)
+        except BaseException:
+            os.rename(old, site_dir)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(staging, site_dir)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Linux renameat2(RENAME_EXCHANGE): swap two directories in one step; False if unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def _remove_leftovers(site_dir: Path) -> None:
+    """Folders left by a build that was killed before it could clean up (its process is gone)."""
+    for prefix in (_TMP_PREFIX, _OLD_PREFIX):
+        for path in site_dir.parent.glob(f"{prefix}{site_dir.name}-*"):
+            pid = path.name[len(prefix) + len(site_dir.name) + 1 :].split("-", 1)[0]
+            if path.is_dir() and not (pid.isdigit() and _alive(int(pid))):
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,507 @@
+/*
+ * Leverage Glossary site search: the browser port of generator/search (normalize.py,
+ * index.py, rank.py). Same normalisation tables and ranking constants, shipped in
+ * search/glossary-index.json by generator/search/site.py, so a query ranks the same in
+ * the terminal and on the site. Keep the two in step: tests/browser/test_search.py
+ * compares them query by query.
+ *
+ * No DOM here: search-ui.js draws the results, and the 404 page calls
+ * window.GlossarySearch.suggest(text, n).
+ */
+(function (root) {
+  "use strict";
+
+  var TITLE = 0, ALIAS = 1, ABBREVIATION = 2;
+  var FIELD_NAMES = ["title", "alias", "abbreviation"];
+
+  /* ---- normalize.py ------------------------------------------------------------ */
+
+  function Normalizer(rules) {
+    this.wordMap = rules.word_map;
+    this.suffixRules = rules.suffix_rules;
+    this.pluralExceptions = new Set(rules.plural_exceptions);
+    this.suffixExceptions = new Set(rules.suffix_exceptions);
+    this.suffixMinStem = rules.suffix_min_stem;
+    this.stopWords = new Set(rules.stop_words);
+  }
+
+  var FOLD_JOIN = /(^|[^a-z0-9])([a-z0-9])[&/.]([a-z0-9])(?=[^a-z0-9]|$)/g;
+  var APOSTROPHE_S = /['\u2018\u2019`\u00b4]s\b/g;
+  var APOSTROPHE = /['\u2018\u2019`\u00b4]/g;
+  var MARKS = /\p{M}/gu;
+  var SPLIT = /[^\p{L}\p{N}]+/u;
+
+  function endsWith(word, suffix) {
+    return word.length >= suffix.length && word.slice(word.length - suffix.length) === suffix;
+  }
+
+  function mapped(map, word) {
+    return Object.prototype.hasOwnProperty.call(map, word) ? map[word] : word;
+  }
+
+  Normalizer.prototype.fold = function (text) {
+    text = text.normalize("NFKD").replace(MARKS, "").toLowerCase();
+    text = text.replace(FOLD_JOIN, "$1$2$3");
+    text = text.replace(APOSTROPHE_S, "");
+    return text.replace(APOSTROPHE, "");
+  };
+
+  Normalizer.prototype.stemPlural = function (word) {
+    if (word.length < 4 || this.pluralExceptions.has(word) || !endsWith(word, "s")) return word;
+    if (endsWith(word, "ies") && word.length > 4) return word.slice(0, -3) + "y";
+    if (["sses", "xes", "ches", "shes", "zzes"].some(function (s) { return endsWith(word, s); })) {
+      return word.slice(0, -2);
+    }
+    if (endsWith(word, "ss") || endsWith(word, "us") || endsWith(word, "is")) return word;
+    return word.slice(0, -1);
+  };
+
+  Normalizer.prototype.americanize = function (word) {
+    for (var i = 0; i < this.suffixRules.length; i++) {
+      var rule = this.suffixRules[i];
+      if (endsWith(word, rule[0]) && word.length - rule[0].length >= rule[2]) {
+        return word.slice(0, word.length - rule[0].length) + rule[1];
+      }
+    }
+    return word;
+  };
+
+  Normalizer.prototype.stemSuffix = function (word) {
+    if (this.suffixExceptions.has(word)) return word;
+    var suffixes = ["ing", "ed", "e"];
+    for (var i = 0; i < suffixes.length; i++) {
+      var suffix = suffixes[i];
+      if (endsWith(word, suffix) && word.length - suffix.length >= this.suffixMinStem) {
+        word = word.slice(0, word.length - suffix.length);
+        var last = word[word.length - 1];
+        if (suffix !== "e" && last === word[word.length - 2] && "aeiouylsz".indexOf(last) < 0) {
+          word = word.slice(0, -1);
+        }
+        return word;
+      }
+    }
+    return word;
+  };
+
+  Normalizer.prototype.word = function (word) {
+    word = mapped(this.wordMap, word);
+    word = this.stemSuffix(this.americanize(this.stemPlural(word)));
+    return mapped(this.wordMap, word);
+  };
+
+  Normalizer.prototype.words = function (text) {
+    var self = this;
+    return this.fold(text).split(SPLIT).filter(Boolean).map(function (w) { return self.word(w); });
+  };
+
+  Normalizer.prototype.tokens = function (text) {
+    var every = this.words(text);
+    var stop = this.stopWords;
+    var kept = every.filter(function (w) { return !stop.has(w); });
+    return kept.length ? kept : every;
+  };
+
+  /* ---- distances (rapidfuzz's OSA and Indel) ---------------------------------- */
+
+  // Optimal string alignment distance, or max + 1 once it must exceed `max`.
+  function osa(a, b, max) {
+    var n = a.length, m = b.length;
+    if (Math.abs(n - m) > max) return max + 1;
+    if (n === 0) return m;
+    if (m === 0) return n;
+    var prev2 = new Array(m + 1), prev = new Array(m + 1), cur = new Array(m + 1);
+    for (var j = 0; j <= m; j++) prev[j] = j;
+    for (var i = 1; i <= n; i++) {
+      cur[0] = i;
+      var rowMin = cur[0];
+      for (j = 1; j <= m; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          v = Math.min(v, prev2[j - 2] + 1);
+        }
+        cur[j] = v;
+        if (v < rowMin) rowMin = v;
+      }
+      if (rowMin > max) return max + 1;
+      var t = prev2; prev2 = prev; prev = cur; cur = t;
+    }
+    return prev[m] > max ? max + 1 : prev[m];
+  }
+
+  // rapidfuzz Indel.normalized_similarity: 1 - (insertions + deletions) / (len a + len b).
+  function indelSimilarity(a, b) {
+    var total = a.length + b.length;
+    if (total === 0) return 1;
+    var row = new Array(b.length + 1).fill(0);
+    for (var i = 1; i <= a.length; i++) {
+      var diag = 0;
+      for (var j = 1; j <= b.length; j++) {
+        var up = row[j];
+        row[j] = a[i - 1] === b[j - 1] ? diag + 1 : Math.max(row[j], row[j - 1]);
+        diag = up;
+      }
+    }
+    return 1 - (total - 2 * row[b.length]) / total;
+  }
+
+  function lowerBound(list, word, from) {
+    var lo = from || 0, hi = list.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (list[mid] < word) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  /* ---- index.py ------------------------------------------------------------------ */
+
+  function Index(data) {
+    var norm = new Normalizer(data.rules);
+    var params = data.params;
+    var kinds = data.kinds;
+    var docs = data.docs.map(function (d) {
+      return { slug: d[0], title: d[1], kind: kinds[d[2]], summary: d[3], aliases: d[4], abbreviations: d[5] };
+    });
+    docs.sort(function (a, b) { return a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0; });
+
+    var rawNames = [], summaryWords = [];
+    docs.forEach(function (doc, docId) {
+      var seen = new Set();
+      var named = [[TITLE, doc.title]];
+      doc.aliases.forEach(function (a) { named.push([ALIAS, a]); });
+      doc.abbreviations.forEach(function (a) { named.push([ABBREVIATION, a]); });
+      named.forEach(function (pair) {
+        var words = norm.tokens(pair[1]);
+        var seenKey = pair[0] + "\u0000" + words.join(" ");
+        if (!words.length || seen.has(seenKey)) return;
+        seen.add(seenKey);
+        rawNames.push([docId, pair[0], pair[1], words, false]);
+        if (words.length >= 2 && words.length <= 4) rawNames.push([docId, pair[0], pair[1], [words.join("")], true]);
+      });
+      summaryWords.push(new Set(norm.tokens(doc.summary)));
+    });
+
+    var vocabulary = new Set();
+    rawNames.forEach(function (n) { n[3].forEach(function (w) { vocabulary.add(w); }); });
+    summaryWords.forEach(function (s) { s.forEach(function (w) { vocabulary.add(w); }); });
+    var vocab = Array.from(vocabulary).sort(function (a, b) { return a < b ? -1 : a > b ? 1 : 0; });
+    var ids = new Map();
+    vocab.forEach(function (w, i) { ids.set(w, i); });
+
+    var names = [], namePostings = vocab.map(function () { return []; });
+    var summaryPostings = vocab.map(function () { return []; });
+    var docWords = docs.map(function () { return new Set(); });
+    var exact = new Map();
+    rawNames.forEach(function (raw, nameId) {
+      var tokenIds = raw[3].map(function (w) { return ids.get(w); });
+      names.push({ doc: raw[0], field: raw[1], text: raw[2], tokens: tokenIds, joined: raw[4], key: raw[3].join(" ") });
+      new Set(tokenIds).forEach(function (t) { namePostings[t].push(nameId); docWords[raw[0]].add(t); });
+      if (!raw[4]) {
+        var k = raw[3].join(" ");
+        if (!exact.has(k)) exact.set(k, []);
+        exact.get(k).push(nameId);
+      }
+    });
+    summaryWords.forEach(function (words, docId) {
+      words.forEach(function (w) {
+        summaryPostings[ids.get(w)].push(docId);
+        docWords[docId].add(ids.get(w));
+      });
+    });
+    var docFreq = new Array(vocab.length).fill(0);
+    docWords.forEach(function (set) { set.forEach(function (t) { docFreq[t] += 1; }); });
+
+    this.norm = norm;
+    this.params = params;
+    this.docs = docs;
+    this.vocab = vocab;
+    this.names = names;
+    this.namePostings = namePostings;
+    this.summaryPostings = summaryPostings;
+    this.docFreq = docFreq;
+    this.exact = exact;
+    this.base = "";
+  }
+
+  /* ---- rank.py ------------------------------------------------------------------- */
+
+  Index.prototype.maxTypos = function (length, summary) {
+    var p = this.params;
+    if (length >= p.fuzzy2_min) return 2;
+    if (length >= (summary ? p.summary_fuzzy_min : p.fuzzy_min)) return 1;
+    return 0;
+  };
+
+  // Every vocabulary word `word` may stand for: Map(vocab id -> [name quality, summary quality]).
+  Index.prototype.matchWord = function (word) {
+    var p = this.params, vocab = this.vocab, length = word.length;
+    var found = new Map();
+    function add(id, nameQ, summaryQ) {
+      var old = found.get(id);
+      if (!old) found.set(id, [nameQ, summaryQ]);
+      else found.set(id, [Math.max(old[0], nameQ), Math.max(old[1], summaryQ)]);
+    }
+    var start = lowerBound(vocab, word);
+    var exact = start < vocab.length && vocab[start] === word;
+    if (exact) add(start, 1, 1);
+    var prefixed = false;
+    if (length >= p.prefix_min) {
+      var end = lowerBound(vocab, word + "\uffff", start);
+      for (var id = start + (exact ? 1 : 0); id < end; id++) {
+        var q = p.prefix_base + p.prefix_span * length / vocab[id].length;
+        add(id, q, length >= p.summary_prefix_min ? q : 0);
+        prefixed = true;
+      }
+    }
+    var typos = this.maxTypos(length, false);
+    if (typos) {
+      var summaryTypos = this.maxTypos(length, true);
+      for (var i = 0; i < vocab.length; i++) {
+        var d = osa(word, vocab[i], typos);
+        if (d === 0 || d > typos) continue;
+        var fq = p.fuzzy_base - p.fuzzy_penalty * d / length;
+        add(i, fq, d <= summaryTypos ? fq : 0);
+      }
+    }
+    if (!exact && !prefixed && length >= p.fuzzy_min + 1) {
+      this.fuzzyPrefix(word).forEach(function (id) {
+        add(id, p.fuzzy_prefix_base + p.fuzzy_prefix_span * length / vocab[id].length, 0);
+      });
+    }
+    return found;
+  };
+
+  // Ids of longer words whose beginning is within one typo of `word` ("liqudat").
+  Index.prototype.fuzzyPrefix = function (word) {
+    var vocab = this.vocab, length = word.length, hits = [];
+    for (var i = 0; i < vocab.length; i++) {
+      var v = vocab[i];
+      if (v.length <= length + 1) continue;
+      for (var cut = length - 1; cut <= length + 1; cut++) {
+        if (osa(word, v.slice(0, cut), 1) <= 1) { hits.push(i); break; }
+      }
+    }
+    return hits;
+  };
+
+  Index.prototype.weight = function (matches) {
+    if (!matches.size) return 1;
+    var df = 0, docFreq = this.docFreq;
+    matches.forEach(function (_, id) { if (docFreq[id] > df) df = docFreq[id]; });
+    return 1 + Math.log((this.docs.length + 1) / (df + 1));
+  };
+
+  Index.prototype.queryWords = function (query) {
+    var every = this.norm.words(query), stop = this.norm.stopWords;
+    var kept = every.filter(function (w) { return !stop.has(w); });
+    return kept.length ? kept : every;
+  };
+
+  Index.prototype.scoreDocs = function (query) {
+    var self = this, p = this.params;
+    var qwords = this.queryWords(query);
+    var results = new Map();
+    if (!qwords.length) return results;
+    var allKey = this.norm.words(query).join(" ");
+    var queryKey = qwords.join(" ");
+    var matches = qwords.map(function (w) { return self.matchWord(w); });
+    var weights = matches.map(function (m) { return self.weight(m); });
+    var totalWeight = 0;
+    weights.forEach(function (w) { totalWeight += w; });
+
+    var perWord = new Map(), perToken = new Map();
+    matches.forEach(function (wordMatches, position) {
+      wordMatches.forEach(function (qs, vocabId) {
+        var quality = qs[0];
+        self.namePostings[vocabId].forEach(function (nameId) {
+          var best = perWord.get(nameId);
+          if (!best) {
+            best = new Array(qwords.length).fill(0);
+            perWord.set(nameId, best);
+            perToken.set(nameId, new Map());
+          }
+          if (quality > best[position]) best[position] = quality;
+          var tq = perToken.get(nameId);
+          if (quality > (tq.get(vocabId) || 0)) tq.set(vocabId, quality);
+        });
+      });
+    });
+
+    var nameBest = new Map();
+    var base = p.completeness_base;
+    var fieldFactor = [1, p.alias_factor, p.abbreviation_factor];
+    perWord.forEach(function (best, nameId) {
+      var name = self.names[nameId];
+      var covered = 0;
+      for (var i = 0; i < best.length; i++) covered += weights[i] * best[i];
+      var coverage = covered / totalWeight;
+      var tq = perToken.get(nameId), complete = 0;
+      name.tokens.forEach(function (t) { complete += tq.get(t) || 0; });
+      var completeness = complete / name.tokens.length;
+      var score = coverage * (base + (1 - base) * completeness);
+      var similarity = indelSimilarity(queryKey, name.key);
+      if (similarity >= p.similarity_floor) score = Math.max(score, similarity);
+      score *= fieldFactor[name.field];
+      var old = nameBest.get(name.doc);
+      if (!old || score > old[0] || (score === old[0] && nameId < old[1])) nameBest.set(name.doc, [score, nameId]);
+    });
+
+    var summaryQ = new Map();
+    matches.forEach(function (wordMatches, position) {
+      wordMatches.forEach(function (qs, vocabId) {
+        var quality = qs[1];
+        if (quality <= 0) return;
+        self.summaryPostings[vocabId].forEach(function (docId) {
+          var best = summaryQ.get(docId);
+          if (!best) { best = new Array(qwords.length).fill(0); summaryQ.set(docId, best); }
+          if (quality > best[position]) best[position] = quality;
+        });
+      });
+    });
+
+    var candidates = new Set(nameBest.keys());
+    summaryQ.forEach(function (_, docId) { candidates.add(docId); });
+    candidates.forEach(function (docId) {
+      var summaryScore = 0;
+      var sq = summaryQ.get(docId);
+      if (sq) {
+        var covered = 0;
+        for (var i = 0; i < sq.length; i++) covered += weights[i] * sq[i];
+        summaryScore = covered / totalWeight;
+      }
+      var nb = nameBest.get(docId) || [0, -1];
+      var score = Math.max(p.name_weight * nb[0] + p.summary_tie * summaryScore, p.summary_weight * summaryScore);
+      results.set(docId, [Math.min(score, p.fuzzy_cap), nb[1]]);
+    });
+
+    var exactScore = [p.exact_title, p.exact_alias, p.exact_abbreviation];
+    var keys = queryKey === allKey ? [queryKey] : [queryKey, allKey];
+    keys.forEach(function (k) {
+      (self.exact.get(k) || []).forEach(function (nameId) {
+        var name = self.names[nameId];
+        var score = exactScore[name.field];
+        var old = results.get(name.doc);
+        if (score > (old ? old[0] : 0)) results.set(name.doc, [score, nameId]);
+      });
+    });
+    results.forEach(function (v, docId) { if (v[0] < p.min_score) results.delete(docId); });
+    return results;
+  };
+
+  Index.prototype.hit = function (docId, score, nameId) {
+    var doc = this.docs[docId];
+    var hit = {
+      slug: doc.slug, title: doc.title, kind: doc.kind, score: Math.round(score * 10) / 10,
+      summary: doc.summary, url: "/" + doc.kind + "/" + doc.slug + "/",
+      matched: "", matched_field: ""
+    };
+    if (nameId >= 0) {
+      var name = this.names[nameId];
+      if (name.field !== TITLE) { hit.matched = name.text; hit.matched_field = FIELD_NAMES[name.field]; }
+    }
+    return hit;
+  };
+
+  Index.prototype.rank = function (entries) {
+    var docs = this.docs;
+    return entries.sort(function (a, b) {
+      if (b[1][0] !== a[1][0]) return b[1][0] - a[1][0];
+      var ta = docs[a[0]].title.toLowerCase(), tb = docs[b[0]].title.toLowerCase();
+      return ta < tb ? -1 : ta > tb ? 1 : 0;
+    });
+  };
+
+  /** Rank entries for `query`: best first, at most `limit`. */
+  Index.prototype.search = function (query, limit) {
+    var self = this;
+    limit = limit || 10;
+    var ranked = this.rank(Array.from(this.scoreDocs(query).entries()));
+    return ranked.slice(0, limit).map(function (e) { return self.hit(e[0], e[1][0], e[1][1]); });
+  };
+
+  /** 'Did you mean': search hits first, then the names closest to `text` as a whole. */
+  Index.prototype.suggest = function (text, limit) {
+    var self = this, p = this.params;
+    limit = limit || 5;
+    var hits = this.search(text, limit);
+    var seen = new Set(hits.map(function (h) { return h.slug; }));
+    var queryKey = this.queryWords(text).join(" ");
+    if (hits.length >= limit || !queryKey) return hits;
+    var sortedQuery = queryKey.split(" ").sort().join(" ");
+    var best = new Map();
+    this.names.forEach(function (name, nameId) {
+      if (name.joined) return;
+      var similarity = Math.max(
+        indelSimilarity(queryKey, name.key),
+        indelSimilarity(sortedQuery, name.key.split(" ").sort().join(" "))
+      );
+      var old = best.get(name.doc);
+      if (similarity >= p.suggest_min && similarity > (old ? old[0] : 0)) best.set(name.doc, [similarity, nameId]);
+    });
+    var ranked = this.rank(Array.from(best.entries()));
+    for (var i = 0; i < ranked.length && hits.length < limit; i++) {
+      var docId = ranked[i][0];
+      if (!seen.has(this.docs[docId].slug)) {
+        hits.push(this.hit(docId, 100 * ranked[i][1][0] * p.suggest_min, ranked[i][1][1]));
+      }
+    }
+    return hits;
+  };
+
+  /* ---- loading ---------------------------------------------------------------------- */
+
+  // The site root, from this script's own address (assets/javascripts/search-engine.js).
+  var script = root.document && root.document.currentScript;
+  var siteBase = script ? new URL("../../", script.src).href : "";
+  var loading = null;
+
+  function load() {
+    if (!loading) {
+      loading = fetch(new URL("search/glossary-index.json", siteBase).href, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error("search index: HTTP " + response.status);
+          return response.json();
+        })
+        .then(function (data) {
+          var index = new Index(data);
+          index.base = siteBase;
+          api.index = index;
+          return index;
+        });
+      loading.catch(function () { loading = null; });
+    }
+    return loading;
+  }
+
+  var api = {
+    Index: Index,
+    Normalizer: Normalizer,
+    osa: osa,
+    indelSimilarity: indelSimilarity,
+    index: null,
+    base: siteBase,
+    /** Promise of the loaded index; fetched once. */
+    load: load,
+    /** Promise of ranked hits for `query`. */
+    search: function (query, limit) {
+      return load().then(function (index) { return index.search(query, limit); });
+    },
+    /**
+     * Promise of the `n` entries nearest to `text`, for "did you mean" and the 404 page.
+     * An address ("/term/liquidaton-price/") is reduced to its last segment.
+     */
+    suggest: function (text, n) {
+      text = String(text);
+      if (text.indexOf("/") >= 0) text = text.split("/").filter(Boolean).pop() || "";
+      return load().then(function (index) { return index.suggest(text, n || 5); });
+    },
+    /** Absolute address of a hit's page. */
+    href: function (hit) {
+      return new URL(hit.url.replace(/^\//, ""), siteBase).href;
+    }
+  };
+
+  root.GlossarySearch = api;
+  if (typeof module === "object" && module.exports) module.exports = api;
+})(typeof window !== "undefined" ? window : globalThis);

@@ -1,0 +1,177 @@
+"""Browser fixtures: build the shipped glossary once, serve it on localhost, drive chromium.
+
+Shared by every browser test (site pages, search UI). The site is built with the real
+`glossary build --site-dir` so the tests see exactly what would be deployed. Every
+request that is not for 127.0.0.1 is aborted and recorded: the site must work offline
+and must never call out, so a test fails at teardown if anything tried.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip browser tests with a clear reason when Debian's chromium is absent (CI installs it)."""
+    if _chromium():
+        return
+    skip = pytest.mark.skip(reason="chromium is not installed (apt-get install chromium); browser tests need it")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files like a real host: no request log, and the site's 404.html on misses."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """The shipped glossary built into `root` and served at `base_url` (ends with `/`)."""
+
+    root: Path
+    base_url: str
+    build_output: str
+
+    def url(self, path: str = "") -> str:
+        return self.base_url + path.lstrip("/")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
+    """Build terms/ once with `glossary build --site-dir` and serve it on 127.0.0.1."""
+    site_dir = tmp_path_factory.mktemp("browser-site") / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GLOSSARY_SITE_URL": "https://leverage-glossary.org/"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--terms", str(ROOT / "terms"), "--site-dir", str(site_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    output = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        pytest.fail(f"glossary build failed (exit {proc.returncode}):\n{output}", pytrace=False)
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield BuiltSite(site_dir, f"http://127.0.0.1:{server.server_address[1]}/", output)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Debian chromium for the session (Playwright never downloads a browser)."""
+    executable = _chromium()
+    if executable is None:
+        pytest.skip("chromium is not installed (apt-get install chromium); browser tests need it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@dataclass
+class PageLog:
+    """What a page did that a test may want to assert on."""
+
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return [*self.console_errors, *self.page_errors]
+
+
+@pytest.fixture
+def page_log() -> PageLog:
+    return PageLog()
+
+
+@pytest.fixture
+def page(browser: object, built_site: BuiltSite, page_log: PageLog) -> Iterator[object]:
+    """A fresh page; off-site requests are aborted and recorded, console errors captured.
+
+    Teardown fails the test if any request tried to leave 127.0.0.1: the site is
+    offline and private by design. Console errors are left to each test to assert
+    (`assert not page_log.problems()`), so a test can check an expected 404 first.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+
+    def guard(route: object) -> None:
+        request = route.request
+        host = urlsplit(request.url).hostname
+        if request.url.startswith(("data:", "blob:", "about:")) or host == "127.0.0.1":
+            route.continue_()
+        else:
+            page_log.external_requests.append(request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    new_page = context.new_page()
+    new_page.on(
+        "console",
+        lambda message: page_log.console_errors.append(f"{message.type}: {message.text} @ {message.location}")
+        if message.type == "error"
+        else None,
+    )
+    new_page.on("pageerror", lambda error: page_log.page_errors.append(f"pageerror: {error}"))
+    new_page.set_default_timeout(15_000)
+    try:
+        yield new_page
+    finally:
+        context.close()
+    assert not page_log.external_requests, f"requests left the site: {page_log.external_requests}"

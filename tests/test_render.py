@@ -1,0 +1,419 @@
+"""The render stage: pages at their addresses, safe author text, links, metadata, citations.
+
+Fixture entries are built from `generator.model` directly, so these tests exercise
+render (and its helpers sanitize, autolink, cite, metadata) without YAML or MkDocs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+
+from generator import cite
+from generator.autolink import NameIndex, render_markdown
+from generator.graph import build_graph
+from generator.metadata import json_for_script
+from generator.model import Entry, Example, FaqItem, Formula, FormulaResult, Source, Variable
+from generator.render import page_path, relative, render_site
+from generator.sanitize import neutralise_html_urls, safe_href, sanitize_markdown
+from generator.sitedata import SiteConfig, collect_site_data
+
+SOURCE = Source(id="src", title="A Source", publisher="Example Press", url="https://example.org/a", accessed="2026-11-01")
+CONFIG = SiteConfig(site_url="https://glossary.test/", site_name="Leverage Glossary", build_day=date(2026, 11, 24))
+
+
+def entry(slug: str, title: str, kind: str = "definition", **fields: object) -> Entry:
+    defaults: dict[str, object] = {
+        "summary": f"{title} is a fixture entry used in tests.",
+        "body": f"Text about {title}.",
+        "areas": ("margin-area",) if kind != "area" else (),
+        "sources": (SOURCE,),
+        "published": "2026-03-14",
+        "modified": "2026-11-20",
+    }
+    defaults.update(fields)
+    return Entry(slug=slug, path=f"terms/{slug}.yaml", title=title, kind=kind, **defaults)  # type: ignore[arg-type]
+
+
+RATIO = Formula(
+    id="ratio",
+    title="Leverage ratio",
+    latex=r"L = \frac{N}{E}",
+    expr="notional / equity",
+    result=FormulaResult("leverage", "L", "x"),
+    variables=(Variable("notional", "N", "position notional", "USDT"), Variable("equity", "E", "own capital", "USDT")),
+)
+
+
+def fixture_entries() -> dict[str, Entry]:
+    entries = [
+        entry("margin-area", "Margin Area", kind="area", body="Everything about margin.",
+              faq=(FaqItem("Capital", "How much capital?", "Enough; see Margin Call."),
+                   FaqItem("Calculation", "How is it computed?", "As a ratio."),
+                   FaqItem("Consequence", "What follows?", "Liquidation.")),
+              relations={}),
+        entry("margin-call", "Margin Call", aliases=("call notice",), abbreviations=("MC",),
+              relations={"broader": ("margin",)},
+              body="A margin call follows when Liquidation nears. Liquidation again. See [[margin]]."),
+        entry("margin", "Margin", relations={"related": ("liquidation",)}, tags=("margin", "basics")),
+        entry("liquidation", "Liquidation", kind="term", tags=("margin",),
+              formulas=(RATIO,),
+              examples=(Example(title="Ten times", calculator=None, formula="ratio",
+                                inputs={"notional": 1000, "equity": 100}, expect={"leverage": 10},
+                                tolerance={}, source="src"),),
+              body="## How it works\n\nWhen the margin call is ignored, the venue closes.\n\n## Risks\n\nLosses."),
+    ]
+    return {e.slug: e for e in entries}
+
+
+def render(entries: dict[str, Entry]):
+    return render_site(collect_site_data(entries, build_graph(entries), CONFIG))
+
+
+@pytest.fixture(scope="module")
+def site():
+    return render(fixture_entries())
+
+
+def body_of(page: str) -> str:
+    """The Markdown after the front matter."""
+    return page.split("\n---\n", 1)[1]
+
+
+def front_matter(page: str) -> dict[str, object]:
+    import yaml
+
+    return yaml.safe_load(page.split("---\n", 2)[1])
+
+
+# -- addresses ------------------------------------------------------------------------------
+
+
+def test_every_entry_has_its_page_at_its_address(site) -> None:
+    for slug, e in fixture_entries().items():
+        assert page_path(e) in site.pages, slug
+        assert site.files[e.url_path + "index.md"].startswith(f"\n# {e.title}") or f"# {e.title}" in site.files[
+            e.url_path + "index.md"]
+    assert {"index.md", "area/index.md", "a-z.md", "tags/index.md", "tags/margin.md", "tags/basics.md",
+            "graph.md", "calculators.md"} <= set(site.pages)
+    assert page_path(fixture_entries()["liquidation"]) == "term/liquidation.md"
+    assert page_path(fixture_entries()["margin"]) == "definition/margin.md"
+
+
+def test_links_between_pages_are_relative_md_links_mkdocs_can_check() -> None:
+    assert relative("term/liquidation.md", "definition/margin.md") == "../definition/margin.md"
+    assert relative("index.md", "term/liquidation.md") == "term/liquidation.md"
+    assert relative("tags/margin.md", "tags/index.md") == "index.md"
+
+
+def test_render_is_pure(site) -> None:
+    again = render(fixture_entries())
+    assert again.pages == site.pages and again.files == site.files
+
+
+# -- entry page layout ------------------------------------------------------------------------
+
+
+def test_summary_is_the_first_block_under_the_title(site) -> None:
+    text = body_of(site.pages["definition/margin-call.md"])
+    after_h1 = text.split("# Margin Call\n", 1)[1].lstrip()
+    assert after_h1.startswith('<div class="gl-summary" markdown>\nMargin Call is a fixture entry used in tests.')
+
+
+def test_entry_page_sections_come_in_reading_order(site) -> None:
+    text = site.pages["term/liquidation.md"]
+    order = ["# Liquidation", "gl-summary", "## Formula", r"\[L = \frac{N}{E}\]", "gl-vars",
+             "## Worked example", "<summary>Ten times</summary>", "gl-checks", "## How it works", "## Related entries",
+             "## Referenced by", "## Local graph", "## Sources", "## Cite this", "Last modified"]
+    positions = [text.index(marker) for marker in order]
+    assert positions == sorted(positions)
+
+
+def test_worked_example_shows_inputs_steps_and_the_check(site) -> None:
+    text = site.pages["term/liquidation.md"]
+    assert "<tr><td><code>notional</code></td><td>1000</td><td>USDT</td></tr>" in text
+    assert '<span class="gl-step__sub">= 1000 / 100</span>' in text
+    assert "<strong>10</strong> x" in text
+    assert '<tr class="gl-ok"><td><code>leverage</code></td><td>10 x</td><td>10 x</td><td>✓ agrees</td></tr>' in text
+    assert "checked against [1] Example Press, *A Source* ([source](#source-1))" in text
+    assert '<li id="source-1">' in text
+
+
+def test_relations_are_grouped_by_type_with_inverses(site) -> None:
+    text = site.pages["definition/margin.md"]
+    assert "**Narrower:** [Margin Call](margin-call.md)" in text
+    assert "**Related:** [Liquidation](../term/liquidation.md)" in text
+
+
+def test_backlinks_list_entries_that_point_here(site) -> None:
+    text = site.pages["definition/margin.md"]
+    referenced = text.split("## Referenced by", 1)[1].split("##", 1)[0]
+    assert "[Margin Call](margin-call.md)" in referenced
+
+
+def test_local_graph_data_is_embedded_as_escaped_json(site) -> None:
+    text = site.pages["definition/margin.md"]
+    match = re.search(r'<script type="application/json" class="gl-graph__data">(.*?)</script>', text)
+    assert match
+    data = json.loads(match.group(1))
+    assert data["focus"] == "margin"
+    assert {n["id"] for n in data["nodes"]} >= {"margin", "margin-call", "liquidation"}
+
+
+def test_area_page_has_scope_faq_facets_and_members_with_summaries(site) -> None:
+    text = site.pages["area/margin-area.md"]
+    for marker in ("## Scope", "## Questions", "### Capital", "### Calculation", "### Consequence",
+                   "**How much capital?**", "## All entries in Margin Area"):
+        assert marker in text
+    members = text.split('id="area-members"', 1)[1]
+    assert "[Margin Call](../definition/margin-call.md)" in members
+    assert "Margin Call is a fixture entry used in tests." in members
+
+
+def test_home_lists_areas_and_central_terms(site) -> None:
+    text = site.pages["index.md"]
+    assert "[Margin Area](area/margin-area.md)" in text
+    central = text.split("## Most central terms", 1)[1]
+    assert "[Margin](definition/margin.md)" in central
+
+
+def test_a_to_z_points_aliases_and_abbreviations_to_their_entry(site) -> None:
+    text = site.pages["a-z.md"]
+    assert "- MC → see [Margin Call](definition/margin-call.md)" in text
+    assert "- call notice → see [Margin Call](definition/margin-call.md)" in text
+
+
+def test_tag_pages_list_their_entries(site) -> None:
+    assert "[Margin](../definition/margin.md)" in site.pages["tags/basics.md"]
+    assert "[Liquidation](../term/liquidation.md)" in site.pages["tags/margin.md"]
+
+
+# -- autolinks and wikilinks -----------------------------------------------------------------
+
+
+def links_in(markdown: str) -> list[tuple[str, str]]:
+    return re.findall(r"\[([^\]]+)\]\(([^)]+)\)", markdown)
+
+
+def render_body(body: str, linked: set[str] | None = None, self_slug: str = "margin-call") -> str:
+    entries = fixture_entries()
+    return render_markdown(body, self_slug=self_slug, index=NameIndex.build(entries.values()),
+                           titles={s: e.title for s, e in entries.items()},
+                           href_for=lambda slug: f"{slug}.md", linked=set() if linked is None else linked)
+
+
+def test_first_mention_is_linked_once() -> None:
+    out = render_body("Liquidation follows. Then liquidation again.")
+    assert links_in(out) == [("Liquidation", "liquidation.md")]
+
+
+def test_no_autolinks_in_code_math_headings_or_links() -> None:
+    body = ("## Liquidation heading\n\n`Liquidation` in code and $Liquidation$ in math "
+            "and [Liquidation](https://example.org) linked.\n\n```\nLiquidation\n```\n")
+    assert links_in(render_body(body)) == [("Liquidation", "https://example.org")]
+
+
+def test_wikilinks_resolve_and_count_as_the_link_for_that_entry() -> None:
+    out = render_body("Margin first, then [[margin|the margin page]] and [[nowhere]].")
+    assert links_in(out) == [("the margin page", "margin.md")]
+    assert "nowhere" in out
+
+
+def test_self_mentions_and_plurals() -> None:
+    assert links_in(render_body("A Margin Call is not linked on its own page.")) == []
+    assert links_in(render_body("Two liquidations happened.")) == [("liquidations", "liquidation.md")]
+
+
+def test_linked_set_spans_fields_of_one_page() -> None:
+    linked: set[str] = set()
+    render_body("Liquidation here.", linked)
+    assert links_in(render_body("Liquidation there.", linked)) == []
+
+
+# -- safety -------------------------------------------------------------------------------------
+
+
+def test_raw_html_in_bodies_becomes_text() -> None:
+    out = sanitize_markdown('<script>alert(1)</script> and <img src=x onerror="alert(1)">')
+    assert "<script" not in out and "<img" not in out
+    assert "&lt;script>" in out
+
+
+def test_code_keeps_its_characters_and_math_gets_lt() -> None:
+    out = sanitize_markdown("`a < b` and\n\n```\n<b>x</b>\n```\n\nand $a<b$")
+    assert "`a < b`" in out and "<b>x</b>" in out and r"$a\lt b$" in out
+
+
+def test_unsafe_link_targets_are_neutralised() -> None:
+    for url in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "java\tscript:alert(1)", "data:text/html,x",
+                "vbscript:x", "&#106;avascript:alert(1)"):
+        assert safe_href(url) == "#", url
+    for url in ("https://example.org/a?b=1&c=2", "http://x.org", "mailto:a@b.org", "../term/x.md", "#anchor"):
+        assert safe_href(url) == url
+    out = sanitize_markdown("[click](javascript:alert(1)) [ref]: data:text/html,boom")
+    assert "javascript" not in out
+
+
+def test_reference_definitions_are_checked_too() -> None:
+    out = sanitize_markdown("[x][evil]\n\n[evil]: javascript:alert(1)\n")
+    assert "javascript" not in out and "[evil]: #" in out
+
+
+def test_offsite_images_become_links() -> None:
+    out = sanitize_markdown("![chart](https://tracker.example/pixel.png) ![local](../assets/a.png)")
+    assert "![chart]" not in out and "[chart](https://tracker.example/pixel.png)" in out
+    assert "![local](../assets/a.png)" in out
+
+
+def test_display_math_on_its_own_lines_becomes_a_block() -> None:
+    out = sanitize_markdown("Text before\n$$\nx<y\n$$\nafter")
+    assert "\n\n$$\nx\\lt y\n$$\n\n" in out
+
+
+def test_html_url_guard_on_finished_pages() -> None:
+    html = '<a href="javascript:alert(1)">x</a><img src="https://evil.example/p.png"><a href="../x/">ok</a>'
+    out = neutralise_html_urls(html)
+    assert 'href="#"' in out and 'src="#"' in out and 'href="../x/"' in out
+
+
+def test_hostile_entry_fields_never_reach_the_page_as_html() -> None:
+    entries = fixture_entries()
+    evil = "</script><script>alert(1)</script>"
+    entries["margin"] = entry("margin", f"Margin {evil}", summary=f"Bad {evil} summary.",
+                              aliases=(f"<b>{evil}</b>",), body=f"Body {evil} [x](javascript:alert(1))",
+                              relations={"related": ("liquidation",)},
+                              sources=(Source(id="s", title=evil, publisher=evil, url="javascript:alert(1)",
+                                              accessed="2026-11-01", note=evil),))
+    site = render(entries)
+    for path, text in site.pages.items():
+        assert "<script>alert(1)" not in text, path
+        assert "javascript:" not in text, path
+    meta = front_matter(site.pages["definition/margin.md"])
+    assert "<" not in str(meta["title"]) and "<" not in str(meta["description"])
+    head = str(meta["glossary_head"])
+    assert head.count("<script") == 1 and "</script><script>" not in head
+
+
+def test_json_for_script_escapes_markup_characters() -> None:
+    text = json_for_script({"a": "</script><!-- & \u2028"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"a": "</script><!-- & \u2028"}
+
+
+# -- metadata and citations -----------------------------------------------------------------------
+
+
+def jsonld_of(page: str) -> dict[str, object]:
+    head = str(front_matter(page)["glossary_head"])
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', head, re.S)
+    assert match
+    return json.loads(match.group(1))
+
+
+def test_entry_jsonld_is_a_defined_term_in_a_set_with_breadcrumbs(site) -> None:
+    graph = jsonld_of(site.pages["definition/margin-call.md"])["@graph"]
+    term = next(item for item in graph if item["@type"] == "DefinedTerm")
+    assert term["name"] == "Margin Call"
+    assert term["url"] == "https://glossary.test/definition/margin-call/"
+    assert term["inDefinedTermSet"]["@type"] == "DefinedTermSet"
+    assert term["alternateName"] == ["call notice", "MC"]
+    crumbs = next(item for item in graph if item["@type"] == "BreadcrumbList")["itemListElement"]
+    assert [c["name"] for c in crumbs] == ["Home", "Margin Area", "Margin Call"]
+
+
+def test_area_jsonld_adds_collection_and_faq(site) -> None:
+    types = {item["@type"] for item in jsonld_of(site.pages["area/margin-area.md"])["@graph"]}
+    assert {"DefinedTerm", "BreadcrumbList", "CollectionPage", "FAQPage"} <= types
+
+
+def test_highwire_tags_and_open_graph_agree_with_the_citation(site) -> None:
+    head = str(front_matter(site.pages["definition/margin-call.md"])["glossary_head"])
+    record = cite.CitationRecord.from_entry(fixture_entries()["margin-call"], site_url=CONFIG.site_url,
+                                            site_name=CONFIG.site_name)
+    for name, value in record.highwire():
+        assert f'<meta name="{name}" content="{value}">' in head
+    assert '<meta property="og:type" content="website">' in head
+    assert '<meta property="og:site_name" content="Leverage Glossary">' in head
+    assert "citation_journal_title" not in head
+    assert record.version in site.pages["definition/margin-call.md"]
+
+
+def test_cite_box_has_every_style_with_a_browser_filled_access_date(site) -> None:
+    text = site.pages["definition/margin-call.md"]
+    for label in ("APA", "MLA", "Chicago", "BibTeX", "RIS", "CSL-JSON"):
+        assert f">{label}</label>" in text
+    assert text.count('class="gl-accessed"') == len(cite.STYLES)
+    assert '<span class="gl-accessed" data-style="apa">November 24, 2026</span>' in text
+
+
+def test_cite_box_text_is_the_records_citation_for_each_style(site) -> None:
+    """What a reader copies is exactly what cite.py formats (build day as the default date)."""
+    import html
+
+    record = cite.CitationRecord.from_entry(fixture_entries()["margin-call"], site_url=CONFIG.site_url,
+                                            site_name=CONFIG.site_name)
+    text = site.pages["definition/margin-call.md"]
+    for style in cite.STYLES:
+        match = re.search(rf'<pre class="gl-cite__text" data-style="{style}"><code>(.*?)</code></pre>', text, re.S)
+        assert match, style
+        shown = html.unescape(re.sub(r"<[^>]+>", "", match.group(1)))
+        assert shown == record.format(style, CONFIG.build_day), style
+
+
+def test_citation_formats_parse() -> None:
+    record = cite.CitationRecord.from_entry(fixture_entries()["margin-call"], site_url="https://glossary.test",
+                                            site_name="Leverage Glossary")
+    day = date(2026, 12, 1)
+    url = "https://glossary.test/definition/margin-call/"
+    assert "Retrieved December 1, 2026, from " + url in record.format("apa", day)
+    bibtex = record.format("bibtex", day)
+    assert bibtex.startswith("@") and bibtex.count("{") == bibtex.count("}")
+    assert "urldate = {2026-12-01}" in bibtex and url in bibtex
+    ris = record.format("ris", day).splitlines()
+    assert ris[0] == "TY  - DICT" and ris[-1].startswith("ER  -") and "Y2  - 2026/12/01" in ris
+    csl = json.loads(record.format("csl_json", day))
+    csl = csl[0] if isinstance(csl, list) else csl
+    assert csl["accessed"] == {"date-parts": [[2026, 12, 1]]} and csl["URL"] == url
+    assert csl["issued"] == {"date-parts": [[2026, 11, 20]]}
+
+
+def test_version_changes_with_content_only() -> None:
+    a = fixture_entries()["margin"]
+    moved = Entry(**{**{f: getattr(a, f) for f in a.__dataclass_fields__}, "path": "elsewhere.yaml"})
+    edited = Entry(**{**{f: getattr(a, f) for f in a.__dataclass_fields__}, "body": "Changed."})
+    assert cite.fingerprint(a) == cite.fingerprint(moved) != cite.fingerprint(edited)
+
+
+# -- post-build files -------------------------------------------------------------------------------
+
+
+def test_previews_and_graph_json(site) -> None:
+    previews = json.loads(site.files["previews.json"])
+    assert previews["margin-call"] == {
+        "title": "Margin Call", "summary": "Margin Call is a fixture entry used in tests.",
+        "kind": "definition", "url": "definition/margin-call/", "names": ["call notice", "MC"]}
+    graph = json.loads(site.files["graph.json"])
+    assert {n["id"] for n in graph["nodes"]} == set(fixture_entries())
+    assert graph["areas"] == [{"id": "margin-area", "title": "Margin Area"}]
+
+
+def test_raw_markdown_copy_has_absolute_links_and_no_html(site) -> None:
+    raw = site.files["definition/margin-call/index.md"]
+    assert raw.lstrip().startswith("# Margin Call")
+    assert "[Margin](https://glossary.test/definition/margin/)" in raw
+    record = cite.CitationRecord.from_entry(fixture_entries()["margin-call"], site_url=CONFIG.site_url,
+                                            site_name=CONFIG.site_name)
+    assert record.format("apa", CONFIG.build_day) in raw
+
+
+def test_calculators_page_lists_every_calculator() -> None:
+    from generator import leverage
+
+    text = render(fixture_entries()).pages["calculators.md"]
+    for name, calculator in leverage.CALCULATORS.items():
+        assert f"## {calculator.title} {{ #{name} }}" in text
+        for param in calculator.params:
+            assert f"<code>{param.name}</code>" in text

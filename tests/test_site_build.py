@@ -1,0 +1,149 @@
+"""`glossary build`: strict MkDocs build of a glossary, swapped in only when it succeeds.
+
+Uses the shared `glossary_dir` fixture (tests/conftest.py): one area and three linked
+entries that validate cleanly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.site_build import build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def glossary(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def staging_folders(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.startswith((".building-", ".replaced-"))]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str], Path]:
+    from tests.conftest import entry_yaml
+
+    base = tmp_path_factory.mktemp("built")
+    terms = base / "terms"
+    terms.mkdir()
+    (terms / "test-area.yaml").write_text(entry_yaml("Test Area", kind="area"))
+    (terms / "margin-call.yaml").write_text(entry_yaml(
+        "Margin Call", relations="relations: {related: [liquidation], broader: [margin]}",
+        extra="aliases: [call]\nabbreviations: [MC]"))
+    (terms / "liquidation.yaml").write_text(entry_yaml(
+        "Liquidation", kind="term", relations="relations: {related: [margin-call]}"))
+    (terms / "margin.yaml").write_text(entry_yaml("Margin", relations="relations: {related: [liquidation]}"))
+    site = base / "site"
+    return terms, glossary("build", "--terms", str(terms), "--site-dir", str(site)), site
+
+
+def test_build_succeeds_with_zero_warnings(built) -> None:
+    _, proc, _ = built
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "WARNING" not in proc.stdout + proc.stderr
+    assert "4 entries" in proc.stdout
+
+
+def test_every_entry_has_its_page_and_markdown_copy(built) -> None:
+    _, _, site = built
+    for address in ("area/test-area", "definition/margin-call", "definition/margin", "term/liquidation"):
+        page = site / address / "index.html"
+        assert page.is_file(), address
+        assert (site / address / "index.md").is_file(), address
+    html = (site / "definition/margin-call/index.html").read_text()
+    assert '<link rel="canonical" href="https://leverage-glossary.org/definition/margin-call/">' in html
+    assert '<meta name="citation_title" content="Margin Call">' in html
+    assert '"@type":"DefinedTerm"' in html
+    assert 'href="index.md"' in html
+
+
+def test_site_level_pages_and_post_build_files(built) -> None:
+    _, _, site = built
+    for page in ("index.html", "a-z/index.html", "area/index.html", "tags/index.html", "graph/index.html",
+                 "calculators/index.html", "about/index.html", "how-to-cite/index.html", "404.html"):
+        assert (site / page).is_file(), page
+    assert {n["id"] for n in json.loads((site / "graph.json").read_text())["nodes"]} == {
+        "test-area", "margin-call", "liquidation", "margin"}
+    assert json.loads((site / "previews.json").read_text())["margin"]["title"] == "Margin"
+    assert (site / "assets/vendor/katex/katex.min.js").is_file()
+    assert (site / "assets/vendor/force-graph/force-graph.min.js").is_file()
+
+
+def test_entry_pages_stay_out_of_the_nav(built) -> None:
+    _, _, site = built
+    nav = (site / "index.html").read_text().split('<nav class="md-tabs"', 1)[1].split("</nav>", 1)[0]
+    assert "A–Z" in nav and "Graph" in nav
+    assert "margin-call" not in nav and "liquidation" not in nav
+
+
+def test_no_page_requests_another_host(built) -> None:
+    """Fonts off, no CDN: every script, stylesheet and font the site loads is its own."""
+    _, _, site = built
+    import re
+
+    for page in site.rglob("*.html"):
+        html = page.read_text()
+        for url in re.findall(r'<(?:script|link|img)\b[^>]*?(?:src|href)="([^"]+)"', html):
+            if 'rel="canonical"' in url:
+                continue
+            assert not url.startswith(("http://", "https://", "//")) or url.startswith(
+                "https://leverage-glossary.org/"), (page, url)
+
+
+def test_validation_error_stops_the_build_and_keeps_the_old_site(built, tmp_path: Path) -> None:
+    terms, _, _ = built
+    broken = tmp_path / "terms"
+    broken.mkdir()
+    for path in terms.iterdir():
+        (broken / path.name).write_text(path.read_text())
+    (broken / "margin.yaml").write_text((terms / "margin.yaml").read_text().replace("[liquidation]", "[nowhere]"))
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "marker.txt").write_text("previous site")
+    proc = glossary("build", "--terms", str(broken), "--site-dir", str(site))
+    assert proc.returncode == 1
+    assert "DANGLING_LINK" in proc.stderr and "margin.yaml" in proc.stderr
+    assert sorted(p.name for p in site.iterdir()) == ["marker.txt"]
+
+
+def test_failed_mkdocs_build_keeps_the_old_site_and_cleans_up(built, tmp_path: Path) -> None:
+    """A body link MkDocs cannot resolve fails the strict build; nothing is swapped in."""
+    terms, _, _ = built
+    bad = tmp_path / "terms"
+    bad.mkdir()
+    for path in terms.iterdir():
+        (bad / path.name).write_text(path.read_text())
+    text = (terms / "margin.yaml").read_text()
+    (bad / "margin.yaml").write_text(text.replace("body: |\n", "body: |\n  See [the missing page](missing.md).\n"))
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "marker.txt").write_text("previous site")
+    result = build_site(site, bad)
+    assert not result.ok
+    assert "missing.md" in result.output
+    assert sorted(p.name for p in site.iterdir()) == ["marker.txt"]
+    assert not staging_folders(tmp_path)
+
+
+def test_successful_build_replaces_the_site_and_removes_leftovers(built, tmp_path: Path) -> None:
+    terms, _, _ = built
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "stale.html").write_text("old")
+    leftover = tmp_path / ".building-site-999999999-abc"  # a killed build's folder (no such process)
+    leftover.mkdir()
+    result = build_site(site, terms)
+    assert result.ok, result.output
+    assert not (site / "stale.html").exists() and (site / "index.html").is_file()
+    assert not leftover.exists()
+    assert not staging_folders(tmp_path)
