@@ -95,7 +95,7 @@ def _meta(ctx: ExportContext) -> dict[str, Any]:
         "version": ctx.day.isoformat(),
         "generated": ctx.day.isoformat(),
         "generator": f"leverage-glossary {__version__}",
-        "history": {"available": history.available, "note": history.note},
+        "history": {"available": history.available, "note": history.public_note},
     }
 
 

@@ -23,6 +23,7 @@ import logging
 import os
 import posixpath
 import re
+import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -73,8 +74,9 @@ class History:
     """Revisions per slug, newest first; `available` False when there is no git history."""
 
     available: bool
-    reason: str = ""
+    reason: str = ""  # for logs: may name local paths
     revisions: Mapping[str, tuple[Revision, ...]] = field(default_factory=dict)
+    public_reason: str = ""  # for pages and exports: no local paths
 
     def of(self, slug: str) -> tuple[Revision, ...]:
         return tuple(self.revisions.get(slug, ()))
@@ -90,11 +92,19 @@ class History:
         if not self.available:
             return f"no revision history: {self.reason}"
         count = sum(len(r) for r in self.revisions.values())
-        return f"revision history from git: {count} revision(s) of {len(self.revisions)} entries"
+        return f"revision history from git: {count} distinct version(s) of {len(self.revisions)} entries"
+
+    @property
+    def public_note(self) -> str:
+        """One line for pages and exports (never a local path)."""
+        if not self.available:
+            return f"no revision history: {self.public_reason or 'git history was not read'}"
+        return "earlier versions read from git history"
 
 
-def no_history(reason: str) -> History:
-    return History(False, reason, {})
+def no_history(reason: str, public: str | None = None) -> History:
+    """No revisions; `reason` goes to logs, `public` (default: `reason`) to pages and exports."""
+    return History(False, reason, {}, public if public is not None else reason)
 
 
 # -- reading git --------------------------------------------------------------------------------
@@ -178,10 +188,14 @@ def collect_history(
     """The revisions of the entries in `terms_dir` (only `slugs`, when given) from git."""
     terms_dir = Path(terms_dir)
     wanted = set(slugs) if slugs is not None else None
+    if shutil.which("git") is None:
+        return no_history("git is not installed", "git was not available")
+    if not terms_dir.is_dir():
+        return no_history(f"{terms_dir} is not a folder", "the glossary was not read from a git checkout")
     try:
         probe = _git(["rev-parse", "--is-inside-work-tree"], terms_dir)
         if probe.returncode != 0 or probe.stdout.strip() != b"true":
-            return no_history(f"{terms_dir} is not in a git checkout")
+            return no_history(f"{terms_dir} is not in a git checkout", "the glossary was not read from a git checkout")
         changes = _log(terms_dir)
         chosen: dict[str, list[_Change]] = {}
         for change in changes:  # newest first
@@ -193,12 +207,10 @@ def collect_history(
             elif len(picked) < max_per_entry:
                 picked.append(change)
         blobs = _cat_blobs(terms_dir, sorted({c.blob for picked in chosen.values() for c in picked}))
-    except FileNotFoundError:
-        return no_history("git is not installed")
     except subprocess.TimeoutExpired:
-        return no_history(f"git took longer than {GIT_TIMEOUT_SECONDS} s")
+        return no_history(f"git took longer than {GIT_TIMEOUT_SECONDS} s", "git history could not be read")
     except (OSError, ValueError, _NoHistory) as error:
-        return no_history(f"git history could not be read ({error})")
+        return no_history(f"git history could not be read ({error})", "git history could not be read")
 
     rel = terms_dir.name or "terms"
     revisions: dict[str, tuple[Revision, ...]] = {}
@@ -242,12 +254,6 @@ def _read_blob(data: bytes | None, shown: str) -> Entry | None:
     if entry is None or not entry.published and not entry.modified:
         return None
     return entry
-
-
-def current_revision(entry: Entry) -> Revision:
-    """The working-tree version as a revision (no commit)."""
-    record = cite.CitationRecord.from_entry(entry, site_url="/")
-    return Revision(entry.slug, record.fingerprint, record.version, "", "", entry)
 
 
 # -- pages -----------------------------------------------------------------------------------
@@ -517,7 +523,7 @@ def version_block(entry: Entry, record: cite.CitationRecord, history: History, *
     earlier = history.earlier(entry)
     if not history.available:
         lines.append(Markup('<p class="gl-revisions">Earlier versions: not published by this build ({}).</p>')
-                     .format(history.reason))
+                     .format(history.public_reason or "git history was not read"))
     elif earlier:
         links = " · ".join(f"[{_day(r.entry.modified or r.entry.published)} (`{r.fingerprint}`)]"
                            f"({_relative(page_path, r.page_path)})" for r in earlier)

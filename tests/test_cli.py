@@ -94,13 +94,6 @@ def test_new_writes_a_schema_valid_skeleton_and_never_overwrites(tmp_path: Path)
     assert target.read_text().endswith("# my edits\n")
 
 
-def test_commands_not_yet_built_say_so() -> None:
-    for command in ("cite", "export"):
-        result = glossary(command, "x")
-        if "not available yet" in result.stderr:
-            assert result.returncode == 2
-
-
 def test_skeleton_placeholders_are_refused_until_written(tmp_path: Path) -> None:
     glossary("new", "Margin Call", "--terms", str(tmp_path))
     result = glossary("validate", "--terms", str(tmp_path), "--format", "json")
