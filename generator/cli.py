@@ -1,8 +1,10 @@
 """The `glossary` command line: one module per subcommand under `generator/commands/`.
 
-Each command module exposes `HELP` (one line), `add_arguments(parser)` and
-`run(args) -> int`. Exit codes are shared by all commands: 0 success, 1 problems found in
-the input, 2 usage error (bad options, unknown names, a feature not available yet).
+Each command module exposes `add_arguments(parser)` and `run(args) -> int`; its one-line
+help lives here, so that running one command imports only that command's module (a warm
+`glossary search` must not pay for importing the site builder). Exit codes are shared by
+all commands: 0 success, 1 problems found in the input, 2 usage error (bad options,
+unknown names), 3 a bug in the tools.
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from collections.abc import Sequence
 
 from generator import __version__
 
-COMMANDS: tuple[str, ...] = ("validate", "build", "serve", "new", "search", "cite", "calc", "export")
+COMMANDS: dict[str, str] = {
+    "validate": "check every entry and report all problems (exit 0 clean, 1 problems, 2 usage)",
+    "build": "validate the entries and build the static site (mkdocs build --strict)",
+    "serve": "serve the site locally with live reload (edits to terms/ and templates/ rebuild it)",
+    "new": "write a skeleton entry file for a new title (never overwrites without --force)",
+    "search": "find entries by name, alias, abbreviation or summary, typos forgiven",
+    "cite": "print a citation of one entry in APA, MLA, Chicago, BibTeX, RIS or CSL-JSON",
+    "calc": "run a leverage calculator (liquidation price, loops, VaR, ...) step by step",
+    "export": "export the glossary as JSON, CSV, SKOS (Turtle or JSON-LD) or BibTeX",
+}
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -25,24 +36,36 @@ class UsageError(Exception):
     """Raised by a command for bad options; printed without a traceback, exit 2."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """All commands, or just `only` fully built (the others listed by name for help)."""
     parser = argparse.ArgumentParser(
         prog="glossary",
         description="Validate, build, search and cite the Leverage Glossary.",
     )
     parser.add_argument("--version", action="version", version=f"glossary {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMANDS:
-        module = importlib.import_module(f"generator.commands.{name}")
-        command_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
-        module.add_arguments(command_parser)
-        command_parser.set_defaults(run=module.run)
+    for name, summary in COMMANDS.items():
+        command_parser = sub.add_parser(name, help=summary, description=summary)
+        if only is None or name == only:
+            module = importlib.import_module(f"generator.commands.{name}")
+            module.add_arguments(command_parser)
+            command_parser.set_defaults(run=module.run)
     return parser
+
+
+def _chosen_command(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, if the first word that is not an option names one."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_chosen_command(words))
+    argv = words
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse already printed its message

@@ -13,8 +13,6 @@ from pathlib import Path
 
 from generator.commands._common import add_terms_option
 
-HELP = "validate the entries and build the static site (mkdocs build --strict)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_terms_option(parser)

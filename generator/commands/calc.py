@@ -19,8 +19,6 @@ from generator.formulas import format_number
 from generator.leverage import CALCULATORS, CalcResult, CalculatorError, suggest, unit_for
 from generator.leverage import run as run_calculator
 
-HELP = "run a leverage calculator (liquidation price, loops, VaR, ...) step by step"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", nargs="?", metavar="NAME", help="calculator name (see --list)")

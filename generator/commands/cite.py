@@ -17,7 +17,6 @@ from pathlib import Path
 from generator.cli import UsageError
 from generator.commands._common import add_terms_option, require_terms_dir
 
-HELP = "print a citation of one entry in APA, MLA, Chicago, BibTeX, RIS or CSL-JSON"
 STYLE_CHOICES = ("apa", "mla", "chicago", "bibtex", "ris", "csl-json")
 
 

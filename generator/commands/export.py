@@ -18,7 +18,6 @@ from pathlib import Path
 from generator.cli import UsageError
 from generator.commands._common import add_terms_option, require_terms_dir
 
-HELP = "export the glossary as JSON, CSV, SKOS (Turtle or JSON-LD) or BibTeX"
 FORMATS = ("json", "csv", "skos-turtle", "skos-jsonld", "bibtex")
 
 

@@ -13,8 +13,6 @@ from pathlib import Path
 
 from generator.commands._common import add_terms_option
 
-HELP = "serve the site locally with live reload (edits to terms/ and templates/ rebuild it)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_terms_option(parser)

@@ -9,8 +9,6 @@ from pathlib import Path
 from generator.commands._common import add_terms_option, require_terms_dir
 from generator.model import Glossary, Problem, Severity
 
-HELP = "check every entry and report all problems (exit 0 clean, 1 problems, 2 usage)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_terms_option(parser)

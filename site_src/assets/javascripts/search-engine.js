@@ -2,7 +2,7 @@
  * Leverage Glossary site search: the browser port of generator/search (normalize.py,
  * index.py, rank.py). Same normalisation tables and ranking constants, shipped in
  * search/glossary-index.json by generator/search/site.py, so a query ranks the same in
- * the terminal and on the site. Keep the two in step: tests/browser/test_search.py
+ * the terminal and on the site. Keep the two in step: tests/browser/test_site_search.py
  * compares them query by query.
  *
  * No DOM here: search-ui.js draws the results, and the 404 page calls
@@ -94,11 +94,12 @@
     return this.fold(text).split(SPLIT).filter(Boolean).map(function (w) { return self.word(w); });
   };
 
+  // Stop words are recognised before normalisation ("does" is one, "doe" is not).
   Normalizer.prototype.tokens = function (text) {
-    var every = this.words(text);
-    var stop = this.stopWords;
-    var kept = every.filter(function (w) { return !stop.has(w); });
-    return kept.length ? kept : every;
+    var self = this, stop = this.stopWords;
+    var raw = this.fold(text).split(SPLIT).filter(Boolean);
+    var kept = raw.filter(function (w) { return !stop.has(w); });
+    return (kept.length ? kept : raw).map(function (w) { return self.word(w); });
   };
 
   /* ---- distances (rapidfuzz's OSA and Indel) ---------------------------------- */
@@ -160,8 +161,12 @@
     var norm = new Normalizer(data.rules);
     var params = data.params;
     var kinds = data.kinds;
+    var sections = data.sections || kinds;
     var docs = data.docs.map(function (d) {
-      return { slug: d[0], title: d[1], kind: kinds[d[2]], summary: d[3], aliases: d[4], abbreviations: d[5] };
+      return {
+        slug: d[0], title: d[1], kind: kinds[d[2]], section: sections[d[2]], summary: d[3],
+        aliases: d[4], abbreviations: d[5]
+      };
     });
     docs.sort(function (a, b) { return a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0; });
 
@@ -272,12 +277,14 @@
     return found;
   };
 
-  // Ids of longer words whose beginning is within one typo of `word` ("liqudat").
+  // Name words whose beginning is within one typo of `word` ("liqudat" -> "liquidation");
+  // only words with the same first letter are tried, as in rank.py.
   Index.prototype.fuzzyPrefix = function (word) {
     var vocab = this.vocab, length = word.length, hits = [];
-    for (var i = 0; i < vocab.length; i++) {
+    var first = lowerBound(vocab, word[0]), last = lowerBound(vocab, word[0] + "\uffff", first);
+    for (var i = first; i < last; i++) {
       var v = vocab[i];
-      if (v.length <= length + 1) continue;
+      if (v.length <= length + 1 || !this.namePostings[i].length) continue;
       for (var cut = length - 1; cut <= length + 1; cut++) {
         if (osa(word, v.slice(0, cut), 1) <= 1) { hits.push(i); break; }
       }
@@ -293,9 +300,7 @@
   };
 
   Index.prototype.queryWords = function (query) {
-    var every = this.norm.words(query), stop = this.norm.stopWords;
-    var kept = every.filter(function (w) { return !stop.has(w); });
-    return kept.length ? kept : every;
+    return this.norm.tokens(query);
   };
 
   Index.prototype.scoreDocs = function (query) {
@@ -393,7 +398,7 @@
     var doc = this.docs[docId];
     var hit = {
       slug: doc.slug, title: doc.title, kind: doc.kind, score: Math.round(score * 10) / 10,
-      summary: doc.summary, url: "/" + doc.kind + "/" + doc.slug + "/",
+      summary: doc.summary, url: "/" + doc.section + "/" + doc.slug + "/",
       matched: "", matched_field: ""
     };
     if (nameId >= 0) {

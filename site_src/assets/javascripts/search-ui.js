@@ -89,7 +89,7 @@
       if (!query.trim()) {
         meta.textContent = initialMeta;
         input.setAttribute("aria-expanded", "false");
-        root.dataset.glState = "idle";
+        announce("idle", query, 0);
         return;
       }
       var hits = index.search(query, LIMIT);
@@ -105,7 +105,14 @@
       }
       hits.forEach(function (hit, i) { list.appendChild(item(hit, i)); });
       input.setAttribute("aria-expanded", hits.length ? "true" : "false");
+      announce(state, query, hits.length);
+    }
+
+    // What is on screen now, for tests and benchmarks (data-gl-state, data-gl-query, an event).
+    function announce(state, query, count) {
       root.dataset.glState = state;
+      root.dataset.glQuery = query;
+      root.dispatchEvent(new CustomEvent("glossary-search:rendered", { detail: { query: query, state: state, count: count } }));
     }
 
     // Coalesce bursts of keystrokes into one search per frame; never wait longer.

@@ -1,0 +1,249 @@
+"""The search index: entries reduced to what ranking needs, in load-fast form.
+
+Built once from the entries (the slow part: normalising every name and summary) and then
+stored by `cache.py`. A warm `glossary search` on 10,000 entries must load it in a few
+milliseconds, so everything a query touches for every entry is a flat integer array or a
+bytes blob (marshal copies those without creating one object per number), and what only
+the hits need (slug, kind, summary, alias text) is decoded for the hits alone.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from generator.search.normalize import tokens
+
+if TYPE_CHECKING:  # generator.model costs a warm search ~6 ms to import; only build needs it
+    from generator.model import Entry
+
+# Name fields, in order of authority: an exact title beats an exact alias, and so on.
+TITLE, ALIAS, ABBREVIATION = 0, 1, 2
+FIELD_NAMES: tuple[str, ...] = ("title", "alias", "abbreviation")
+_SEP = "\x1f"  # unit separator between the texts of a row; replaced by a space in entry text
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """What a result shows: enough to print or link without loading the entry."""
+
+    slug: str
+    title: str
+    kind: str
+    summary: str
+    section: str  # the address's first segment for this kind (model.KIND_SECTIONS)
+
+    @property
+    def url(self) -> str:
+        return f"/{self.section}/{self.slug}/"
+
+
+def ints(blob: bytes) -> array:
+    """An int array from a blob written by the index builder (a memcpy)."""
+    out = array("i")
+    out.frombytes(blob)
+    return out
+
+
+class SearchIndex:
+    """Docs, names and vocabulary with postings; see build_index for how they relate.
+
+    names are numbered; name i belongs to doc `name_doc[i]`, has field `name_field[i]`,
+    `name_joined[i]` marks the extra no-space form ("stoploss" for "stop loss"), and its
+    normalised words are vocab ids `name_tokens[name_start[i]:name_start[i + 1]]`.
+    """
+
+    def __init__(
+        self,
+        titles: tuple[str, ...],
+        rows: bytes,
+        row_start: array,
+        vocab: tuple[str, ...],
+        name_doc: array,
+        name_field: bytes,
+        name_joined: bytes,
+        name_start: array,
+        name_tokens: array,
+        name_key_len: array,
+        name_postings: tuple[array, array],
+        summary_postings: tuple[array, array],
+        doc_freq: array,
+    ) -> None:
+        self.titles = titles
+        self._rows = rows  # per doc, utf-8: slug, kind, section, summary, then its names' texts
+        self._row_start = row_start
+        self.vocab = vocab  # sorted, so a prefix is a contiguous range
+        self.name_doc = name_doc
+        self.name_field = name_field
+        self.name_joined = name_joined
+        self.name_start = name_start
+        self.name_tokens = name_tokens
+        self.name_key_len = name_key_len  # len(key_of(i)), to skip hopeless similarity checks
+        # Postings as (start, values): the ids for vocab word v are values[start[v]:start[v + 1]].
+        self._name_postings = name_postings
+        self._summary_postings = summary_postings
+        self.doc_freq = doc_freq
+
+    def __len__(self) -> int:
+        return len(self.titles)
+
+    @property
+    def name_count(self) -> int:
+        return len(self.name_doc)
+
+    def _row(self, doc_id: int) -> list[str]:
+        return self._rows[self._row_start[doc_id] : self._row_start[doc_id + 1]].decode("utf-8").split(_SEP)
+
+    def doc(self, doc_id: int) -> Doc:
+        slug, kind, section, summary = self._row(doc_id)[:4]
+        return Doc(slug, self.titles[doc_id], kind, summary, section)
+
+    def tokens_of(self, name_id: int) -> array:
+        return self.name_tokens[self.name_start[name_id] : self.name_start[name_id + 1]]
+
+    def key_of(self, name_id: int) -> str:
+        return " ".join(self.vocab[t] for t in self.tokens_of(name_id))
+
+    def name_text(self, name_id: int) -> str:
+        """The name as written; a doc's names are numbered consecutively, texts in its row."""
+        doc_id = self.name_doc[name_id]
+        first = bisect_left(self.name_doc, doc_id)
+        return self._row(doc_id)[4 + name_id - first]
+
+    def in_names(self, vocab_id: int) -> bool:
+        """Whether some name uses this word (not only summaries)."""
+        start = self._name_postings[0]
+        return start[vocab_id + 1] > start[vocab_id]
+
+    def names_with(self, vocab_id: int) -> array:
+        start, values = self._name_postings
+        return values[start[vocab_id] : start[vocab_id + 1]]
+
+    def summaries_with(self, vocab_id: int) -> array:
+        start, values = self._summary_postings
+        return values[start[vocab_id] : start[vocab_id + 1]]
+
+    def to_data(self) -> tuple:
+        """A few big strings, bytes and tuples: marshal loads them without per-number objects."""
+        return (
+            self.titles, self._rows, self._row_start.tobytes(), self.vocab, self.name_doc.tobytes(),
+            self.name_field, self.name_joined, self.name_start.tobytes(), self.name_tokens.tobytes(),
+            self.name_key_len.tobytes(), self._name_postings[0].tobytes(), self._name_postings[1].tobytes(),
+            self._summary_postings[0].tobytes(), self._summary_postings[1].tobytes(), self.doc_freq.tobytes(),
+        )
+
+    @classmethod
+    def from_data(cls, data: tuple) -> SearchIndex:
+        (titles, rows, row_start, vocab, name_doc, name_field, name_joined, name_start, name_tokens,
+         name_key_len, name_post_start, name_post, summary_post_start, summary_post, doc_freq) = data
+        return cls(titles, rows, ints(row_start), vocab, ints(name_doc), name_field, name_joined,
+                   ints(name_start), ints(name_tokens), ints(name_key_len),
+                   (ints(name_post_start), ints(name_post)), (ints(summary_post_start), ints(summary_post)),
+                   ints(doc_freq))
+
+
+def _pack(lists: list[list[int]]) -> tuple[array, array]:
+    start, values = array("i", [0]), array("i")
+    for items in lists:
+        values.extend(items)
+        start.append(len(values))
+    return start, values
+
+
+def _entry_names(entry: Entry) -> Iterable[tuple[int, str]]:
+    yield TITLE, entry.title
+    for alias in entry.aliases:
+        yield ALIAS, alias
+    for abbreviation in entry.abbreviations:
+        yield ABBREVIATION, abbreviation
+
+
+def clean_text(text: str) -> str:
+    """Whitespace collapsed, separator-free: how texts are stored and shown (site too)."""
+    return " ".join(text.replace(_SEP, " ").split())
+
+
+def build_index(entries: Iterable[Entry]) -> SearchIndex:
+    """Normalise every name and summary once; docs in slug order for stable output.
+
+    Each name of 2-4 words also gets a joined form, so "stoploss" finds "stop loss".
+    Duplicate names within one entry and field are kept once.
+    """
+    from generator.model import KIND_SECTIONS
+
+    ordered = sorted(entries, key=lambda e: e.slug)
+
+    raw_names: list[tuple[int, int, str, list[str], bool]] = []
+    summary_words: list[set[str]] = []
+    for doc_id, entry in enumerate(ordered):
+        seen: set[tuple[int, str]] = set()
+        for field, text in _entry_names(entry):
+            words = tokens(text)
+            if not words or (field, " ".join(words)) in seen:
+                continue
+            seen.add((field, " ".join(words)))
+            raw_names.append((doc_id, field, clean_text(text), words, False))
+            if 2 <= len(words) <= 4:
+                raw_names.append((doc_id, field, clean_text(text), ["".join(words)], True))
+        summary_words.append(set(tokens(entry.summary)))
+
+    vocabulary: set[str] = set()
+    for _, _, _, words, _ in raw_names:
+        vocabulary.update(words)
+    for words in summary_words:
+        vocabulary.update(words)
+    vocab = tuple(sorted(vocabulary))
+    ids = {word: i for i, word in enumerate(vocab)}
+
+    name_postings: list[list[int]] = [[] for _ in vocab]
+    summary_postings: list[list[int]] = [[] for _ in vocab]
+    doc_words: list[set[int]] = [set() for _ in ordered]
+    name_start = [0]
+    name_tokens: list[int] = []
+    for name_id, (doc_id, _, _, words, _) in enumerate(raw_names):
+        token_ids = [ids[w] for w in words]
+        name_tokens.extend(token_ids)
+        name_start.append(len(name_tokens))
+        for token_id in dict.fromkeys(token_ids):
+            name_postings[token_id].append(name_id)
+        doc_words[doc_id].update(token_ids)
+    for doc_id, words in enumerate(summary_words):
+        for token_id in sorted(ids[w] for w in words):
+            summary_postings[token_id].append(doc_id)
+            doc_words[doc_id].add(token_id)
+    doc_freq = [0] * len(vocab)
+    for words_of_doc in doc_words:
+        for token_id in words_of_doc:
+            doc_freq[token_id] += 1
+
+    texts: list[list[str]] = [[] for _ in ordered]
+    for doc_id, _, text, _, _ in raw_names:
+        texts[doc_id].append(text)
+    rows = [
+        _SEP.join((e.slug, e.kind, KIND_SECTIONS.get(e.kind, e.kind), clean_text(e.summary), *texts[doc_id])).encode()
+        for doc_id, e in enumerate(ordered)
+    ]
+    row_start = array("i", [0])
+    for row in rows:
+        row_start.append(row_start[-1] + len(row))
+    return SearchIndex(
+        titles=tuple(e.title for e in ordered),
+        rows=b"".join(rows),
+        row_start=row_start,
+        vocab=vocab,
+        name_doc=array("i", (n[0] for n in raw_names)),
+        name_field=bytes(n[1] for n in raw_names),
+        name_joined=bytes(int(n[4]) for n in raw_names),
+        name_start=array("i", name_start),
+        name_tokens=array("i", name_tokens),
+        name_key_len=array("i", (len(" ".join(n[3])) for n in raw_names)),
+        name_postings=_pack(name_postings),
+        summary_postings=_pack(summary_postings),
+        doc_freq=array("i", doc_freq),
+    )
+
+
+__all__ = ["ABBREVIATION", "ALIAS", "FIELD_NAMES", "TITLE", "Doc", "SearchIndex", "build_index", "ints"]

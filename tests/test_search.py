@@ -1,0 +1,404 @@
+"""`glossary search`: normalisation, ranking, the quality suite, the cache and the CLI.
+
+The quality suite (tests/search_queries.yaml) runs against the real terms/ folder and
+reports top-1 and top-3 hit rates; the browser twin is tests/browser/test_site_search.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.model import Entry
+from generator.search import build_index, cache, index_for_terms, search, suggest
+from generator.search.normalize import fold, tokens
+from generator.search.site import INDEX_PATH, site_index_data, write_site_index
+from tests.conftest import entry_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
+TOP3_FLOOR = 0.95
+
+
+def entry(slug: str, title: str, summary: str = "", kind: str = "definition", aliases: tuple[str, ...] = (),
+          abbreviations: tuple[str, ...] = ()) -> Entry:
+    return Entry(slug=slug, path=f"terms/{slug}.yaml", title=title, kind=kind,  # type: ignore[arg-type]
+                 summary=summary or f"What {title} means.", body="", aliases=aliases, abbreviations=abbreviations)
+
+
+SMALL = [
+    entry("liquidation-price", "Liquidation Price", "The price at which a position is force-closed.",
+          kind="term", aliases=("liq price",)),
+    entry("liquidation", "Liquidation", "The forced closing of a leveraged position.", kind="term"),
+    entry("liquidation-threshold", "Liquidation Threshold", "Collateral value share at which loans are liquidated.",
+          abbreviations=("LT",)),
+    entry("loan-to-value-ratio", "Loan-to-Value Ratio", "Debt divided by collateral value.", kind="term",
+          abbreviations=("LTV",)),
+    entry("ltv-cap", "LTV Cap", "A venue's ceiling on the loan-to-value ratio."),
+    entry("maintenance-margin", "Maintenance Margin", "The least margin that keeps a position open.",
+          abbreviations=("MM",)),
+    entry("maintenance-margin-rate", "Maintenance Margin Rate", "Maintenance margin as a share of notional.",
+          abbreviations=("MMR",)),
+    entry("utilization-rate", "Utilization Rate", "Borrowed share of a lending pool.", aliases=("utilisation rate",)),
+    entry("overcollateralization", "Overcollateralization", "Posting more collateral than the loan."),
+    entry("stop-loss-order", "Stop-Loss Order", "An order that closes a position at a set price.",
+          aliases=("stop loss",)),
+    entry("perpetual-swap", "Perpetual Swap", "A future without expiry, anchored by funding.", kind="term",
+          aliases=("perp", "perpetual futures")),
+    entry("profit-and-loss", "Profit and Loss", "Gains minus losses.", abbreviations=("PnL", "P&L")),
+]
+
+
+@pytest.fixture(scope="module")
+def small():
+    return build_index(SMALL)
+
+
+def slugs(index, query: str, limit: int = 3) -> list[str]:
+    return [hit.slug for hit in search(index, query, limit)]
+
+
+# -- normalisation --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("british", "american"),
+    [
+        ("over-collateralisation", "over collateralization"),
+        ("utilisation rates", "utilization rate"),
+        ("unrealised", "unrealized"),
+        ("optimisation", "optimization"),
+        ("behaviour", "behavior"),
+        ("centre", "center"),
+        ("defence", "defense"),
+        ("modelling", "modeling"),
+        ("analyse", "analyze"),
+        ("catalogue", "catalog"),
+    ],
+)
+def test_british_and_american_spellings_meet(british: str, american: str) -> None:
+    assert tokens(british) == tokens(american)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("What is the LTV?", ["ltv"]),
+        ("how do I calculate liquidation prices", ["calculat", "liquidation", "pric"]),
+        ("meaning of basis", ["basis"]),
+        ("what does mark price mean", ["mark", "pric"]),
+        ("P&L", ["pl"]),
+        ("D/E ratio", ["de", "ratio"]),
+        ("Kelly's criterion", ["kelly", "criterion"]),
+        ("ETFs", ["etf"]),
+        ("losses", ["loss"]),
+        ("liabilities", ["liability"]),
+        ("Café Basel III", ["cafe", "basel", "3"]),
+        ("is", ["is"]),  # only stop words: keep them rather than search for nothing
+    ],
+)
+def test_tokens(text: str, expected: list[str]) -> None:
+    assert tokens(text) == expected
+
+
+def test_fold_is_compatibility_and_accent_insensitive() -> None:
+    assert fold("ＬＴＶ") == "ltv"  # full-width letters (NFKD)
+    assert fold("Délta") == "delta"
+
+
+def test_funding_is_not_fund() -> None:
+    assert tokens("funding") != tokens("fund")
+
+
+# -- ranking ------------------------------------------------------------------------------------
+
+
+def test_exact_abbreviation_ranks_first(small) -> None:
+    hits = search(small, "LTV")
+    assert hits[0].slug == "loan-to-value-ratio"  # ahead of the entry titled "LTV Cap"
+    assert hits[0].matched == "LTV" and hits[0].matched_field == "abbreviation"
+    assert hits[0].score > hits[1].score
+    assert slugs(small, "what is ltv")[0] == "loan-to-value-ratio"
+
+
+def test_exact_title_ranks_above_longer_titles(small) -> None:
+    assert slugs(small, "liquidation")[0] == "liquidation"
+    assert slugs(small, "maintenance margin")[:2] == ["maintenance-margin", "maintenance-margin-rate"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("liqudation price", "liquidation-price"),  # dropped letter
+        ("maintenence margin", "maintenance-margin"),  # wrong vowel
+        ("perpetual swpa", "perpetual-swap"),  # swapped letters
+        ("price liquidation", "liquidation-price"),  # word order
+        ("liquidation pri", "liquidation-price"),  # still typing
+        ("liqudat", "liquidation"),  # still typing, with a typo
+        ("liq price", "liquidation-price"),  # alias
+        ("perps", "perpetual-swap"),  # plural of an alias
+        ("utilisation rate", "utilization-rate"),  # British alias and title alike
+        ("over-collateralisation", "overcollateralization"),  # British, split
+        ("stoploss", "stop-loss-order"),  # joined
+        ("p&l", "profit-and-loss"),
+        ("MMR", "maintenance-margin-rate"),
+    ],
+)
+def test_tolerant_matching(small, query: str, expected: str) -> None:
+    assert expected in slugs(small, query)
+
+
+def test_alias_match_is_reported(small) -> None:
+    hit = search(small, "liq price")[0]
+    assert (hit.slug, hit.matched, hit.matched_field) == ("liquidation-price", "liq price", "alias")
+    assert search(small, "liquidation price")[0].matched == ""  # the title itself matched
+
+
+def test_limit_and_order(small) -> None:
+    hits = search(small, "margin", limit=2)
+    assert len(hits) == 2
+    assert hits[0].score >= hits[1].score
+
+
+def test_nothing_found_then_suggestions(small) -> None:
+    assert search(small, "zzzz qqqq") == []
+    assert search(small, "xylophone") == []
+    nearest = suggest(small, "liqidasion prise", 3)
+    assert nearest and nearest[0].slug == "liquidation-price"
+    assert [h.slug for h in suggest(small, "liquidaton-price")][:1] == ["liquidation-price"]  # a 404 address
+
+
+def test_hit_json_fields(small) -> None:
+    data = search(small, "ltv")[0].to_json()
+    assert {"slug", "title", "kind", "score", "summary", "url"} <= set(data)
+    assert data["url"] == "/term/loan-to-value-ratio/"
+    assert data["summary"] == "Debt divided by collateral value."
+
+
+def test_index_round_trips_through_marshal(small) -> None:
+    import marshal
+
+    again = type(small).from_data(marshal.loads(marshal.dumps(small.to_data())))
+    for query in ("ltv", "liq price", "maintenence margin", "stoploss"):
+        assert search(again, query) == search(small, query)
+
+
+# -- the quality suite ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_index():
+    from generator.pipeline import load_glossary
+
+    glossary = load_glossary(ROOT / "terms")
+    return glossary, build_index(glossary.entries.values())
+
+
+def test_quality_suite_is_realistic_and_large_enough(real_index) -> None:
+    glossary, _ = real_index
+    assert len(QUERIES) >= 60
+    assert len({q["q"].lower() for q in QUERIES}) == len(QUERIES), "duplicate queries"
+    unknown = sorted({q["expect"] for q in QUERIES} - set(glossary.entries))
+    assert not unknown, f"tests/search_queries.yaml expects entries that do not exist: {unknown}"
+    kinds = {q["type"] for q in QUERIES}
+    assert {"abbreviation", "typo", "alias", "synonym", "british", "plural", "partial", "question"} <= kinds
+
+
+def report(capsys: pytest.CaptureFixture[str], line: str) -> None:
+    """Show a result line in the test run's output, whatever the capture mode."""
+    with capsys.disabled():
+        print(f"\n{line}")
+
+
+def test_quality_cli_hit_rates(real_index, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]) -> None:
+    _, index = real_index
+    top1 = top3 = 0
+    misses: list[str] = []
+    for item in QUERIES:
+        found = slugs(index, item["q"], 3)
+        top1 += found[:1] == [item["expect"]]
+        top3 += item["expect"] in found
+        if item["expect"] not in found:
+            misses.append(f"{item['q']!r} -> {item['expect']} (got {found})")
+    rate1, rate3 = top1 / len(QUERIES), top3 / len(QUERIES)
+    report(capsys, f"search quality (CLI, {len(QUERIES)} queries): top-1 {rate1:.1%}, top-3 {rate3:.1%}")
+    request.node.user_properties += [("top1", rate1), ("top3", rate3)]
+    assert rate3 >= TOP3_FLOOR, f"top-3 {rate3:.1%} below {TOP3_FLOOR:.0%}; misses:\n" + "\n".join(misses)
+
+
+# -- the cache ----------------------------------------------------------------------------
+
+
+def write_terms(folder: Path, items: dict[str, str]) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / "test-area.yaml").write_text(entry_yaml("Test Area", kind="area"))
+    for slug, title in items.items():
+        (folder / f"{slug}.yaml").write_text(entry_yaml(title, areas="[test-area]"))
+
+
+@pytest.fixture
+def terms(tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "terms"
+    write_terms(folder, {"margin-call": "Margin Call", "mark-price": "Mark Price"})
+    yield folder
+
+
+def titles(index, query: str) -> list[str]:
+    return [hit.title for hit in search(index, query)]
+
+
+def test_cache_is_written_and_reused(terms: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = index_for_terms(terms)
+    stored = cache.cache_file(terms)
+    assert stored.is_file() and stored.parent == terms.parent / ".glossary-cache"
+    # A warm load must not parse YAML: make the build path fail loudly if it is taken.
+    monkeypatch.setattr("generator.pipeline.load_glossary", lambda *a, **k: pytest.fail("rebuilt a current index"))
+    again = index_for_terms(terms)
+    assert titles(again, "mark price") == titles(first, "mark price")
+
+
+def test_cache_sees_an_edit_that_keeps_size_and_mtime(terms: Path) -> None:
+    assert "Mark Price" in titles(index_for_terms(terms), "mark price")
+    path = terms / "mark-price.yaml"
+    old = path.stat()
+    text = path.read_text().replace("title: Mark Price", "title: Mark Prize")
+    assert len(text) == len(path.read_text())
+    path.write_text(text)
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))  # as `touch -r` or `cp -p` would
+    assert path.stat().st_size == old.st_size and path.stat().st_mtime_ns == old.st_mtime_ns
+    assert titles(index_for_terms(terms), "mark prize")[:1] == ["Mark Prize"]
+
+
+def test_cache_racy_hash_catches_same_stat_edit(terms: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Even if stat could not tell (same tick, same size), the content hash does."""
+    index_for_terms(terms)  # files were just written: they are in the racy window
+    path = terms / "mark-price.yaml"
+    frozen = cache.snapshot(terms)
+    path.write_text(path.read_text().replace("title: Mark Price", "title: Mark Prize"))
+    monkeypatch.setattr(cache, "snapshot", lambda folder: frozen)  # stat sees no change at all
+    assert titles(index_for_terms(terms), "mark prize")[:1] == ["Mark Prize"]
+
+
+def test_cache_follows_added_and_removed_files(terms: Path) -> None:
+    index_for_terms(terms)
+    write_terms(terms, {"haircut": "Haircut"})
+    assert titles(index_for_terms(terms), "haircut")[:1] == ["Haircut"]
+    (terms / "haircut.yaml").unlink()
+    assert "Haircut" not in titles(index_for_terms(terms), "haircut")
+
+
+def test_cache_not_written_when_files_change_during_build(terms: Path) -> None:
+    def build():
+        (terms / "margin-call.yaml").write_text((terms / "margin-call.yaml").read_text() + "\n")
+        return build_index([])
+
+    cache.store(cache.cache_file(terms), terms, build)
+    assert not cache.cache_file(terms).exists()
+
+
+def test_racy_hashes_are_dropped_once_old(terms: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index_for_terms(terms)
+    path = cache.cache_file(terms)
+    import marshal
+
+    assert marshal.loads(path.read_bytes())[2], "fresh files should be hashed"
+    later = time.time_ns() + cache.RACY_NS + 1
+    monkeypatch.setattr(cache.time, "time_ns", lambda: later)
+    assert cache.load(path, terms) is not None
+    assert marshal.loads(path.read_bytes())[2] == {}
+
+
+def test_corrupt_cache_is_rebuilt(terms: Path) -> None:
+    index_for_terms(terms)
+    cache.cache_file(terms).write_bytes(b"\x00garbage")
+    assert titles(index_for_terms(terms), "margin call")[:1] == ["Margin Call"]
+
+
+# -- the command --------------------------------------------------------------------------
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", "search", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_json(glossary_dir: Path) -> None:
+    proc = run_cli("--terms", str(glossary_dir), "--json", "--limit", "2", "what", "is", "a", "margn", "call")
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads(proc.stdout)
+    assert 1 <= len(results) <= 2
+    first = results[0]
+    assert first["slug"] == "margin-call"
+    assert set(first) >= {"slug", "title", "kind", "score", "summary", "url"}
+    assert first["url"] == "/definition/margin-call/"
+
+
+def test_cli_text_and_abbreviation(glossary_dir: Path) -> None:
+    proc = run_cli("--terms", str(glossary_dir), "MC")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0].split()[1:3] == ["Margin", "Call"]
+    assert "matched abbreviation: MC" in proc.stdout
+
+
+def test_cli_nothing_found_suggests(glossary_dir: Path) -> None:
+    proc = run_cli("--terms", str(glossary_dir), "zqxj")
+    assert proc.returncode == 0
+    assert "No entry matches 'zqxj'" in proc.stdout
+    proc = run_cli("--terms", str(glossary_dir), "--json", "zqxj")
+    assert json.loads(proc.stdout) == []
+
+
+@pytest.mark.parametrize("args", [["--limit", "0", "x"], ["--limit", "many", "x"], ["--terms", "/nonexistent", "x"]])
+def test_cli_usage_errors(args: list[str]) -> None:
+    proc = run_cli(*args)
+    assert proc.returncode == 2
+    assert proc.stderr.strip()
+
+
+def test_search_process_imports_no_site_machinery(glossary_dir: Path) -> None:
+    """The 150 ms budget: a search must not pull in MkDocs, Jinja or the Material theme."""
+    code = (
+        "import sys; from generator.cli import main\n"
+        f"assert main(['search', '--terms', {str(glossary_dir)!r}, 'margin']) == 0\n"
+        f"assert main(['search', '--terms', {str(glossary_dir)!r}, 'margin']) == 0\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'mkdocs', 'jinja2', 'material', 'markdown'})\n"
+        "print('HEAVY', heavy)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "HEAVY []" in proc.stdout, proc.stdout
+
+
+# -- the site index -----------------------------------------------------------------------
+
+
+def test_site_index_is_written_into_the_site(tmp_path: Path) -> None:
+    from generator.model import Glossary
+
+    write_site_index(Glossary({e.slug: e for e in SMALL}, ()), tmp_path)
+    data = json.loads((tmp_path / INDEX_PATH).read_text(encoding="utf-8"))
+    assert data["format"] == 1
+    assert [d[0] for d in data["docs"]] == sorted(e.slug for e in SMALL)
+    ltv = next(d for d in data["docs"] if d[0] == "loan-to-value-ratio")
+    assert ltv[1] == "Loan-to-Value Ratio" and data["kinds"][ltv[2]] == "term" and ltv[5] == ["LTV"]
+    assert set(data["rules"]) >= {"word_map", "suffix_rules", "stop_words", "plural_exceptions"}
+    assert data["params"]["exact_abbreviation"] > data["params"]["exact_title"]
+
+
+def test_site_index_is_compact() -> None:
+    """About 60 bytes gzipped per entry on the real corpus; the bench checks 1,000 entries."""
+    import gzip
+
+    from generator.pipeline import load_glossary
+
+    entries = list(load_glossary(ROOT / "terms").entries.values())
+    raw = json.dumps(site_index_data(entries), ensure_ascii=False, separators=(",", ":")).encode()
+    assert len(gzip.compress(raw)) < 400 * 1024 * len(entries) / 1000
