@@ -457,8 +457,12 @@
         if (node.url) window.location.href = siteUrl(node.url);
       })
       .onEngineStop(function () {
-        container.setAttribute("data-settled", "true");
-        if (options.fit) graph.zoomToFit(300, 20);
+        // "settled" means the view no longer moves: after the layout stops and the fit animation ends
+        var fitMs = options.fit ? 300 : 0;
+        if (options.fit) graph.zoomToFit(fitMs, 20);
+        window.setTimeout(function () {
+          container.setAttribute("data-settled", "true");
+        }, fitMs + 50);
       });
     if (options.spread) {
       graph.d3Force("charge").strength(-options.spread);
