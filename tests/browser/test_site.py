@@ -106,13 +106,17 @@ def test_graph_page_filters_and_opens_an_entry(page, built_site, page_log) -> No
     assert int(status.inner_text().split()[0]) < total
     page.wait_for_selector('.gl-graph--global[data-settled="true"]', timeout=20_000)
     page.locator(".gl-graph--global canvas").scroll_into_view_if_needed()
-    # centre and zoom on the node first, so the click cannot miss it or land on a neighbour
+    # move the node clear of its neighbours and centre on it, so the click cannot land on another node
     page.evaluate(
         """() => {
             const g = window.glossaryGraph;
-            const node = g.graphData().nodes.find((n) => n.id === 'liquidation-price');
-            g.centerAt(node.x, node.y, 0);
-            g.zoom(4, 0);
+            const nodes = g.graphData().nodes;
+            const node = nodes.find((n) => n.id === 'liquidation-price');
+            const right = Math.max(...nodes.map((n) => n.x)) + 200;
+            node.x = node.fx = right;
+            node.y = node.fy = 0;
+            g.centerAt(right, 0, 0);
+            g.zoom(2, 0);
         }"""
     )
     page.wait_for_timeout(300)  # one frame or more, so the hit-test canvas matches the view

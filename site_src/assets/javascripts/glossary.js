@@ -457,11 +457,13 @@
         if (node.url) window.location.href = siteUrl(node.url);
       })
       .onEngineStop(function () {
-        // "settled" means the view no longer moves: after the layout stops and the fit animation ends
+        // "settled" means the view no longer moves: after the layout stops and the fit
+        // animation ends, and only if no new layout (a filter change) has started since
         var fitMs = options.fit ? 300 : 0;
+        var layout = container.getAttribute("data-layout");
         if (options.fit) graph.zoomToFit(fitMs, 20);
         window.setTimeout(function () {
-          container.setAttribute("data-settled", "true");
+          if (container.getAttribute("data-layout") === layout) container.setAttribute("data-settled", "true");
         }, fitMs + 50);
       });
     if (options.spread) {
@@ -541,6 +543,7 @@
       function refresh() {
         var data = filtered();
         holder.removeAttribute("data-settled");
+        holder.setAttribute("data-layout", String(Number(holder.getAttribute("data-layout") || 0) + 1));
         graph.graphData(data);
         if (status) status.textContent = data.nodes.length + " entries, " + data.links.length + " links";
       }
