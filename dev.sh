@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's two entry points, usable on a fresh machine with Python 3.11 and apt:
 #   ./dev.sh serve   set everything up, build the shipped glossary and serve it locally
-#   ./dev.sh test    set everything up (chromium included) and run the whole test suite
+#   ./dev.sh test    set everything up (chromium, Node.js) and run the whole test suite
 set -euo pipefail
 cd "$(dirname "$0")"
 export NO_MKDOCS_2_WARNING=1
@@ -38,10 +38,16 @@ setup_browser() {
   command -v chromium >/dev/null || apt_install chromium
 }
 
+# Node.js runs the vendored KaTeX so the validator rejects LaTeX the site could not render
+setup_node() {
+  command -v node >/dev/null || apt_install nodejs
+}
+
 case "${1:-}" in
   serve)
     shift
     setup_python
+    setup_node
     .venv/bin/glossary build
     echo "Serving the Leverage Glossary at http://127.0.0.1:8000/ (Ctrl+C stops)"
     exec .venv/bin/glossary serve "$@"
@@ -49,11 +55,13 @@ case "${1:-}" in
   test)
     shift
     setup_python
+    setup_node
     setup_browser
     exec .venv/bin/python -m pytest "$@"
     ;;
   setup)
     setup_python
+    setup_node
     setup_browser
     ;;
   *)

@@ -9,17 +9,18 @@ the whole set afterwards.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timezone
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from generator import markup
+from generator import latex, markup
 from generator.load import is_slug
 from generator.model import (
     KINDS,
@@ -114,7 +115,8 @@ def precision_of(raw: str) -> float:
         power = int(exponent) if exponent else 0
     except ValueError:
         power = 0
-    return 0.5 * 10.0 ** (power - decimals)
+    # clamped: `1.0e+400` or 300 decimals must not overflow (or vanish) in 10.0 ** n
+    return 0.5 * 10.0 ** max(-300, min(300, power - decimals))
 
 
 class _EntryReader:
@@ -163,8 +165,9 @@ class _EntryReader:
             return None
         for key in value:
             if key not in allowed:
-                hint = _did_you_mean(str(key), allowed, f"allowed fields: {', '.join(allowed)}")
-                self.report((*path, key), "UNKNOWN_FIELD", f"unknown field '{key}' in {what}", hint, at_key=True)
+                shown = str(key) if len(str(key)) <= 60 else str(key)[:57] + "..."
+                hint = _did_you_mean(shown, allowed, f"allowed fields: {', '.join(allowed)}")
+                self.report((*path, key), "UNKNOWN_FIELD", f"unknown field '{shown}' in {what}", hint, at_key=True)
         for key in required:
             if key not in value or value[key] is None:
                 self.report(path, "MISSING_FIELD", f"{what} is missing required field '{key}'",
@@ -342,7 +345,7 @@ def read_entry(doc: Document) -> tuple[Entry | None, list[Problem]]:
             reader.report(("modified",), "BAD_DATE", f"modified ({modified}) is earlier than published ({published})",
                           "set modified to the date of the latest change")
 
-    _check_placeholders(reader, data, ())
+    _check_texts(reader, data, ())
     if not title or kind is None:
         return None, reader.problems
     entry = Entry(
@@ -354,18 +357,55 @@ def read_entry(doc: Document) -> tuple[Entry | None, list[Problem]]:
     return entry, reader.problems
 
 
-def _check_placeholders(reader: _EntryReader, value: Any, path: NodePath) -> None:
-    """Skeletons from `glossary new` say TODO where the author still has to write."""
+MAX_MARKUP_CHARS = 2_000  # the busiest real body has ~150; Markdown slows quadratically past this
+MAX_LIST_NESTING = 32  # list or quote markers opening one line; Python-Markdown recurses per level
+_MARKUP_CHARS = "[<&`\\$"
+_NESTED_MARKERS = re.compile(rf"^[ \t]*(?:(?:[-*+]|\d{{1,9}}[.)])[ \t]+|>[ \t]*){{{MAX_LIST_NESTING + 1}}}", re.MULTILINE)
+
+
+def markdown_fields(data: Any) -> list[tuple[NodePath, str]]:
+    """The fields rendered as Markdown: summary, body, FAQ answers, formula and example notes."""
+    if not isinstance(data, dict):
+        return []
+    found: list[tuple[NodePath, str]] = [((field,), data[field]) for field in ("summary", "body")
+                                         if isinstance(data.get(field), str)]
+    for list_field, key in (("faq", "answer"), ("formulas", "note"), ("examples", "note")):
+        items = data.get(list_field)
+        for index, item in enumerate(items if isinstance(items, list) else ()):
+            if isinstance(item, dict) and isinstance(item.get(key), str):
+                found.append(((list_field, index, key), item[key]))
+    return found
+
+
+def markup_limit(text: str) -> str | None:
+    """Why Markdown would crawl or recurse too deep on `text`, or None when it is fine."""
+    if len(text) > MAX_MARKUP_CHARS:  # shorter texts cannot hold too many
+        count = sum(text.count(char) for char in _MARKUP_CHARS)
+        if count > MAX_MARKUP_CHARS:
+            return (f"the text has {count:,} markup characters ({' '.join(_MARKUP_CHARS)}); "
+                    f"the limit is {MAX_MARKUP_CHARS:,}")
+    if len(text) > 2 * MAX_LIST_NESTING and _NESTED_MARKERS.search(text):
+        return f"a line opens more than {MAX_LIST_NESTING} nested lists or quotes"
+    return None
+
+
+def _check_texts(reader: _EntryReader, value: Any, path: NodePath) -> None:
+    """Rules for every text in the entry, in one walk: TODO placeholders, and markup
+    limits (any text may reach a page through Markdown)."""
     if isinstance(value, str):
-        if "TODO" in value:
+        if "TODO" in value:  # skeletons from `glossary new` say TODO where the author still has to write
             reader.report(path, "PLACEHOLDER", "text still contains a TODO placeholder",
                           "replace the placeholder with the real text")
+        too_much = markup_limit(value)
+        if too_much:
+            reader.report(path, "MARKUP_LIMIT", too_much,
+                          "write it as prose: that much markup makes Markdown (and the site build) crawl")
     elif isinstance(value, dict):
         for key, item in value.items():
-            _check_placeholders(reader, item, (*path, key))
+            _check_texts(reader, item, (*path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _check_placeholders(reader, item, (*path, index))
+            _check_texts(reader, item, (*path, index))
 
 
 def _check_summary(reader: _EntryReader, summary: str) -> None:
@@ -599,6 +639,7 @@ def _read_examples(reader: _EntryReader, value: Any, formulas: tuple[Formula, ..
                 reader.report((*path, "expect"), "WRONG_TYPE", "expect must be a non-empty mapping of output: value",
                               "write expect as {liquidation_price: 45226.13}")
             expect = {}
+        expect = {name: stated for name, stated in expect.items() if _finite_stated(reader, path, name, stated)}
         tolerance = _read_tolerance(reader, path, mapping.get("tolerance"), expect)
         source = mapping.get("source")
         source_id = reader.text((*path, "source"), source, "source", single_line=True) if source is not None else None
@@ -612,16 +653,27 @@ def _read_examples(reader: _EntryReader, value: Any, formulas: tuple[Formula, ..
     return tuple(result)
 
 
+def _finite_stated(reader: _EntryReader, path: NodePath, name: Any, stated: Any) -> bool:
+    """`.inf`, `.nan` and `1.0e+400` (read as infinity) cannot be compared with anything."""
+    values = stated if isinstance(stated, list) else [stated]
+    if not any(isinstance(v, float) and not math.isfinite(v) for v in values):
+        return True
+    raw = reader.doc.raw.get((*path, "expect", name)) or str(stated)
+    reader.report((*path, "expect", name), "BAD_VALUE", f"stated value {raw} of {name} is not a finite number",
+                  "write the number as the source states it; .inf, .nan and numbers beyond 1e308 cannot be checked")
+    return False
+
+
 def _read_tolerance(reader: _EntryReader, path: NodePath, value: Any, expect: Mapping[str, Any]) -> dict[str, float]:
     explicit: dict[str, float] = {}
     if value is not None:
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+        if _is_tolerance(value):
             explicit = {name: float(value) for name in expect}
-        elif isinstance(value, dict) and all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0
-                                             for v in value.values()):
+        elif isinstance(value, dict) and all(_is_tolerance(v) for v in value.values()):
             explicit = {str(k): float(v) for k, v in value.items()}
         else:
-            reader.report((*path, "tolerance"), "WRONG_TYPE", "tolerance must be a non-negative number or a mapping of output: number",
+            reader.report((*path, "tolerance"), "WRONG_TYPE",
+                          "tolerance must be a finite non-negative number or a mapping of output: number",
                           "write `tolerance: 0.01`")
     result: dict[str, float] = {}
     for name, stated in expect.items():
@@ -635,6 +687,11 @@ def _read_tolerance(reader: _EntryReader, path: NodePath, value: Any, expect: Ma
         if precisions:
             result[name] = max(precisions)
     return result
+
+
+def _is_tolerance(value: Any) -> bool:
+    """A usable tolerance: `.inf` would let any stated value pass, `.nan` none."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
 
 
 def _read_faq(reader: _EntryReader, value: Any) -> tuple[FaqItem, ...]:
@@ -684,8 +741,12 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def check_glossary(paths: Sequence[str], documents: Sequence[Document]) -> tuple[dict[str, Entry], list[Problem]]:
-    """Per-entry rules on every document, then the rules that need the whole set."""
+def check_glossary(paths: Sequence[str], documents: Sequence[Document], *,
+                   latex_cache: Path | None = None) -> tuple[dict[str, Entry], list[Problem]]:
+    """Per-entry rules on every document, then the rules that need the whole set.
+
+    `latex_cache` is a file where KaTeX's verdicts are kept between runs (see latex.py).
+    """
     problems: list[Problem] = []
     entries: dict[str, Entry] = {}
     docs: dict[str, Document] = {}
@@ -699,6 +760,7 @@ def check_glossary(paths: Sequence[str], documents: Sequence[Document]) -> tuple
     problems.extend(_name_clashes(entries, docs))
     problems.extend(_links(entries, docs))
     problems.extend(_near_duplicates(entries, docs))
+    problems.extend(latex.check_documents(documents, latex_cache))  # KaTeX itself, one node process
     for slug, entry in entries.items():
         if entry.examples:
             problems.extend(check_examples(entry, docs[slug]))
@@ -712,9 +774,11 @@ def _slug_collisions(paths: Sequence[str]) -> list[Problem]:
     problems = []
     for key, group in groups.items():
         if len(group) > 1:
-            for path in sorted(group)[1:]:
+            # a valid slug keeps its address; the look-alikes (MARGIN, full-width m) are told to move
+            ordered = sorted(group, key=lambda path: (not is_slug(slug_of(path)), path))
+            for path in ordered[1:]:
                 problems.append(Problem(path, Mark(1, 1), "SLUG_COLLISION",
-                                        f"'{slug_of(path)}' collides with '{slug_of(sorted(group)[0])}' "
+                                        f"'{slug_of(path)}' collides with '{slug_of(ordered[0])}' "
                                         "after case folding and Unicode normalisation",
                                         "rename one file; two addresses that look alike confuse readers and links"))
     return problems

@@ -22,6 +22,7 @@ from generator.model import Document, Mark, NodePath, Problem
 MAX_FILE_BYTES = 256 * 1024  # the longest real entry is ~20 KB; this leaves ample room
 MAX_DEPTH = 32  # entries nest at most ~5 levels
 MAX_NODES = 20_000  # nodes after alias expansion; a long entry has a few hundred
+MAX_NUMBER_CHARS = 100  # a plain number longer than this is a mistake (and costly to convert)
 
 _STANDARD_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}"
@@ -161,6 +162,7 @@ class _Builder:
         self.root: Any = None
         self.documents = 0
         self.nodes = 0
+        self.aliases_used = False
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.anchor_starts: list[tuple[str, int]] = []  # (anchor, node count at start)
         self.marks: dict[NodePath, Mark] = {}
@@ -176,6 +178,9 @@ class _Builder:
     def _count(self, n: int, mark: Mark) -> None:
         self.nodes += n
         if self.nodes > MAX_NODES:
+            if not self.aliases_used:
+                self._fail(mark, "FILE_TOO_LARGE", f"the file holds more than {MAX_NODES:,} values",
+                           "split the material into several entries and link them")
             self._fail(mark, "ALIAS_LIMIT",
                        f"the document expands to more than {MAX_NODES:,} nodes through anchors and aliases",
                        "write the values out instead of repeating them with &anchors and *aliases")
@@ -273,11 +278,12 @@ class _Builder:
             self._fail(mark, "YAML_SYNTAX", f"alias *{event.anchor} refers to no anchor",
                        "define the anchor with &name before using *name")
         value, size = found
+        self.aliases_used = True
         self._count(size, mark)
         if self._expecting_key():
             if not isinstance(value, (str, int, float, bool)) and value is not None:
                 self._fail(mark, "BAD_VALUE", "a mapping key must be plain text", "write the key out")
-            self.stack[-1].key = value
+            self.stack[-1].key = value if isinstance(value, str) else _key_text(value)
             self.stack[-1].key_mark = mark
             return
         self.marks.setdefault(self._path_for_child(), mark)
@@ -287,24 +293,25 @@ class _Builder:
         mark = _mark_of(event.start_mark)
         self._check_tag(event.tag, mark)
         self._count(1, mark)
-        value, tag = self._construct(event)
+        if self._expecting_key():
+            # keys are field names and ids: always the text as written, so `1:` and
+            # `true:` stay two different keys (as numbers they would be equal)
+            frame = self.stack[-1]
+            frame.key = event.value
+            frame.key_mark = mark
+            if event.anchor:
+                self.anchors[event.anchor] = (event.value, 1)
+            return
+        value, tag = self._construct(event, mark)
         if event.anchor:
             self.anchors[event.anchor] = (value, 1)
-        if self._expecting_key():
-            frame = self.stack[-1]
-            if value is None or isinstance(value, (list, dict)):
-                value = "" if value is None else str(value)
-            frame.key = value
-            frame.key_mark = mark
-            return
         path = self._path_for_child()
         self.marks[path] = mark
         if tag in _NUMBER_TAGS:
             self.raw[path] = event.value
         self._attach(value, mark)
 
-    @staticmethod
-    def _construct(event: Any) -> tuple[Any, str]:
+    def _construct(self, event: Any, mark: Mark) -> tuple[Any, str]:
         value: str = event.value
         plain = event.implicit[0]
         tag = event.tag
@@ -315,13 +322,36 @@ class _Builder:
         node = yaml.ScalarNode(tag, value)
         if tag == "tag:yaml.org,2002:null":
             return None, tag
-        if tag == "tag:yaml.org,2002:bool":
-            return _constructor.construct_yaml_bool(node), tag
-        if tag == "tag:yaml.org,2002:int":
-            return _constructor.construct_yaml_int(node), tag
-        if tag == "tag:yaml.org,2002:float":
-            return _constructor.construct_yaml_float(node), tag
+        if tag in _NUMBER_TAGS and len(value) > MAX_NUMBER_CHARS:
+            # a huge int costs quadratic time to convert and cannot even be printed
+            self.problems.append(Problem(
+                self.shown, mark, "BAD_VALUE",
+                f"number is {len(value):,} characters long; the limit is {MAX_NUMBER_CHARS}",
+                "write the number with fewer digits, or quote it if it is meant as text"))
+            return value, "tag:yaml.org,2002:str"
+        try:
+            if tag == "tag:yaml.org,2002:bool":
+                return _constructor.construct_yaml_bool(node), tag
+            if tag == "tag:yaml.org,2002:int":
+                return _constructor.construct_yaml_int(node), tag
+            if tag == "tag:yaml.org,2002:float":
+                return _constructor.construct_yaml_float(node), tag
+        except (ValueError, KeyError, OverflowError):  # only with an explicit tag: `!!int abc`
+            shown_tag = tag.replace("tag:yaml.org,2002:", "!!")
+            self.problems.append(Problem(
+                self.shown, mark, "BAD_VALUE", f"'{value[:40]}' is not a valid {shown_tag}",
+                f"remove the {shown_tag} tag, or write a value of that type"))
+            return value, "tag:yaml.org,2002:str"
         return value, "tag:yaml.org,2002:str"  # merge keys, `=` and the like read as text
+
+
+def _key_text(value: Any) -> str:
+    """A non-text key reached through an alias, spelled as YAML would write it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

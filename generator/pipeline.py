@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import sys
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import check, graph, load
+from generator import check, graph, load, model
 from generator.model import Document, Glossary, Mark, Problem, Severity
 
 CACHE_DIR_NAME = ".glossary-cache"
@@ -40,7 +41,12 @@ def entry_files(terms_dir: Path) -> tuple[list[Path], list[Problem]]:
     for path in sorted(terms_dir.iterdir(), key=lambda p: p.name):
         if path.name.startswith(".") or not path.is_file():
             continue
-        if path.suffix == ".yaml":
+        if path.suffix == ".yaml" and not _printable(path.name):
+            # undecodable bytes or control characters in a name would break every report line
+            problems.append(Problem(_shown(path), Mark(1, 1), "BAD_SLUG",
+                                    "the file name has bytes that are not UTF-8 text, or control characters",
+                                    "rename the file to its slug: lower-case letters, digits and hyphens"))
+        elif path.suffix == ".yaml":
             files.append(path)
         elif path.suffix == ".yml":
             problems.append(Problem(str(path), Mark(1, 1), "BAD_SLUG", "entry files end in .yaml, not .yml",
@@ -52,13 +58,25 @@ def load_glossary(terms_dir: Path, *, use_cache: bool = True) -> Glossary:
     return load_all(terms_dir, use_cache=use_cache).glossary
 
 
+def _printable(name: str) -> bool:
+    return not any(0xDC80 <= ord(ch) <= 0xDCFF or ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in name)
+
+
+def _shown(path: Path) -> str:
+    """A path safe to print: undecodable bytes and control characters escaped."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 def load_all(terms_dir: Path, *, use_cache: bool = True) -> Loaded:
     files, problems = entry_files(terms_dir)
-    contents = [(str(path), path.read_bytes()) for path in files if _size_ok(path, problems)]
+    root = terms_dir.resolve()
+    contents = [(str(path), data) for path in files if (data := _read(path, root, problems)) is not None]
     documents, load_problems = _parse_all(contents, terms_dir, use_cache)
     problems.extend(load_problems)
     paths = [str(path) for path in files]
-    entries, found = check.check_glossary(paths, documents)
+    latex_cache = _cache_path(terms_dir).with_suffix(".latex.json") if use_cache else None
+    entries, found = check.check_glossary(paths, documents, latex_cache=latex_cache)
     problems.extend(found)
     link_graph = graph.build_graph(entries)
     docs = {check.slug_of(doc.path): doc for doc in documents}
@@ -67,12 +85,27 @@ def load_all(terms_dir: Path, *, use_cache: bool = True) -> Loaded:
     return Loaded(Glossary(entries, tuple(problems)), link_graph, docs)
 
 
-def _size_ok(path: Path, problems: list[Problem]) -> bool:
-    size = path.stat().st_size
-    if size > load.MAX_FILE_BYTES:
-        problems.append(load._too_large(str(path), size))
-        return False
-    return True
+def _read(path: Path, root: Path, problems: list[Problem]) -> bytes | None:
+    """The file's bytes, read at most one byte past the size limit; problems instead of errors."""
+    shown = str(path)
+    if path.is_symlink() and not path.resolve().is_relative_to(root):
+        problems.append(Problem(shown, Mark(1, 1), "FILE_UNREADABLE",
+                                "the file is a link to a file outside the terms folder; it is not read",
+                                "put the entry itself in the terms folder instead of a link to it"))
+        return None
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(load.MAX_FILE_BYTES + 1) if size <= load.MAX_FILE_BYTES else b""
+    except OSError as error:
+        problems.append(Problem(shown, Mark(1, 1), "FILE_UNREADABLE",
+                                f"cannot read the file: {error.strerror or error}",
+                                "check the file exists and is readable"))
+        return None
+    if size > load.MAX_FILE_BYTES or len(data) > load.MAX_FILE_BYTES:
+        problems.append(load._too_large(shown, max(size, len(data))))
+        return None
+    return data
 
 
 def _parse_one(item: tuple[str, bytes]) -> tuple[Document | None, list[Problem]]:
@@ -89,9 +122,11 @@ def _parse_all(contents: list[tuple[str, bytes]], terms_dir: Path,
     missing: list[int] = []
     for i, ((shown, _), key) in enumerate(zip(contents, keys)):
         hit = cached.get((shown, key))
-        if hit is not None:
-            results[i] = _thaw(hit)
-        else:
+        try:
+            results[i] = _thaw(hit) if hit is not None else None
+        except (TypeError, ValueError, AttributeError):
+            results[i] = None  # a cache entry of the wrong shape is a miss
+        if results[i] is None:
             missing.append(i)
     todo = [contents[i] for i in missing]
     if len(todo) >= _PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
@@ -144,24 +179,51 @@ def _thaw(frozen: tuple) -> tuple[Document | None, list[Problem]]:
     return doc, problems
 
 
+_MAGIC = b"glossary-parse-cache\n"
+
+
+def _fingerprint() -> bytes:
+    """Cached results hold for one Python, one marshal format and one version of the loader."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{_CACHE_FORMAT}/{sys.version_info[:2]}/{marshal.version}".encode())
+    for module in (load, model):
+        try:
+            digest.update(Path(module.__file__ or "").read_bytes())
+        except OSError:
+            pass
+    return digest.digest()
+
+
 def _read_cache(cache_file: Path) -> dict:
+    """The cache, or {} if it is missing, stale or damaged (checked before marshal sees it:
+    marshal trusts its input, and damaged lengths can make it allocate without end)."""
     try:
-        with cache_file.open("rb") as handle:
-            payload = marshal.load(handle)
-    except (OSError, EOFError, ValueError, TypeError):
+        blob = cache_file.read_bytes()
+    except OSError:
         return {}
-    if not isinstance(payload, tuple) or len(payload) != 2 or payload[0] != _CACHE_FORMAT:
+    head = len(_MAGIC) + 32
+    if not blob.startswith(_MAGIC) or blob[len(_MAGIC): head - 16] != _fingerprint():
         return {}
-    return payload[1] if isinstance(payload[1], dict) else {}
+    payload = blob[head:]
+    if hashlib.blake2b(payload, digest_size=16).digest() != blob[head - 16: head]:
+        return {}
+    try:
+        loaded = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError, MemoryError):
+        return {}
+    if not isinstance(loaded, tuple) or len(loaded) != 2 or loaded[0] != _CACHE_FORMAT:
+        return {}
+    return loaded[1] if isinstance(loaded[1], dict) else {}
 
 
 def _write_cache(cache_file: Path, entries: dict) -> None:
     """Atomic: write a temporary file and rename it, so readers never see half a cache."""
     try:
+        payload = marshal.dumps((_CACHE_FORMAT, entries))
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=cache_file.parent, prefix=".parse-", suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
-            marshal.dump((_CACHE_FORMAT, entries), out)
+            out.write(_MAGIC + _fingerprint() + hashlib.blake2b(payload, digest_size=16).digest() + payload)
         os.replace(temp, cache_file)
-    except OSError:
+    except (OSError, ValueError):
         pass  # a read-only checkout still validates, just without the speed-up

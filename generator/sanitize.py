@@ -8,7 +8,7 @@ their characters: Python-Markdown escapes code itself, and KaTeX gets `\\lt` for
 
 `neutralise_html_urls` is the second line of defence, applied to the finished HTML of
 generated pages: whatever slipped past the Markdown pass, an unsafe href or src
-becomes `#`.
+becomes `#` and an event-handler attribute (`onclick=...`) is removed.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ _INLINE = re.compile(
     (?P<display>(?<!\\)\$\$(?:\\.|[^\\$])+?\$\$)                     # $$ ... $$
   | (?P<bracket>(?<!\\)\\\[(?:\\[^\]]|[^\\])+?\\\])                # \[ ... \]
   | (?P<env>\\begin\{(?P<envname>[a-z]+\*?)\}(?:\\.|[^\\])+?\\end\{(?P=envname)\})
-  | (?P<code>(?<!\\)(?P<ticks>`+)(?:.|\n)+?(?<!`)(?P=ticks)(?!`))    # `code`
+  | (?P<code>(?<![\\`])(?P<ticks>`+)(?!`)[\s\S]+?(?<!`)(?P=ticks)(?!`))  # `code`: whole runs only (linear)
   | (?P<dollar>(?<!\\)\$(?!\s)(?:\\.|[^\\$\x02\x03])+?(?<!\s)\$)   # $ ... $
   | (?P<paren>(?<!\\)\\\((?:\\[^)]|[^\\\x02\x03])+?\\\))           # \( ... \)
   | (?P<link>!?\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]
@@ -209,8 +209,26 @@ _URL_ATTR = re.compile(
 )
 
 
+# One start tag, attribute by attribute (quoted values may hold `>`), and an event handler
+# in it. Markdown attribute lists (`*text*{: onclick=...}`, `# Title {: onclick=...}`)
+# are one way author text could add such an attribute to an element of its own.
+_START_TAG = re.compile(
+    r"""<[A-Za-z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?|\s*/)*\s*>""")
+_EVENT_HANDLER = re.compile(
+    r"""\s+on[A-Za-z0-9_-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?(?=[\s/>])""", re.IGNORECASE)
+
+
+def drop_event_handlers(markup: str) -> str:
+    """Remove every `on...=` attribute from the start tags of finished HTML."""
+    if "on" not in markup.lower():
+        return markup
+    return _START_TAG.sub(lambda tag: _EVENT_HANDLER.sub("", tag.group(0)), markup)
+
+
 def neutralise_html_urls(markup: str) -> str:
-    """Last line of defence on finished HTML: unsafe link targets and off-site sources -> `#`."""
+    """Last line of defence on finished HTML: unsafe link targets and off-site sources -> `#`,
+    and event-handler attributes removed (see `drop_event_handlers`)."""
+    markup = drop_event_handlers(markup)
 
     def fix(match: re.Match[str]) -> str:
         name, value = match.group("name").lower(), match.group("value")

@@ -76,7 +76,12 @@ def _swap_in(staging: Path, site_dir: Path) -> None:
             raise
         shutil.rmtree(old, ignore_errors=True)
     else:
-        os.rename(staging, site_dir)
+        try:
+            os.rename(staging, site_dir)
+        except OSError:
+            # a concurrent first build put its site there a moment ago: swap with it instead
+            if not (site_dir.is_dir() and _exchange(staging, site_dir)):
+                raise
 
 
 def _exchange(a: Path, b: Path) -> bool:

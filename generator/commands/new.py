@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -12,8 +14,6 @@ from generator.check import slugify
 from generator.commands._common import add_terms_option, require_terms_dir
 from generator.load import is_slug
 from generator.model import KINDS
-
-HELP = "write a skeleton entry file for a new title (never overwrites without --force)"
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/entry.schema.json"
 
@@ -87,17 +87,33 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_new(target: Path, text: str, *, force: bool) -> bool:
-    """Atomic create: O_EXCL when not forcing, so a racing writer cannot be overwritten."""
-    data = text.encode("utf-8")
-    if not force:
+    """Atomic: the text goes to a temporary file, then into place in one step.
+
+    Without `force` that step is a hard link, which fails if the name exists, so a racing
+    writer is never overwritten; with `force` it is a rename over the old file. A write
+    that fails half-way (a full disk) leaves neither an empty nor a truncated entry.
+    """
+    if not force and target.exists():
+        return False
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8"))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        if force:
+            os.replace(temp, target)
+            return True
         try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            os.link(temp, target)  # fails instead of replacing
         except FileExistsError:
             return False
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
+        except OSError:  # no hard links on this file system: check, then rename
+            if target.exists():
+                return False
+            os.replace(temp, target)
         return True
-    temp = target.with_name(f".{target.name}.tmp")
-    temp.write_bytes(data)
-    os.replace(temp, target)
-    return True
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)

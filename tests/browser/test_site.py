@@ -129,6 +129,10 @@ def test_graph_page_filters_and_opens_an_entry(page, built_site, page_log) -> No
             return {x: box.left + p.x, y: box.top + p.y};
         }"""
     )
+    # force-graph finds the node under the pointer in its next animation frame: hover, wait
+    # until it marks the canvas clickable, then click (a bare click can beat that frame)
+    page.mouse.move(point["x"], point["y"])
+    page.wait_for_selector(".gl-graph--global canvas.clickable", timeout=10_000)
     page.mouse.click(point["x"], point["y"])
     page.wait_for_url(re.compile("/term/liquidation-price/$"))
     assert not page_log.problems(), page_log.problems()

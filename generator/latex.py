@@ -1,0 +1,383 @@
+"""Check LaTeX with the KaTeX the site ships: one Node.js process per run, results cached.
+
+Readers' browsers render every formula with the vendored `katex.min.js` (trust off,
+bounded macro expansion). LaTeX that KaTeX rejects would reach them as red error text,
+so the validator runs that same file under Node.js with the same limits, plus
+`throwOnError`, and reports each rejection at the field that holds it. All formulas of
+a run go to one `node` process as JSON on stdin; verdicts are cached by formula text,
+in the process (so `glossary serve` rebuilds only ask about formulas that changed) and,
+when the pipeline passes a cache file, on disk (so a warm `glossary validate` or the
+second validation inside `glossary build` never starts node at all).
+
+Checked: each formula's `latex` (display math), result and variable `symbol`s (inline
+math), and the math inside Markdown fields (summary, body, FAQ answers, notes). Without
+Node.js the check is skipped with one warning, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.model import Document, Mark, NodePath, Problem, Severity
+
+KATEX_JS = Path(__file__).resolve().parent.parent / "site_src" / "assets" / "vendor" / "katex" / "katex.min.js"
+NODE_ENV = "GLOSSARY_NODE"  # path of the node binary; empty means "do not use node"
+MAX_EXPAND = 1000  # the same limits as the page script (site_src/assets/javascripts/glossary.js)
+MAX_SIZE = 20
+TIMEOUT_SECONDS = 60
+MAX_TEX_CHARS = 20_000  # longer math is refused before it reaches KaTeX
+MEMORY_MB = 512  # V8 heap limit for the checker process
+
+# The checker: JSON [[tex, display], ...] on stdin -> one verdict per item on stdout.
+# `trust` and `strict` are functions only so that what they refuse can be reported;
+# they answer exactly as `trust: false` and `strict: "warn"` would.
+_SCRIPT = r"""
+const chunks = [];
+process.stdin.on("data", (chunk) => chunks.push(chunk));
+process.stdin.on("end", () => {
+  const request = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  const katex = require(request.katex);
+  const verdicts = request.items.map(([tex, display]) => {
+    const warnings = [];
+    const untrusted = [];
+    try {
+      katex.renderToString(tex, {
+        displayMode: display,
+        throwOnError: true,
+        trust: (context) => { untrusted.push(context.command); return false; },
+        strict: (code, message) => { warnings.push(message); return "ignore"; },
+        maxExpand: request.maxExpand,
+        maxSize: request.maxSize,
+        output: "mathml",  // the parser and a builder run; half the time of HTML output
+      });
+      return { warnings, untrusted };
+    } catch (error) {
+      const overflow = error instanceof RangeError;
+      return {
+        error: overflow ? "the math is nested too deeply" : String((error && (error.rawMessage || error.message)) || error),
+        position: error && typeof error.position === "number" ? error.position : null,
+        warnings,
+        untrusted,
+      };
+    }
+  });
+  process.stdout.write(JSON.stringify(verdicts));
+});
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What KaTeX made of one piece of math."""
+
+    error: str | None = None
+    position: int | None = None  # 0-based offset of the error in the math, when KaTeX says
+    warnings: tuple[str, ...] = ()
+    untrusted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Math:
+    """One piece of math in an entry: the text KaTeX receives and where it came from."""
+
+    tex: str
+    display: bool
+    doc: Document
+    path: NodePath
+    what: str
+    needle: str | None = None  # for math inside Markdown: text to look for after the field
+    nth: int = 0
+    shown: str = ""  # the math as the author wrote it, on one line
+
+
+_cache: dict[tuple[str, bool], Verdict] = {}
+
+
+def node_binary() -> str | None:
+    configured = os.environ.get(NODE_ENV)
+    if configured is not None:
+        return configured or None
+    return shutil.which("node") or shutil.which("nodejs")
+
+
+def check_math(items: Iterable[tuple[str, bool]]) -> tuple[dict[tuple[str, bool], Verdict], str | None]:
+    """Verdicts for (tex, display) pairs, and why the check could not run (None when it ran)."""
+    wanted = list(dict.fromkeys(items))
+    results: dict[tuple[str, bool], Verdict] = {}
+    todo: list[tuple[str, bool]] = []
+    for item in wanted:
+        if len(item[0]) > MAX_TEX_CHARS:
+            results[item] = Verdict(f"the math is {len(item[0]):,} characters long; the limit is {MAX_TEX_CHARS:,}")
+        elif item in _cache:
+            results[item] = _cache[item]
+        else:
+            todo.append(item)
+    if not todo:
+        return results, None
+    verdicts, failure = _run_katex(todo)
+    if failure is not None:
+        return results, failure
+    for item, verdict in zip(todo, verdicts):
+        _cache[item] = results[item] = verdict
+    return results, None
+
+
+def _run_katex(items: Sequence[tuple[str, bool]]) -> tuple[list[Verdict], str | None]:
+    node = node_binary()
+    if node is None:
+        return [], "Node.js (`node`) is not installed"
+    if not KATEX_JS.is_file():
+        return [], f"KaTeX is missing at {KATEX_JS}"
+    request = json.dumps({"katex": str(KATEX_JS), "items": items, "maxExpand": MAX_EXPAND, "maxSize": MAX_SIZE})
+    try:
+        proc = subprocess.run(
+            [node, f"--max-old-space-size={MEMORY_MB}", "-e", _SCRIPT],
+            input=request.encode("utf-8"),
+            capture_output=True,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return [], f"KaTeX did not finish within {TIMEOUT_SECONDS} seconds"
+    except OSError as error:
+        return [], f"cannot run {node}: {error.strerror or error}"
+    if proc.returncode != 0:
+        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = next((line for line in reversed(lines) if line.strip()), "no message")
+        return [], f"node exited with status {proc.returncode} ({detail[:200]})"
+    try:
+        raw = json.loads(proc.stdout.decode("utf-8"))
+        if not isinstance(raw, list) or len(raw) != len(items):
+            raise ValueError("wrong number of verdicts")
+        verdicts = [
+            Verdict(
+                error=item.get("error"),
+                position=item.get("position"),
+                warnings=tuple(dict.fromkeys(item.get("warnings", ()))),
+                untrusted=tuple(dict.fromkeys(item.get("untrusted", ()))),
+            )
+            for item in raw
+        ]
+    except (ValueError, AttributeError, TypeError):
+        return [], "the KaTeX checker gave an answer that could not be read"
+    return verdicts, None
+
+
+# -- which math an entry holds ----------------------------------------------------------------
+
+
+def collect(doc: Document) -> Iterator[Math]:
+    """Every piece of math in one parsed document, whatever else is wrong with it."""
+    from generator.check import markdown_fields
+
+    data = doc.data if isinstance(doc.data, dict) else {}
+    formulas = data.get("formulas")
+    for index, formula in enumerate(formulas if isinstance(formulas, list) else ()):
+        if not isinstance(formula, dict):
+            continue
+        path: NodePath = ("formulas", index)
+        latex = formula.get("latex")
+        if isinstance(latex, str) and latex.strip():
+            yield Math(latex.strip(), True, doc, (*path, "latex"), "latex")
+        result = formula.get("result")
+        if isinstance(result, dict) and isinstance(result.get("symbol"), str) and result["symbol"].strip():
+            yield Math(result["symbol"].strip(), False, doc, (*path, "result", "symbol"), "result symbol")
+        variables = formula.get("variables")
+        for name, spec in (variables.items() if isinstance(variables, dict) else ()):
+            if isinstance(spec, dict) and isinstance(spec.get("symbol"), str) and spec["symbol"].strip():
+                yield Math(spec["symbol"].strip(), False, doc, (*path, "variables", name, "symbol"),
+                           f"symbol of '{name}'")
+    for path, text in markdown_fields(data):
+        yield from _markdown_math(doc, path, text)
+
+
+def _markdown_math(doc: Document, path: NodePath, text: str) -> Iterator[Math]:
+    from generator.check import markup_limit
+    from generator.sanitize import segments  # how the site itself finds math in Markdown
+
+    if "$" not in text and "\\" not in text:
+        return  # no math delimiter at all: the common case, and cheap to see
+    if markup_limit(text):
+        return  # reported as MARKUP_LIMIT; scanning it for math could take minutes
+    seen: dict[str, int] = {}
+    for segment in segments(text):
+        if segment.kind != "math":
+            continue
+        tex, display = _strip_delimiters(segment.text)
+        if not tex.strip():
+            continue
+        needle = segment.text.split("\n", 1)[0]
+        yield Math(tex, display, doc, path, "math", needle, seen.get(needle, 0), " ".join(segment.text.split()))
+        seen[needle] = seen.get(needle, 0) + 1
+
+
+def _strip_delimiters(math: str) -> tuple[str, bool]:
+    """The text KaTeX receives for one math segment, and whether it is display math."""
+    for opening, closing, display in (("$$", "$$", True), ("\\[", "\\]", True), ("\\(", "\\)", False), ("$", "$", False)):
+        if math.startswith(opening) and math.endswith(closing) and len(math) >= len(opening) + len(closing):
+            return math[len(opening): len(math) - len(closing)], display
+    return math, True  # \begin{env} ... \end{env} goes to KaTeX whole
+
+
+# -- problems for the author -------------------------------------------------------------------
+
+_UNTRUSTED_HINT = "the site renders math with trust off: links, images and HTML inside math are not allowed"
+
+
+def check_documents(documents: Iterable[Document], cache_file: Path | None = None) -> list[Problem]:
+    """FORMULA problems for math KaTeX rejects; one warning if the check could not run."""
+    from generator.check import _braces_balance
+
+    found = [m for doc in documents for m in collect(doc)]
+    # unbalanced braces in `latex` are already reported, with a clearer message, by check.py
+    found = [m for m in found if not (m.what == "latex" and not _braces_balance(m.tex))]
+    if not found:
+        return []
+    if cache_file is not None:
+        _read_disk_cache(cache_file)
+    missing = sum(1 for m in found if (m.tex, m.display) not in _cache)
+    verdicts, failure = check_math((m.tex, m.display) for m in found)
+    if cache_file is not None and missing and failure is None:
+        _write_disk_cache(cache_file, verdicts)
+    problems: list[Problem] = []
+    reported: set[tuple[str, NodePath, str, int]] = set()
+    for math in found:
+        verdict = verdicts.get((math.tex, math.display))
+        if verdict is None:
+            continue
+        key = (math.doc.path, math.path, math.needle or "", math.nth)
+        if key in reported:
+            continue
+        reported.add(key)
+        problems.extend(_problems_for(math, verdict))
+    if failure is not None:
+        first = found[0]
+        problems.append(Problem(
+            first.doc.path, _mark(first, None), "LATEX_UNCHECKED",
+            f"LaTeX was not checked with KaTeX: {failure}",
+            "install Node.js (Debian: apt-get install nodejs) so formulas are checked before readers see them",
+            Severity.WARNING))
+    return problems
+
+
+def _problems_for(math: Math, verdict: Verdict) -> list[Problem]:
+    where = _describe(math)
+    problems = []
+    if verdict.error:
+        problems.append(Problem(
+            math.doc.path, _mark(math, verdict.position), "FORMULA",
+            f"KaTeX cannot render {where}: {_clean(verdict.error)}",
+            "fix the LaTeX (KaTeX supports most of LaTeX math; see katex.org/docs/supported)"))
+    for command in verdict.untrusted:
+        problems.append(Problem(
+            math.doc.path, _mark(math, None), "FORMULA",
+            f"{command} in {where} is not allowed", _UNTRUSTED_HINT))
+    for warning in () if problems else verdict.warnings:  # an error already says what to fix
+        problems.append(Problem(
+            math.doc.path, _mark(math, None), "FORMULA", f"KaTeX warns about {where}: {_clean(warning)}",
+            "write it the way LaTeX expects; KaTeX renders it, but not everywhere the same",
+            Severity.WARNING))
+    return problems
+
+
+def _describe(math: Math) -> str:
+    if math.what == "math":
+        shown = math.shown if len(math.shown) <= 40 else math.shown[:37] + "..."
+        return f"the math {shown}"
+    return f"the {math.what}"
+
+
+_POSITION_SUFFIX = re.compile(r"\s+at (?:position \d+|end of input)?:.*$", re.DOTALL)
+
+
+def _clean(message: str) -> str:
+    """KaTeX's message without its underlined excerpt (combining characters), on one line."""
+    text = message.removeprefix("KaTeX parse error: ")
+    text = _POSITION_SUFFIX.sub("", text)
+    text = "".join(ch for ch in text if not 0x300 <= ord(ch) <= 0x36F)
+    return " ".join(text.split())[:300]
+
+
+def _mark(math: Math, position: int | None) -> Mark:
+    """Where to point: the error inside a one-line field when possible, else the field."""
+    doc = math.doc
+    if math.needle is not None:
+        return _find(doc, math.path, math.needle, math.nth)
+    base = doc.mark(math.path)
+    if position is None or "\n" in math.tex:
+        return base
+    lines = doc.text.splitlines()
+    if not 0 < base.line <= len(lines):
+        return base
+    line = lines[base.line - 1]
+    start = base.column - 1
+    if line[start: start + 1] in ("'", '"'):
+        start += 1
+    if line[start: start + len(math.tex)] != math.tex:
+        return base  # escapes or folding: the text in the file differs from the value
+    return Mark(base.line, start + 1 + max(0, min(position, len(math.tex))))
+
+
+def _find(doc: Document, path: NodePath, needle: str, nth: int) -> Mark:
+    from generator.check import _EntryReader
+
+    return _EntryReader(doc).find_mark(path, needle, nth)
+
+
+# -- the disk cache: JSON, so a tampered file can at worst hide a verdict, never run code ------
+
+_DISK_FORMAT = 1
+
+
+def _fingerprint() -> str:
+    """Verdicts hold for one KaTeX file, one set of limits and one checker script."""
+    digest = hashlib.blake2b(digest_size=12)
+    try:
+        digest.update(KATEX_JS.read_bytes())
+    except OSError:
+        return ""
+    digest.update(f"{MAX_EXPAND}/{MAX_SIZE}/{MAX_TEX_CHARS}".encode())
+    digest.update(_SCRIPT.encode())
+    return digest.hexdigest()
+
+
+def _read_disk_cache(cache_file: Path) -> None:
+    try:
+        payload = json.loads(cache_file.read_text(encoding="utf-8"))
+        if payload.get("format") != _DISK_FORMAT or payload.get("katex") != _fingerprint():
+            return
+        for tex, display, error, position, warnings, untrusted in payload["verdicts"]:
+            key = (str(tex), bool(display))
+            _cache.setdefault(key, Verdict(
+                str(error) if error is not None else None,
+                int(position) if isinstance(position, int) else None,
+                tuple(str(w) for w in warnings), tuple(str(u) for u in untrusted)))
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return  # a missing or damaged cache only costs one node run
+
+
+def _write_disk_cache(cache_file: Path, verdicts: Mapping[tuple[str, bool], Verdict]) -> None:
+    """Atomic: a temporary file renamed into place; only this run's math is kept."""
+    payload = {
+        "format": _DISK_FORMAT,
+        "katex": _fingerprint(),
+        "verdicts": [[tex, display, v.error, v.position, list(v.warnings), list(v.untrusted)]
+                     for (tex, display), v in verdicts.items()],
+    }
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=cache_file.parent, prefix=".latex-", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(payload, out, ensure_ascii=False)
+        os.replace(temp, cache_file)
+    except OSError:
+        pass  # a read-only checkout still validates, just without the speed-up
