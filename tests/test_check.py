@@ -241,3 +241,18 @@ def test_every_problem_is_reported_in_one_run(glossary_dir: Path) -> None:
     add(glossary_dir, "b-two.yaml", entry_yaml("B Two", relations=linked()).replace("kind: definition", "kind: definition\nkind: term"))
     codes = sorted(p.code for p in problems(glossary_dir) if p.severity is Severity.ERROR)
     assert codes == ["DANGLING_LINK", "DUPLICATE_KEY", "UNKNOWN_FIELD"]
+
+
+def test_every_problem_code_is_documented_for_authors() -> None:
+    """A new code the validator can emit must be explained in the entry-format reference."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    not_codes = {"GLOSSARY_NODE", "NFKC", "NFKD", "TODO"}
+    emitted: set[str] = set()
+    for module in ("load", "check", "pipeline", "latex"):
+        source = (root / "generator" / f"{module}.py").read_text()
+        emitted |= set(re.findall(r'"([A-Z][A-Z_]{3,})"', source)) - not_codes
+    reference = (root / "site_src" / "reference" / "entry-format.md").read_text()
+    missing = sorted(code for code in emitted if f"| `{code}` |" not in reference)
+    assert missing == []
