@@ -119,8 +119,10 @@ def _closing_fence(lines: list[str], opening: int, fence: str) -> int | None:
 
 
 def escape_text(text: str) -> str:
-    """Raw HTML in prose becomes visible text: `<` can no longer open a tag."""
-    return text.replace("<", "&lt;")
+    """Raw HTML in prose becomes visible text: `<` can no longer open a tag, and `{` can no
+    longer open a Markdown attribute list (`{: #id .class style=... }`), which would let an
+    author set ids, classes or styles on the page's elements. Both still display as typed."""
+    return text.replace("<", "&lt;").replace("{", "&#123;")
 
 
 def escape_math(tex: str) -> str:

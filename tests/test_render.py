@@ -417,3 +417,16 @@ def test_calculators_page_lists_every_calculator() -> None:
         assert f"## {calculator.title} {{ #{name} }}" in text
         for param in calculator.params:
             assert f"<code>{param.name}</code>" in text
+
+
+def test_attribute_lists_in_author_text_cannot_set_ids_classes_or_styles() -> None:
+    import markdown
+
+    from generator.sanitize import sanitize_markdown
+
+    text = sanitize_markdown("A paragraph {: #__config .md-header style=\"display:none\" }\n\nSet $\\{x\\}$ and `{: #c}`.")
+    html = markdown.markdown(text, extensions=["attr_list"])
+    assert "<p>A paragraph " in html  # the paragraph got no id, class or style
+    assert not any(f"<p {attribute}" in html for attribute in ("id=", "class=", "style="))
+    assert "{: #__config" in html.replace("&#123;", "{")  # still shown to the reader as typed
+    assert "$\\{x\\}$" in text and "`{: #c}`" in text  # math and code are left for their renderers
