@@ -11,13 +11,12 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import check, graph, load, model
+from generator import check, graph, load, model, sealed
 from generator.model import Document, Glossary, Mark, Problem, Severity
 
 CACHE_DIR_NAME = ".glossary-cache"
@@ -195,35 +194,12 @@ def _fingerprint() -> bytes:
 
 
 def _read_cache(cache_file: Path) -> dict:
-    """The cache, or {} if it is missing, stale or damaged (checked before marshal sees it:
-    marshal trusts its input, and damaged lengths can make it allocate without end)."""
-    try:
-        blob = cache_file.read_bytes()
-    except OSError:
-        return {}
-    head = len(_MAGIC) + 32
-    if not blob.startswith(_MAGIC) or blob[len(_MAGIC): head - 16] != _fingerprint():
-        return {}
-    payload = blob[head:]
-    if hashlib.blake2b(payload, digest_size=16).digest() != blob[head - 16: head]:
-        return {}
-    try:
-        loaded = marshal.loads(payload)
-    except (EOFError, ValueError, TypeError, MemoryError):
-        return {}
+    """The cache, or {} if it is missing, stale or damaged."""
+    loaded = sealed.read(cache_file, _MAGIC, _fingerprint())
     if not isinstance(loaded, tuple) or len(loaded) != 2 or loaded[0] != _CACHE_FORMAT:
         return {}
     return loaded[1] if isinstance(loaded[1], dict) else {}
 
 
 def _write_cache(cache_file: Path, entries: dict) -> None:
-    """Atomic: write a temporary file and rename it, so readers never see half a cache."""
-    try:
-        payload = marshal.dumps((_CACHE_FORMAT, entries))
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=cache_file.parent, prefix=".parse-", suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(_MAGIC + _fingerprint() + hashlib.blake2b(payload, digest_size=16).digest() + payload)
-        os.replace(temp, cache_file)
-    except (OSError, ValueError):
-        pass  # a read-only checkout still validates, just without the speed-up
+    sealed.write(cache_file, _MAGIC, _fingerprint(), (_CACHE_FORMAT, entries))

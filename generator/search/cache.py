@@ -26,6 +26,7 @@ from array import array
 from collections.abc import Callable
 from pathlib import Path
 
+from generator import sealed
 from generator.search.index import SearchIndex
 
 CACHE_DIR_NAME = ".glossary-cache"  # shared with generator/pipeline.py's parse cache
@@ -103,19 +104,20 @@ def cache_file(terms_dir: Path) -> Path:
     return Path(base) / "leverage-glossary" / name
 
 
-def _header() -> tuple:
-    return (_FORMAT, sys.version_info[:2])
+_MAGIC = b"glossary-search-cache\n"
+
+
+def _header() -> bytes:
+    """What must match for a stored index to be readable: this format and this Python."""
+    return hashlib.blake2b(f"{_FORMAT}/{sys.version_info[:2]}/{marshal.version}".encode(), digest_size=16).digest()
 
 
 def load(path: Path, terms_dir: Path) -> SearchIndex | None:
     """The cached index if it is provably current, else None."""
-    try:
-        payload = marshal.loads(path.read_bytes())  # marshal.load(file) reads in tiny pieces: 10x slower
-    except (OSError, EOFError, ValueError, TypeError):
+    payload = sealed.read(path, _MAGIC, _header())
+    if not isinstance(payload, tuple) or len(payload) != 4:
         return None
-    if not isinstance(payload, tuple) or len(payload) != 5 or payload[0] != _header():
-        return None
-    _, stored, racy, built_ns, data = payload
+    stored, racy, built_ns, data = payload
     if stored != fingerprint(snapshot(terms_dir)):
         return None
     try:
@@ -128,22 +130,12 @@ def load(path: Path, terms_dir: Path) -> SearchIndex | None:
     if racy and time.time_ns() > built_ns + RACY_NS:
         # Verified after the racy window: any later edit now changes ctime, so the
         # hashes are no longer needed and later loads skip reading the files.
-        _write(path, (_header(), stored, {}, built_ns, data))
+        _write(path, (stored, {}, built_ns, data))
     return index
 
 
 def _write(path: Path, payload: tuple) -> None:
-    """Atomic: readers see the old file or the new one, never half of one."""
-    import tempfile  # only when writing: keeps warm searches lean
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".search-", suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            marshal.dump(payload, out)
-        os.replace(temp, path)
-    except OSError:
-        pass  # read-only: still answer, just without the speed-up next time
+    sealed.write(path, _MAGIC, _header(), payload)
 
 
 def store(path: Path, terms_dir: Path, build: Callable[[], SearchIndex]) -> SearchIndex:
@@ -165,7 +157,7 @@ def store(path: Path, terms_dir: Path, build: Callable[[], SearchIndex]) -> Sear
             return index  # the folder moved under us: serve this answer, cache nothing
     except OSError:
         return index
-    _write(path, (_header(), fingerprint(before), racy, built_ns, index.to_data()))
+    _write(path, (fingerprint(before), racy, built_ns, index.to_data()))
     return index
 
 
