@@ -129,11 +129,18 @@ def test_graph_page_filters_and_opens_an_entry(page, built_site, page_log) -> No
             return {x: box.left + p.x, y: box.top + p.y};
         }"""
     )
-    # force-graph finds the node under the pointer in its next animation frame: hover, wait
-    # until it marks the canvas clickable, then click (a bare click can beat that frame)
-    page.mouse.move(point["x"], point["y"])
-    page.wait_for_selector(".gl-graph--global canvas.clickable", timeout=10_000)
-    page.mouse.click(point["x"], point["y"])
+    # force-graph hit-tests against a shadow canvas it refreshes only every few hundred ms, so
+    # right after the view moved the pixel under the pointer may still name another node.
+    # Hover until the tooltip names the node we mean, as a person would, then click.
+    tooltip = page.locator(".float-tooltip-kap")
+    for attempt in range(40):
+        page.mouse.move(point["x"] + attempt % 2, point["y"])  # a 1-pixel jiggle re-runs the hit test
+        page.wait_for_timeout(250)
+        if tooltip.count() and tooltip.first.inner_text().strip() == "Liquidation Price":
+            break
+    else:
+        raise AssertionError("hovering the node never showed its tooltip")
+    page.mouse.click(point["x"] + attempt % 2, point["y"])
     page.wait_for_url(re.compile("/term/liquidation-price/$"))
     assert not page_log.problems(), page_log.problems()
 
