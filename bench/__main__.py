@@ -1,0 +1,28 @@
+"""`python -m bench corpus|run|profile` - see bench/__init__.py."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    commands = ("corpus", "run", "profile", "peers")
+    if not args or args[0] not in commands:
+        print("usage: python -m bench {corpus,run,profile,peers} [options]   (-h after a command for its options)",
+              file=sys.stderr)
+        return 2
+    command, rest = args[0], args[1:]
+    if command == "corpus":
+        from bench.corpus import main as run
+    elif command == "run":
+        from bench.run import main as run
+    elif command == "peers":
+        from bench.peers import main as run
+    else:
+        from bench.profile import main as run
+    return run(rest)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,56 @@
+"""Contender c: the generator to Markdown, without MkDocs.
+
+    python -m bench.render_pages TERMS OUT
+
+load -> check -> link (no parse cache, like a cold `glossary validate`), then the compute
+stage (`generator.sitedata.collect_site_data`) and the pure render function
+(`generator.render.render_site`); every page and post-build file is written under OUT.
+Prints the time of each phase as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+
+def main() -> int:
+    terms, out = Path(sys.argv[1]), Path(sys.argv[2])
+    phases: dict[str, float] = {}
+    started = time.perf_counter()
+    from generator.pipeline import load_all
+    from generator.render import render_site
+    from generator.sitedata import SiteConfig, collect_site_data
+
+    phases["import"] = time.perf_counter() - started
+    mark = time.perf_counter()
+    loaded = load_all(terms, use_cache=False)
+    if loaded.glossary.errors:
+        print(f"{len(loaded.glossary.errors)} errors in {terms}", file=sys.stderr)
+        return 1
+    phases["load_check_link"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    config = SiteConfig(site_url="https://leverage-glossary.org/", site_name="Leverage Glossary",
+                        build_day=date(2026, 11, 24))
+    data = collect_site_data(loaded.glossary.entries, loaded.graph, config)
+    phases["compute"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    rendered = render_site(data)
+    phases["render"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    for tree in (rendered.pages, rendered.files):
+        for path, text in tree.items():
+            target = out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    phases["write"] = time.perf_counter() - mark
+    print(json.dumps({"pages": len(rendered.pages), "files": len(rendered.files),
+                      "phases": {k: round(v, 3) for k, v in phases.items()}}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
