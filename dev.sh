@@ -49,7 +49,7 @@ case "${1:-}" in
     setup_python
     setup_node
     .venv/bin/glossary build
-    echo "Serving the Leverage Glossary at http://127.0.0.1:8000/ (Ctrl+C stops)"
+    echo "Serving the Leverage Glossary (Ctrl+C stops); the address is on the 'Serving on' line below"
     exec .venv/bin/glossary serve "$@"
     ;;
   test)

@@ -23,7 +23,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.history import collect_history
@@ -72,7 +72,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         existing = files.get_file_from_path(path)
         if existing is not None and not existing.generated_by:
             raise Abort(f"{config.docs_dir}/{path} clashes with a generated page; rename or remove it")
-        files.append(File.generated(config, path, content=text))
+        # entry, tag and revision pages are reached by links, never the nav: say so, so that
+        # MkDocs does not list every one of them as "not included in the nav" on each build
+        files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
     return files
 
 
