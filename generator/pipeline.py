@@ -203,3 +203,56 @@ def _read_cache(cache_file: Path) -> dict:
 
 def _write_cache(cache_file: Path, entries: dict) -> None:
     sealed.write(cache_file, _MAGIC, _fingerprint(), (_CACHE_FORMAT, entries))
+
+
+# -- the verdict cache -----------------------------------------------------------------------
+# `glossary validate` needs only the problems. When no input changed since the last run,
+# they are read back whole: the key covers every file in the terms folder (by content),
+# the folder as named, the checker's own source code and whether Node.js is there to
+# check LaTeX, so a stored verdict can never answer for different input.
+
+_VERDICT_MAGIC = b"glossary-verdict-cache\n"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _verdict_key(terms_dir: Path) -> bytes | None:
+    from generator import latex
+
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{_CACHE_FORMAT}/{sys.version_info[:2]}/{terms_dir}/{latex.node_binary()}".encode())
+    try:
+        for source in sorted(_PACKAGE.rglob("*.py")):
+            digest.update(source.read_bytes())
+        if latex.KATEX_JS.is_file():
+            digest.update(latex.KATEX_JS.read_bytes())
+        for path in sorted(terms_dir.iterdir(), key=lambda p: p.name):
+            digest.update(os.fsencode(path.name) + b"\0")
+            if path.is_symlink():
+                digest.update(os.fsencode(os.readlink(path)) + b"\0")
+            if not path.is_file():
+                continue
+            stat = path.stat()
+            if stat.st_size > load.MAX_FILE_BYTES:  # refused unread: its size is all that counts
+                digest.update(f"{stat.st_size}".encode())
+                continue
+            digest.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+    except OSError:
+        return None
+    return digest.digest()
+
+
+def validate(terms_dir: Path, *, use_cache: bool = True) -> tuple[int, tuple[Problem, ...]]:
+    """How many entries were checked and every problem found; unchanged input is answered from cache."""
+    if not use_cache:
+        glossary = load_glossary(terms_dir, use_cache=False)
+        return len(glossary.entries), glossary.problems
+    key = _verdict_key(terms_dir)
+    verdict_file = _cache_path(terms_dir).with_suffix(".verdict")
+    if key is not None:
+        stored = sealed.read(verdict_file, _VERDICT_MAGIC, key)
+        if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], int):
+            return stored[0], tuple(_thaw((None, stored[1]))[1])
+    glossary = load_glossary(terms_dir)
+    if key is not None and _verdict_key(terms_dir) == key:  # nothing changed while we checked
+        sealed.write(verdict_file, _VERDICT_MAGIC, key, (len(glossary.entries), _freeze(None, glossary.problems)[1]))
+    return len(glossary.entries), glossary.problems

@@ -100,3 +100,23 @@ def test_skeleton_placeholders_are_refused_until_written(tmp_path: Path) -> None
     codes = {p["code"] for p in json.loads(result.stdout)["problems"]}
     assert result.returncode == 1
     assert "PLACEHOLDER" in codes
+
+
+def test_warm_validate_answers_from_cache_and_never_stale(glossary_dir: Path) -> None:
+    """An unchanged folder is answered from the verdict cache; any change is seen at once."""
+    first = glossary("validate", "--terms", str(glossary_dir))
+    assert first.returncode == 0 and first.stdout.strip() == "4 entries checked: no problems."
+    assert list((glossary_dir.parent / ".glossary-cache").glob("*.verdict"))
+    assert glossary("validate", "--terms", str(glossary_dir)).stdout == first.stdout
+
+    margin = glossary_dir / "margin.yaml"
+    margin.write_text(margin.read_text().replace("related: [liquidation]", "related: [liquidaton]"))
+    edited = glossary("validate", "--terms", str(glossary_dir))
+    assert edited.returncode == 1 and "DANGLING_LINK" in edited.stdout
+
+    margin.write_text(margin.read_text().replace("related: [liquidaton]", "related: [liquidation]"))
+    assert glossary("validate", "--terms", str(glossary_dir)).returncode == 0
+    (glossary_dir / "Bad Name.yaml").write_text(entry_yaml("Bad Name", relations="relations: {related: [margin]}"))
+    added = glossary("validate", "--terms", str(glossary_dir))
+    assert added.returncode == 1 and "BAD_SLUG" in added.stdout
+    assert glossary("validate", "--terms", str(glossary_dir), "--no-cache").stdout == added.stdout

@@ -4,44 +4,42 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from generator.commands._common import add_terms_option, require_terms_dir
-from generator.model import Glossary, Problem, Severity
+from generator.model import Problem, Severity
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_terms_option(parser)
-    parser.add_argument("--no-cache", action="store_true", help="parse every file again, ignoring the parse cache")
+    parser.add_argument("--no-cache", action="store_true", help="check everything from scratch, ignoring the parse, verdict and LaTeX caches")
     parser.add_argument("--format", choices=("text", "json", "github"), default="text",
                         help="text for people, json for tools, github for CI annotations")
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.pipeline import load_glossary
+    from generator.pipeline import validate
 
     terms: Path = require_terms_dir(args.terms)
-    glossary = load_glossary(terms, use_cache=not args.no_cache)
-    print(render(glossary, args.format))
-    return 1 if glossary.errors else 0
+    entries, problems = validate(terms, use_cache=not args.no_cache)
+    print(render(entries, problems, args.format))
+    return 1 if any(p.severity is Severity.ERROR for p in problems) else 0
 
 
-def render(glossary: Glossary, style: str) -> str:
-    errors, warnings = len(glossary.errors), len(glossary.warnings)
+def render(entries: int, problems: Sequence[Problem], style: str) -> str:
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = len(problems) - errors
     if style == "json":
         return json.dumps({
             "ok": errors == 0,
-            "entries": len(glossary.entries),
+            "entries": entries,
             "errors": errors,
             "warnings": warnings,
-            "problems": [_as_dict(p) for p in glossary.problems],
+            "problems": [_as_dict(p) for p in problems],
         }, indent=2, ensure_ascii=False)
-    if style == "github":
-        lines = [_github(p) for p in glossary.problems]
-        lines.append(_summary(len(glossary.entries), errors, warnings))
-        return "\n".join(lines)
-    lines = [p.format() for p in glossary.problems]
-    lines.append(_summary(len(glossary.entries), errors, warnings))
+    lines = [_github(p) for p in problems] if style == "github" else [p.format() for p in problems]
+    lines.append(_summary(entries, errors, warnings))
     return "\n".join(lines)
 
 
