@@ -155,10 +155,6 @@ class Setup:
     sphinx: Path
     work: Path
 
-    @property
-    def parse_cache(self) -> list[Path]:
-        return sorted((self.terms.parent / ".glossary-cache").glob("parse-*.marshal"))
-
 
 def prepare(n: int, seed: int, *, need_peers: bool) -> Setup:
     """The corpus and the peer projects for size `n`, written once and reused while unchanged.

@@ -13,7 +13,8 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePath
 from typing import Any
@@ -741,30 +742,92 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def check_glossary(paths: Sequence[str], documents: Sequence[Document], *,
-                   latex_cache: Path | None = None) -> tuple[dict[str, Entry], list[Problem]]:
-    """Per-entry rules on every document, then the rules that need the whole set.
+@dataclass(frozen=True, slots=True)
+class FileCheck:
+    """What the per-file rules made of one file: the entry, its problems and its math.
 
+    This is all the cross-entry rules need, and it carries no node positions, so it is
+    small enough to send back from a worker process or keep in the result cache. A
+    cross-entry rule that must point into a file parses it again (see `check_glossary`).
+    """
+
+    path: str
+    entry: Entry | None
+    problems: tuple[Problem, ...]
+    math: tuple[latex.Math, ...]
+    links: tuple[str, ...] = ()  # the body's [[link]] targets, once each, in order
+    odd_links: bool = False  # whether the body also has links that are not slugs or point at itself
+
+
+def check_file(doc: Document) -> FileCheck:
+    """Every rule that needs only this file: fields, formulas, worked examples, where its math is."""
+    entry, problems = read_entry(doc)
+    if entry is None:
+        return FileCheck(doc.path, None, tuple(problems), tuple(latex.collect(doc)))
+    if entry.examples:
+        problems.extend(check_examples(entry, doc))
+    targets = dict.fromkeys(link.slug for link in markup.iter_wikilinks(entry.body))
+    good = tuple(t for t in targets if is_slug(t) and t != entry.slug)
+    return FileCheck(doc.path, entry, tuple(problems), tuple(latex.collect(doc)), good, len(good) != len(targets))
+
+
+Locate = Callable[[str], Document]
+
+
+class _Located(Mapping[str, Document]):
+    """Documents by slug, parsed only when a cross-entry rule needs a position in one."""
+
+    def __init__(self, paths: Mapping[str, str], locate: Locate) -> None:
+        self._paths = paths
+        self._locate = locate
+        self._parsed: dict[str, Document] = {}
+
+    def __getitem__(self, slug: str) -> Document:
+        doc = self._parsed.get(slug)
+        if doc is None:
+            doc = self._parsed[slug] = self._locate(self._paths[slug])
+        return doc
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+
+def check_across(paths: Sequence[str], checked: Iterable[FileCheck], locate: Locate, *,
+                 latex_cache: Path | None = None) -> tuple[dict[str, Entry], list[Problem]]:
+    """The rules that need the whole set (slugs, names, links, KaTeX), after the per-file ones.
+
+    `locate(path)` gives a file's Document again; it is called only to point at a problem.
     `latex_cache` is a file where KaTeX's verdicts are kept between runs (see latex.py).
     """
     problems: list[Problem] = []
     entries: dict[str, Entry] = {}
-    docs: dict[str, Document] = {}
-    for doc in documents:
-        entry, found = read_entry(doc)
-        problems.extend(found)
-        if entry is not None and entry.slug not in entries:
-            entries[entry.slug] = entry
-            docs[entry.slug] = doc
+    math: list[latex.Math] = []
+    fine_links: dict[str, tuple[str, ...]] = {}  # entries whose body links are all slugs
+    for result in checked:
+        problems.extend(result.problems)
+        math.extend(result.math)
+        if result.entry is not None and result.entry.slug not in entries:
+            entries[result.entry.slug] = result.entry
+            if not result.odd_links:
+                fine_links[result.entry.slug] = result.links
+    docs = _Located({slug: entry.path for slug, entry in entries.items()}, locate)
     problems.extend(_slug_collisions(paths))
     problems.extend(_name_clashes(entries, docs))
-    problems.extend(_links(entries, docs))
+    problems.extend(_links(entries, docs, fine_links))
     problems.extend(_near_duplicates(entries, docs))
-    problems.extend(latex.check_documents(documents, latex_cache))  # KaTeX itself, one node process
-    for slug, entry in entries.items():
-        if entry.examples:
-            problems.extend(check_examples(entry, docs[slug]))
+    problems.extend(latex.check_collected(math, locate, latex_cache))  # KaTeX itself, one node process
     return entries, problems
+
+
+def check_glossary(paths: Sequence[str], documents: Sequence[Document], *,
+                   latex_cache: Path | None = None) -> tuple[dict[str, Entry], list[Problem]]:
+    """Both stages on documents already in memory (the pipeline runs them apart, in parallel)."""
+    by_path = {doc.path: doc for doc in documents}
+    return check_across(paths, [check_file(doc) for doc in documents], by_path.__getitem__,
+                        latex_cache=latex_cache)
 
 
 def _slug_collisions(paths: Sequence[str]) -> list[Problem]:
@@ -785,36 +848,42 @@ def _slug_collisions(paths: Sequence[str]) -> list[Problem]:
 
 
 def _name_clashes(entries: Mapping[str, Entry], docs: Mapping[str, Document]) -> list[Problem]:
-    owners: dict[str, list[tuple[str, str, NodePath]]] = defaultdict(list)
+    owners: dict[str, list[tuple[str, str, str, int, str]]] = defaultdict(list)  # slug, role, field, index, name
     for slug, entry in entries.items():
-        owners[normalise_name(entry.title)].append((slug, "title", ("title",)))
+        owners[normalise_name(entry.title)].append((slug, "title", "title", -1, entry.title))
         for field in ("aliases", "abbreviations"):
-            raw = docs[slug].data.get(field)
             for index, name in enumerate(getattr(entry, field)):
                 owners[normalise_name(name)].append((slug, "alias" if field == "aliases" else "abbreviation",
-                                                     _item_path((field,), raw, name, index)))
+                                                     field, index, name))
     problems = []
     for name, users in owners.items():
-        if len({slug for slug, _, _ in users}) < 2:
+        if len({user[0] for user in users}) < 2:
             continue
         # the entry whose title it is keeps the name; everyone else is told to drop it
         users.sort(key=lambda user: (user[1] != "title", user[0]))
-        first_slug, first_role, _ = users[0]
-        for slug, role, path in users[1:]:
+        first_slug, first_role = users[0][:2]
+        for slug, role, field, index, original in users[1:]:
             if slug == first_slug:
                 continue
             doc = docs[slug]
+            path: NodePath = (field,) if index < 0 else _item_path((field,), doc.data.get(field), original, index)
             problems.append(Problem(doc.path, doc.mark(path), "NAME_CLASH",
                                     f"'{name}' is used as {role} here and as {first_role} of '{first_slug}'",
                                     "a name must lead to one entry: drop it here or there, or merge the entries"))
     return problems
 
 
-def _links(entries: Mapping[str, Entry], docs: Mapping[str, Document]) -> list[Problem]:
+def _links(entries: Mapping[str, Entry], docs: Mapping[str, Document],
+           fine_links: Mapping[str, tuple[str, ...]] | None = None) -> list[Problem]:
+    """Areas, relations and body links that lead nowhere, to the entry itself or to a conflict.
+
+    `fine_links` holds, for entries whose body links are all slugs to other entries, their
+    targets (found in the worker): those bodies need no scan unless a target is missing.
+    """
     problems: list[Problem] = []
     slugs = list(entries)
     # canonical relation per unordered pair, from the smaller slug's point of view
-    pairs: dict[tuple[str, str], tuple[str, str, NodePath]] = {}
+    pairs: dict[tuple[str, str], tuple[str, str, str, str]] = {}  # type, then who stated it: slug, kind, target
 
     def dangling(doc: Document, path: NodePath, target: str, what: str, mark: Mark | None = None) -> None:
         nearest = _suggest(target, slugs, 70)
@@ -823,46 +892,55 @@ def _links(entries: Mapping[str, Entry], docs: Mapping[str, Document]) -> list[P
                                 f"did you mean '{nearest}'?" if nearest else "check the slug, or create the entry with `glossary new`"))
 
     for slug, entry in entries.items():
-        doc = docs[slug]
         for index, area in enumerate(entry.areas):
-            path = _item_path(("areas",), doc.data.get("areas"), area, index)
-            if area == slug:
-                problems.append(Problem(doc.path, doc.mark(path), "SELF_LINK", "an area cannot list itself",
-                                        "remove it from areas"))
-            elif area not in entries:
-                dangling(doc, path, area, "area")
-            elif entries[area].kind != "area":
-                problems.append(Problem(doc.path, doc.mark(path), "BAD_VALUE",
-                                        f"'{area}' is a {entries[area].kind}, not an area",
-                                        "list it under relations instead, or pick an area"))
+            if area == slug or area not in entries or entries[area].kind != "area":
+                doc = docs[slug]
+                path = _item_path(("areas",), doc.data.get("areas"), area, index)
+                if area == slug:
+                    problems.append(Problem(doc.path, doc.mark(path), "SELF_LINK", "an area cannot list itself",
+                                            "remove it from areas"))
+                elif area not in entries:
+                    dangling(doc, path, area, "area")
+                else:
+                    problems.append(Problem(doc.path, doc.mark(path), "BAD_VALUE",
+                                            f"'{area}' is a {entries[area].kind}, not an area",
+                                            "list it under relations instead, or pick an area"))
         for kind, targets in entry.relations.items():
-            raw = (doc.data.get("relations") or {}).get(kind)
             for index, target in enumerate(targets):
-                path = _item_path(("relations", kind), raw, target, index)
-                if target == slug:
-                    problems.append(Problem(doc.path, doc.mark(path), "SELF_LINK",
-                                            f"the entry lists itself under {kind}", "remove it"))
-                    continue
-                if target not in entries:
-                    dangling(doc, path, target, f"relations.{kind} target")
+                if target == slug or target not in entries:
+                    doc = docs[slug]
+                    path = _relation_path(doc, kind, target, index)
+                    if target == slug:
+                        problems.append(Problem(doc.path, doc.mark(path), "SELF_LINK",
+                                                f"the entry lists itself under {kind}", "remove it"))
+                    else:
+                        dangling(doc, path, target, f"relations.{kind} target")
                     continue
                 a, b, type_ = (slug, target, kind) if slug < target else (target, slug, RELATION_INVERSES[kind])
                 previous = pairs.get((a, b))
                 if previous is None:
-                    pairs[(a, b)] = (type_, f"'{slug}' states {kind} '{target}'", path)
+                    pairs[(a, b)] = (type_, slug, kind, target)
                 elif previous[0] != type_:
-                    problems.append(Problem(doc.path, doc.mark(path), "RELATION_CONFLICT",
+                    doc = docs[slug]
+                    _, first_slug, first_kind, first_target = previous
+                    problems.append(Problem(doc.path, doc.mark(_relation_path(doc, kind, target, index)),
+                                            "RELATION_CONFLICT",
                                             f"{kind} '{target}' conflicts with another statement about the same "
-                                            f"pair: {previous[1]}",
+                                            f"pair: '{first_slug}' states {first_kind} '{first_target}'",
                                             "give a pair of entries one relation, stated consistently on both sides"))
-        reader = _EntryReader(doc)
+        known = fine_links.get(slug) if fine_links is not None else None
+        if known is not None and all(target in entries for target in known):
+            continue  # the common case: every body link leads to an entry
         wikilink_seen: dict[str, int] = defaultdict(int)
+        reader: _EntryReader | None = None
         for link in markup.iter_wikilinks(entry.body):
             token = entry.body[link.start:link.end]
             nth = wikilink_seen[token]
             wikilink_seen[token] += 1
             if is_slug(link.slug) and link.slug != slug and link.slug in entries:
                 continue  # the common case: a good link needs no position
+            doc = docs[slug]
+            reader = reader or _EntryReader(doc)
             mark = reader.find_mark(("body",), token, nth)
             if not is_slug(link.slug):
                 if "/" in link.slug or "\\" in link.slug or ".." in link.slug:
@@ -877,6 +955,10 @@ def _links(entries: Mapping[str, Entry], docs: Mapping[str, Document]) -> list[P
             else:
                 dangling(doc, ("body",), link.slug, "link target", mark)
     return problems
+
+
+def _relation_path(doc: Document, kind: str, target: str, index: int) -> NodePath:
+    return _item_path(("relations", kind), (doc.data.get("relations") or {}).get(kind), target, index)
 
 
 def _near_duplicates(entries: Mapping[str, Entry], docs: Mapping[str, Document]) -> list[Problem]:

@@ -23,7 +23,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,7 +91,7 @@ class Math:
 
     tex: str
     display: bool
-    doc: Document
+    file: str  # the entry file, as reported
     path: NodePath
     what: str
     needle: str | None = None  # for math inside Markdown: text to look for after the field
@@ -187,14 +187,14 @@ def collect(doc: Document) -> Iterator[Math]:
         path: NodePath = ("formulas", index)
         latex = formula.get("latex")
         if isinstance(latex, str) and latex.strip():
-            yield Math(latex.strip(), True, doc, (*path, "latex"), "latex")
+            yield Math(latex.strip(), True, doc.path, (*path, "latex"), "latex")
         result = formula.get("result")
         if isinstance(result, dict) and isinstance(result.get("symbol"), str) and result["symbol"].strip():
-            yield Math(result["symbol"].strip(), False, doc, (*path, "result", "symbol"), "result symbol")
+            yield Math(result["symbol"].strip(), False, doc.path, (*path, "result", "symbol"), "result symbol")
         variables = formula.get("variables")
         for name, spec in (variables.items() if isinstance(variables, dict) else ()):
             if isinstance(spec, dict) and isinstance(spec.get("symbol"), str) and spec["symbol"].strip():
-                yield Math(spec["symbol"].strip(), False, doc, (*path, "variables", name, "symbol"),
+                yield Math(spec["symbol"].strip(), False, doc.path, (*path, "variables", name, "symbol"),
                            f"symbol of '{name}'")
     for path, text in markdown_fields(data):
         yield from _markdown_math(doc, path, text)
@@ -216,7 +216,7 @@ def _markdown_math(doc: Document, path: NodePath, text: str) -> Iterator[Math]:
         if not tex.strip():
             continue
         needle = segment.text.split("\n", 1)[0]
-        yield Math(tex, display, doc, path, "math", needle, seen.get(needle, 0), " ".join(segment.text.split()))
+        yield Math(tex, display, doc.path, path, "math", needle, seen.get(needle, 0), " ".join(segment.text.split()))
         seen[needle] = seen.get(needle, 0) + 1
 
 
@@ -233,11 +233,15 @@ def _strip_delimiters(math: str) -> tuple[str, bool]:
 _UNTRUSTED_HINT = "the site renders math with trust off: links, images and HTML inside math are not allowed"
 
 
-def check_documents(documents: Iterable[Document], cache_file: Path | None = None) -> list[Problem]:
-    """FORMULA problems for math KaTeX rejects; one warning if the check could not run."""
+def check_collected(found: Iterable[Math], locate: Callable[[str], Document],
+                    cache_file: Path | None = None) -> list[Problem]:
+    """FORMULA problems for math KaTeX rejects; one warning if the check could not run.
+
+    `found` is what `collect` gathered; `locate(file)` parses a file again, only to point
+    at math that KaTeX rejected.
+    """
     from generator.check import _braces_balance
 
-    found = [m for doc in documents for m in collect(doc)]
     # unbalanced braces in `latex` are already reported, with a clearer message, by check.py
     found = [m for m in found if not (m.what == "latex" and not _braces_balance(m.tex))]
     if not found:
@@ -252,38 +256,38 @@ def check_documents(documents: Iterable[Document], cache_file: Path | None = Non
     reported: set[tuple[str, NodePath, str, int]] = set()
     for math in found:
         verdict = verdicts.get((math.tex, math.display))
-        if verdict is None:
-            continue
-        key = (math.doc.path, math.path, math.needle or "", math.nth)
+        if verdict is None or not (verdict.error or verdict.untrusted or verdict.warnings):
+            continue  # the usual case: nothing to report, so no need to find where it is
+        key = (math.file, math.path, math.needle or "", math.nth)
         if key in reported:
             continue
         reported.add(key)
-        problems.extend(_problems_for(math, verdict))
+        problems.extend(_problems_for(math, verdict, locate(math.file)))
     if failure is not None:
         first = found[0]
         problems.append(Problem(
-            first.doc.path, _mark(first, None), "LATEX_UNCHECKED",
+            first.file, _mark(first, locate(first.file), None), "LATEX_UNCHECKED",
             f"LaTeX was not checked with KaTeX: {failure}",
             "install Node.js (Debian: apt-get install nodejs) so formulas are checked before readers see them",
             Severity.WARNING))
     return problems
 
 
-def _problems_for(math: Math, verdict: Verdict) -> list[Problem]:
+def _problems_for(math: Math, verdict: Verdict, doc: Document) -> list[Problem]:
     where = _describe(math)
     problems = []
     if verdict.error:
         problems.append(Problem(
-            math.doc.path, _mark(math, verdict.position), "FORMULA",
+            math.file, _mark(math, doc, verdict.position), "FORMULA",
             f"KaTeX cannot render {where}: {_clean(verdict.error)}",
             "fix the LaTeX (KaTeX supports most of LaTeX math; see katex.org/docs/supported)"))
     for command in verdict.untrusted:
         problems.append(Problem(
-            math.doc.path, _mark(math, None), "FORMULA",
+            math.file, _mark(math, doc, None), "FORMULA",
             f"{command} in {where} is not allowed", _UNTRUSTED_HINT))
     for warning in () if problems else verdict.warnings:  # an error already says what to fix
         problems.append(Problem(
-            math.doc.path, _mark(math, None), "FORMULA", f"KaTeX warns about {where}: {_clean(warning)}",
+            math.file, _mark(math, doc, None), "FORMULA", f"KaTeX warns about {where}: {_clean(warning)}",
             "write it the way LaTeX expects; KaTeX renders it, but not everywhere the same",
             Severity.WARNING))
     return problems
@@ -307,9 +311,8 @@ def _clean(message: str) -> str:
     return " ".join(text.split())[:300]
 
 
-def _mark(math: Math, position: int | None) -> Mark:
+def _mark(math: Math, doc: Document, position: int | None) -> Mark:
     """Where to point: the error inside a one-line field when possible, else the field."""
-    doc = math.doc
     if math.needle is not None:
         return _find(doc, math.path, math.needle, math.nth)
     base = doc.mark(math.path)

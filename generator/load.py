@@ -2,9 +2,14 @@
 
 PyYAML's own constructors are too trusting for a knowledge base many people edit: they
 keep the last of two duplicate keys (an author's text silently lost), expand aliases
-without limit ("billion laughs") and build Python objects from tags. So we drive
-libyaml's event parser (`CSafeLoader`, fast C code) and build the data ourselves, which
-lets us stop at the first sign of abuse and remember where every node came from.
+without limit ("billion laughs") and build Python objects from tags. So we build the
+data ourselves, which lets us refuse abuse and remember where every node came from.
+
+Two routes give the same result. The fast one lets libyaml's C composer build the node
+tree and walks it once; it takes only files that cannot be hostile (bounded nesting, no
+aliases, no duplicate keys, no odd tags, no second document) and steps aside at the first
+doubt. The careful one walks libyaml's events one by one, enforcing every limit as it
+goes, and explains each problem; it handles everything the fast route leaves.
 """
 
 from __future__ import annotations
@@ -101,6 +106,108 @@ def load_bytes(data: bytes, shown: str) -> tuple[Document | None, list[Problem]]
 
 
 def parse_text(text: str, shown: str) -> tuple[Document | None, list[Problem]]:
+    """Plain data with marks and raw numbers: the fast route when it can, else the careful one."""
+    fast = _compose_fast(text, shown)
+    return (fast, []) if fast is not None else parse_events(text, shown)
+
+
+# -- the fast route -------------------------------------------------------------------------
+
+# Every level of nesting needs one of these characters (a flow bracket, a block sequence
+# dash, an explicit key or a mapping colon), so their count bounds the depth. libyaml's
+# composer recurses in C; it is handed only files far below the depth that could exhaust
+# the stack (about 100,000 levels), and everything deeper goes the careful route.
+_NESTING_CHARS = "[{-?:"
+_FAST_NESTING_BOUND = 5_000
+_PLAIN_TAGS = {"tag:yaml.org,2002:str": "str", "tag:yaml.org,2002:timestamp": "str",
+               "tag:yaml.org,2002:int": "int", "tag:yaml.org,2002:float": "float",
+               "tag:yaml.org,2002:null": "null", "tag:yaml.org,2002:bool": "bool"}
+
+
+class _Doubt(Exception):
+    """The fast route met something the careful route must judge and explain."""
+
+
+def _compose_fast(text: str, shown: str) -> Document | None:
+    """The document through libyaml's composer, or None whenever the careful route is needed."""
+    if sum(text.count(ch) for ch in _NESTING_CHARS) > _FAST_NESTING_BOUND:
+        return None
+    try:
+        root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return None  # syntax errors and second documents: the careful route says where and why
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    walk = _FastWalk()
+    try:
+        data = walk.node(root, (), 0)
+    except (_Doubt, ValueError, KeyError, OverflowError, TypeError):
+        return None
+    return Document(shown, data, walk.marks, walk.key_marks, walk.raw, text)
+
+
+class _FastWalk:
+    """One pass over a composed node tree; raises _Doubt instead of deciding anything hard."""
+
+    __slots__ = ("marks", "key_marks", "raw", "seen")
+
+    def __init__(self) -> None:
+        self.marks: dict[NodePath, Mark] = {}
+        self.key_marks: dict[NodePath, Mark] = {}
+        self.raw: dict[NodePath, str] = {}
+        self.seen: set[int] = set()  # node ids: a node met twice was reached through an alias
+
+    def node(self, node: yaml.Node, path: NodePath, depth: int) -> Any:
+        if id(node) in self.seen or len(self.seen) >= MAX_NODES:
+            raise _Doubt
+        self.seen.add(id(node))
+        start = node.start_mark
+        self.marks[path] = Mark(start.line + 1, start.column + 1)
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return self.scalar(node, path)
+        if depth >= MAX_DEPTH:
+            raise _Doubt
+        if kind is yaml.MappingNode:
+            if node.tag != "tag:yaml.org,2002:map":
+                raise _Doubt
+            mapping: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if type(key_node) is not yaml.ScalarNode or id(key_node) in self.seen:
+                    raise _Doubt
+                self.seen.add(id(key_node))
+                key = key_node.value
+                if key in mapping or (key_node.tag not in _PLAIN_TAGS):
+                    raise _Doubt
+                key_path = (*path, key)
+                start = key_node.start_mark
+                self.key_marks[key_path] = Mark(start.line + 1, start.column + 1)
+                mapping[key] = self.node(value_node, key_path, depth + 1)
+            return mapping
+        if node.tag != "tag:yaml.org,2002:seq":
+            raise _Doubt
+        return [self.node(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
+
+    def scalar(self, node: yaml.ScalarNode, path: NodePath) -> Any:
+        kind = _PLAIN_TAGS.get(node.tag)
+        value: str = node.value
+        if kind == "str":
+            return value  # dates stay text: the checker parses and explains them
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return _constructor.construct_yaml_bool(node)
+        if kind is None or len(value) > MAX_NUMBER_CHARS:
+            raise _Doubt
+        self.raw[path] = value
+        if kind == "int":
+            return _constructor.construct_yaml_int(node)
+        return _constructor.construct_yaml_float(node)
+
+
+# -- the careful route ----------------------------------------------------------------------
+
+def parse_events(text: str, shown: str) -> tuple[Document | None, list[Problem]]:
     """Walk libyaml's events into plain data, recording marks and raw numbers."""
     builder = _Builder(shown)
     try:

@@ -1,36 +1,43 @@
 """load -> check -> link, as one call used by the CLI, the MkDocs hooks and benchmarks.
 
-Parsing dominates the cost of validation, so parsed documents are cached by the
-content hash of each file: an unchanged file is never parsed twice, and a changed one
-can never be served stale because its hash changes with it.
+Checking runs in two stages. The per-file stage (parse, then every rule that needs only
+that file) is most of the work, so it runs in worker processes, one file at a time, and
+its result is small: the entry and its problems, without the node positions. Results are
+cached by the content hash of each file: an unchanged file is never checked twice, and a
+changed one can never be answered stale because its hash changes with it. The
+cross-entry stage (slugs, names, links, KaTeX) then runs once over all entries; when it
+must point at a line, it parses that one file again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import marshal
+import multiprocessing
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from generator import check, graph, load, model, sealed
+from generator import check, graph, load, sealed
 from generator.model import Document, Glossary, Mark, Problem, Severity
 
 CACHE_DIR_NAME = ".glossary-cache"
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 _PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more than it saves
+_CHUNK = 64  # files per task sent to a worker
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """The glossary plus what later stages need without re-reading YAML."""
+    """The glossary plus the link graph that later stages need."""
 
     glossary: Glossary
     graph: graph.Graph
-    documents: dict[str, Document]
 
 
 def entry_files(terms_dir: Path) -> tuple[list[Path], list[Problem]]:
@@ -70,18 +77,26 @@ def _shown(path: Path) -> str:
 def load_all(terms_dir: Path, *, use_cache: bool = True) -> Loaded:
     files, problems = entry_files(terms_dir)
     root = terms_dir.resolve()
-    contents = [(str(path), data) for path in files if (data := _read(path, root, problems)) is not None]
-    documents, load_problems = _parse_all(contents, terms_dir, use_cache)
-    problems.extend(load_problems)
+    held: dict[str, bytes] = {}  # file bytes as checked, so a problem found later points into them
+    checked = _check_files(files, root, _cache_path(terms_dir) if use_cache else None, held)
     paths = [str(path) for path in files]
+
+    @lru_cache(maxsize=None)
+    def locate(shown: str) -> Document:
+        data = held.get(shown)
+        if data is None:
+            data = _read(Path(shown), root, []) or b""
+        doc, _ = load.load_bytes(data, shown)
+        return doc if doc is not None else Document(shown, {}, {}, {}, {}, "")
+
     latex_cache = _cache_path(terms_dir).with_suffix(".latex.json") if use_cache else None
-    entries, found = check.check_glossary(paths, documents, latex_cache=latex_cache)
+    entries, found = check.check_across(paths, checked, locate, latex_cache=latex_cache)
     problems.extend(found)
     link_graph = graph.build_graph(entries)
-    docs = {check.slug_of(doc.path): doc for doc in documents}
+    docs = {slug: locate(entry.path) for slug, entry in entries.items() if slug in link_graph.orphans}
     problems.extend(check.orphan_warnings(link_graph.orphans, entries, docs))
     problems.sort(key=lambda p: (p.path, p.mark.line, p.mark.column, p.severity is Severity.WARNING, p.code))
-    return Loaded(Glossary(entries, tuple(problems)), link_graph, docs)
+    return Loaded(Glossary(entries, tuple(problems)), link_graph)
 
 
 def _read(path: Path, root: Path, problems: list[Problem]) -> bytes | None:
@@ -107,89 +122,121 @@ def _read(path: Path, root: Path, problems: list[Problem]) -> bytes | None:
     return data
 
 
-def _parse_one(item: tuple[str, bytes]) -> tuple[Document | None, list[Problem]]:
-    shown, data = item
-    return load.load_bytes(data, shown)
+def _unreadable(shown: str, problems: list[Problem]) -> check.FileCheck:
+    return check.FileCheck(shown, None, tuple(problems), ())
 
 
-def _parse_all(contents: list[tuple[str, bytes]], terms_dir: Path,
-               use_cache: bool) -> tuple[list[Document], list[Problem]]:
-    cache_file = _cache_path(terms_dir)
-    cached = _read_cache(cache_file) if use_cache else {}
-    keys = [hashlib.blake2b(data, digest_size=16).digest() for _, data in contents]
-    results: list[tuple[Document | None, list[Problem]] | None] = [None] * len(contents)
-    missing: list[int] = []
-    for i, ((shown, _), key) in enumerate(zip(contents, keys)):
+def check_bytes(shown: str, data: bytes) -> check.FileCheck:
+    """The per-file stage for one file's bytes: parse, then every rule that needs only it."""
+    doc, problems = load.load_bytes(data, shown)
+    if doc is None:
+        return _unreadable(shown, problems)
+    result = check.check_file(doc)
+    return dataclasses.replace(result, problems=(*problems, *result.problems)) if problems else result
+
+
+def _check_path(path: Path, root: Path) -> check.FileCheck:
+    problems: list[Problem] = []
+    data = _read(path, root, problems)
+    return _unreadable(str(path), problems) if data is None else check_bytes(str(path), data)
+
+
+def _work(task: tuple[list[tuple[str, bytes | None]], Path]) -> list[tuple]:
+    """A worker's share: files given by bytes (already read) or by path (read here)."""
+    from generator.plain import to_plain
+
+    items, root = task
+    return [to_plain(check_bytes(shown, data) if data is not None else _check_path(Path(shown), root))
+            for shown, data in items]
+
+
+def _check_files(files: list[Path], root: Path, cache_file: Path | None,
+                 held: dict[str, bytes]) -> list[check.FileCheck]:
+    """The per-file stage for every file: from the cache, or computed (in parallel when many)."""
+    from generator.plain import from_plain, to_plain
+
+    todo: list[tuple[str, bytes | None]] = []
+    results: dict[str, check.FileCheck] = {}
+    keys: dict[str, bytes] = {}
+    cached = _read_cache(cache_file) if cache_file is not None else {}
+    for path in files:
+        shown = str(path)
+        if cache_file is None:
+            todo.append((shown, None))  # no cache: the workers read the files themselves
+            continue
+        problems: list[Problem] = []
+        data = _read(path, root, problems)
+        if data is None:
+            results[shown] = _unreadable(shown, problems)
+            continue
+        held[shown] = data
+        keys[shown] = key = hashlib.blake2b(data, digest_size=16).digest()
         hit = cached.get((shown, key))
-        try:
-            results[i] = _thaw(hit) if hit is not None else None
-        except (TypeError, ValueError, AttributeError):
-            results[i] = None  # a cache entry of the wrong shape is a miss
-        if results[i] is None:
-            missing.append(i)
-    todo = [contents[i] for i in missing]
-    if len(todo) >= _PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-            parsed = list(pool.map(_parse_one, todo, chunksize=64))
-    else:
-        parsed = [_parse_one(item) for item in todo]
-    for i, result in zip(missing, parsed):
-        results[i] = result
-    if use_cache and missing:
-        fresh = {(contents[i][0], keys[i]): _freeze(*results[i]) for i in range(len(contents))}  # type: ignore[misc]
-        _write_cache(cache_file, fresh)
-    documents = [doc for doc, _ in results if doc is not None]  # type: ignore[misc]
-    problems = [p for _, found in results for p in found]  # type: ignore[misc]
-    return documents, problems
+        if hit is not None:
+            try:
+                results[shown] = from_plain(hit)
+                continue
+            except (TypeError, ValueError, AttributeError):
+                pass  # a cache entry of the wrong shape is a miss
+        todo.append((shown, data))
+    fresh = {}
+    for plain in _run(todo, root):
+        result = from_plain(plain)
+        results[result.path] = result
+        if result.path in keys:
+            fresh[result.path] = plain
+    if cache_file is not None and fresh:
+        store = {(shown, keys[shown]): fresh.get(shown) or to_plain(results[shown]) for shown in keys}
+        _write_cache(cache_file, store)
+    return [results[str(path)] for path in files]
 
 
-# -- the parse cache ----------------------------------------------------------------------
+def _run(todo: list[tuple[str, bytes | None]], root: Path) -> Iterator[tuple]:
+    """`_work` over all of `todo`, in worker processes when there are enough files to pay for them."""
+    chunks = [(todo[i:i + _CHUNK], root) for i in range(0, len(todo), _CHUNK)]
+    workers = min(4, os.cpu_count() or 1)
+    if len(todo) < _PARALLEL_THRESHOLD or workers < 2:
+        for chunk in chunks:
+            yield from _work(chunk)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)  # fork: no re-import
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for done in pool.map(_work, chunks):
+            yield from done
+
+
+# -- the result cache ---------------------------------------------------------------------
 # marshal, not pickle: it can only rebuild plain data, so a tampered cache file cannot run code.
 
 def _cache_path(terms_dir: Path) -> Path:
     resolved = str(terms_dir.resolve())
     digest = hashlib.blake2b(resolved.encode(), digest_size=8).hexdigest()
-    return terms_dir.resolve().parent / CACHE_DIR_NAME / f"parse-{digest}.marshal"
+    return terms_dir.resolve().parent / CACHE_DIR_NAME / f"checked-{digest}.marshal"
 
 
-def _freeze(doc: Document | None, problems: Iterable[Problem]) -> tuple:
-    frozen_doc = None
-    if doc is not None:
-        frozen_doc = (
-            doc.path, doc.data,
-            {k: (m.line, m.column) for k, m in doc.marks.items()},
-            {k: (m.line, m.column) for k, m in doc.key_marks.items()},
-            doc.raw, doc.text,
-        )
-    frozen_problems = [(p.path, p.mark.line, p.mark.column, p.code, p.message, p.hint, p.severity.value)
-                       for p in problems]
-    return frozen_doc, frozen_problems
+def _freeze_problems(problems: tuple[Problem, ...]) -> list[tuple]:
+    return [(p.path, p.mark.line, p.mark.column, p.code, p.message, p.hint, p.severity.value) for p in problems]
 
 
-def _thaw(frozen: tuple) -> tuple[Document | None, list[Problem]]:
-    frozen_doc, frozen_problems = frozen
-    doc = None
-    if frozen_doc is not None:
-        path, data, marks, key_marks, raw, text = frozen_doc
-        doc = Document(path, data, {k: Mark(*v) for k, v in marks.items()},
-                       {k: Mark(*v) for k, v in key_marks.items()}, raw, text)
-    problems = [Problem(path, Mark(line, col), code, message, hint, Severity(severity))
-                for path, line, col, code, message, hint, severity in frozen_problems]
-    return doc, problems
+def _thaw_problems(frozen: list[tuple]) -> list[Problem]:
+    return [Problem(path, Mark(line, col), code, message, hint, Severity(severity))
+            for path, line, col, code, message, hint, severity in frozen]
 
 
-_MAGIC = b"glossary-parse-cache\n"
+_MAGIC = b"glossary-check-cache\n"
+_PACKAGE = Path(__file__).resolve().parent
 
 
 def _fingerprint() -> bytes:
-    """Cached results hold for one Python, one marshal format and one version of the loader."""
+    """Cached results hold for one Python, one marshal format and one version of the checker."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{_CACHE_FORMAT}/{sys.version_info[:2]}/{marshal.version}".encode())
-    for module in (load, model):
-        try:
-            digest.update(Path(module.__file__ or "").read_bytes())
-        except OSError:
-            pass
+    try:
+        for source in sorted(_PACKAGE.rglob("*.py")):
+            digest.update(source.read_bytes())
+    except OSError:
+        pass
     return digest.digest()
 
 
@@ -212,7 +259,6 @@ def _write_cache(cache_file: Path, entries: dict) -> None:
 # check LaTeX, so a stored verdict can never answer for different input.
 
 _VERDICT_MAGIC = b"glossary-verdict-cache\n"
-_PACKAGE = Path(__file__).resolve().parent
 
 
 def _verdict_key(terms_dir: Path) -> bytes | None:
@@ -251,8 +297,8 @@ def validate(terms_dir: Path, *, use_cache: bool = True) -> tuple[int, tuple[Pro
     if key is not None:
         stored = sealed.read(verdict_file, _VERDICT_MAGIC, key)
         if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], int):
-            return stored[0], tuple(_thaw((None, stored[1]))[1])
+            return stored[0], tuple(_thaw_problems(stored[1]))
     glossary = load_glossary(terms_dir)
     if key is not None and _verdict_key(terms_dir) == key:  # nothing changed while we checked
-        sealed.write(verdict_file, _VERDICT_MAGIC, key, (len(glossary.entries), _freeze(None, glossary.problems)[1]))
+        sealed.write(verdict_file, _VERDICT_MAGIC, key, (len(glossary.entries), _freeze_problems(glossary.problems)))
     return len(glossary.entries), glossary.problems

@@ -286,3 +286,66 @@ def test_katex_batches_never_crash(monkeypatch: pytest.MonkeyPatch, batch: list[
     for verdict in verdicts.values():
         assert verdict.error is None or verdict.error.strip()
         assert verdict.position is None or (isinstance(verdict.position, int) and not math.isnan(verdict.position))
+
+
+# -- the loader's two routes agree ----------------------------------------------------------------
+# `parse_text` takes libyaml's composer for files that cannot be hostile and the event walk
+# for the rest; whichever route a file takes, the author must get the same data and positions.
+
+def _both_routes(text: str) -> tuple[object, object]:
+    from generator.load import _compose_fast, parse_events
+
+    fast = _compose_fast(text, "x.yaml")
+    careful, problems = parse_events(text, "x.yaml")
+    return fast, (careful if not problems else None)
+
+
+def _assert_routes_agree(text: str) -> None:
+    fast, careful = _both_routes(text)
+    if fast is None:
+        return  # the fast route stepped aside: only the careful route answers
+    assert careful is not None, "the fast route accepted a file the careful route finds problems in"
+    assert (fast.data, fast.marks, fast.key_marks, fast.raw) == (careful.data, careful.marks, careful.key_marks,
+                                                                 careful.raw)
+
+
+def test_fast_route_takes_real_entries_and_agrees() -> None:
+    for name, data in REAL.items():
+        text = data.decode("utf-8-sig")
+        fast, careful = _both_routes(text)
+        assert fast is not None, f"{name} should take the fast route"
+        _assert_routes_agree(text)
+
+
+@pytest.mark.parametrize("text", [
+    "title: a\ntitle: b\n", "a: &x [1]\nb: *x\n", "a: !!binary aGk=\n", "a: !tag x\n", "<<: {a: 1}\n",
+    "a: 1\n---\nb: 2\n", "- a\n", "[" * 6000 + "]" * 6000, "a:\n" + "".join(" " * i + "- \n" for i in range(40)),
+    "a: " + "9" * 200 + "\n", "? [a]\n: b\n", "a: !!int x\n",
+])
+def test_fast_route_steps_aside_for_anything_unusual(text: str) -> None:
+    from generator.load import _compose_fast
+
+    assert _compose_fast(text, "x.yaml") is None
+
+
+@settings(CI, max_examples=300 * SCALE)
+@given(yamlish)
+def test_routes_agree_on_token_soup(text: str) -> None:
+    _assert_routes_agree(text)
+
+
+@settings(CI, max_examples=200 * SCALE)
+@given(documents)
+def test_routes_agree_on_random_documents(document: dict) -> None:
+    _assert_routes_agree(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
+
+
+@settings(CI, max_examples=200 * SCALE)
+@given(mutated_entries())
+def test_routes_agree_on_mutated_real_entries(case: tuple[str, bytes]) -> None:
+    try:
+        text = case[1].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return
+    if "\x00" not in text:
+        _assert_routes_agree(text)
