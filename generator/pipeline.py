@@ -153,11 +153,11 @@ def _work(task: tuple[list[tuple[str, bytes | None]], Path]) -> list[tuple]:
 def _check_files(files: list[Path], root: Path, cache_file: Path | None,
                  held: dict[str, bytes]) -> list[check.FileCheck]:
     """The per-file stage for every file: from the cache, or computed (in parallel when many)."""
-    from generator.plain import from_plain, to_plain
+    from generator.plain import from_plain
 
     todo: list[tuple[str, bytes | None]] = []
     results: dict[str, check.FileCheck] = {}
-    keys: dict[str, bytes] = {}
+    store: dict[tuple[str, bytes], tuple] = {}  # what the cache will hold: (file, content hash) -> result
     cached = _read_cache(cache_file) if cache_file is not None else {}
     for path in files:
         shown = str(path)
@@ -170,23 +170,24 @@ def _check_files(files: list[Path], root: Path, cache_file: Path | None,
             results[shown] = _unreadable(shown, problems)
             continue
         held[shown] = data
-        keys[shown] = key = hashlib.blake2b(data, digest_size=16).digest()
-        hit = cached.get((shown, key))
+        key = (shown, hashlib.blake2b(data, digest_size=16).digest())
+        hit = cached.get(key)
         if hit is not None:
             try:
                 results[shown] = from_plain(hit)
+                store[key] = hit
                 continue
             except (TypeError, ValueError, AttributeError):
                 pass  # a cache entry of the wrong shape is a miss
         todo.append((shown, data))
-    fresh = {}
+    changed = False
     for plain in _run(todo, root):
         result = from_plain(plain)
         results[result.path] = result
-        if result.path in keys:
-            fresh[result.path] = plain
-    if cache_file is not None and fresh:
-        store = {(shown, keys[shown]): fresh.get(shown) or to_plain(results[shown]) for shown in keys}
+        if result.path in held:
+            store[(result.path, hashlib.blake2b(held[result.path], digest_size=16).digest())] = plain
+            changed = True
+    if cache_file is not None and (changed or len(store) != len(cached)):
         _write_cache(cache_file, store)
     return [results[str(path)] for path in files]
 
