@@ -2,7 +2,8 @@
 
 on_config  load and validate terms/; abort with the validator's messages on any error
 on_files   render every generated page and add it in memory (File.generated)
-on_page_content  last-line URL guard on generated pages
+on_page_content  put the finished HTML fragments back into generated pages (render.Fragments),
+                 then the last-line URL guard
 on_post_build    write the post-build files (raw Markdown, graph and preview JSON) and
                  the search index, if the search stage provides one
 
@@ -46,6 +47,8 @@ def _project_root(config: MkDocsConfig) -> Path:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _glossary, _rendered
+    if not config.use_directory_urls:
+        raise Abort("the glossary's generated pages link with directory URLs: set use_directory_urls: true")
     root = _project_root(config)
     terms = Path(os.environ.get(TERMS_ENV) or root / "terms")
     loaded = load_all(terms)
@@ -80,7 +83,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if page.file.generated_by:
-        return neutralise_html_urls(html)
+        assert _rendered is not None, "on_config did not run"
+        fragments = _rendered.fragments.get(page.file.src_uri)
+        return neutralise_html_urls(fragments.restore(html) if fragments else html)
     return html
 
 

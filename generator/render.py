@@ -5,14 +5,19 @@
 templates. MkDocs receives `pages` in memory (`File.generated`); `files` are written
 verbatim into the built site afterwards (raw Markdown copies, graph and preview JSON).
 
-Links between pages are relative `.md` links, so MkDocs checks every one of them in
-strict mode and rewrites them for whatever URL scheme the site uses.
+Only what needs Markdown is left to MkDocs: headings (for the table of contents) and
+author text. The parts we generate are finished HTML (`{% call m.html() %}` blocks),
+kept out of the Markdown as `Fragments` and put back after conversion: Python-Markdown
+parses raw HTML slowly, and it has nothing to do for it. Links in Markdown are relative
+`.md` links, which MkDocs checks in strict mode and rewrites; links in the finished HTML
+are final relative URLs for `use_directory_urls: true`.
 """
 
 from __future__ import annotations
 
 import json
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -45,14 +50,40 @@ KIND_PLURALS: dict[str, str] = {"term": "Articles", "definition": "Definitions",
 FACET_ORDER = ("Capital", "Calculation", "Consequence")
 CENTRAL_ON_HOME = 12
 CENTRAL_IN_AREA = 6
+_MARK = "\x00"  # delimits fragment markers in rendered templates; never in author text
+_MARKER = re.compile(r"\x00(\d+)\x00")
+
+
+@dataclass(frozen=True, slots=True)
+class Fragments:
+    """Finished HTML kept out of one page's Markdown; the paragraph `{prefix}{n}` stands for `html[n]`.
+
+    `prefix` occurs nowhere else in the page, so author text cannot call a fragment up.
+    """
+
+    prefix: str
+    html: tuple[str, ...]
+
+    def restore(self, text: str) -> str:
+        """Converted HTML (placeholders as `<p>...</p>`) or the Markdown itself, fragments in place."""
+        pattern = re.compile(rf"<p>{self.prefix}(\d+)</p>|{self.prefix}(\d+)")
+        return pattern.sub(lambda m: self.html[int(m.group(1) or m.group(2))], text)
 
 
 @dataclass(frozen=True)
 class RenderedSite:
-    """`pages`: docs-relative path -> Markdown for MkDocs; `files`: site path -> text."""
+    """`pages`: docs-relative path -> Markdown for MkDocs, with `fragments` of finished HTML
+    held apart (see `Fragments`); `files`: site path -> text."""
 
     pages: dict[str, str]
     files: dict[str, str] = field(default_factory=dict)
+    fragments: dict[str, Fragments] = field(default_factory=dict)
+
+    def source(self, path: str) -> str:
+        """A page as one Markdown document, its HTML fragments inline (for reading and tests)."""
+        text = self.pages[path]
+        fragments = self.fragments.get(path)
+        return fragments.restore(text) if fragments else text
 
 
 def page_path(entry: Entry) -> str:
@@ -63,6 +94,22 @@ def page_path(entry: Entry) -> str:
 def relative(from_page: str, to_page: str) -> str:
     """A relative link between two docs paths, as MkDocs expects in Markdown."""
     return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+def url_dir(docs_path: str) -> str:
+    """The folder a docs path is served from with directory URLs: `term/x.md` -> `term/x/`."""
+    stem = docs_path[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")]
+    else:
+        stem += "/"
+    return stem
+
+
+def relative_url(from_page: str, to_page: str) -> str:
+    """The final relative URL between two docs paths, as MkDocs would write it: `../../area/x/`."""
+    link = posixpath.relpath("/" + url_dir(to_page), "/" + url_dir(from_page))
+    return "./" if link == "." else link + "/"
 
 
 def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
@@ -105,17 +152,44 @@ class _Page:
         self.site = site
         self.path = path
         self.linked: set[str] = set()
+        self.fragments: list[str] = []
 
     def href(self, slug: str) -> str:
+        """Link to an entry for Markdown (MkDocs checks and rewrites it)."""
         return relative(self.path, page_path(self.site.entries[slug]))
 
     def to(self, target: str) -> str:
         return relative(self.path, target)
 
+    def url(self, target: str) -> str:
+        """Final URL of a docs path, for finished HTML."""
+        return relative_url(self.path, target)
+
+    def a(self, slug: str) -> Markup:
+        """An HTML link to an entry, for finished HTML."""
+        return Markup('<a href="{}">{}</a>').format(self.url(page_path(self.site.entries[slug])),
+                                                   self.site.entries[slug].title)
+
+    def stash(self, html: str) -> Markup:
+        """Keep finished HTML out of the Markdown: a marker now, a placeholder after `seal`."""
+        self.fragments.append(str(html).strip("\n"))
+        return Markup(f"\n\n{_MARK}{len(self.fragments) - 1}{_MARK}\n\n")
+
+    def seal(self, text: str) -> tuple[str, Fragments | None]:
+        """The page's Markdown with its markers as placeholder paragraphs, and the fragments."""
+        if not self.fragments:
+            return text, None
+        prefix, n = "glhtml", 0
+        while prefix in text:  # author text holding our word: pick one it does not hold
+            n += 1
+            prefix = f"glhtml{n}x"
+        text = _MARKER.sub(lambda m: f"{prefix}{m.group(1)}", text)
+        return text, Fragments(prefix, tuple(self.fragments))
+
     def md(self, text: str, *, self_slug: str | None = None, autolink: bool = True) -> Markup:
         """Author Markdown made safe, wikilinks resolved, first mentions linked."""
         return Markup(render_markdown(
-            text,
+            text.replace(_MARK, ""),
             self_slug=self_slug,
             index=self.site.names,
             titles=self.site.titles,
@@ -169,23 +243,30 @@ def render_site(data: SiteData, templates_dir: Path = TEMPLATES_DIR) -> Rendered
     site = _Site(data)
     pages: dict[str, str] = {}
     files: dict[str, str] = {}
+    fragments: dict[str, Fragments] = {}
+
+    def add(path: str, page: tuple[str, Fragments | None]) -> None:
+        pages[path], found = page
+        if found is not None:
+            fragments[path] = found
+
     for slug in sorted(site.entries):
         entry = site.entries[slug]
         path = page_path(entry)
-        pages[path] = _entry_page(env, site, entry, path)
+        add(path, _entry_page(env, site, entry, path))
         files[entry.url_path + "index.md"] = _raw_entry(env, site, entry)
-    pages["index.md"] = _home(env, site)
-    pages["area/index.md"] = _areas(env, site)
-    pages["a-z.md"] = _a_to_z(env, site)
-    pages["tags/index.md"] = _tags(env, site)
+    add("index.md", _home(env, site))
+    add("area/index.md", _areas(env, site))
+    add("a-z.md", _a_to_z(env, site))
+    add("tags/index.md", _tags(env, site))
     for tag in site.tags:
-        pages[f"tags/{tag}.md"] = _tag(env, site, tag)
-    pages["graph.md"] = _graph_page(env, site)
-    pages["calculators.md"] = _calculators(env, site)
+        add(f"tags/{tag}.md", _tag(env, site, tag))
+    add("graph.md", _graph_page(env, site))
+    add("calculators.md", _calculators(env, site))
     files["graph.json"] = json.dumps(_graph_json(site), ensure_ascii=False, separators=(",", ":"))
     files["previews.json"] = json.dumps(_previews(site), ensure_ascii=False, separators=(",", ":"))
     _add_versions_and_api(env, site, pages, files)  # issue 7: old revisions, /api/ exports
-    return RenderedSite(pages, files)
+    return RenderedSite(pages, files, fragments)
 
 
 # -- front matter ----------------------------------------------------------------------
@@ -225,7 +306,7 @@ def _crumbs(site: _Site, entry: Entry) -> list[tuple[str, str]]:
     return crumbs
 
 
-def _entry_page(env: jinja2.Environment, site: _Site, entry: Entry, path: str) -> str:
+def _entry_page(env: jinja2.Environment, site: _Site, entry: Entry, path: str) -> tuple[str, Fragments | None]:
     page = _Page(site, path)
     record = site.records[entry.slug]
     crumbs = _crumbs(site, entry)
@@ -243,11 +324,11 @@ def _entry_page(env: jinja2.Environment, site: _Site, entry: Entry, path: str) -
     context = {
         "entry": entry,
         "page": page,
-        "crumbs": [(name, page.to(p)) for name, p in crumbs[:-1]],
+        "crumbs": [(name, page.url(p)) for name, p in crumbs[:-1]],
         "summary": summary,
         "body": body,
         "areas": [a for a in entry.areas if a in site.entries],
-        "tags": [(tag, page.to(f"tags/{tag}.md")) for tag in entry.tags],
+        "tags": [(tag, page.url(f"tags/{tag}.md")) for tag in entry.tags],
         "formulas": [_formula_view(page, entry, f) for f in entry.formulas],
         "examples": [_example_view(page, entry, w) for w in site.data.examples.get(entry.slug, ())],
         "relations": _relations(site, entry.slug),
@@ -265,8 +346,11 @@ def _entry_page(env: jinja2.Environment, site: _Site, entry: Entry, path: str) -
     else:
         template = "entry.md.j2"
     text = env.get_template(template).render(**context)
-    text += _version_block(site, entry, record, path)  # issue 7: "cite this version", earlier versions
-    return _front_matter(entry.title, entry.summary, head) + text
+    # issue 7: "cite this version", earlier versions; finished HTML unless it asks for Markdown
+    block = _version_block(site, entry, record, path)
+    text += block if " markdown>" in block else str(page.stash(block))
+    text, fragments = page.seal(text)
+    return _front_matter(entry.title, entry.summary, head) + text, fragments
 
 
 def _formula_view(page: _Page, entry: Entry, formula: Any) -> dict[str, Any]:
@@ -302,7 +386,7 @@ def _source_href(page: _Page, entry: Entry, number: int | None) -> str | None:
     if number is None:
         return None
     here = page.path == page_path(entry)
-    return f"#source-{number}" if here else f"{page.href(entry.slug)}#source-{number}"
+    return f"#source-{number}" if here else f"{page.url(page_path(entry))}#source-{number}"
 
 
 def _input_units(entry: Entry, example: Any) -> dict[str, str]:
@@ -406,11 +490,13 @@ def _raw_entry(env: jinja2.Environment, site: _Site, entry: Entry) -> str:
 # -- collection pages ------------------------------------------------------------------------
 
 
-def _render(env: jinja2.Environment, template: str, front: str, **context: Any) -> str:
-    return front + env.get_template(template).render(**context)
+def _render(env: jinja2.Environment, template: str, front: str, *, page: _Page,
+            **context: Any) -> tuple[str, Fragments | None]:
+    text, fragments = page.seal(env.get_template(template).render(page=page, **context))
+    return front + text, fragments
 
 
-def _home(env: jinja2.Environment, site: _Site) -> str:
+def _home(env: jinja2.Environment, site: _Site) -> tuple[str, Fragments | None]:
     path = "index.md"
     page = _Page(site, path)
     ranked = [s for s in site.graph.ranked() if site.entries[s].kind != "area"][:CENTRAL_ON_HOME]
@@ -442,7 +528,7 @@ def _defined_term_set(site: _Site) -> dict[str, Any]:
             "url": site.config.base}
 
 
-def _areas(env: jinja2.Environment, site: _Site) -> str:
+def _areas(env: jinja2.Environment, site: _Site) -> tuple[str, Fragments | None]:
     path = "area/index.md"
     page = _Page(site, path)
     description = "The areas of the Leverage Glossary, each with its scope, questions and member entries."
@@ -450,7 +536,7 @@ def _areas(env: jinja2.Environment, site: _Site) -> str:
                    page=page, site=site, areas=[a.slug for a in site.areas])
 
 
-def _a_to_z(env: jinja2.Environment, site: _Site) -> str:
+def _a_to_z(env: jinja2.Environment, site: _Site) -> tuple[str, Fragments | None]:
     path = "a-z.md"
     page = _Page(site, path)
     items: list[dict[str, Any]] = []
@@ -468,7 +554,7 @@ def _a_to_z(env: jinja2.Environment, site: _Site) -> str:
                    page=page, site=site, letters=sorted(letters.items()))
 
 
-def _tags(env: jinja2.Environment, site: _Site) -> str:
+def _tags(env: jinja2.Environment, site: _Site) -> tuple[str, Fragments | None]:
     path = "tags/index.md"
     page = _Page(site, path)
     description = "Entries of the Leverage Glossary by tag."
@@ -476,7 +562,7 @@ def _tags(env: jinja2.Environment, site: _Site) -> str:
                    page=page, site=site, tags=site.tags)
 
 
-def _tag(env: jinja2.Environment, site: _Site, tag: str) -> str:
+def _tag(env: jinja2.Environment, site: _Site, tag: str) -> tuple[str, Fragments | None]:
     path = f"tags/{tag}.md"
     page = _Page(site, path)
     title = f"Tag: {tag}"
@@ -485,7 +571,7 @@ def _tag(env: jinja2.Environment, site: _Site, tag: str) -> str:
                    page=page, site=site, tag=tag, slugs=site.tags[tag])
 
 
-def _graph_page(env: jinja2.Environment, site: _Site) -> str:
+def _graph_page(env: jinja2.Environment, site: _Site) -> tuple[str, Fragments | None]:
     path = "graph.md"
     description = "The cross-reference graph of the Leverage Glossary: every entry and how it relates to the others."
     return _render(env, "graph.md.j2",
@@ -494,7 +580,7 @@ def _graph_page(env: jinja2.Environment, site: _Site) -> str:
                    page=_Page(site, path), site=site, areas=[a.slug for a in site.areas])
 
 
-def _calculators(env: jinja2.Environment, site: _Site) -> str:
+def _calculators(env: jinja2.Environment, site: _Site) -> tuple[str, Fragments | None]:
     path = "calculators.md"
     page = _Page(site, path)
     views = []

@@ -111,20 +111,20 @@ def test_links_between_pages_are_relative_md_links_mkdocs_can_check() -> None:
 
 def test_render_is_pure(site) -> None:
     again = render(fixture_entries())
-    assert again.pages == site.pages and again.files == site.files
+    assert again.pages == site.pages and again.files == site.files and again.fragments == site.fragments
 
 
 # -- entry page layout ------------------------------------------------------------------------
 
 
 def test_summary_is_the_first_block_under_the_title(site) -> None:
-    text = body_of(site.pages["definition/margin-call.md"])
+    text = body_of(site.source("definition/margin-call.md"))
     after_h1 = text.split("# Margin Call\n", 1)[1].lstrip()
-    assert after_h1.startswith('<div class="gl-summary" markdown>\nMargin Call is a fixture entry used in tests.')
+    assert after_h1.startswith('<div class="gl-summary">\n\nMargin Call is a fixture entry used in tests.')
 
 
 def test_entry_page_sections_come_in_reading_order(site) -> None:
-    text = site.pages["term/liquidation.md"]
+    text = site.source("term/liquidation.md")
     order = ["# Liquidation", "gl-summary", "## Formula", r"\[L = \frac{N}{E}\]", "gl-vars",
              "## Worked example", "<summary>Ten times</summary>", "gl-checks", "## How it works", "## Related entries",
              "## Referenced by", "## Local graph", "## Sources", "## Cite this", "Last modified"]
@@ -133,29 +133,29 @@ def test_entry_page_sections_come_in_reading_order(site) -> None:
 
 
 def test_worked_example_shows_inputs_steps_and_the_check(site) -> None:
-    text = site.pages["term/liquidation.md"]
+    text = site.source("term/liquidation.md")
     assert "<tr><td><code>notional</code></td><td>1000</td><td>USDT</td></tr>" in text
     assert '<span class="gl-step__sub">= 1000 / 100</span>' in text
     assert "<strong>10</strong> x" in text
     assert '<tr class="gl-ok"><td><code>leverage</code></td><td>10 x</td><td>10 x</td><td>✓ agrees</td></tr>' in text
-    assert "checked against [1] Example Press, *A Source* ([source](#source-1))" in text
+    assert 'checked against [1] Example Press, <em>A Source</em> (<a href="#source-1">source</a>)' in text
     assert '<li id="source-1">' in text
 
 
 def test_relations_are_grouped_by_type_with_inverses(site) -> None:
-    text = site.pages["definition/margin.md"]
-    assert "**Narrower:** [Margin Call](margin-call.md)" in text
-    assert "**Related:** [Liquidation](../term/liquidation.md)" in text
+    text = site.source("definition/margin.md")
+    assert '<strong>Narrower:</strong> <a href="../margin-call/">Margin Call</a>' in text
+    assert '<strong>Related:</strong> <a href="../../term/liquidation/">Liquidation</a>' in text
 
 
 def test_backlinks_list_entries_that_point_here(site) -> None:
-    text = site.pages["definition/margin.md"]
+    text = site.source("definition/margin.md")
     referenced = text.split("## Referenced by", 1)[1].split("##", 1)[0]
-    assert "[Margin Call](margin-call.md)" in referenced
+    assert '<a href="../margin-call/">Margin Call</a>' in referenced
 
 
 def test_local_graph_data_is_embedded_as_escaped_json(site) -> None:
-    text = site.pages["definition/margin.md"]
+    text = site.source("definition/margin.md")
     match = re.search(r'<script type="application/json" class="gl-graph__data">(.*?)</script>', text)
     assert match
     data = json.loads(match.group(1))
@@ -164,7 +164,7 @@ def test_local_graph_data_is_embedded_as_escaped_json(site) -> None:
 
 
 def test_area_page_has_scope_faq_facets_and_members_with_summaries(site) -> None:
-    text = site.pages["area/margin-area.md"]
+    text = site.source("area/margin-area.md")
     for marker in ("## Scope", "## Questions", "### Capital", "### Calculation", "### Consequence",
                    "**How much capital?**", "## All entries in Margin Area"):
         assert marker in text
@@ -174,21 +174,21 @@ def test_area_page_has_scope_faq_facets_and_members_with_summaries(site) -> None
 
 
 def test_home_lists_areas_and_central_terms(site) -> None:
-    text = site.pages["index.md"]
+    text = site.source("index.md")
     assert "[Margin Area](area/margin-area.md)" in text
     central = text.split("## Most central terms", 1)[1]
     assert "[Margin](definition/margin.md)" in central
 
 
 def test_a_to_z_points_aliases_and_abbreviations_to_their_entry(site) -> None:
-    text = site.pages["a-z.md"]
+    text = site.source("a-z.md")
     assert "- MC → see [Margin Call](definition/margin-call.md)" in text
     assert "- call notice → see [Margin Call](definition/margin-call.md)" in text
 
 
 def test_tag_pages_list_their_entries(site) -> None:
-    assert "[Margin](../definition/margin.md)" in site.pages["tags/basics.md"]
-    assert "[Liquidation](../term/liquidation.md)" in site.pages["tags/margin.md"]
+    assert "[Margin](../definition/margin.md)" in site.source("tags/basics.md")
+    assert "[Liquidation](../term/liquidation.md)" in site.source("tags/margin.md")
 
 
 # -- autolinks and wikilinks -----------------------------------------------------------------
@@ -288,10 +288,11 @@ def test_hostile_entry_fields_never_reach_the_page_as_html() -> None:
                               sources=(Source(id="s", title=evil, publisher=evil, url="javascript:alert(1)",
                                               accessed="2026-11-01", note=evil),))
     site = render(entries)
-    for path, text in site.pages.items():
+    for path in site.pages:
+        text = site.source(path)
         assert "<script>alert(1)" not in text, path
         assert "javascript:" not in text, path
-    meta = front_matter(site.pages["definition/margin.md"])
+    meta = front_matter(site.source("definition/margin.md"))
     assert "<" not in str(meta["title"]) and "<" not in str(meta["description"])
     head = str(meta["glossary_head"])
     assert head.count("<script") == 1 and "</script><script>" not in head
@@ -314,7 +315,7 @@ def jsonld_of(page: str) -> dict[str, object]:
 
 
 def test_entry_jsonld_is_a_defined_term_in_a_set_with_breadcrumbs(site) -> None:
-    graph = jsonld_of(site.pages["definition/margin-call.md"])["@graph"]
+    graph = jsonld_of(site.source("definition/margin-call.md"))["@graph"]
     term = next(item for item in graph if item["@type"] == "DefinedTerm")
     assert term["name"] == "Margin Call"
     assert term["url"] == "https://glossary.test/definition/margin-call/"
@@ -325,12 +326,12 @@ def test_entry_jsonld_is_a_defined_term_in_a_set_with_breadcrumbs(site) -> None:
 
 
 def test_area_jsonld_adds_collection_and_faq(site) -> None:
-    types = {item["@type"] for item in jsonld_of(site.pages["area/margin-area.md"])["@graph"]}
+    types = {item["@type"] for item in jsonld_of(site.source("area/margin-area.md"))["@graph"]}
     assert {"DefinedTerm", "BreadcrumbList", "CollectionPage", "FAQPage"} <= types
 
 
 def test_highwire_tags_and_open_graph_agree_with_the_citation(site) -> None:
-    head = str(front_matter(site.pages["definition/margin-call.md"])["glossary_head"])
+    head = str(front_matter(site.source("definition/margin-call.md"))["glossary_head"])
     record = cite.CitationRecord.from_entry(fixture_entries()["margin-call"], site_url=CONFIG.site_url,
                                             site_name=CONFIG.site_name)
     for name, value in record.highwire():
@@ -338,11 +339,11 @@ def test_highwire_tags_and_open_graph_agree_with_the_citation(site) -> None:
     assert '<meta property="og:type" content="website">' in head
     assert '<meta property="og:site_name" content="Leverage Glossary">' in head
     assert "citation_journal_title" not in head
-    assert record.version in site.pages["definition/margin-call.md"]
+    assert record.version in site.source("definition/margin-call.md")
 
 
 def test_cite_box_has_every_style_with_a_browser_filled_access_date(site) -> None:
-    text = site.pages["definition/margin-call.md"]
+    text = site.source("definition/margin-call.md")
     for label in ("APA", "MLA", "Chicago", "BibTeX", "RIS", "CSL-JSON"):
         assert f">{label}</label>" in text
     assert text.count('class="gl-accessed"') == len(cite.STYLES)
@@ -355,7 +356,7 @@ def test_cite_box_text_is_the_records_citation_for_each_style(site) -> None:
 
     record = cite.CitationRecord.from_entry(fixture_entries()["margin-call"], site_url=CONFIG.site_url,
                                             site_name=CONFIG.site_name)
-    text = site.pages["definition/margin-call.md"]
+    text = site.source("definition/margin-call.md")
     for style in cite.STYLES:
         match = re.search(rf'<pre class="gl-cite__text" data-style="{style}"><code>(.*?)</code></pre>', text, re.S)
         assert match, style
@@ -412,7 +413,7 @@ def test_raw_markdown_copy_has_absolute_links_and_no_html(site) -> None:
 def test_calculators_page_lists_every_calculator() -> None:
     from generator import leverage
 
-    text = render(fixture_entries()).pages["calculators.md"]
+    text = render(fixture_entries()).source("calculators.md")
     for name, calculator in leverage.CALCULATORS.items():
         assert f"## {calculator.title} {{ #{name} }}" in text
         for param in calculator.params:
