@@ -64,10 +64,19 @@ class Fragments:
     prefix: str
     html: tuple[str, ...]
 
-    def restore(self, text: str) -> str:
-        """Converted HTML (placeholders as `<p>...</p>`) or the Markdown itself, fragments in place."""
-        pattern = re.compile(rf"<p>{self.prefix}(\d+)</p>|{self.prefix}(\d+)")
-        return pattern.sub(lambda m: self.html[int(m.group(1) or m.group(2))], text)
+    def restore(self, html: str) -> str:
+        """The converted page with each placeholder paragraph `<p>{prefix}{n}</p>` replaced.
+
+        Only whole paragraphs count: a heading id or any other text that merely contains
+        the prefix (the table of contents lower-cases and transliterates titles) stays.
+        """
+        pattern = re.compile(rf"<p>{self.prefix}(\d+)</p>")
+        return pattern.sub(lambda m: self.html[int(m.group(1))], html)
+
+    def inline(self, markdown: str) -> str:
+        """The page's Markdown with its fragments in place, as one document to read."""
+        pattern = re.compile(rf"^{self.prefix}(\d+)$", re.MULTILINE)
+        return pattern.sub(lambda m: self.html[int(m.group(1))], markdown)
 
 
 @dataclass(frozen=True)
@@ -83,7 +92,7 @@ class RenderedSite:
         """A page as one Markdown document, its HTML fragments inline (for reading and tests)."""
         text = self.pages[path]
         fragments = self.fragments.get(path)
-        return fragments.restore(text) if fragments else text
+        return fragments.inline(text) if fragments else text
 
 
 def page_path(entry: Entry) -> str:
