@@ -58,7 +58,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise Abort(f"{len(glossary.errors)} error(s) in {terms}; fix them and build again:\n{messages}")
     for problem in glossary.warnings:
         log.info("validator: %s", problem.format())
-    site = SiteConfig(site_url=config.site_url or "/", site_name=config.site_name, build_day=date.today())
+    site = SiteConfig(site_url=config.site_url or "/", site_name=config.site_name, build_day=date.today(),
+                      markdown_extensions=tuple(config.markdown_extensions), mdx_configs=dict(config.mdx_configs))
     data = collect_site_data(glossary.entries, loaded.graph, site)
     # Issue 7 (generator/history.py): earlier revisions from git when terms/ is in a checkout.
     found = collect_history(terms, slugs=glossary.entries)

@@ -52,6 +52,7 @@ CENTRAL_ON_HOME = 12
 CENTRAL_IN_AREA = 6
 _MARK = "\x00"  # delimits fragment markers in rendered templates; never in author text
 _MARKER = re.compile(r"\x00(\d+)\x00")
+_MD_HREF = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]*\.md)(#[^"]*)?"')  # relative links to pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +212,15 @@ class _Page:
         entry = self.site.entries[slug]
         return Markup("[{}]({})").format(Markup(link_text(entry.title)), self.href(slug))
 
+    def item(self, slug: str, with_summary: bool = True) -> Markup:
+        """One entry of a list, as finished HTML: link, kind badge and summary."""
+        entry = self.site.entries[slug]
+        html = Markup('<li>{} <span class="gl-kind gl-kind--{}">{}</span>').format(
+            self.a(slug), entry.kind, KIND_LABELS[entry.kind])
+        if with_summary:
+            html += Markup("<br>") + self.site.summary_html(slug, self.path)
+        return html + Markup("</li>")
+
 
 class _Site:
     """Indexes over the entries that every page needs."""
@@ -232,6 +242,54 @@ class _Site:
             for tag in entry.tags:
                 tags[tag].append(slug)
         self.tags = {tag: self.by_title(slugs) for tag, slugs in sorted(tags.items())}
+        self._summaries: dict[tuple[str, str], Markup] = {}
+        self._markdown: Any = None
+
+    def summary_html(self, slug: str, from_page: str) -> Markup:
+        """An entry's summary as finished HTML for a list on `from_page`.
+
+        The same summary appears on the A–Z page, in every tag and area it belongs to and
+        on the home page; its HTML depends only on the folder its links start from, so it
+        is converted once per folder rather than once per list.
+        """
+        folder = url_dir(from_page)
+        key = (slug, folder)
+        found = self._summaries.get(key)
+        if found is None:
+            home = page_path(self.entries[slug])  # links are written from the entry's own page
+            text = render_markdown(self.entries[slug].summary, self_slug=None, index=self.names, titles=self.titles,
+                                   href_for=lambda target: relative(home, page_path(self.entries[target])),
+                                   linked=set(), autolink=False)
+            html = self._to_html(text, from_page, home)
+            if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+                html = html[3:-4]  # one paragraph: inline in the list item, as Markdown would put it
+            found = self._summaries[key] = Markup(html)
+        return found
+
+    def _to_html(self, markdown_text: str, from_page: str, written_on: str) -> str:
+        """Python-Markdown as MkDocs sets it up, with `.md` links made final URLs from `from_page`.
+
+        An author's relative link means a page relative to where the author wrote it
+        (`written_on`, the entry's own page), wherever the text is shown.
+        """
+        if self._markdown is None:
+            import markdown
+
+            extensions, configs = self.config.markdown_extensions, self.config.mdx_configs
+            if not extensions:
+                from mkdocs.config import load_config
+
+                loaded = load_config(str(TEMPLATES_DIR.parent / "mkdocs.yml"))
+                extensions, configs = tuple(loaded.markdown_extensions), loaded.mdx_configs
+            self._markdown = markdown.Markdown(extensions=list(extensions), extension_configs=dict(configs))
+        self._markdown.reset()
+        html = self._markdown.convert(markdown_text)
+
+        def final(match: re.Match[str]) -> str:
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(written_on), match.group(1)))
+            return f'href="{relative_url(from_page, target)}{match.group(2) or ""}"'
+
+        return _MD_HREF.sub(final, html)
 
     def by_title(self, slugs: Iterable[str]) -> list[str]:
         return sorted(set(slugs), key=lambda s: self.entries[s].title.casefold())

@@ -24,6 +24,10 @@ class SiteConfig:
     site_url: str
     site_name: str
     build_day: date
+    # Python-Markdown as MkDocs sets it up (mkdocs.yml's markdown_extensions), for the author
+    # text that goes into finished HTML; empty means "read mkdocs.yml" (tests, benchmarks)
+    markdown_extensions: tuple[Any, ...] = ()
+    mdx_configs: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def base(self) -> str:

@@ -169,7 +169,7 @@ def test_area_page_has_scope_faq_facets_and_members_with_summaries(site) -> None
                    "**How much capital?**", "## All entries in Margin Area"):
         assert marker in text
     members = text.split('id="area-members"', 1)[1]
-    assert "[Margin Call](../definition/margin-call.md)" in members
+    assert '<a href="../../definition/margin-call/">Margin Call</a>' in members
     assert "Margin Call is a fixture entry used in tests." in members
 
 
@@ -177,19 +177,37 @@ def test_home_lists_areas_and_central_terms(site) -> None:
     text = site.source("index.md")
     assert "[Margin Area](area/margin-area.md)" in text
     central = text.split("## Most central terms", 1)[1]
-    assert "[Margin](definition/margin.md)" in central
+    assert '<a href="definition/margin/">Margin</a>' in central
 
 
 def test_a_to_z_points_aliases_and_abbreviations_to_their_entry(site) -> None:
     text = site.source("a-z.md")
-    assert "- MC → see [Margin Call](definition/margin-call.md)" in text
-    assert "- call notice → see [Margin Call](definition/margin-call.md)" in text
+    assert '<li>MC → see <a href="../definition/margin-call/">Margin Call</a></li>' in text
+    assert '<li>call notice → see <a href="../definition/margin-call/">Margin Call</a></li>' in text
 
 
 def test_tag_pages_list_their_entries(site) -> None:
-    assert "[Margin](../definition/margin.md)" in site.source("tags/basics.md")
-    assert "[Liquidation](../term/liquidation.md)" in site.source("tags/margin.md")
+    assert '<a href="../../definition/margin/">Margin</a>' in site.source("tags/basics.md")
+    assert '<a href="../../term/liquidation/">Liquidation</a>' in site.source("tags/margin.md")
 
+
+
+def test_list_summaries_link_with_final_urls_from_each_page() -> None:
+    """A summary in a list is finished HTML: its links must already be the site's URLs."""
+    entries = fixture_entries()
+    entries["margin"] = entry("margin", "Margin", relations={"related": ("liquidation",)}, tags=("basics",),
+                              summary="Margin backs a position; see [[liquidation]] and [the about page](../about.md).")
+    site = render(entries)
+
+    def item(page: str, href: str) -> str:
+        return site.source(page).split(f'<li><a href="{href}">Margin</a>', 1)[1].split("</li>", 1)[0]
+
+    on_tag_page = item("tags/basics.md", "../../definition/margin/")
+    assert '<a href="../../term/liquidation/">Liquidation</a>' in on_tag_page
+    assert '<a href="../../about/">the about page</a>' in on_tag_page  # relative to the entry's own page
+    on_a_to_z = item("a-z.md", "../definition/margin/")
+    assert '<a href="../term/liquidation/">Liquidation</a>' in on_a_to_z
+    assert '<a href="../about/">the about page</a>' in on_a_to_z
 
 # -- autolinks and wikilinks -----------------------------------------------------------------
 
