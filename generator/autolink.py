@@ -9,8 +9,11 @@ math, a heading or an existing link. Everything else is made safe by `sanitize`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any
 
 from generator.markup import iter_wikilinks
 from generator.model import Entry
@@ -26,16 +29,38 @@ from generator.sanitize import (
 
 HrefFor = Callable[[str], str]
 
-_HEADING_LINE = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t].*)?$|^.*\S.*\n[ ]{0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
+# ATX headings, and setext headings (a non-blank line over `===` or `---`); the lookahead
+# keeps the setext test linear in the line's length.
+_HEADING_LINE = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t].*)?$|^(?=.*\S).*\n[ ]{0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
 _LINK_TEXT_SPECIALS = re.compile(r"([\[\]\\])")
+
+
+_GROUP_CHARS = 3  # names are grouped by their first three characters (every name has at least three)
+_FINDER_DEPTH = 40  # the candidate finder looks this far into a name; the rest is checked per group
+_AFTER_NAME = r"(?:e?s)?(?![\w\-])"  # optional plural, then no word character or hyphen
 
 
 @dataclass(frozen=True, slots=True)
 class NameIndex:
-    """Every linkable name (titles and aliases) and the entry it belongs to."""
+    r"""Every linkable name (titles and aliases) and the entry it belongs to.
 
-    pattern: re.Pattern[str] | None
+    A mention is what one regular expression would find: every name, longest first, as
+    `(?<![\w\-/])(?:name|...)(?:e?s)?(?![\w\-])` (case-insensitive, spaces in names
+    matching any run of whitespace), leftmost match first. Trying thousands of names at
+    every place of every page costs pages x names, so the search is split in two: one
+    expression built as a trie of all names finds, in a single pass, the places where
+    some name starts; there only the names sharing the text's first three characters
+    are tried, in the same order. Together they find exactly what the single
+    expression finds, in time that grows with the text, not with the number of names.
+    """
+
     slug_for: Mapping[str, str]
+    _finder: re.Pattern[str] | None = None
+    _groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    _odd: tuple[str, ...] = ()  # names with whitespace other than single spaces between words: tried everywhere
+    _rank: Mapping[str, int] = field(default_factory=dict)
+    _letters: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
+    _cache: dict[Any, Any] = field(default_factory=dict)  # text character -> letters; group keys -> expression
 
     @classmethod
     def build(cls, entries: Iterable[Entry]) -> NameIndex:
@@ -46,12 +71,73 @@ class NameIndex:
                 if len(key) >= 3:
                     slug_for.setdefault(key, entry.slug)
         if not slug_for:
-            return cls(None, {})
+            return cls({})
         # Longest first: "liquidation price" wins over "liquidation" at the same place.
         names = sorted(slug_for, key=lambda name: (-len(name), name))
-        alternation = "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in names)
-        pattern = re.compile(rf"(?<![\w\-/])(?:{alternation})(?:e?s)?(?![\w\-])", re.IGNORECASE)
-        return cls(pattern, slug_for)
+        groups: dict[str, list[str]] = defaultdict(list)
+        odd: list[str] = []
+        for name in names:
+            if " ".join(name.split()) == name:
+                groups[name[:_GROUP_CHARS]].append(name)
+            else:
+                odd.append(name)
+        letters = {ch for key in groups for ch in key if ch != " "}
+        finder = re.compile(rf"(?<![\w\-/])(?={_trie(sorted(slug_for), 0)})", re.IGNORECASE)
+        return cls(
+            slug_for,
+            finder,
+            {key: tuple(group) for key, group in groups.items()},
+            tuple(odd),
+            {name: rank for rank, name in enumerate(names)},
+            {ch: re.compile(re.escape(ch), re.IGNORECASE) for ch in letters},
+        )
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """The mentions of names in `text`, leftmost first, as the single expression finds them."""
+        if self._finder is None:
+            return
+        end = 0
+        for candidate in self._finder.finditer(text):
+            start = candidate.start()
+            if start < end:
+                continue
+            match = self._expression(self._group_keys(text, start)).match(text, start)
+            if match:
+                yield match
+                end = match.end()
+
+    def _group_keys(self, text: str, pos: int) -> tuple[str, ...]:
+        """The groups whose first characters the text at `pos` matches (almost always one)."""
+        keys = [""]
+        for _ in range(_GROUP_CHARS):
+            if pos >= len(text):
+                return ()
+            if text[pos].isspace():
+                while pos < len(text) and text[pos].isspace():
+                    pos += 1
+                units: tuple[str, ...] = (" ",)
+            else:
+                units = self._letters_for(text[pos])
+                pos += 1
+            keys = [key + unit for key in keys for unit in units]
+        return tuple(key for key in keys if key in self._groups)
+
+    def _letters_for(self, char: str) -> tuple[str, ...]:
+        """The name characters that `char` matches, ignoring case the way `re` does."""
+        found = self._cache.get(char)
+        if found is None:
+            found = self._cache[char] = tuple(ch for ch, one in self._letters.items() if one.fullmatch(char))
+        return found
+
+    def _expression(self, keys: tuple[str, ...]) -> re.Pattern[str]:
+        """The names of these groups (and the odd ones), in the single expression's order."""
+        found = self._cache.get(keys)
+        if found is None:
+            names = sorted({*self._odd, *(name for key in keys for name in self._groups[key])},
+                           key=self._rank.__getitem__)
+            alternation = "|".join(_name_pattern(name) for name in names) or "(?!)"
+            found = self._cache[keys] = re.compile(rf"(?:{alternation}){_AFTER_NAME}", re.IGNORECASE)
+        return found
 
     def slug_of(self, mention: str) -> str | None:
         key = " ".join(mention.casefold().split())
@@ -61,6 +147,26 @@ class NameIndex:
             if key.endswith(suffix) and key[: -len(suffix)] in self.slug_for:
                 return self.slug_for[key[: -len(suffix)]]
         return None
+
+
+def _name_pattern(name: str) -> str:
+    """A name as a regular expression: its characters literally, each space any run of whitespace."""
+    return re.escape(name).replace(r"\ ", r"\s+")
+
+
+def _trie(names: list[str], depth: int) -> str:
+    """An expression matching the start of any of `names` (sorted), shared prefixes written once.
+
+    It matches wherever a name could start (it stops at the first name that ends, and at
+    `_FINDER_DEPTH` characters), so it finds every place worth trying and few others.
+    """
+    if depth >= _FINDER_DEPTH or len(names[0]) == depth:
+        return ""
+    branches = []
+    for char, group in groupby(names, key=lambda name: name[depth]):
+        piece = r"\s+" if char == " " else re.escape(char)
+        branches.append(piece + _trie(list(group), depth + 1))
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 def link_text(text: str) -> str:
@@ -140,11 +246,11 @@ def _mentions(
     headings: list[tuple[int, int]],
     autolink: bool,
 ) -> str:
-    if not autolink or index.pattern is None:
+    if not autolink or not index.slug_for:
         return escape_text(text)
     out: list[str] = []
     pos = 0
-    for match in index.pattern.finditer(text):
+    for match in index.finditer(text):
         slug = index.slug_of(match.group(0))
         where = start + match.start()
         if slug is None or slug in linked or any(a <= where < b for a, b in headings):

@@ -35,7 +35,7 @@ import dataclasses
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -93,14 +93,31 @@ def parse_style(name: str) -> Style:
 def fingerprint(entry: Entry) -> str:
     """A short content hash of the entry's fields: a new version whenever the text changes.
 
-    sha256 over canonical JSON (sorted keys, tuples as lists) of every field except the
-    file path, so the same content gives the same fingerprint in any checkout, commit or
-    folder; the first 12 hex digits are kept.
+    sha256 over canonical JSON (sorted keys, tuples as lists, nested records as objects,
+    anything else as text) of every field except the file path, so the same content gives
+    the same fingerprint in any checkout, commit or folder; the first 12 hex digits are
+    kept. The JSON is the same as `dataclasses.asdict` would give, without its deep copy.
     """
-    fields = asdict(entry)
-    fields.pop("path", None)  # where the file sits is not part of what is cited
-    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    fields = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:FINGERPRINT_CHARS]
+
+
+# where the file sits is not part of what is cited
+_ENTRY_FIELDS = tuple(f.name for f in dataclasses.fields(Entry) if f.name != "path")
+
+
+_RECORD_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _json_default(value: Any) -> Any:
+    """Nested records (formulas, examples, sources ...) as objects of their fields; the rest as text."""
+    kind = type(value)
+    if kind not in _RECORD_FIELDS:
+        record = dataclasses.is_dataclass(value) and not isinstance(value, type)
+        _RECORD_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value)) if record else None
+    names = _RECORD_FIELDS[kind]
+    return str(value) if names is None else {name: getattr(value, name) for name in names}
 
 
 def version_id(day: date, print_: str) -> str:
@@ -257,11 +274,14 @@ def html_views(record: CitationRecord, day: date, *, modifier: str = "") -> list
     views = []
     for style in STYLES:
         before, _, after = record.template(style).partition(ACCESSED)
-        accessed = Markup('<span class="{}" data-style="{}">{}</span>').format(
-            css, style, format_accessed(style, day))
+        accessed = Markup(f'<span class="{escape(css)}" data-style="{escape(style)}">'
+                          f'{escape(format_accessed(style, day))}</span>')
         views.append({"style": style, "label": STYLE_LABELS[style],
                       "html": escape(before) + accessed + escape(after)})
     return views
+
+
+_CHECKED = 'checked="checked" '
 
 
 def cite_box_html(views: list[dict[str, Any]], record: CitationRecord, *, box_id: str) -> Markup:
@@ -270,26 +290,25 @@ def cite_box_html(views: list[dict[str, Any]], record: CitationRecord, *, box_id
     Same structure and classes as `templates/_macros.md.j2`'s `cite_box`, so the page
     script's copy button and access-date filling work on it unchanged.
     """
-    name = "__" + box_id.replace("-", "_")
-    inputs = Markup("").join(
-        Markup('<input {}id="{}_{}" name="{}" type="radio">').format(
-            Markup('checked="checked" ') if i == 1 else "", name, i, name)
+    name = escape("__" + box_id.replace("-", "_"))
+    inputs = "".join(
+        f'<input {_CHECKED if i == 1 else ""}id="{name}_{i}" name="{name}" type="radio">'
         for i in range(1, len(views) + 1))
-    labels = Markup("").join(
-        Markup('<label for="{}_{}">{}</label>').format(name, i, view["label"])
-        for i, view in enumerate(views, start=1))
-    blocks = Markup("\n").join(
-        Markup('<div class="tabbed-block"><pre class="gl-cite__text" data-style="{}"><code>{}</code></pre></div>')
-        .format(view["style"], view["html"]) for view in views)
+    labels = "".join(f'<label for="{name}_{i}">{escape(view["label"])}</label>'
+                     for i, view in enumerate(views, start=1))
+    blocks = "\n".join(
+        f'<div class="tabbed-block"><pre class="gl-cite__text" data-style="{escape(view["style"])}"><code>'
+        f'{escape(view["html"])}</code></pre></div>' for view in views)
+    box = escape(box_id)
     return Markup(
-        '<div class="gl-cite" id="{box_id}" data-version="{version}">\n'
-        '<div class="tabbed-set tabbed-alternate" data-tabs="{box_id}:{count}">\n{inputs}\n'
-        '<div class="tabbed-labels">{labels}</div>\n'
-        '<div class="tabbed-content">\n{blocks}\n</div>\n</div>\n'
+        f'<div class="gl-cite" id="{box}" data-version="{escape(record.version)}">\n'
+        f'<div class="tabbed-set tabbed-alternate" data-tabs="{box}:{len(views)}">\n{inputs}\n'
+        f'<div class="tabbed-labels">{labels}</div>\n'
+        f'<div class="tabbed-content">\n{blocks}\n</div>\n</div>\n'
         '<p class="gl-cite__actions"><button type="button" class="md-button md-button--primary gl-cite__copy">'
         'Copy citation</button> <span class="gl-cite__status" role="status" aria-live="polite"></span></p>\n'
         '</div>'
-    ).format(box_id=box_id, version=record.version, count=len(views), inputs=inputs, labels=labels, blocks=blocks)
+    )
 
 
 # -- site settings for the command line -----------------------------------------------------------

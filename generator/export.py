@@ -24,7 +24,8 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+import dataclasses
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -75,8 +76,13 @@ def _graph(entries: Mapping[str, Entry], graph: Graph | None) -> Graph:
     return graph if graph is not None else build_graph(entries)
 
 
-def _records(entries: Mapping[str, Entry], ctx: ExportContext) -> dict[str, cite.CitationRecord]:
-    return {slug: cite.CitationRecord.from_entry(e, site_url=ctx.base, site_name=ctx.site_name)
+Records = Mapping[str, cite.CitationRecord]
+
+
+def _records(entries: Mapping[str, Entry], ctx: ExportContext, known: Records | None = None) -> dict[str, cite.CitationRecord]:
+    """Each entry's citation record by slug, in slug order; `known` ones (made for `ctx`) are reused."""
+    known = known or {}
+    return {slug: known.get(slug) or cite.CitationRecord.from_entry(e, site_url=ctx.base, site_name=ctx.site_name)
             for slug, e in sorted(entries.items())}
 
 
@@ -105,7 +111,9 @@ def _relations(graph: Graph, entries: Mapping[str, Entry], slug: str) -> dict[st
 
 
 def _plain(value: Any) -> Any:
-    """JSON-ready copy: tuples as lists, dates and other scalars as text."""
+    """JSON-ready copy: records as objects of their fields, tuples as lists, dates and other scalars as text."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -151,45 +159,42 @@ def entry_object(entry: Entry, graph: Graph, ctx: ExportContext,
             "modified": record.issued.isoformat(),
             "url": record.version_url,
         },
-        "revisions": [_revision_json(r, ctx) for r in history.earlier(entry)],
+        "revisions": [_revision_json(r, ctx) for r in history.earlier(entry, record.fingerprint)],
         "body": entry.body,
-        "formulas": [_plain(asdict(f)) for f in entry.formulas],
-        "examples": [_plain(asdict(x)) for x in entry.examples],
-        "faq": [_plain(asdict(q)) for q in entry.faq],
-        "sources": [_plain(asdict(s)) for s in entry.sources],
+        "formulas": _plain(entry.formulas),
+        "examples": _plain(entry.examples),
+        "faq": _plain(entry.faq),
+        "sources": _plain(entry.sources),
         "citation": record.csl_item(),
     }
 
 
-def glossary_document(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> dict[str, Any]:
-    graph = _graph(entries, graph)
-    records = _records(entries, ctx)
-    items = [entry_object(entries[slug], graph, ctx, records[slug]) for slug in sorted(entries)]
+def _entry_objects(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext,
+                   records: Records) -> list[dict[str, Any]]:
+    return [entry_object(entries[slug], graph, ctx, record) for slug, record in records.items()]
+
+
+def _glossary_document(items: list[dict[str, Any]], ctx: ExportContext) -> dict[str, Any]:
     return {**_meta(ctx), "count": len(items), "entries": items}
-
-
-def entry_document(entry: Entry, graph: Graph, ctx: ExportContext) -> dict[str, Any]:
-    return {**_meta(ctx), "entry": entry_object(entry, graph, ctx)}
 
 
 def _dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
-def to_json(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> str:
-    return _dump(glossary_document(entries, graph, ctx))
+def to_json(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, records: Records) -> str:
+    return _dump(_glossary_document(_entry_objects(entries, graph, ctx, records), ctx))
 
 
 # -- CSV ------------------------------------------------------------------------------------------
 
 
-def to_csv(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> str:
+def to_csv(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, records: Records) -> str:
     """RFC 4180 CSV, one row per entry; list cells are joined with `|`."""
-    graph = _graph(entries, graph)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for slug, record in _records(entries, ctx).items():
+    for slug, record in records.items():
         entry = entries[slug]
         relations = _relations(graph, entries, slug)
         row: dict[str, str] = {
@@ -222,9 +227,7 @@ class _Concept:
     version: str
 
 
-def _concepts(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> list[_Concept]:
-    graph = _graph(entries, graph)
-    records = _records(entries, ctx)
+def _concepts(entries: Mapping[str, Entry], graph: Graph, records: Records) -> list[_Concept]:
     iri = {s: r.entry_url for s, r in records.items()}
     concepts = []
     for slug, record in records.items():
@@ -274,7 +277,11 @@ def _literal(text: str) -> str:
     return '"' + "".join(escaped) + '"'
 
 
-def to_skos_turtle(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> str:
+def to_skos_turtle(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, records: Records) -> str:
+    return _turtle(_concepts(entries, graph, records), ctx)
+
+
+def _turtle(concepts: list[_Concept], ctx: ExportContext) -> str:
     scheme = f"<{_iri(ctx.base)}>"
     lines = [
         f"@prefix skos: <{SKOS}> .",
@@ -289,7 +296,7 @@ def to_skos_turtle(entries: Mapping[str, Entry], graph: Graph | None, ctx: Expor
         f"    dct:license <{_iri(cite.LICENSE_URL)}> ;",
         f"    owl:versionInfo {_literal(ctx.day.isoformat())} .",
     ]
-    for c in _concepts(entries, graph, ctx):
+    for c in concepts:
         statements = [
             "a skos:Concept",
             f"skos:inScheme {scheme}",
@@ -310,7 +317,11 @@ def to_skos_turtle(entries: Mapping[str, Entry], graph: Graph | None, ctx: Expor
     return "\n".join(lines) + "\n"
 
 
-def skos_jsonld(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> dict[str, Any]:
+def to_skos_jsonld(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, records: Records) -> str:
+    return _dump(_skos_jsonld(_concepts(entries, graph, records), ctx))
+
+
+def _skos_jsonld(concepts: list[_Concept], ctx: ExportContext) -> dict[str, Any]:
     context = {
         "skos": SKOS, "dct": DCT, "owl": OWL, "xsd": XSD,
         "prefLabel": {"@id": "skos:prefLabel", "@language": "en"},
@@ -337,7 +348,7 @@ def skos_jsonld(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportCo
         "license": cite.LICENSE_URL,
         "versionInfo": ctx.day.isoformat(),
     }]
-    for c in _concepts(entries, graph, ctx):
+    for c in concepts:
         node: dict[str, Any] = {"@id": c.iri, "@type": "skos:Concept", "inScheme": ctx.base,
                                 "prefLabel": c.pref}
         if c.alt:
@@ -351,16 +362,11 @@ def skos_jsonld(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportCo
     return {"@context": context, "@graph": nodes}
 
 
-def to_skos_jsonld(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> str:
-    return _dump(skos_jsonld(entries, graph, ctx))
-
-
 # -- BibTeX ---------------------------------------------------------------------------------------
 
 
-def to_bibtex(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> str:
+def to_bibtex(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, records: Records) -> str:
     """One `@misc` per entry, the same text `glossary cite --style bibtex` prints; accessed = ctx.day."""
-    records = _records(entries, ctx)
     header = (f"% {ctx.site_name}: {len(records)} entries, exported {ctx.day.isoformat()}.\n"
               f"% Content licensed {cite.LICENSE_NAME} ({cite.LICENSE_URL}); cite each entry's address.\n")
     return header + "\n" + "\n\n".join(r.format("bibtex", ctx.day) for r in records.values()) + "\n"
@@ -379,18 +385,34 @@ def export(fmt: str, entries: Mapping[str, Entry], graph: Graph | None, ctx: Exp
     """The whole glossary in `fmt` (one of FORMATS)."""
     if fmt not in _WRITERS:
         raise KeyError(f"unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}")
-    return _WRITERS[fmt](entries, graph, ctx)
+    return _WRITERS[fmt](entries, _graph(entries, graph), ctx, _records(entries, ctx))
 
 
 # -- the site's /api/ -------------------------------------------------------------------------------
 
 
-def site_files(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext) -> dict[str, str]:
-    """Site path -> text: every export of the whole glossary, one JSON per entry, the schema."""
+def site_files(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext,
+               records: Records | None = None) -> dict[str, str]:
+    """Site path -> text: every export of the whole glossary, one JSON per entry, the schema.
+
+    `records` (made for `ctx`'s site) saves recomputing the pages' citation records. Each
+    piece is built once and shared: the entry objects by the glossary JSON and the entry
+    files, the SKOS concepts by Turtle and JSON-LD.
+    """
     graph = _graph(entries, graph)
-    files = {path: export(fmt, entries, graph, ctx) for fmt, path in SITE_FILES.items()}
-    for slug in sorted(entries):
-        files[f"api/entries/{slug}.json"] = _dump(entry_document(entries[slug], graph, ctx))
+    found = _records(entries, ctx, records)
+    items = _entry_objects(entries, graph, ctx, found)
+    concepts = _concepts(entries, graph, found)
+    files = {
+        SITE_FILES["json"]: _dump(_glossary_document(items, ctx)),
+        SITE_FILES["csv"]: to_csv(entries, graph, ctx, found),
+        SITE_FILES["skos-turtle"]: _turtle(concepts, ctx),
+        SITE_FILES["skos-jsonld"]: _dump(_skos_jsonld(concepts, ctx)),
+        SITE_FILES["bibtex"]: to_bibtex(entries, graph, ctx, found),
+    }
+    meta = _meta(ctx)
+    for slug, item in zip(found, items):
+        files[f"api/entries/{slug}.json"] = _dump({**meta, "entry": item})
     files[SCHEMA_SITE_PATH] = SCHEMA_FILE.read_text(encoding="utf-8")
     return files
 

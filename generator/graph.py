@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from generator import markup
@@ -28,12 +29,20 @@ _PAGERANK_TOLERANCE = 1e-10
 class Graph:
     entries: Mapping[str, Entry]
     edges: tuple[Edge, ...]
-    centrality: dict[str, float]
     components: tuple[frozenset[str], ...]
     orphans: tuple[str, ...]
     _out: dict[str, dict[str, tuple[str, ...]]] = field(repr=False, default_factory=dict)
     _backlinks: dict[str, tuple[str, ...]] = field(repr=False, default_factory=dict)
     _members: dict[str, tuple[str, ...]] = field(repr=False, default_factory=dict)
+    # Undirected neighbours over relations and body links (what centrality and local graphs use).
+    _adjacent: dict[str, frozenset[str]] = field(repr=False, default_factory=dict)
+    # Stated edges other than membership, by source, in `edges` order: the links graphs draw.
+    _drawn: dict[str, tuple[Edge, ...]] = field(repr=False, default_factory=dict)
+
+    @cached_property
+    def centrality(self) -> dict[str, float]:
+        """PageRank per slug, computed on first use: validation never needs it."""
+        return _pagerank(self.entries, self._adjacent)
 
     def relations(self, slug: str) -> dict[str, tuple[str, ...]]:
         """Relation type -> related slugs (stated and inferred), in RELATION_TYPES order."""
@@ -55,39 +64,34 @@ class Graph:
         return self._subgraph_json(set(self.entries))
 
     def neighbourhood_json(self, slug: str, depth: int = 1) -> dict[str, Any]:
-        """The entry, its neighbours within `depth` steps (relations and links), and edges among them."""
+        """The entry, its neighbours within `depth` steps (relations and links), and edges among them.
+
+        Read from the adjacency lists alone, so the cost follows the neighbourhood, not the graph.
+        """
         keep = {slug}
         frontier = {slug}
-        adjacency = self._undirected()
         for _ in range(depth):
-            frontier = {n for s in frontier for n in adjacency.get(s, ())} - keep
+            frontier = {n for s in frontier for n in self._adjacent.get(s, ())} - keep
             keep |= frontier
         return self._subgraph_json(keep)
-
-    def _undirected(self) -> dict[str, set[str]]:
-        adjacency: dict[str, set[str]] = defaultdict(set)
-        for edge in self.edges:
-            if edge.type in RELATION_INVERSES or edge.type == LINKS_TO:
-                adjacency[edge.source].add(edge.target)
-                adjacency[edge.target].add(edge.source)
-        return adjacency
 
     def _subgraph_json(self, keep: set[str]) -> dict[str, Any]:
         degree: dict[str, int] = defaultdict(int)
         links = []
         seen: set[tuple[str, str]] = set()
-        for edge in self.edges:
-            if not edge.stated or edge.type == MEMBER_OF:
-                continue
-            if edge.source not in keep or edge.target not in keep:
-                continue
-            pair = (min(edge.source, edge.target), max(edge.source, edge.target))
-            if pair in seen:
-                continue
-            seen.add(pair)
-            degree[edge.source] += 1
-            degree[edge.target] += 1
-            links.append({"source": edge.source, "target": edge.target, "type": edge.type})
+        ordered = sorted(keep)  # sources in order, each source's edges in order: `edges` order
+        for source in ordered:
+            for edge in self._drawn.get(source, ()):
+                if edge.target not in keep:
+                    continue
+                pair = (source, edge.target) if source < edge.target else (edge.target, source)
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                degree[source] += 1
+                degree[edge.target] += 1
+                links.append({"source": source, "target": edge.target, "type": edge.type})
+        centrality = self.centrality
         nodes = [
             {
                 "id": slug,
@@ -96,10 +100,11 @@ class Graph:
                 "url": entry.url_path,
                 "areas": list(entry.areas),
                 "degree": degree.get(slug, 0),
-                "centrality": round(self.centrality.get(slug, 0.0), 6),
+                "centrality": round(centrality.get(slug, 0.0), 6),
             }
-            for slug, entry in sorted(self.entries.items())
-            if slug in keep
+            for slug in ordered
+            for entry in [self.entries.get(slug)]
+            if entry is not None
         ]
         return {"nodes": nodes, "links": links}
 
@@ -131,11 +136,17 @@ def build_graph(entries: Mapping[str, Entry]) -> Graph:
     out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     inbound: dict[str, set[str]] = defaultdict(set)
     members: dict[str, list[str]] = defaultdict(list)
+    adjacent: dict[str, set[str]] = defaultdict(set)
+    drawn: dict[str, list[Edge]] = defaultdict(list)
     for edge in edge_list:
         if edge.type in RELATION_INVERSES:
             out[edge.source][edge.type].append(edge.target)
+        if edge.type in RELATION_INVERSES or edge.type == LINKS_TO:
+            adjacent[edge.source].add(edge.target)
+            adjacent[edge.target].add(edge.source)
         if edge.stated and edge.type != MEMBER_OF:
             inbound[edge.target].add(edge.source)
+            drawn[edge.source].append(edge)
         if edge.type == HAS_MEMBER:
             members[edge.source].append(edge.target)
 
@@ -155,16 +166,17 @@ def build_graph(entries: Mapping[str, Entry]) -> Graph:
     return Graph(
         entries=entries,
         edges=edge_list,
-        centrality=_pagerank(entries, edge_list),
         components=_components(entries, edge_list),
         orphans=orphans,
         _out=relations,
         _backlinks=backlinks,
         _members=member_map,
+        _adjacent={slug: frozenset(near) for slug, near in adjacent.items()},
+        _drawn={slug: tuple(found) for slug, found in drawn.items()},
     )
 
 
-def _pagerank(entries: Mapping[str, Entry], edges: tuple[Edge, ...]) -> dict[str, float]:
+def _pagerank(entries: Mapping[str, Entry], adjacent: Mapping[str, frozenset[str]]) -> dict[str, float]:
     """PageRank over relations and body links, treated as undirected.
 
     Area membership is left out: otherwise the areas, which everything joins, would
@@ -174,12 +186,7 @@ def _pagerank(entries: Mapping[str, Entry], edges: tuple[Edge, ...]) -> dict[str
     if not nodes:
         return {}
     index = {slug: i for i, slug in enumerate(nodes)}
-    neighbours: list[set[int]] = [set() for _ in nodes]
-    for edge in edges:
-        if edge.type in RELATION_INVERSES or edge.type == LINKS_TO:
-            a, b = index[edge.source], index[edge.target]
-            neighbours[a].add(b)
-            neighbours[b].add(a)
+    neighbours: list[tuple[int, ...]] = [tuple(index[s] for s in adjacent.get(slug, ())) for slug in nodes]
     n = len(nodes)
     rank = [1.0 / n] * n
     for _ in range(_PAGERANK_ITERATIONS):

@@ -81,10 +81,16 @@ class History:
     def of(self, slug: str) -> tuple[Revision, ...]:
         return tuple(self.revisions.get(slug, ()))
 
-    def earlier(self, entry: Entry) -> tuple[Revision, ...]:
-        """Every revision of `entry` whose content differs from the current one, newest first."""
-        current = cite.fingerprint(entry)
-        return tuple(r for r in self.of(entry.slug) if r.fingerprint != current)
+    def earlier(self, entry: Entry, current: str | None = None) -> tuple[Revision, ...]:
+        """Every revision of `entry` whose content differs from the current one, newest first.
+
+        `current` is the entry's fingerprint when the caller has it already.
+        """
+        revisions = self.revisions.get(entry.slug, ())
+        if not revisions:
+            return ()
+        current = current or cite.fingerprint(entry)
+        return tuple(r for r in revisions if r.fingerprint != current)
 
     @property
     def note(self) -> str:
@@ -476,15 +482,18 @@ def revision_pages(
     return pages
 
 
-def current_version_stubs(entries: Mapping[str, Entry], *, site_url: str) -> dict[str, str]:
+def current_version_stubs(entries: Mapping[str, Entry], *, site_url: str,
+                          records: Mapping[str, cite.CitationRecord] | None = None) -> dict[str, str]:
     """Site path -> HTML: the current version's permanent address forwards to the entry page.
 
     When the entry changes, a build from git publishes the full old-revision page at the
-    same address instead, so the address keeps showing the cited text.
+    same address instead, so the address keeps showing the cited text. `records` (made
+    for `site_url`) saves recomputing the pages' citation records.
     """
     files: dict[str, str] = {}
+    known = records or {}
     for slug, entry in sorted(entries.items()):
-        record = cite.CitationRecord.from_entry(entry, site_url=site_url)
+        record = known.get(slug) or cite.CitationRecord.from_entry(entry, site_url=site_url)
         here = cite.revision_url_path(slug, record.fingerprint)
         target = posixpath.relpath(entry.url_path, here) + "/"
         title = escape(f"{entry.title} (version {record.version})")
@@ -520,7 +529,7 @@ def version_block(entry: Entry, record: cite.CitationRecord, history: History, *
         "</details>",
         "",
     ]
-    earlier = history.earlier(entry)
+    earlier = history.earlier(entry, record.fingerprint)
     if not history.available:
         lines.append(Markup('<p class="gl-revisions">Earlier versions: not published by this build ({}).</p>')
                      .format(history.public_reason or "git history was not read"))

@@ -236,6 +236,7 @@ class _Site:
             slug: cite.CitationRecord.from_entry(entry, site_url=self.config.base, site_name=self.config.site_name)
             for slug, entry in data.entries.items()
         }
+        self.urls = {slug: record.url for slug, record in self.records.items()}  # absolute entry URLs
         self.areas = sorted((e for e in data.entries.values() if e.kind == "area"), key=lambda e: e.title.casefold())
         tags: dict[str, list[str]] = defaultdict(list)
         for slug, entry in data.entries.items():
@@ -549,7 +550,7 @@ def _raw_entry(env: jinja2.Environment, site: _Site, entry: Entry) -> str:
         sources=[_source_view(s, i) for i, s in enumerate(entry.sources, start=1)],
         relations=_relations(site, entry.slug),
         titles=site.titles,
-        urls={slug: absolute(slug) for slug in site.entries},
+        urls=site.urls,
         apa=site.records[entry.slug].format("apa", site.config.build_day),
     )
 
@@ -718,7 +719,7 @@ def _add_versions_and_api(env: jinja2.Environment, site: _Site, pages: dict[str,
     pages.update(history.revision_pages(
         env, entries=site.entries, history=found, names=site.names, titles=site.titles,
         site_url=site.config.base, site_name=site.config.site_name, day=site.config.build_day))
-    files.update(history.current_version_stubs(site.entries, site_url=site.config.base))
+    files.update(history.current_version_stubs(site.entries, site_url=site.config.base, records=site.records))
     ctx = export.ExportContext(site_url=site.config.base, site_name=site.config.site_name,
                                day=site.config.build_day, history=found)
-    files.update(export.site_files(site.entries, site.graph, ctx))
+    files.update(export.site_files(site.entries, site.graph, ctx, records=site.records))

@@ -73,3 +73,23 @@ def test_wikilink_text_may_wrap_across_lines() -> None:
 
     links = list(iter_wikilinks("See [[margin-call|the call\nfrom the broker]] and [[liquidation]].\n```\n[[in-code]]\n```"))
     assert [(l.slug, l.text) for l in links] == [("margin-call", "the call from the broker"), ("liquidation", None)]
+
+
+def test_centrality_is_computed_only_when_asked_for() -> None:
+    graph = build_graph(sample())
+    assert "centrality" not in vars(graph)  # validation builds graphs and never needs PageRank
+    assert graph.centrality is graph.centrality
+
+
+def test_neighbourhoods_are_the_whole_graph_cut_down() -> None:
+    """Each local graph equals the full graph's JSON restricted to the entry and its neighbours."""
+    graph = build_graph(sample())
+    full = graph.to_json()
+    for slug in sample():
+        local = graph.neighbourhood_json(slug)
+        keep = {n["id"] for n in local["nodes"]}
+        links = [l for l in full["links"] if l["source"] in keep and l["target"] in keep]
+        assert local["links"] == links
+        assert [n["id"] for n in local["nodes"]] == sorted(keep)
+        near = {e.target for e in graph.edges if e.source == slug and e.type not in ("member_of", "has_member")}
+        assert keep == {slug} | near
