@@ -4,7 +4,8 @@
 
 load -> check -> link (no parse cache, like a cold `glossary validate`), then the compute
 stage (`generator.sitedata.collect_site_data`) and the pure render function
-(`generator.render.render_site`); every page and post-build file is written under OUT.
+(`generator.render.render_site`); every page (its HTML fragments inline) and post-build
+file is written under OUT, and the /api/ exports (`generator.export.write_site_files`).
 Prints the time of each phase as JSON.
 """
 
@@ -41,15 +42,25 @@ def main() -> int:
     rendered = render_site(data)
     phases["render"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    for tree in (rendered.pages, rendered.files):
-        for path, text in tree.items():
-            target = out / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+    for path in rendered.pages:
+        _write(out / path, rendered.source(path))
+    for path, text in rendered.files.items():
+        _write(out / path, text)
     phases["write"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    from generator import export
+
+    ctx = export.ExportContext(site_url=config.base, site_name=config.site_name, day=config.build_day)
+    export.write_site_files(export.directory_opener(out), loaded.glossary.entries, loaded.graph, ctx)
+    phases["exports"] = time.perf_counter() - mark
     print(json.dumps({"pages": len(rendered.pages), "files": len(rendered.files),
                       "phases": {k: round(v, 3) for k, v in phases.items()}}))
     return 0
+
+
+def _write(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -19,21 +19,24 @@ Writing files (`write_output`) is atomic: a temporary file in the same folder, t
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
 import tempfile
-from collections.abc import Mapping
-import dataclasses
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from generator import __version__, cite
 from generator.graph import Graph, build_graph
 from generator.history import History, no_history
 from generator.model import RELATION_TYPES, Entry
+
+Opener = Callable[[str], AbstractContextManager[IO[str]]]  # site path -> a text stream to write it to
 
 FORMATS: tuple[str, ...] = ("json", "csv", "skos-turtle", "skos-jsonld", "bibtex")
 SITE_FILES: dict[str, str] = {
@@ -391,30 +394,80 @@ def export(fmt: str, entries: Mapping[str, Entry], graph: Graph | None, ctx: Exp
 # -- the site's /api/ -------------------------------------------------------------------------------
 
 
-def site_files(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext,
-               records: Records | None = None) -> dict[str, str]:
-    """Site path -> text: every export of the whole glossary, one JSON per entry, the schema.
+def write_site_files(open_text: Opener, entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext,
+                     records: Records | None = None) -> None:
+    """Every export of the whole glossary, one JSON per entry and the schema, each written as made.
 
-    `records` (made for `ctx`'s site) saves recomputing the pages' citation records. Each
-    piece is built once and shared: the entry objects by the glossary JSON and the entry
-    files, the SKOS concepts by Turtle and JSON-LD.
+    `open_text(site_path)` gives a text stream to write one file to. Nothing is held
+    whole: each entry object is dumped once, into its own file and straight on into the
+    glossary file, so a 10,000-entry site never has its ~100 MB of JSON in memory.
+    `records` (made for `ctx`'s site) saves recomputing the pages' citation records.
     """
     graph = _graph(entries, graph)
     found = _records(entries, ctx, records)
-    items = _entry_objects(entries, graph, ctx, found)
-    concepts = _concepts(entries, graph, found)
-    files = {
-        SITE_FILES["json"]: _dump(_glossary_document(items, ctx)),
-        SITE_FILES["csv"]: to_csv(entries, graph, ctx, found),
-        SITE_FILES["skos-turtle"]: _turtle(concepts, ctx),
-        SITE_FILES["skos-jsonld"]: _dump(_skos_jsonld(concepts, ctx)),
-        SITE_FILES["bibtex"]: to_bibtex(entries, graph, ctx, found),
-    }
     meta = _meta(ctx)
-    for slug, item in zip(found, items):
-        files[f"api/entries/{slug}.json"] = _dump({**meta, "entry": item})
-    files[SCHEMA_SITE_PATH] = SCHEMA_FILE.read_text(encoding="utf-8")
+    with open_text(SITE_FILES["json"]) as whole:
+        opening = json.dumps({**meta, "count": len(found)}, ensure_ascii=False, indent=2)
+        whole.write(opening[:-2] + ',\n  "entries": [' if found else opening[:-2] + ',\n  "entries": []')
+        for index, (slug, record) in enumerate(found.items()):
+            item = _dump(entry_object(entries[slug], graph, ctx, record)).rstrip("\n")
+            with open_text(f"api/entries/{slug}.json") as one:
+                one.write(_wrapped(meta, '"entry": ' + _nested(item, 1)) + "\n")
+            whole.write(("," if index else "") + "\n    " + _nested(item, 2))
+        whole.write("\n  ]\n}\n" if found else "\n}\n")
+    with open_text(SITE_FILES["csv"]) as out:
+        out.write(to_csv(entries, graph, ctx, found))
+    concepts = _concepts(entries, graph, found)
+    with open_text(SITE_FILES["skos-turtle"]) as out:
+        out.write(_turtle(concepts, ctx))
+    with open_text(SITE_FILES["skos-jsonld"]) as out:
+        out.write(_dump(_skos_jsonld(concepts, ctx)))
+    del concepts
+    with open_text(SITE_FILES["bibtex"]) as out:
+        out.write(to_bibtex(entries, graph, ctx, found))
+    with open_text(SCHEMA_SITE_PATH) as out:
+        out.write(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def site_files(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext,
+               records: Records | None = None) -> dict[str, str]:
+    """Site path -> text of every export, in memory (tests, previews, small glossaries)."""
+    files: dict[str, str] = {}
+
+    @contextmanager
+    def open_text(path: str) -> Iterator[IO[str]]:
+        buffer = io.StringIO()
+        yield buffer
+        files[path] = buffer.getvalue()
+
+    write_site_files(open_text, entries, graph, ctx, records)
     return files
+
+
+def directory_opener(root: Path) -> Opener:
+    """`open_text` for `write_site_files` that writes under `root` (UTF-8, folders made as needed)."""
+    @contextmanager
+    def open_text(path: str) -> Iterator[IO[str]]:
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("w", encoding="utf-8") as out:
+            yield out
+
+    return open_text
+
+
+def _nested(json_text: str, depth: int) -> str:
+    """A value dumped with indent=2 at the top, re-indented to sit `depth` levels deeper.
+
+    Exact, because JSON strings never hold a raw line break: every newline is layout.
+    """
+    return json_text.replace("\n", "\n" + "  " * depth)
+
+
+def _wrapped(head: dict[str, Any], last_member: str) -> str:
+    """`json.dumps({**head, key: value}, indent=2)` given `"key": value` already dumped (at depth 1)."""
+    opening = json.dumps(head, ensure_ascii=False, indent=2)
+    return (opening[:-2] + ",\n  " if head else "{\n  ") + last_member + "\n}"
 
 
 # -- writing ----------------------------------------------------------------------------------------

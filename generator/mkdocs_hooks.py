@@ -2,10 +2,11 @@
 
 on_config  load and validate terms/; abort with the validator's messages on any error
 on_files   render every generated page and add it in memory (File.generated)
-on_page_content  put the finished HTML fragments back into generated pages (render.Fragments),
-                 then the last-line URL guard
-on_post_build    write the post-build files (raw Markdown, graph and preview JSON) and
-                 the search index, if the search stage provides one
+on_page_content  last-line URL guard on generated pages
+on_post_page     put the finished HTML fragments back into generated pages (render.Fragments),
+                 each through the same guard
+on_post_build    write the post-build files (raw Markdown, graph and preview JSON), the
+                 /api/ exports and the search index, if the search stage provides one
 
 MkDocs loads this file afresh for every build (and every `serve` rebuild), so module
 state lives exactly one build.
@@ -20,6 +21,7 @@ import logging
 import os
 from datetime import date
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,6 +29,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from generator import export
 from generator.history import collect_history
 from generator.model import Glossary
 from generator.pipeline import load_all
@@ -39,6 +42,7 @@ log = logging.getLogger("mkdocs.plugins.glossary")
 
 _glossary: Glossary | None = None
 _rendered: RenderedSite | None = None
+_exports: Callable[[Path], None] | None = None  # writes /api/ into a site folder
 
 
 def _project_root(config: MkDocsConfig) -> Path:
@@ -46,7 +50,7 @@ def _project_root(config: MkDocsConfig) -> Path:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _glossary, _rendered
+    global _glossary, _rendered, _exports
     if not config.use_directory_urls:
         raise Abort("the glossary's generated pages link with directory URLs: set use_directory_urls: true")
     root = _project_root(config)
@@ -67,6 +71,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     data = dataclasses.replace(data, extra={**data.extra, "history": found})
     _glossary = glossary
     _rendered = render_site(data, root / "templates")
+    context = export.ExportContext(site_url=site.base, site_name=site.site_name, day=site.build_day, history=found)
+    _exports = lambda site_dir: export.write_site_files(  # noqa: E731
+        export.directory_opener(site_dir), glossary.entries, loaded.graph, context)
     return config
 
 
@@ -84,10 +91,24 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if page.file.generated_by:
-        assert _rendered is not None, "on_config did not run"
-        fragments = _rendered.fragments.get(page.file.src_uri)
-        return neutralise_html_urls(fragments.restore(html) if fragments else html)
+        # Its Markdown is done with: only the title is read from it, and that comes from
+        # the front matter. Holding every page's Markdown to the end would double memory.
+        page.markdown = ""
+        return neutralise_html_urls(html)
     return html
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """The finished HTML fragments go in as the page is written, then are let go.
+
+    MkDocs converts every page before it writes any; with the fragments (citations, local
+    graph, worked examples) held compressed until here, a 10,000-entry build stays small.
+    """
+    if not page.file.generated_by or _rendered is None:
+        return output
+    fragments = _rendered.fragments.pop(page.file.src_uri, None)
+    page.content = None  # written below; nothing reads it again
+    return fragments.restore(output, neutralise_html_urls) if fragments else output
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -97,6 +118,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    if _exports is not None:
+        _exports(site_dir)  # issue 7: /api/, written as it is made
     _write_search_index(_glossary, site_dir)
 
 

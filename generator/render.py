@@ -18,8 +18,9 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,29 +56,74 @@ _MARKER = re.compile(r"\x00(\d+)\x00")
 _MD_HREF = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]*\.md)(#[^"]*)?"')  # relative links to pages
 
 
+def _pack(texts: Iterable[str]) -> bytes:
+    # zlib at its fastest level: generated HTML and exports shrink five- to tenfold, which
+    # keeps a 10,000-entry build in memory; NUL never occurs in them (entries cannot hold it)
+    return zlib.compress("\x00".join(texts).encode("utf-8"), 1)
+
+
+def _unpack(packed: bytes) -> list[str]:
+    return zlib.decompress(packed).decode("utf-8").split("\x00")
+
+
 @dataclass(frozen=True, slots=True)
 class Fragments:
-    """Finished HTML kept out of one page's Markdown; the paragraph `{prefix}{n}` stands for `html[n]`.
+    """Finished HTML kept out of one page's Markdown; the paragraph `{prefix}{n}` stands for fragment n.
 
     `prefix` occurs nowhere else in the page, so author text cannot call a fragment up.
+    The fragments are held compressed until the page is written.
     """
 
     prefix: str
-    html: tuple[str, ...]
+    packed: bytes
 
-    def restore(self, html: str) -> str:
+    @classmethod
+    def of(cls, prefix: str, html: Iterable[str]) -> Fragments:
+        return cls(prefix, _pack(html))
+
+    @property
+    def html(self) -> list[str]:
+        return _unpack(self.packed)
+
+    def restore(self, html: str, finish: Callable[[str], str] = str) -> str:
         """The converted page with each placeholder paragraph `<p>{prefix}{n}</p>` replaced.
 
         Only whole paragraphs count: a heading id or any other text that merely contains
         the prefix (the table of contents lower-cases and transliterates titles) stays.
+        `finish` is applied to each fragment as it goes in.
         """
+        parts = self.html
         pattern = re.compile(rf"<p>{self.prefix}(\d+)</p>")
-        return pattern.sub(lambda m: self.html[int(m.group(1))], html)
+        return pattern.sub(lambda m: finish(parts[int(m.group(1))]), html)
 
     def inline(self, markdown: str) -> str:
         """The page's Markdown with its fragments in place, as one document to read."""
+        parts = self.html
         pattern = re.compile(rf"^{self.prefix}(\d+)$", re.MULTILINE)
-        return pattern.sub(lambda m: self.html[int(m.group(1))], markdown)
+        return pattern.sub(lambda m: parts[int(m.group(1))], markdown)
+
+
+class PackedTexts(MutableMapping[str, str]):
+    """Site path -> text, held compressed: the exports of a large glossary are hundreds of MB."""
+
+    def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
+        self._packed: dict[str, bytes] = {}
+        self.update(items)
+
+    def __getitem__(self, path: str) -> str:
+        return _unpack(self._packed[path])[0]
+
+    def __setitem__(self, path: str, text: str) -> None:
+        self._packed[path] = _pack((text,))
+
+    def __delitem__(self, path: str) -> None:
+        del self._packed[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
 
 
 @dataclass(frozen=True)
@@ -86,7 +132,7 @@ class RenderedSite:
     held apart (see `Fragments`); `files`: site path -> text."""
 
     pages: dict[str, str]
-    files: dict[str, str] = field(default_factory=dict)
+    files: MutableMapping[str, str] = field(default_factory=PackedTexts)
     fragments: dict[str, Fragments] = field(default_factory=dict)
 
     def source(self, path: str) -> str:
@@ -194,7 +240,7 @@ class _Page:
             n += 1
             prefix = f"glhtml{n}x"
         text = _MARKER.sub(lambda m: f"{prefix}{m.group(1)}", text)
-        return text, Fragments(prefix, tuple(self.fragments))
+        return text, Fragments.of(prefix, self.fragments)
 
     def md(self, text: str, *, self_slug: str | None = None, autolink: bool = True) -> Markup:
         """Author Markdown made safe, wikilinks resolved, first mentions linked."""
@@ -310,7 +356,7 @@ def render_site(data: SiteData, templates_dir: Path = TEMPLATES_DIR) -> Rendered
     env = make_environment(templates_dir)
     site = _Site(data)
     pages: dict[str, str] = {}
-    files: dict[str, str] = {}
+    files = PackedTexts()
     fragments: dict[str, Fragments] = {}
 
     def add(path: str, page: tuple[str, Fragments | None]) -> None:
@@ -711,15 +757,17 @@ def _version_block(site: _Site, entry: Entry, record: cite.CitationRecord, path:
     return version_block(entry, record, _history(site), page_path=path, day=site.config.build_day)
 
 
-def _add_versions_and_api(env: jinja2.Environment, site: _Site, pages: dict[str, str], files: dict[str, str]) -> None:
-    """Pages of earlier revisions, forwarding stubs at current versions' addresses, and /api/."""
-    from generator import export, history
+def _add_versions_and_api(env: jinja2.Environment, site: _Site, pages: dict[str, str],
+                          files: MutableMapping[str, str]) -> None:
+    """Pages of earlier revisions and forwarding stubs at current versions' addresses.
+
+    The /api/ exports are not made here: they are written straight to disk after the
+    build (`export.write_site_files`), so a large glossary's JSON is never held whole.
+    """
+    from generator import history
 
     found = _history(site)
     pages.update(history.revision_pages(
         env, entries=site.entries, history=found, names=site.names, titles=site.titles,
         site_url=site.config.base, site_name=site.config.site_name, day=site.config.build_day))
     files.update(history.current_version_stubs(site.entries, site_url=site.config.base, records=site.records))
-    ctx = export.ExportContext(site_url=site.config.base, site_name=site.config.site_name,
-                               day=site.config.build_day, history=found)
-    files.update(export.site_files(site.entries, site.graph, ctx, records=site.records))

@@ -72,7 +72,7 @@ def test_json_entry_carries_content_links_version_and_citation(loaded, ctx) -> N
 
 
 def test_every_site_api_json_validates(loaded, ctx) -> None:
-    files = export.site_files(loaded.glossary.entries, loaded.graph, ctx)
+    files = dict(export.site_files(loaded.glossary.entries, loaded.graph, ctx))
     check = validator()
     for slug in loaded.glossary.entries:
         document = json.loads(files[f"api/entries/{slug}.json"])
@@ -190,7 +190,7 @@ def test_bibtex_export_reads_back_one_entry_each(loaded, ctx) -> None:
 
 
 def test_site_api_paths(loaded, ctx) -> None:
-    files = export.site_files(loaded.glossary.entries, loaded.graph, ctx)
+    files = dict(export.site_files(loaded.glossary.entries, loaded.graph, ctx))
     expected = {"api/glossary.json", "api/glossary.csv", "api/glossary.ttl", "api/glossary.jsonld",
                 "api/glossary.bib", "api/export.schema.json",
                 *(f"api/entries/{slug}.json" for slug in loaded.glossary.entries)}
