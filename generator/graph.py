@@ -9,7 +9,7 @@ read-only afterwards.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -109,8 +109,36 @@ class Graph:
         return {"nodes": nodes, "links": links}
 
 
-def build_graph(entries: Mapping[str, Entry]) -> Graph:
-    """Edges from relations, body links and areas; dangling targets are skipped (check reports them)."""
+Links = Mapping[str, Sequence[str]]  # slug -> its body's [[link]] targets, when already known
+
+
+def _body_links(entry: Entry, links: Links | None) -> Iterable[str]:
+    known = links.get(entry.slug) if links is not None else None
+    return known if known is not None else (link.slug for link in markup.iter_wikilinks(entry.body))
+
+
+def find_orphans(entries: Mapping[str, Entry], links: Links | None = None) -> tuple[str, ...]:
+    """Entries nothing links to (by relation or body link); an area with members is never one.
+
+    Kept apart from `build_graph` so that validation, which needs only this, stays cheap.
+    """
+    linked: set[str] = set()
+    with_members: set[str] = set()
+    for slug, entry in entries.items():
+        for targets in entry.relations.values():
+            linked.update(t for t in targets if t != slug)
+        linked.update(t for t in _body_links(entry, links) if t != slug)
+        with_members.update(a for a in entry.areas if a != slug)
+    return tuple(slug for slug, entry in sorted(entries.items())
+                 if slug not in linked and not (entry.kind == "area" and slug in with_members))
+
+
+def build_graph(entries: Mapping[str, Entry], links: Links | None = None) -> Graph:
+    """Edges from relations, body links and areas; dangling targets are skipped (check reports them).
+
+    `links` gives body link targets already found (the checker's workers find them), so
+    bodies need not be scanned again.
+    """
     edges: dict[tuple[str, str, str], Edge] = {}
 
     def add(source: str, target: str, type_: str, stated: bool) -> None:
@@ -124,9 +152,9 @@ def build_graph(entries: Mapping[str, Entry]) -> Graph:
                 if target in entries and target != slug:
                     add(slug, target, type_, True)
                     add(target, slug, RELATION_INVERSES[type_], False)
-        for link in markup.iter_wikilinks(entry.body):
-            if link.slug in entries and link.slug != slug:
-                add(slug, link.slug, LINKS_TO, True)
+        for target in _body_links(entry, links):
+            if target in entries and target != slug:
+                add(slug, target, LINKS_TO, True)
         for area in entry.areas:
             if area in entries and area != slug:
                 add(slug, area, MEMBER_OF, True)
@@ -159,10 +187,7 @@ def build_graph(entries: Mapping[str, Entry]) -> Graph:
     }
     backlinks = {slug: by_title(sources) for slug, sources in inbound.items()}
     member_map = {area: by_title(slugs) for area, slugs in members.items()}
-    orphans = tuple(
-        slug for slug, entry in sorted(entries.items())
-        if not inbound.get(slug) and not (entry.kind == "area" and member_map.get(slug))
-    )
+    orphans = find_orphans(entries, links)
     return Graph(
         entries=entries,
         edges=edge_list,

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from generator import check, graph, load, sealed
@@ -34,10 +34,15 @@ _CHUNK = 64  # files per task sent to a worker
 
 @dataclass(frozen=True)
 class Loaded:
-    """The glossary plus the link graph that later stages need."""
+    """The glossary, plus the link graph later stages need (built on first use: validation
+    needs only the orphans, which are found without it)."""
 
     glossary: Glossary
-    graph: graph.Graph
+    links: graph.Links  # slug -> body link targets, found by the per-file stage
+
+    @cached_property
+    def graph(self) -> graph.Graph:
+        return graph.build_graph(self.glossary.entries, self.links)
 
 
 def entry_files(terms_dir: Path) -> tuple[list[Path], list[Problem]]:
@@ -92,11 +97,12 @@ def load_all(terms_dir: Path, *, use_cache: bool = True) -> Loaded:
     latex_cache = _cache_path(terms_dir).with_suffix(".latex.json") if use_cache else None
     entries, found = check.check_across(paths, checked, locate, latex_cache=latex_cache)
     problems.extend(found)
-    link_graph = graph.build_graph(entries)
-    docs = {slug: locate(entry.path) for slug, entry in entries.items() if slug in link_graph.orphans}
-    problems.extend(check.orphan_warnings(link_graph.orphans, entries, docs))
+    links = {result.entry.slug: result.links for result in checked if result.entry is not None}
+    orphans = graph.find_orphans(entries, links)
+    docs = {slug: locate(entries[slug].path) for slug in orphans}
+    problems.extend(check.orphan_warnings(orphans, entries, docs))
     problems.sort(key=lambda p: (p.path, p.mark.line, p.mark.column, p.severity is Severity.WARNING, p.code))
-    return Loaded(Glossary(entries, tuple(problems)), link_graph)
+    return Loaded(Glossary(entries, tuple(problems)), links)
 
 
 def _read(path: Path, root: Path, problems: list[Problem]) -> bytes | None:
