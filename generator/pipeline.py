@@ -24,6 +24,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from generator import check, graph, load, sealed
+from generator.workers import can_fork
 from generator.model import Document, Glossary, Mark, Problem, Severity
 
 CACHE_DIR_NAME = ".glossary-cache"
@@ -206,8 +207,8 @@ def _run(todo: list[tuple[str, bytes | None]], root: Path) -> Iterator[tuple]:
         for chunk in chunks:
             yield from _work(chunk)
         return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)  # fork: no re-import
+    # forked workers start at once (no imports); elsewhere the platform's default start method
+    context = multiprocessing.get_context("fork" if can_fork() else None)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for done in pool.map(_work, chunks):
             yield from done

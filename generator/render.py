@@ -16,11 +16,14 @@ are final relative URLs for `use_directory_urls: true`.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import posixpath
 import re
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import cite, sanitize
+from generator.workers import can_fork
 from generator.autolink import NameIndex, link_text, render_markdown
 from generator.formulas import format_number
 from generator.metadata import entry_jsonld, escape_text, head_html, json_for_script
@@ -118,6 +122,10 @@ class PackedTexts(MutableMapping[str, str]):
 
     def __delitem__(self, path: str) -> None:
         del self._packed[path]
+
+    def put_packed(self, path: str, packed: bytes) -> None:
+        """Store text that was packed elsewhere (a worker process)."""
+        self._packed[path] = packed
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._packed)
@@ -364,11 +372,9 @@ def render_site(data: SiteData, templates_dir: Path = TEMPLATES_DIR) -> Rendered
         if found is not None:
             fragments[path] = found
 
-    for slug in sorted(site.entries):
-        entry = site.entries[slug]
-        path = page_path(entry)
-        add(path, _entry_page(env, site, entry, path))
-        files[entry.url_path + "index.md"] = _raw_entry(env, site, entry)
+    for path, text, found, raw_path, raw in _entry_pages(env, site):
+        add(path, (text, found))
+        files.put_packed(raw_path, raw)
     add("index.md", _home(env, site))
     add("area/index.md", _areas(env, site))
     add("a-z.md", _a_to_z(env, site))
@@ -381,6 +387,52 @@ def render_site(data: SiteData, templates_dir: Path = TEMPLATES_DIR) -> Rendered
     files["previews.json"] = json.dumps(_previews(site), ensure_ascii=False, separators=(",", ":"))
     _add_versions_and_api(env, site, pages, files)  # issue 7: old revisions, /api/ exports
     return RenderedSite(pages, files, fragments)
+
+
+# -- entry pages, in parallel when there are many ----------------------------------------
+# Each entry page depends only on the shared indexes, so a large glossary's pages are
+# rendered by forked worker processes that inherit them; the results come back as plain
+# strings and packed bytes.
+
+_PARALLEL_ENTRIES = 400  # below this, starting workers costs more than it saves
+_CHUNK = 50
+_SHARED: tuple[jinja2.Environment, _Site] | None = None  # what forked workers inherit
+
+RenderedEntry = tuple[str, str, Fragments | None, str, bytes]  # page path, Markdown, fragments, raw path, raw
+
+
+def _entry_pages(env: jinja2.Environment, site: _Site) -> Iterator[RenderedEntry]:
+    global _SHARED
+    slugs = sorted(site.entries)
+    chunks = [slugs[i:i + _CHUNK] for i in range(0, len(slugs), _CHUNK)]
+    workers = min(4, os.cpu_count() or 1)
+    if len(slugs) < _PARALLEL_ENTRIES or workers < 2 or not can_fork():
+        for chunk in chunks:
+            yield from _render_entries(env, site, chunk)
+        return
+    site.graph.centrality  # noqa: B018 - computed once here, not once per worker
+    _SHARED = (env, site)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for done in pool.map(_render_shared, chunks):
+                yield from done
+    finally:
+        _SHARED = None
+
+
+def _render_shared(slugs: list[str]) -> list[RenderedEntry]:
+    assert _SHARED is not None, "only for forked workers"
+    return _render_entries(*_SHARED, slugs)
+
+
+def _render_entries(env: jinja2.Environment, site: _Site, slugs: list[str]) -> list[RenderedEntry]:
+    out = []
+    for slug in slugs:
+        entry = site.entries[slug]
+        path = page_path(entry)
+        text, found = _entry_page(env, site, entry, path)
+        out.append((path, text, found, entry.url_path + "index.md", _pack((_raw_entry(env, site, entry),))))
+    return out
 
 
 # -- front matter ----------------------------------------------------------------------

@@ -256,3 +256,19 @@ def test_every_problem_code_is_documented_for_authors() -> None:
     reference = (root / "site_src" / "reference" / "entry-format.md").read_text()
     missing = sorted(code for code in emitted if f"| `{code}` |" not in reference)
     assert missing == []
+
+
+def test_checking_in_worker_processes_finds_the_same(glossary_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large glossaries are checked file by file in worker processes; the verdict must not change."""
+    from generator import pipeline
+
+    add(glossary_dir, "funding-rate.yaml", entry_yaml("Funding Rate", relations=linked(),
+                                                      body="See [[liquidaton]]. " + body_text(90)))
+    add(glossary_dir, "broken.yaml", "title: [unclosed\n")
+    serial = load_glossary(glossary_dir, use_cache=False)
+    monkeypatch.setattr(pipeline, "_PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(pipeline, "_CHUNK", 1)
+    parallel = load_glossary(glossary_dir, use_cache=False)
+    assert [p.format() for p in parallel.problems] == [p.format() for p in serial.problems]
+    assert {"DANGLING_LINK", "YAML_SYNTAX"} <= {p.code for p in parallel.problems}
+    assert parallel.entries == serial.entries
