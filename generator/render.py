@@ -298,35 +298,32 @@ class _Site:
                 tags[tag].append(slug)
         self.tags = {tag: self.by_title(slugs) for tag, slugs in sorted(tags.items())}
         self._summaries: dict[tuple[str, str], Markup] = {}
+        self._converted: dict[str, str] = {}
         self._markdown: Any = None
 
     def summary_html(self, slug: str, from_page: str) -> Markup:
         """An entry's summary as finished HTML for a list on `from_page`.
 
         The same summary appears on the A–Z page, in every tag and area it belongs to and
-        on the home page; its HTML depends only on the folder its links start from, so it
-        is converted once per folder rather than once per list.
+        on the home page. It is converted once; only its links, which depend on the folder
+        they start from, are made final for each folder.
         """
-        folder = url_dir(from_page)
-        key = (slug, folder)
+        key = (slug, url_dir(from_page))
         found = self._summaries.get(key)
         if found is None:
             home = page_path(self.entries[slug])  # links are written from the entry's own page
-            text = render_markdown(self.entries[slug].summary, self_slug=None, index=self.names, titles=self.titles,
-                                   href_for=lambda target: relative(home, page_path(self.entries[target])),
-                                   linked=set(), autolink=False)
-            html = self._to_html(text, from_page, home)
-            if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-                html = html[3:-4]  # one paragraph: inline in the list item, as Markdown would put it
-            found = self._summaries[key] = Markup(html)
+            html = self._converted.get(slug)
+            if html is None:
+                text = render_markdown(self.entries[slug].summary, self_slug=None, index=self.names,
+                                       titles=self.titles, linked=set(), autolink=False,
+                                       href_for=lambda target: relative(home, page_path(self.entries[target])))
+                html = self._converted[slug] = self._to_html(text)
+            found = self._summaries[key] = Markup(_final_links(html, from_page, home))
         return found
 
-    def _to_html(self, markdown_text: str, from_page: str, written_on: str) -> str:
-        """Python-Markdown as MkDocs sets it up, with `.md` links made final URLs from `from_page`.
-
-        An author's relative link means a page relative to where the author wrote it
-        (`written_on`, the entry's own page), wherever the text is shown.
-        """
+    def _to_html(self, markdown_text: str) -> str:
+        """Python-Markdown as MkDocs sets it up; one paragraph comes back inline, as a list
+        item holds it. Links to `.md` pages are left for `_final_links`."""
         if self._markdown is None:
             import markdown
 
@@ -339,12 +336,9 @@ class _Site:
             self._markdown = markdown.Markdown(extensions=list(extensions), extension_configs=dict(configs))
         self._markdown.reset()
         html = self._markdown.convert(markdown_text)
-
-        def final(match: re.Match[str]) -> str:
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(written_on), match.group(1)))
-            return f'href="{relative_url(from_page, target)}{match.group(2) or ""}"'
-
-        return _MD_HREF.sub(final, html)
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return html
 
     def by_title(self, slugs: Iterable[str]) -> list[str]:
         return sorted(set(slugs), key=lambda s: self.entries[s].title.casefold())
@@ -387,6 +381,19 @@ def render_site(data: SiteData, templates_dir: Path = TEMPLATES_DIR) -> Rendered
     files["previews.json"] = json.dumps(_previews(site), ensure_ascii=False, separators=(",", ":"))
     _add_versions_and_api(env, site, pages, files)  # issue 7: old revisions, /api/ exports
     return RenderedSite(pages, files, fragments)
+
+
+def _final_links(html: str, from_page: str, written_on: str) -> str:
+    """`.md` links in converted HTML as final URLs from `from_page`, as MkDocs would write them.
+
+    An author's relative link means a page relative to where the author wrote it
+    (`written_on`, the entry's own page), wherever the text is shown.
+    """
+    def final(match: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(written_on), match.group(1)))
+        return f'href="{relative_url(from_page, target)}{match.group(2) or ""}"'
+
+    return _MD_HREF.sub(final, html)
 
 
 # -- entry pages, in parallel when there are many ----------------------------------------
