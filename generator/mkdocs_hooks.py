@@ -2,6 +2,8 @@
 
 on_config  load and validate terms/; abort with the validator's messages on any error
 on_files   render every generated page and add it in memory (File.generated)
+on_nav     for a large glossary, convert the generated pages in worker processes
+           (generator/page_convert.py); on_page_markdown then skips MkDocs' own pass
 on_page_content  last-line URL guard on generated pages
 on_post_page     put the finished HTML fragments back into generated pages (render.Fragments),
                  each through the same guard
@@ -19,17 +21,18 @@ import importlib
 import importlib.util
 import logging
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from generator import export
+from generator import export, page_convert
 from generator.history import collect_history
 from generator.model import Glossary
 from generator.pipeline import load_all
@@ -43,6 +46,7 @@ log = logging.getLogger("mkdocs.plugins.glossary")
 _glossary: Glossary | None = None
 _rendered: RenderedSite | None = None
 _exports: Callable[[Path], None] | None = None  # writes /api/ into a site folder
+_converted: dict[str, page_convert.Converted] = {}  # generated pages already converted, by src_uri
 
 
 def _project_root(config: MkDocsConfig) -> Path:
@@ -89,12 +93,24 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    global _converted
+    pages = [file.page for file in files.documentation_pages() if file.generated_by and file.page is not None]
+    _converted = page_convert.convert(pages, config, files)
+    return nav
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return "" if page.file.src_uri in _converted else markdown  # converted already, in a worker
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if page.file.generated_by:
         # Its Markdown is done with: only the title is read from it, and that comes from
         # the front matter. Holding every page's Markdown to the end would double memory.
         page.markdown = ""
-        return neutralise_html_urls(html)
+        done = _converted.pop(page.file.src_uri, None)
+        return page_convert.apply(page, done, files) if done is not None else neutralise_html_urls(html)
     return html
 
 

@@ -147,3 +147,43 @@ def test_successful_build_replaces_the_site_and_removes_leftovers(built, tmp_pat
     assert not (site / "stale.html").exists() and (site / "index.html").is_file()
     assert not leftover.exists()
     assert not staging_folders(tmp_path)
+
+
+def _build_in_process(terms: Path, site_dir: Path, monkeypatch: pytest.MonkeyPatch, *, parallel: bool) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator import page_convert, render
+    from generator.site_build import CONFIG_FILE, TERMS_ENV
+
+    monkeypatch.setenv(TERMS_ENV, str(terms))
+    monkeypatch.setattr(page_convert, "PARALLEL_PAGES", 1 if parallel else 10**9)
+    monkeypatch.setattr(render, "_PARALLEL_ENTRIES", 1 if parallel else 10**9)
+    build(load_config(str(CONFIG_FILE), strict=True, site_dir=str(site_dir)))
+
+
+def test_pages_converted_by_worker_processes_are_the_same(glossary_dir: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large glossary's pages are converted in forked workers; the site must not change."""
+    from generator.workers import can_fork
+
+    assert can_fork(), "this test needs a POSIX system with fork"
+    _build_in_process(glossary_dir, tmp_path / "serial", monkeypatch, parallel=False)
+    _build_in_process(glossary_dir, tmp_path / "parallel", monkeypatch, parallel=True)
+    pages = sorted(p.relative_to(tmp_path / "serial") for p in (tmp_path / "serial").rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        assert (tmp_path / "parallel" / page).read_text() == (tmp_path / "serial" / page).read_text(), page
+
+
+def test_a_warning_met_in_a_worker_still_fails_the_strict_build(glossary_dir: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs.exceptions import Abort
+
+    from tests.conftest import entry_yaml, body_text
+
+    (glossary_dir / "funding-rate.yaml").write_text(entry_yaml(
+        "Funding Rate", relations="relations: {related: [margin]}",
+        body="See [the missing page](missing-page.md). " + body_text(90)), encoding="utf-8")
+    with pytest.raises(Abort, match="strict"):
+        _build_in_process(glossary_dir, tmp_path / "site", monkeypatch, parallel=True)

@@ -1,0 +1,95 @@
+"""MkDocs' own Markdown conversion of the generated pages, in forked worker processes.
+
+MkDocs converts pages one after another. For a large glossary the MkDocs hooks instead
+have forked workers run the very same `Page.render` (same extensions, link checks and
+rewriting, anchors, table of contents) on their share of the generated pages before
+MkDocs gets to them, and hand back what that call sets on the page, plus every log
+message it wrote, so that `--strict` still counts each warning. MkDocs then skips the
+conversion of those pages (`apply` fills them in).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from generator.sanitize import neutralise_html_urls
+from generator.workers import can_fork
+
+PARALLEL_PAGES = 400  # below this, starting workers costs more than it saves
+_CHUNK = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Converted:
+    """What `Page.render` set on one page, and what it logged (logger name, level, message)."""
+
+    content: str
+    toc: Any
+    title: str | None
+    anchors: frozenset[str]
+    links_to_anchors: dict[str, dict[str, str]]  # by src_uri of the linked file
+    messages: tuple[tuple[str, int, str], ...]
+
+
+_SHARED: tuple[MkDocsConfig, Files, list[Page]] | None = None  # what forked workers inherit
+
+
+def convert(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, Converted]:
+    """src_uri -> conversion of each page, done in workers; {} when too few pages or no fork."""
+    global _SHARED
+    workers = min(4, os.cpu_count() or 1)
+    if len(pages) < PARALLEL_PAGES or workers < 2 or not can_fork():
+        return {}
+    _SHARED = (config, files, pages)
+    ranges = [(start, min(start + _CHUNK, len(pages))) for start in range(0, len(pages), _CHUNK)]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return {uri: done for chunk in pool.map(_convert_range, ranges) for uri, done in chunk}
+    finally:
+        _SHARED = None
+
+
+def _convert_range(bounds: tuple[int, int]) -> list[tuple[str, Converted]]:
+    assert _SHARED is not None, "only for forked workers"
+    config, files, pages = _SHARED
+    captured: list[tuple[str, int, str]] = []
+
+    class _Capture(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            captured.append((record.name, record.levelno, record.getMessage()))
+
+    root = logging.getLogger("mkdocs")
+    root.handlers = [_Capture()]  # this process only: the parent prints (and counts) them
+    root.propagate = False
+    out = []
+    for page in pages[bounds[0]:bounds[1]]:
+        captured.clear()
+        page.read_source(config)
+        page.render(config, files)
+        assert page.content is not None
+        links = {file.src_uri: dict(found) for file, found in (page.links_to_anchors or {}).items()}
+        out.append((page.file.src_uri, Converted(
+            neutralise_html_urls(page.content), page.toc, page._title_from_render,
+            frozenset(page.present_anchor_ids or ()), links, tuple(captured))))
+    return out
+
+
+def apply(page: Page, done: Converted, files: Files) -> str:
+    """Set on `page` what `Page.render` would have, re-log its messages; the content to use."""
+    page.toc = done.toc
+    page._title_from_render = done.title
+    page.present_anchor_ids = set(done.anchors)
+    page.links_to_anchors = {file: links for uri, links in done.links_to_anchors.items()
+                             if (file := files.get_file_from_path(uri)) is not None}
+    for name, level, message in done.messages:
+        logging.getLogger(name).log(level, "%s", message)
+    return done.content
