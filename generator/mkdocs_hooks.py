@@ -1,7 +1,8 @@
 """The thin bridge into MkDocs: each event hands over to one pipeline stage.
 
 on_config  load and validate terms/; abort with the validator's messages on any error
-on_files   render every generated page and add it in memory (File.generated)
+on_files   add every generated page in memory (File.generated); start writing /api/
+           in a forked process
 on_nav     for a large glossary, convert the generated pages in worker processes
            (generator/page_convert.py); on_page_markdown then skips MkDocs' own pass
 on_page_content  last-line URL guard on generated pages
@@ -20,6 +21,7 @@ import dataclasses
 import importlib
 import importlib.util
 import logging
+import multiprocessing
 import os
 from collections.abc import Callable
 from datetime import date
@@ -40,12 +42,14 @@ from generator.render import RenderedSite, render_site
 from generator.sanitize import neutralise_html_urls
 from generator.site_build import TERMS_ENV
 from generator.sitedata import SiteConfig, collect_site_data
+from generator.workers import can_fork
 
 log = logging.getLogger("mkdocs.plugins.glossary")
 
 _glossary: Glossary | None = None
 _rendered: RenderedSite | None = None
 _exports: Callable[[Path], None] | None = None  # writes /api/ into a site folder
+_exporting: multiprocessing.process.BaseProcess | None = None  # a forked process writing /api/ meanwhile
 _converted: dict[str, page_convert.Converted] = {}  # generated pages already converted, by src_uri
 
 
@@ -83,13 +87,23 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     assert _rendered is not None, "on_config did not run"
-    for path, text in _rendered.pages.items():
+    global _exporting
+    if _exports is not None and can_fork():
+        # The site folder is clean by now. /api/ needs only the entries, so a forked process
+        # writes it while MkDocs converts and writes the pages (one core would sit idle).
+        # (A bare process, not a pool: a pool's helper thread would stop the page workers forking.)
+        _exporting = multiprocessing.get_context("fork").Process(target=_exports, args=(Path(config.site_dir),))
+        _exporting.start()
+    for path in list(_rendered.pages):
         existing = files.get_file_from_path(path)
         if existing is not None and not existing.generated_by:
             raise Abort(f"{config.docs_dir}/{path} clashes with a generated page; rename or remove it")
-        # entry, tag and revision pages are reached by links, never the nav: say so, so that
-        # MkDocs does not list every one of them as "not included in the nav" on each build
-        files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
+        # Handed over as UTF-8 bytes (MkDocs decodes each page when it reads it): as text,
+        # one non-ASCII character makes Python store a whole page at two bytes a character.
+        # Entry, tag and revision pages are reached by links, never the nav: say so, so that
+        # MkDocs does not list every one of them as "not included in the nav" on each build.
+        content = _rendered.pages.pop(path).encode("utf-8")
+        files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
     return files
 
 
@@ -109,6 +123,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         # Its Markdown is done with: only the title is read from it, and that comes from
         # the front matter. Holding every page's Markdown to the end would double memory.
         page.markdown = ""
+        page.file.content_bytes = b""
         done = _converted.pop(page.file.src_uri, None)
         return page_convert.apply(page, done, files) if done is not None else neutralise_html_urls(html)
     return html
@@ -134,8 +149,12 @@ def on_post_build(config: MkDocsConfig) -> None:
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    if _exports is not None:
-        _exports(site_dir)  # issue 7: /api/, written as it is made
+    if _exporting is not None:
+        _exporting.join()  # issue 7: /api/; a failure has printed its traceback and stops the build
+        if _exporting.exitcode != 0:
+            raise Abort(f"writing the /api/ exports failed (exit status {_exporting.exitcode})")
+    elif _exports is not None:
+        _exports(site_dir)
     _write_search_index(_glossary, site_dir)
 
 

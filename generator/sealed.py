@@ -45,7 +45,8 @@ def write(path: Path, magic: bytes, fingerprint: bytes, data: Any) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
-            out.write(magic + fingerprint + hashlib.blake2b(payload, digest_size=_CHECKSUM_BYTES).digest() + payload)
+            out.write(magic + fingerprint + hashlib.blake2b(payload, digest_size=_CHECKSUM_BYTES).digest())
+            out.write(payload)  # apart: a large cache is not copied once more just to be written
         os.replace(temp, path)
     except (OSError, ValueError):
         pass

@@ -187,3 +187,18 @@ def test_a_warning_met_in_a_worker_still_fails_the_strict_build(glossary_dir: Pa
         body="See [the missing page](missing-page.md). " + body_text(90)), encoding="utf-8")
     with pytest.raises(Abort, match="strict"):
         _build_in_process(glossary_dir, tmp_path / "site", monkeypatch, parallel=True)
+
+
+def test_a_failure_writing_the_api_stops_the_build(glossary_dir: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """/api/ is written by a separate process during the build; if it fails, so does the build."""
+    from mkdocs.exceptions import Abort
+
+    from generator import export
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(export, "write_site_files", broken)
+    with pytest.raises(Abort, match="/api/"):
+        _build_in_process(glossary_dir, tmp_path / "site", monkeypatch, parallel=True)
