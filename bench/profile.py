@@ -36,11 +36,12 @@ from bench.run import ROOT, prepare
 # module: functions (or Class.method) to time; names that do not exist are skipped, so the
 # list survives the stages being reorganised.
 STAGES: dict[str, tuple[str, ...]] = {
-    "generator.pipeline": ("load_all", "_read", "_parse_all", "_read_cache", "_write_cache", "_thaw", "_freeze"),
-    "generator.check": ("check_glossary", "read_entry", "_slug_collisions", "_name_clashes", "_links",
+    "generator.pipeline": ("load_all", "_read", "_check_files", "check_bytes", "_read_cache", "_write_cache"),
+    "generator.plain": ("to_plain", "from_plain"),
+    "generator.check": ("check_across", "check_file", "read_entry", "_slug_collisions", "_name_clashes", "_links",
                         "_near_duplicates", "check_examples", "orphan_warnings"),
-    "generator.latex": ("check_documents", "collect", "check_math"),
-    "generator.graph": ("build_graph", "_pagerank", "_components", "Graph.neighbourhood_json", "Graph._undirected"),
+    "generator.latex": ("check_collected", "collect", "check_math"),
+    "generator.graph": ("build_graph", "find_orphans", "_pagerank", "_components", "Graph.neighbourhood_json"),
     "generator.sitedata": ("collect_site_data",),
     "generator.render": ("render_site", "_entry_page", "_raw_entry", "_local_graph", "_home", "_areas", "_a_to_z",
                          "_tags", "_tag", "_graph_page", "_calculators", "_graph_json", "_previews",
@@ -144,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=10000)
     parser.add_argument("--what", choices=("validate", "render", "build"), default="validate")
-    parser.add_argument("--warm", action="store_true", help="validate with a warm parse cache")
+    parser.add_argument("--warm", action="store_true", help="validate with warm caches")
     parser.add_argument("--serial", action="store_true", help="parse in this process (no worker pool)")
     parser.add_argument("--cprofile", action="store_true", help="cProfile instead of stage timings")
     parser.add_argument("--top", type=int, default=30)

@@ -2,7 +2,7 @@
 
     python -m bench.render_pages TERMS OUT
 
-load -> check -> link (no parse cache, like a cold `glossary validate`), then the compute
+load -> check -> link (no cache, like a cold `glossary validate`), then the compute
 stage (`generator.sitedata.collect_site_data`) and the pure render function
 (`generator.render.render_site`); every page (its HTML fragments inline) and post-build
 file is written under OUT, and the /api/ exports (`generator.export.write_site_files`).

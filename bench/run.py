@@ -16,7 +16,7 @@ Contenders (the letters are those of issue 9):
      validate_warm  glossary validate, nothing changed since the last run (caches warm)
      validate_edit  glossary validate after one entry changed (caches warm)
   c  render         generator to Markdown without MkDocs (bench/render_pages.py)
-  d  build          glossary build --site-dir DIR (parse cache cleared first)
+  d  build          glossary build --site-dir DIR (every cache cleared first)
   e  mkdocs_plain   mkdocs build of one plain Markdown page per entry (bench/peers/mkdocs_plain.py)
   f  sphinx         sphinx-build of one `glossary` page per entry (bench/peers/sphinx_project.py)
   g  search         glossary search, warm index (one untimed run first)
@@ -267,7 +267,7 @@ def _validate_after_edit(setup: Setup, log: Path, timeout: float) -> Sample:
 
 
 def _cold_build(setup: Setup, timeout: float) -> None:
-    """A fresh checkout: no parse, LaTeX or search cache, no previous site."""
+    """A fresh checkout: no result, LaTeX or search cache, no previous site."""
     _clean(setup.terms.parent / ".glossary-cache", setup.work / "site")
 
 
