@@ -138,71 +138,80 @@ def _compose_fast(text: str, shown: str) -> Document | None:
         return None  # syntax errors and second documents: the careful route says where and why
     if not isinstance(root, yaml.MappingNode):
         return None
-    walk = _FastWalk()
     try:
-        data = walk.node(root, (), 0)
+        # an alias needs an anchor, and an anchor needs '&': without one, no node repeats
+        data, marks, key_marks, raw = _walk(root, watch_aliases="&" in text)
     except (_Doubt, ValueError, KeyError, OverflowError, TypeError):
         return None
-    return Document(shown, data, walk.marks, walk.key_marks, walk.raw, text)
+    return Document(shown, data, marks, key_marks, raw, text)
 
 
-class _FastWalk:
-    """One pass over a composed node tree; raises _Doubt instead of deciding anything hard."""
+def _walk(root: yaml.MappingNode, *, watch_aliases: bool) -> tuple[Any, dict, dict, dict]:
+    """One pass over a composed node tree: data, marks, key marks, raw numbers.
 
-    __slots__ = ("marks", "key_marks", "raw", "seen")
+    Raises _Doubt instead of deciding anything hard. Written as closures over locals: it
+    runs for every node of every file, and attribute lookups would be most of its cost.
+    """
+    marks: dict[NodePath, Mark] = {}
+    key_marks: dict[NodePath, Mark] = {}
+    raw: dict[NodePath, str] = {}
+    seen: set[int] = set()  # node ids, when aliases are possible: a node met twice came through one
+    remaining = MAX_NODES
+    scalar_node, mapping_node, plain_tags = yaml.ScalarNode, yaml.MappingNode, _PLAIN_TAGS
 
-    def __init__(self) -> None:
-        self.marks: dict[NodePath, Mark] = {}
-        self.key_marks: dict[NodePath, Mark] = {}
-        self.raw: dict[NodePath, str] = {}
-        self.seen: set[int] = set()  # node ids: a node met twice was reached through an alias
-
-    def node(self, node: yaml.Node, path: NodePath, depth: int) -> Any:
-        if id(node) in self.seen or len(self.seen) >= MAX_NODES:
+    def visit(node: yaml.Node) -> None:
+        nonlocal remaining
+        remaining -= 1
+        if remaining < 0 or (watch_aliases and id(node) in seen):
             raise _Doubt
-        self.seen.add(id(node))
-        start = node.start_mark
-        self.marks[path] = Mark(start.line + 1, start.column + 1)
-        kind = type(node)
-        if kind is yaml.ScalarNode:
-            return self.scalar(node, path)
-        if depth >= MAX_DEPTH:
-            raise _Doubt
-        if kind is yaml.MappingNode:
-            if node.tag != "tag:yaml.org,2002:map":
-                raise _Doubt
-            mapping: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                if type(key_node) is not yaml.ScalarNode or id(key_node) in self.seen:
-                    raise _Doubt
-                self.seen.add(id(key_node))
-                key = key_node.value
-                if key in mapping or (key_node.tag not in _PLAIN_TAGS):
-                    raise _Doubt
-                key_path = (*path, key)
-                start = key_node.start_mark
-                self.key_marks[key_path] = Mark(start.line + 1, start.column + 1)
-                mapping[key] = self.node(value_node, key_path, depth + 1)
-            return mapping
-        if node.tag != "tag:yaml.org,2002:seq":
-            raise _Doubt
-        return [self.node(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
+        if watch_aliases:
+            seen.add(id(node))
 
-    def scalar(self, node: yaml.ScalarNode, path: NodePath) -> Any:
-        kind = _PLAIN_TAGS.get(node.tag)
-        value: str = node.value
+    def scalar(node: yaml.ScalarNode, path: NodePath) -> Any:
+        kind = plain_tags.get(node.tag)
         if kind == "str":
-            return value  # dates stay text: the checker parses and explains them
+            return node.value  # dates stay text: the checker parses and explains them
         if kind == "null":
             return None
         if kind == "bool":
             return _constructor.construct_yaml_bool(node)
-        if kind is None or len(value) > MAX_NUMBER_CHARS:
+        if kind is None or len(node.value) > MAX_NUMBER_CHARS:
             raise _Doubt
-        self.raw[path] = value
+        raw[path] = node.value
         if kind == "int":
             return _constructor.construct_yaml_int(node)
         return _constructor.construct_yaml_float(node)
+
+    def walk(node: yaml.Node, path: NodePath, depth: int) -> Any:
+        visit(node)
+        start = node.start_mark
+        marks[path] = Mark(start.line + 1, start.column + 1)
+        kind = type(node)
+        if kind is scalar_node:
+            return scalar(node, path)
+        if depth >= MAX_DEPTH:
+            raise _Doubt
+        if kind is mapping_node:
+            if node.tag != "tag:yaml.org,2002:map":
+                raise _Doubt
+            mapping: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if type(key_node) is not scalar_node:
+                    raise _Doubt
+                visit(key_node)
+                key = key_node.value
+                if key in mapping or key_node.tag not in plain_tags:
+                    raise _Doubt
+                key_path = (*path, key)
+                start = key_node.start_mark
+                key_marks[key_path] = Mark(start.line + 1, start.column + 1)
+                mapping[key] = walk(value_node, key_path, depth + 1)
+            return mapping
+        if node.tag != "tag:yaml.org,2002:seq":
+            raise _Doubt
+        return [walk(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
+
+    return walk(root, (), 0), marks, key_marks, raw
 
 
 # -- the careful route ----------------------------------------------------------------------

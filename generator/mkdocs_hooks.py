@@ -18,6 +18,7 @@ state lives exactly one build.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import importlib
 import importlib.util
 import logging
@@ -156,6 +157,20 @@ def on_post_build(config: MkDocsConfig) -> None:
     elif _exports is not None:
         _exports(site_dir)
     _write_search_index(_glossary, site_dir)
+    _release()
+
+
+def on_build_error(error: Exception) -> None:
+    _release()
+
+
+def _release() -> None:
+    """Let this build's data go now: `glossary serve` keeps the process (and this module,
+    until the next build loads it afresh) alive, and two builds' worth would not fit."""
+    global _glossary, _rendered, _exports, _exporting, _converted
+    _glossary = _rendered = _exports = _exporting = None
+    _converted = {}
+    gc.collect()
 
 
 def _write_search_index(glossary: Glossary, site_dir: Path) -> None:
