@@ -144,12 +144,15 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    global _rendered
     assert _rendered is not None and _glossary is not None, "on_config did not run"
     site_dir = Path(config.site_dir)
     for path, text in _rendered.files.items():
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    _rendered = None  # written: make room for the exports, if they are written here
+    gc.collect()
     if _exporting is not None:
         _exporting.join()  # issue 7: /api/; a failure has printed its traceback and stops the build
         if _exporting.exitcode != 0:
