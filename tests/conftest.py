@@ -6,9 +6,27 @@ test shows exactly which input produces which message.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_fresh(code: str, *args: str) -> str:
+    """Run `code` in a new Python process and return what it printed.
+
+    Worker processes are forked only when no other thread runs, and a test session may
+    have some (the browser tests' web server): code that must take the forking path runs
+    here, as the command line would run it.
+    """
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
 
 FILLER = (
     "Leverage lets a trader hold a position larger than the capital posted, so gains and losses "

@@ -451,14 +451,20 @@ def test_attribute_lists_in_author_text_cannot_set_ids_classes_or_styles() -> No
     assert "$\\{x\\}$" in text and "`{: #c}`" in text  # math and code are left for their renderers
 
 
-def test_pages_rendered_by_worker_processes_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_rendered_by_worker_processes_are_the_same() -> None:
     """Large glossaries render entry pages in forked workers; the site must not change."""
-    from generator import render as render_module
+    from tests.conftest import run_fresh
 
-    assert render_module.can_fork(), "this test needs a POSIX system with fork"
-    serial = render(fixture_entries())
-    monkeypatch.setattr(render_module, "_PARALLEL_ENTRIES", 1)
-    monkeypatch.setattr(render_module, "_CHUNK", 1)
-    parallel = render(fixture_entries())
-    assert {p: parallel.source(p) for p in parallel.pages} == {p: serial.source(p) for p in serial.pages}
-    assert dict(parallel.files.items()) == dict(serial.files.items())
+    printed = run_fresh("""
+        from generator import render as module
+        from tests.test_render import fixture_entries, render
+
+        assert module.can_fork(), "this test needs a POSIX system with fork"
+        serial = render(fixture_entries())
+        module._PARALLEL_ENTRIES, module._CHUNK = 1, 1
+        parallel = render(fixture_entries())
+        assert {p: parallel.source(p) for p in parallel.pages} == {p: serial.source(p) for p in serial.pages}
+        assert dict(parallel.files.items()) == dict(serial.files.items())
+        print(len(parallel.pages), "pages the same")
+    """)
+    assert printed.split()[1:] == ["pages", "the", "same"] and int(printed.split()[0]) > 5

@@ -149,56 +149,74 @@ def test_successful_build_replaces_the_site_and_removes_leftovers(built, tmp_pat
     assert not staging_folders(tmp_path)
 
 
-def _build_in_process(terms: Path, site_dir: Path, monkeypatch: pytest.MonkeyPatch, *, parallel: bool) -> None:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
+_BUILD = """
+import sys
+from pathlib import Path
 
-    from generator import page_convert, render
-    from generator.site_build import CONFIG_FILE, TERMS_ENV
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 
-    monkeypatch.setenv(TERMS_ENV, str(terms))
-    monkeypatch.setattr(page_convert, "PARALLEL_PAGES", 1 if parallel else 10**9)
-    monkeypatch.setattr(render, "_PARALLEL_ENTRIES", 1 if parallel else 10**9)
+from generator import page_convert, render
+from generator.site_build import CONFIG_FILE, TERMS_ENV
+from generator.workers import can_fork
+
+def build_site(terms, site_dir, parallel):
+    import os
+    os.environ[TERMS_ENV] = str(terms)
+    page_convert.PARALLEL_PAGES = 1 if parallel else 10**9
+    render._PARALLEL_ENTRIES = 1 if parallel else 10**9
     build(load_config(str(CONFIG_FILE), strict=True, site_dir=str(site_dir)))
 
+assert can_fork(), "this test needs a POSIX system with fork"
+terms, out = Path(sys.argv[1]), Path(sys.argv[2])
+"""
 
-def test_pages_converted_by_worker_processes_are_the_same(glossary_dir: Path, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_pages_converted_by_worker_processes_are_the_same(glossary_dir: Path, tmp_path: Path) -> None:
     """A large glossary's pages are converted in forked workers; the site must not change."""
-    from generator.workers import can_fork
+    from tests.conftest import run_fresh
 
-    assert can_fork(), "this test needs a POSIX system with fork"
-    _build_in_process(glossary_dir, tmp_path / "serial", monkeypatch, parallel=False)
-    _build_in_process(glossary_dir, tmp_path / "parallel", monkeypatch, parallel=True)
+    run_fresh(_BUILD + """
+build_site(terms, out / "serial", parallel=False)
+build_site(terms, out / "parallel", parallel=True)
+""", str(glossary_dir), str(tmp_path))
     pages = sorted(p.relative_to(tmp_path / "serial") for p in (tmp_path / "serial").rglob("*.html"))
     assert len(pages) > 10
     for page in pages:
         assert (tmp_path / "parallel" / page).read_text() == (tmp_path / "serial" / page).read_text(), page
 
 
-def test_a_warning_met_in_a_worker_still_fails_the_strict_build(glossary_dir: Path, tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from mkdocs.exceptions import Abort
-
-    from tests.conftest import entry_yaml, body_text
+def test_a_warning_met_in_a_worker_still_fails_the_strict_build(glossary_dir: Path, tmp_path: Path) -> None:
+    from tests.conftest import body_text, entry_yaml, run_fresh
 
     (glossary_dir / "funding-rate.yaml").write_text(entry_yaml(
         "Funding Rate", relations="relations: {related: [margin]}",
         body="See [the missing page](missing-page.md). " + body_text(90)), encoding="utf-8")
-    with pytest.raises(Abort, match="strict"):
-        _build_in_process(glossary_dir, tmp_path / "site", monkeypatch, parallel=True)
+    printed = run_fresh(_BUILD + """
+from mkdocs.exceptions import Abort
+try:
+    build_site(terms, out / "site", parallel=True)
+except Abort as error:
+    print("aborted:", error)
+""", str(glossary_dir), str(tmp_path))
+    assert printed.startswith("aborted:") and "strict" in printed
 
 
-def test_a_failure_writing_the_api_stops_the_build(glossary_dir: Path, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_writing_the_api_stops_the_build(glossary_dir: Path, tmp_path: Path) -> None:
     """/api/ is written by a separate process during the build; if it fails, so does the build."""
-    from mkdocs.exceptions import Abort
+    from tests.conftest import run_fresh
 
-    from generator import export
+    printed = run_fresh(_BUILD + """
+from mkdocs.exceptions import Abort
+from generator import export
 
-    def broken(*args: object, **kwargs: object) -> None:
-        raise OSError("disk full")
+def broken(*args, **kwargs):
+    raise OSError("disk full")
 
-    monkeypatch.setattr(export, "write_site_files", broken)
-    with pytest.raises(Abort, match="/api/"):
-        _build_in_process(glossary_dir, tmp_path / "site", monkeypatch, parallel=True)
+export.write_site_files = broken
+try:
+    build_site(terms, out / "site", parallel=True)
+except Abort as error:
+    print("aborted:", error)
+""", str(glossary_dir), str(tmp_path))
+    assert printed.startswith("aborted:") and "/api/" in printed
