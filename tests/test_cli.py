@@ -120,3 +120,11 @@ def test_warm_validate_answers_from_cache_and_never_stale(glossary_dir: Path) ->
     added = glossary("validate", "--terms", str(glossary_dir))
     assert added.returncode == 1 and "BAD_SLUG" in added.stdout
     assert glossary("validate", "--terms", str(glossary_dir), "--no-cache").stdout == added.stdout
+
+
+def test_a_worker_process_importing_the_main_module_does_not_run_the_command() -> None:
+    """Where workers are spawned (macOS, Windows), each imports `__main__` again as `__mp_main__`."""
+    import runpy
+
+    namespace = runpy.run_module("generator", run_name="__mp_main__")
+    assert callable(namespace["main"])
