@@ -87,17 +87,20 @@ def entry_yaml(
     return "\n".join(lines) + "\n"
 
 
-@pytest.fixture
-def glossary_dir(tmp_path: Path) -> Path:
-    """A clean glossary of one area and three linked entries; validates with no problems."""
-    terms = tmp_path / "terms"
-    terms.mkdir()
+def write_clean_glossary(terms: Path) -> Path:
+    """Create `terms` with one area and three linked entries; it validates with no problems."""
+    terms.mkdir(parents=True)
     (terms / "test-area.yaml").write_text(entry_yaml("Test Area", kind="area", relations="relations: {related: []}"))
     (terms / "margin-call.yaml").write_text(
         entry_yaml("Margin Call", relations="relations: {related: [liquidation], broader: [margin]}",
                    extra="aliases: [call]\nabbreviations: [MC]"))
     (terms / "liquidation.yaml").write_text(
         entry_yaml("Liquidation", kind="term", relations="relations: {related: [margin-call]}"))
-    (terms / "margin.yaml").write_text(
-        entry_yaml("Margin", relations="relations: {related: [liquidation]}"))
+    (terms / "margin.yaml").write_text(entry_yaml("Margin", relations="relations: {related: [liquidation]}"))
     return terms
+
+
+@pytest.fixture
+def glossary_dir(tmp_path: Path) -> Path:
+    """A clean glossary of one area and three linked entries; validates with no problems."""
+    return write_clean_glossary(tmp_path / "terms")

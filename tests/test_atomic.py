@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline, site_build
-from tests.conftest import entry_yaml
+from tests.conftest import entry_yaml, write_clean_glossary
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -156,19 +156,6 @@ def test_killed_build_leaves_the_previous_site_intact(big_glossary, tmp_path: Pa
     assert "EDIT-MARKER" in (site / "definition" / "margin" / "index.html").read_text()
 
 
-def small_glossary(folder: Path) -> Path:
-    terms = folder / "terms"
-    terms.mkdir(parents=True)
-    (terms / "test-area.yaml").write_text(entry_yaml("Test Area", kind="area", relations="relations: {related: []}"))
-    (terms / "margin-call.yaml").write_text(entry_yaml(
-        "Margin Call", relations="relations: {related: [liquidation], broader: [margin]}",
-        extra="aliases: [call]\nabbreviations: [MC]"))
-    (terms / "liquidation.yaml").write_text(entry_yaml(
-        "Liquidation", kind="term", relations="relations: {related: [margin-call]}"))
-    (terms / "margin.yaml").write_text(entry_yaml("Margin", relations="relations: {related: [liquidation]}"))
-    return terms
-
-
 def complete(site: Path) -> None:
     """Every page a build of the small glossary writes, each a whole HTML document."""
     for page in ("index.html", "a-z/index.html", "area/test-area/index.html", "definition/margin/index.html",
@@ -180,7 +167,7 @@ def complete(site: Path) -> None:
 
 @pytest.mark.parametrize("previous", [True, False], ids=["over-a-site", "into-nothing"])
 def test_two_builds_at_once_give_one_complete_site(tmp_path: Path, previous: bool) -> None:
-    terms = small_glossary(tmp_path)
+    terms = write_clean_glossary(tmp_path / "terms")
     site = tmp_path / "site"
     if previous:
         site.mkdir()
@@ -298,7 +285,7 @@ def test_racing_new_has_exactly_one_winner(tmp_path: Path) -> None:
 
 
 def test_export_never_overwrites_without_force(tmp_path: Path) -> None:
-    terms = small_glossary(tmp_path)
+    terms = write_clean_glossary(tmp_path / "terms")
     out = tmp_path / "glossary.json"
     out.write_text("someone's earlier export\n")
     refused = glossary("export", "json", "--terms", str(terms), "--out", str(out), "--no-history")
@@ -314,7 +301,7 @@ def test_export_never_overwrites_without_force(tmp_path: Path) -> None:
 
 
 def test_export_of_a_broken_glossary_writes_nothing(tmp_path: Path) -> None:
-    terms = small_glossary(tmp_path)
+    terms = write_clean_glossary(tmp_path / "terms")
     (terms / "margin.yaml").write_text("title: [broken\n")
     out = tmp_path / "glossary.json"
     proc = glossary("export", "json", "--terms", str(terms), "--out", str(out), "--no-history")
@@ -330,7 +317,7 @@ def test_export_of_a_broken_glossary_writes_nothing(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "huge-length", "empty", "foreign-format"])
 def test_a_damaged_parse_cache_is_ignored(tmp_path: Path, damage: str) -> None:
-    terms = small_glossary(tmp_path)
+    terms = write_clean_glossary(tmp_path / "terms")
     (terms / "margin.yaml").write_text((terms / "margin.yaml").read_text().replace("[liquidation]", "[nowhere]"))
     first = glossary("validate", "--terms", str(terms))
     assert first.returncode == 1 and "DANGLING_LINK" in first.stdout
@@ -360,7 +347,7 @@ def test_a_damaged_katex_cache_is_ignored(tmp_path: Path) -> None:
 
     if latex.node_binary() is None:
         pytest.skip("node is not installed (apt-get install nodejs)")
-    terms = small_glossary(tmp_path)
+    terms = write_clean_glossary(tmp_path / "terms")
     text = entry_yaml("Doubling", relations="relations: {related: [margin]}", extra="""formulas:
   - id: f
     title: Doubling

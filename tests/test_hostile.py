@@ -96,7 +96,7 @@ from pathlib import Path
 import pytest
 
 from generator import latex
-from tests.conftest import body_text, entry_yaml
+from tests.conftest import body_text, entry_yaml, write_clean_glossary
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).resolve().parent / "hostile" / "entries"
@@ -274,18 +274,6 @@ class Outcome:
     terms: Path = field(repr=False, default=Path())
 
 
-def write_base_glossary(terms: Path) -> None:
-    """The same four clean entries as tests/conftest.py's `glossary_dir`."""
-    terms.mkdir(parents=True)
-    (terms / "test-area.yaml").write_text(entry_yaml("Test Area", kind="area", relations="relations: {related: []}"))
-    (terms / "margin-call.yaml").write_text(
-        entry_yaml("Margin Call", relations="relations: {related: [liquidation], broader: [margin]}",
-                   extra="aliases: [call]\nabbreviations: [MC]"))
-    (terms / "liquidation.yaml").write_text(
-        entry_yaml("Liquidation", kind="term", relations="relations: {related: [margin-call]}"))
-    (terms / "margin.yaml").write_text(entry_yaml("Margin", relations="relations: {related: [liquidation]}"))
-
-
 def run_validate(terms: Path, *extra: str) -> Outcome:
     """`python -m generator validate` under an address-space limit; peak memory from wait4."""
     command = [sys.executable, "-m", "generator", "validate", "--no-cache", "--terms", str(terms), *extra]
@@ -327,7 +315,7 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Future[Outco
 
     def one(case: Case) -> Outcome:
         terms = base / case.id / "terms"
-        write_base_glossary(terms)
+        write_clean_glossary(terms)
         install(case, terms)
         return run_validate(terms)
 
@@ -395,7 +383,7 @@ def test_docs_table_names_every_code() -> None:
 def test_every_hostile_file_at_once_is_reported_in_one_run(tmp_path: Path) -> None:
     """One validate over all of it: every file still gets its own code, nothing crashes."""
     terms = tmp_path / "terms"
-    write_base_glossary(terms)
+    write_clean_glossary(terms)
     for case in CASES:
         if case.make is None and case.install_as is None:
             install(case, terms)
@@ -419,7 +407,7 @@ def test_every_hostile_file_at_once_is_reported_in_one_run(tmp_path: Path) -> No
 def test_every_output_format_survives_hostile_text(tmp_path: Path, style: str) -> None:
     """Newlines, `%`, `::` and control characters in messages never break an output format."""
     terms = tmp_path / "terms"
-    write_base_glossary(terms)
+    write_clean_glossary(terms)
     for name in ("nul-byte.yaml", "non-utf8.yaml", "latex-href.yaml", "traversal-link.yaml"):
         shutil.copyfile(CORPUS / name, terms / name)
     (terms / "percent.yaml").write_text(entry_yaml("Percent %0A::error file=x::boom", extra="colour: '%0A'"))
@@ -435,7 +423,7 @@ def test_every_output_format_survives_hostile_text(tmp_path: Path, style: str) -
 def test_without_node_latex_is_skipped_with_one_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No Node.js: the KaTeX check degrades to one warning; everything else is still checked."""
     terms = tmp_path / "terms"
-    write_base_glossary(terms)
+    write_clean_glossary(terms)
     for name in ("latex-unknown-command.yaml", "latex-macro-bomb.yaml", "latex-unbalanced.yaml"):
         shutil.copyfile(CORPUS / name, terms / name)
     monkeypatch.setenv(latex.NODE_ENV, "")  # what `glossary validate` sees on a machine without node

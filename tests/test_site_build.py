@@ -31,18 +31,10 @@ def staging_folders(folder: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str], Path]:
-    from tests.conftest import entry_yaml
+    from tests.conftest import write_clean_glossary
 
     base = tmp_path_factory.mktemp("built")
-    terms = base / "terms"
-    terms.mkdir()
-    (terms / "test-area.yaml").write_text(entry_yaml("Test Area", kind="area"))
-    (terms / "margin-call.yaml").write_text(entry_yaml(
-        "Margin Call", relations="relations: {related: [liquidation], broader: [margin]}",
-        extra="aliases: [call]\nabbreviations: [MC]"))
-    (terms / "liquidation.yaml").write_text(entry_yaml(
-        "Liquidation", kind="term", relations="relations: {related: [margin-call]}"))
-    (terms / "margin.yaml").write_text(entry_yaml("Margin", relations="relations: {related: [liquidation]}"))
+    terms = write_clean_glossary(base / "terms")
     site = base / "site"
     return terms, glossary("build", "--terms", str(terms), "--site-dir", str(site)), site
 
