@@ -172,21 +172,28 @@ def entry_object(entry: Entry, graph: Graph, ctx: ExportContext,
     }
 
 
-def _entry_objects(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext,
-                   records: Records) -> list[dict[str, Any]]:
-    return [entry_object(entries[slug], graph, ctx, record) for slug, record in records.items()]
-
-
-def _glossary_document(items: list[dict[str, Any]], ctx: ExportContext) -> dict[str, Any]:
-    return {**_meta(ctx), "count": len(items), "entries": items}
-
-
 def _dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
 def to_json(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, records: Records) -> str:
-    return _dump(_glossary_document(_entry_objects(entries, graph, ctx, records), ctx))
+    out = io.StringIO()
+    _write_json(out, entries, graph, ctx, records)
+    return out.getvalue()
+
+
+def _write_json(out: IO[str], entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, records: Records,
+                each: Callable[[str, str], None] | None = None) -> None:
+    """The glossary as one JSON document (`_dump` of meta, count and entries), written entry by
+    entry so it is never held whole; `each(slug, item)` also gets every entry object as dumped."""
+    opening = json.dumps({**_meta(ctx), "count": len(records)}, ensure_ascii=False, indent=2)
+    out.write(opening[:-2] + ',\n  "entries": [')
+    for index, (slug, record) in enumerate(records.items()):
+        item = _dump(entry_object(entries[slug], graph, ctx, record)).rstrip("\n")
+        if each is not None:
+            each(slug, item)
+        out.write(("," if index else "") + "\n    " + _nested(item, 2))
+    out.write("\n  ]\n}\n" if records else "]\n}\n")
 
 
 # -- CSV ------------------------------------------------------------------------------------------
@@ -400,21 +407,19 @@ def write_site_files(open_text: Opener, entries: Mapping[str, Entry], graph: Gra
 
     `open_text(site_path)` gives a text stream to write one file to. Nothing is held
     whole: each entry object is dumped once, into its own file and straight on into the
-    glossary file, so a 10,000-entry site never has its ~100 MB of JSON in memory.
+    glossary file (`_write_json`, the same writer as `glossary export --format json`), so a 10,000-entry site never has its ~100 MB of JSON in memory.
     `records` (made for `ctx`'s site) saves recomputing the pages' citation records.
     """
     graph = _graph(entries, graph)
     found = _records(entries, ctx, records)
     meta = _meta(ctx)
+
+    def own_file(slug: str, item: str) -> None:
+        with open_text(f"api/entries/{slug}.json") as one:
+            one.write(_wrapped(meta, '"entry": ' + _nested(item, 1)) + "\n")
+
     with open_text(SITE_FILES["json"]) as whole:
-        opening = json.dumps({**meta, "count": len(found)}, ensure_ascii=False, indent=2)
-        whole.write(opening[:-2] + ',\n  "entries": [' if found else opening[:-2] + ',\n  "entries": []')
-        for index, (slug, record) in enumerate(found.items()):
-            item = _dump(entry_object(entries[slug], graph, ctx, record)).rstrip("\n")
-            with open_text(f"api/entries/{slug}.json") as one:
-                one.write(_wrapped(meta, '"entry": ' + _nested(item, 1)) + "\n")
-            whole.write(("," if index else "") + "\n    " + _nested(item, 2))
-        whole.write("\n  ]\n}\n" if found else "\n}\n")
+        _write_json(whole, entries, graph, ctx, found, own_file)
     with open_text(SITE_FILES["csv"]) as out:
         out.write(to_csv(entries, graph, ctx, found))
     concepts = _concepts(entries, graph, found)
@@ -466,8 +471,8 @@ def _nested(json_text: str, depth: int) -> str:
 
 def _wrapped(head: dict[str, Any], last_member: str) -> str:
     """`json.dumps({**head, key: value}, indent=2)` given `"key": value` already dumped (at depth 1)."""
-    opening = json.dumps(head, ensure_ascii=False, indent=2)
-    return (opening[:-2] + ",\n  " if head else "{\n  ") + last_member + "\n}"
+    opening = json.dumps(head, ensure_ascii=False, indent=2)  # head is never empty: it holds the meta
+    return opening[:-2] + ",\n  " + last_member + "\n}"
 
 
 # -- writing ----------------------------------------------------------------------------------------
