@@ -11,9 +11,6 @@ conversion of those pages (`apply` fills them in).
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +19,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from generator.sanitize import neutralise_html_urls
-from generator.workers import can_fork
+from generator.workers import forked_map, worth_forking
 
 PARALLEL_PAGES = 400  # below this, starting workers costs more than it saves
 _CHUNK = 40
@@ -40,27 +37,20 @@ class Converted:
     messages: tuple[tuple[str, int, str], ...]
 
 
-_SHARED: tuple[MkDocsConfig, Files, list[Page]] | None = None  # what forked workers inherit
-
-
 def convert(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, Converted]:
     """src_uri -> conversion of each page, done in workers; {} when too few pages or no fork."""
-    global _SHARED
-    workers = min(4, os.cpu_count() or 1)
-    if len(pages) < PARALLEL_PAGES or workers < 2 or not can_fork():
+    if not worth_forking(len(pages), PARALLEL_PAGES):
         return {}
-    _SHARED = (config, files, pages)
     ranges = [(start, min(start + _CHUNK, len(pages))) for start in range(0, len(pages), _CHUNK)]
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return {uri: done for chunk in pool.map(_convert_range, ranges) for uri, done in chunk}
-    finally:
-        _SHARED = None
+
+    def convert_range(bounds: tuple[int, int]) -> list[tuple[str, Converted]]:
+        return _convert(pages[bounds[0]:bounds[1]], config, files)
+
+    return {uri: done for chunk in forked_map(convert_range, ranges) for uri, done in chunk}
 
 
-def _convert_range(bounds: tuple[int, int]) -> list[tuple[str, Converted]]:
-    assert _SHARED is not None, "only for forked workers"
-    config, files, pages = _SHARED
+def _convert(pages: list[Page], config: MkDocsConfig, files: Files) -> list[tuple[str, Converted]]:
+    """In a worker: `Page.render` on each page, its log messages captured instead of printed."""
     captured: list[tuple[str, int, str]] = []
 
     class _Capture(logging.Handler):
@@ -71,7 +61,7 @@ def _convert_range(bounds: tuple[int, int]) -> list[tuple[str, Converted]]:
     root.handlers = [_Capture()]  # this process only: the parent prints (and counts) them
     root.propagate = False
     out = []
-    for page in pages[bounds[0]:bounds[1]]:
+    for page in pages:
         captured.clear()
         page.read_source(config)
         page.render(config, files)

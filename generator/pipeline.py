@@ -24,7 +24,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from generator import check, graph, load, sealed
-from generator.workers import can_fork
+from generator.workers import CPU_WORKERS, can_fork
 from generator.model import Document, Glossary, Mark, Problem, Severity
 
 CACHE_DIR_NAME = ".glossary-cache"
@@ -202,14 +202,13 @@ def _check_files(files: list[Path], root: Path, cache_file: Path | None,
 def _run(todo: list[tuple[str, bytes | None]], root: Path) -> Iterator[tuple]:
     """`_work` over all of `todo`, in worker processes when there are enough files to pay for them."""
     chunks = [(todo[i:i + _CHUNK], root) for i in range(0, len(todo), _CHUNK)]
-    workers = min(4, os.cpu_count() or 1)
-    if len(todo) < _PARALLEL_THRESHOLD or workers < 2:
+    if len(todo) < _PARALLEL_THRESHOLD or CPU_WORKERS < 2:
         for chunk in chunks:
             yield from _work(chunk)
         return
     # forked workers start at once (no imports); elsewhere the platform's default start method
     context = multiprocessing.get_context("fork" if can_fork() else None)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=CPU_WORKERS, mp_context=context) as pool:
         for done in pool.map(_work, chunks):
             yield from done
 

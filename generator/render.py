@@ -16,14 +16,11 @@ are final relative URLs for `use_directory_urls: true`.
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 import posixpath
 import re
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +29,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import cite, sanitize
-from generator.workers import can_fork
+from generator.workers import forked_map, worth_forking
 from generator.autolink import NameIndex, link_text, render_markdown
 from generator.formulas import format_number
 from generator.metadata import entry_jsonld, escape_text, head_html, json_for_script
@@ -403,33 +400,24 @@ def _final_links(html: str, from_page: str, written_on: str) -> str:
 
 _PARALLEL_ENTRIES = 400  # below this, starting workers costs more than it saves
 _CHUNK = 50
-_SHARED: tuple[jinja2.Environment, _Site] | None = None  # what forked workers inherit
 
 RenderedEntry = tuple[str, str, Fragments | None, str, bytes]  # page path, Markdown, fragments, raw path, raw
 
 
 def _entry_pages(env: jinja2.Environment, site: _Site) -> Iterator[RenderedEntry]:
-    global _SHARED
     slugs = sorted(site.entries)
     chunks = [slugs[i:i + _CHUNK] for i in range(0, len(slugs), _CHUNK)]
-    workers = min(4, os.cpu_count() or 1)
-    if len(slugs) < _PARALLEL_ENTRIES or workers < 2 or not can_fork():
+
+    def render_chunk(chunk: list[str]) -> list[RenderedEntry]:
+        return _render_entries(env, site, chunk)
+
+    if not worth_forking(len(slugs), _PARALLEL_ENTRIES):
         for chunk in chunks:
-            yield from _render_entries(env, site, chunk)
+            yield from render_chunk(chunk)
         return
     site.graph.centrality  # noqa: B018 - computed once here, not once per worker
-    _SHARED = (env, site)
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for done in pool.map(_render_shared, chunks):
-                yield from done
-    finally:
-        _SHARED = None
-
-
-def _render_shared(slugs: list[str]) -> list[RenderedEntry]:
-    assert _SHARED is not None, "only for forked workers"
-    return _render_entries(*_SHARED, slugs)
+    for done in forked_map(render_chunk, chunks):
+        yield from done
 
 
 def _render_entries(env: jinja2.Environment, site: _Site, slugs: list[str]) -> list[RenderedEntry]:

@@ -1,16 +1,53 @@
-"""When the pipeline may fork worker processes.
+"""Forked worker processes: when they may be used, how many, and a map over them.
 
-Validation and rendering of a large glossary split per-entry work over forked workers,
-which inherit what the parent already built (no re-import, nothing pickled going in).
+Validation, rendering and page conversion of a large glossary split per-entry work over
+forked workers, which inherit what the parent already built: nothing is re-imported and
+nothing is pickled going in, only the results come back.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+CPU_WORKERS = min(4, os.cpu_count() or 1)  # more buys little and costs memory
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_TASK: Callable[[Any], Any] | None = None  # what forked workers inherit and call
 
 
 def can_fork() -> bool:
     """A POSIX system, and no other threads running in this process: `glossary serve`
     has some, and a fork taken while one of them holds a lock can hang the child."""
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def worth_forking(items: int, threshold: int) -> bool:
+    """Enough items to pay for starting workers, two cores or more, and forking is safe."""
+    return items >= threshold and CPU_WORKERS >= 2 and can_fork()
+
+
+def forked_map(task: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+    """`task(item)` for each item in forked workers, results in order.
+
+    The workers inherit `task` and everything it refers to, so `task` may be a closure over
+    large shared data; only `items` (keep them small: indexes, slugs) and results travel.
+    """
+    global _TASK
+    _TASK = task
+    try:
+        with ProcessPoolExecutor(CPU_WORKERS, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield from pool.map(_call_task, items)
+    finally:
+        _TASK = None
+
+
+def _call_task(item: Any) -> Any:
+    assert _TASK is not None, "only for forked workers"
+    return _TASK(item)

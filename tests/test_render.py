@@ -459,7 +459,9 @@ def test_pages_rendered_by_worker_processes_are_the_same() -> None:
         from generator import render as module
         from tests.test_render import fixture_entries, render
 
-        assert module.can_fork(), "this test needs a POSIX system with fork"
+        from generator.workers import can_fork
+
+        assert can_fork(), "this test needs a POSIX system with fork"
         serial = render(fixture_entries())
         module._PARALLEL_ENTRIES, module._CHUNK = 1, 1
         parallel = render(fixture_entries())
