@@ -173,6 +173,11 @@ def relative_url(from_page: str, to_page: str) -> str:
     return "./" if link == "." else link + "/"
 
 
+def kind_badge(kind: str) -> Markup:
+    """The small label that says whether an entry is a definition, an article or an area."""
+    return Markup('<span class="gl-kind gl-kind--{}">{}</span>').format(kind, KIND_LABELS[kind])
+
+
 def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     """Autoescaping on: entry text reaches the page as text unless a filter says otherwise."""
     env = jinja2.Environment(
@@ -191,6 +196,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["t"] = lambda text: sanitize.escape_text(str(text))
     env.filters["tex"] = lambda text: sanitize.escape_math(str(text))
     env.globals["KIND_LABELS"] = KIND_LABELS
+    env.globals["kind_badge"] = kind_badge
     return env
 
 
@@ -266,8 +272,7 @@ class _Page:
     def item(self, slug: str, with_summary: bool = True) -> Markup:
         """One entry of a list, as finished HTML: link, kind badge and summary."""
         entry = self.site.entries[slug]
-        html = Markup('<li>{} <span class="gl-kind gl-kind--{}">{}</span>').format(
-            self.a(slug), entry.kind, KIND_LABELS[entry.kind])
+        html = Markup("<li>{} {}").format(self.a(slug), kind_badge(entry.kind))
         if with_summary:
             html += Markup("<br>") + self.site.summary_html(slug, self.path)
         return html + Markup("</li>")
