@@ -235,8 +235,10 @@ _MAGIC = b"glossary-check-cache\n"
 _PACKAGE = Path(__file__).resolve().parent
 
 
+@lru_cache(maxsize=1)
 def _fingerprint() -> bytes:
-    """Cached results hold for one Python, one marshal format and one version of the checker."""
+    """Cached results hold for one Python, one marshal format and one version of the checker
+    (the code this process runs: it is read once, however often the caches are used)."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{_CACHE_FORMAT}/{sys.version_info[:2]}/{marshal.version}".encode())
     try:
@@ -272,10 +274,9 @@ def _verdict_key(terms_dir: Path) -> bytes | None:
     from generator import latex
 
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{_CACHE_FORMAT}/{sys.version_info[:2]}/{terms_dir}/{latex.node_binary()}".encode())
+    digest.update(_fingerprint())  # this Python, marshal format and checker code
+    digest.update(f"{terms_dir}/{latex.node_binary()}".encode())
     try:
-        for source in sorted(_PACKAGE.rglob("*.py")):
-            digest.update(source.read_bytes())
         if latex.KATEX_JS.is_file():
             digest.update(latex.KATEX_JS.read_bytes())
         for path in sorted(terms_dir.iterdir(), key=lambda p: p.name):
