@@ -152,7 +152,6 @@ def on_post_build(config: MkDocsConfig) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     _rendered = None  # written: make room for the exports, if they are written here
-    gc.collect()
     if _exporting is not None:
         _exporting.join()  # issue 7: /api/; a failure has printed its traceback and stops the build
         if _exporting.exitcode != 0:
