@@ -361,6 +361,7 @@ def read_entry(doc: Document) -> tuple[Entry | None, list[Problem]]:
 MAX_MARKUP_CHARS = 2_000  # the busiest real body has ~150; Markdown slows quadratically past this
 MAX_LIST_NESTING = 32  # list or quote markers opening one line; Python-Markdown recurses per level
 _MARKUP_CHARS = "[<&`\\$"
+_SHORTEST_OVER_LIMIT = min(MAX_MARKUP_CHARS, 2 * MAX_LIST_NESTING)  # `markup_limit` passes anything shorter
 _NESTED_MARKERS = re.compile(rf"^[ \t]*(?:(?:[-*+]|\d{{1,9}}[.)])[ \t]+|>[ \t]*){{{MAX_LIST_NESTING + 1}}}", re.MULTILINE)
 
 
@@ -392,21 +393,28 @@ def markup_limit(text: str) -> str | None:
 
 def _check_texts(reader: _EntryReader, value: Any, path: NodePath) -> None:
     """Rules for every text in the entry, in one walk: TODO placeholders, and markup
-    limits (any text may reach a page through Markdown)."""
+    limits (any text may reach a page through Markdown). Paths are built only for
+    containers and for texts with a problem: most values are short clean texts."""
     if isinstance(value, str):
-        if "TODO" in value:  # skeletons from `glossary new` say TODO where the author still has to write
-            reader.report(path, "PLACEHOLDER", "text still contains a TODO placeholder",
-                          "replace the placeholder with the real text")
-        too_much = markup_limit(value)
-        if too_much:
-            reader.report(path, "MARKUP_LIMIT", too_much,
-                          "write it as prose: that much markup makes Markdown (and the site build) crawl")
-    elif isinstance(value, dict):
-        for key, item in value.items():
+        _check_text(reader, value, path)
+        return
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(item, str):
+            if "TODO" in item or len(item) > _SHORTEST_OVER_LIMIT:
+                _check_text(reader, item, (*path, key))
+        elif isinstance(item, (dict, list)):
             _check_texts(reader, item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _check_texts(reader, item, (*path, index))
+
+
+def _check_text(reader: _EntryReader, text: str, path: NodePath) -> None:
+    if "TODO" in text:  # skeletons from `glossary new` say TODO where the author still has to write
+        reader.report(path, "PLACEHOLDER", "text still contains a TODO placeholder",
+                      "replace the placeholder with the real text")
+    too_much = markup_limit(text)
+    if too_much:
+        reader.report(path, "MARKUP_LIMIT", too_much,
+                      "write it as prose: that much markup makes Markdown (and the site build) crawl")
 
 
 def _check_summary(reader: _EntryReader, summary: str) -> None:
@@ -857,7 +865,7 @@ def _name_clashes(entries: Mapping[str, Entry], docs: Mapping[str, Document]) ->
                                                      field, index, name))
     problems = []
     for name, users in owners.items():
-        if len({user[0] for user in users}) < 2:
+        if len(users) < 2 or len({user[0] for user in users}) < 2:
             continue
         # the entry whose title it is keeps the name; everyone else is told to drop it
         users.sort(key=lambda user: (user[1] != "title", user[0]))
@@ -974,15 +982,18 @@ def _near_duplicates(entries: Mapping[str, Entry], docs: Mapping[str, Document])
         buckets[k[:4]].append((slug, k))
     problems = []
     for group in buckets.values():
-        for i, (slug_a, key_a) in enumerate(group):
-            for slug_b, key_b in group[i + 1:]:
-                if fuzz.ratio(key_a, key_b) >= 94:
-                    doc = docs[slug_b]
-                    problems.append(Problem(doc.path, doc.mark(("title",)), "NEAR_DUPLICATE",
-                                            f"title '{entries[slug_b].title}' is nearly the same as "
-                                            f"'{entries[slug_a].title}' ({slug_a})",
-                                            "if they are one idea, keep one entry and make the other name an alias",
-                                            Severity.WARNING))
+        keys = [k for _, k in group]
+        for i, (slug_a, key_a) in enumerate(group[:-1]):
+            # every later title of the group scored in one call (rapidfuzz's C loop), kept in order
+            close = process.extract(key_a, keys[i + 1:], scorer=fuzz.ratio, score_cutoff=94, limit=None)
+            for j in sorted(index for _, _, index in close):
+                slug_b = group[i + 1 + j][0]
+                doc = docs[slug_b]
+                problems.append(Problem(doc.path, doc.mark(("title",)), "NEAR_DUPLICATE",
+                                        f"title '{entries[slug_b].title}' is nearly the same as "
+                                        f"'{entries[slug_a].title}' ({slug_a})",
+                                        "if they are one idea, keep one entry and make the other name an alias",
+                                        Severity.WARNING))
     return problems
 
 
