@@ -41,7 +41,7 @@ from generator.model import Glossary
 from generator.pipeline import load_all
 from generator.render import RenderedSite, render_site
 from generator.sanitize import neutralise_html_urls
-from generator.site_build import TERMS_ENV
+from generator.site_build import REPORT_ENV, TERMS_ENV, write_report
 from generator.sitedata import SiteConfig, collect_site_data
 from generator.workers import can_fork
 
@@ -66,6 +66,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     terms = Path(os.environ.get(TERMS_ENV) or root / "terms")
     loaded = load_all(terms)
     glossary = loaded.glossary
+    if os.environ.get(REPORT_ENV):  # `glossary build` prints these itself
+        write_report(Path(os.environ[REPORT_ENV]), len(glossary.entries), glossary.problems)
     if glossary.errors:
         messages = "\n".join(problem.format() for problem in glossary.errors)
         raise Abort(f"{len(glossary.errors)} error(s) in {terms}; fix them and build again:\n{messages}")

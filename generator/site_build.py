@@ -4,12 +4,17 @@ MkDocs writes into its site directory as it goes, so building in place would lea
 half-written site behind whenever a build fails. Instead we build into a fresh folder
 next to the target (same file system, so renames are atomic) and swap it in only after
 MkDocs has succeeded.
+
+The entries are validated once, inside the MkDocs process (the hooks' `on_config`),
+which leaves what it found in a small report file (`REPORT_ENV` names it) for the
+caller to print: the command shows the validator's messages, not MkDocs' abort text.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import json
 import os
 import shutil
 import subprocess
@@ -18,9 +23,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.model import Mark, Problem, Severity
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = PROJECT_ROOT / "mkdocs.yml"
 TERMS_ENV = "GLOSSARY_TERMS"
+REPORT_ENV = "GLOSSARY_BUILD_REPORT"  # where on_config writes what validation found (JSON)
 _TMP_PREFIX = ".building-"
 _OLD_PREFIX = ".replaced-"
 
@@ -31,6 +39,28 @@ class BuildResult:
     returncode: int
     output: str
     site_dir: Path
+    entries: int | None = None  # None: validation did not get to report
+    problems: tuple[Problem, ...] = ()  # what validation found, warnings included
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+
+def write_report(path: Path, entries: int, problems: tuple[Problem, ...]) -> None:
+    """What validation found, for `read_report` in the process that started the build."""
+    rows = [(p.path, p.mark.line, p.mark.column, p.code, p.message, p.hint, p.severity.value) for p in problems]
+    path.write_text(json.dumps({"entries": entries, "problems": rows}), encoding="utf-8")
+
+
+def read_report(path: Path) -> tuple[int | None, tuple[Problem, ...]]:
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, ()
+    problems = tuple(Problem(file, Mark(line, column), code, message, hint, Severity(severity))
+                     for file, line, column, code, message, hint, severity in report["problems"])
+    return report["entries"], problems
 
 
 def mkdocs_env(terms_dir: Path) -> dict[str, str]:
@@ -44,22 +74,25 @@ def build_site(site_dir: Path, terms_dir: Path, *, config_file: Path = CONFIG_FI
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(site_dir)
     staging = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{site_dir.name}-{os.getpid()}-", dir=site_dir.parent))
+    report = staging.with_name(staging.name + ".report")  # beside the staging folder, not in the site
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
              "--config-file", str(config_file), "--site-dir", str(staging)],
             cwd=config_file.parent,
-            env=mkdocs_env(terms_dir),
+            env={**mkdocs_env(terms_dir), REPORT_ENV: str(report)},
             capture_output=True,
             text=True,
         )
         output = proc.stdout + proc.stderr
+        entries, problems = read_report(report)
         if proc.returncode != 0:
-            return BuildResult(False, proc.returncode, output, site_dir)
+            return BuildResult(False, proc.returncode, output, site_dir, entries, problems)
         _swap_in(staging, site_dir)
-        return BuildResult(True, 0, output, site_dir)
+        return BuildResult(True, 0, output, site_dir, entries, problems)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        report.unlink(missing_ok=True)
 
 
 def _swap_in(staging: Path, site_dir: Path) -> None:
@@ -101,12 +134,16 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _remove_leftovers(site_dir: Path) -> None:
-    """Folders left by a build that was killed before it could clean up (its process is gone)."""
+    """Folders (and reports) left by a build that was killed before it could clean up (its process is gone)."""
     for prefix in (_TMP_PREFIX, _OLD_PREFIX):
         for path in site_dir.parent.glob(f"{prefix}{site_dir.name}-*"):
             pid = path.name[len(prefix) + len(site_dir.name) + 1 :].split("-", 1)[0]
-            if path.is_dir() and not (pid.isdigit() and _alive(int(pid))):
+            if pid.isdigit() and _alive(int(pid)):
+                continue
+            if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)
+            elif path.name.endswith(".report"):
+                path.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:

@@ -1,8 +1,8 @@
-"""`glossary build` - validate the entries, then build the static site with MkDocs.
+"""`glossary build` - validate the entries and build the static site with MkDocs.
 
-Validation runs first, in this process, so an author sees the validator's messages
-rather than a MkDocs traceback; the site is then built by `generator.site_build`,
-which leaves the previous site untouched unless the new one builds cleanly.
+`generator.site_build` runs MkDocs, whose hooks validate the entries once and stop at
+any error; this command prints the validator's messages (never MkDocs' abort text for
+them), and the previous site stays untouched unless the new one builds cleanly.
 """
 
 from __future__ import annotations
@@ -26,27 +26,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.pipeline import load_glossary
     from generator.site_build import build_site
 
     terms: Path = args.terms
     if not terms.is_dir():
         print(f"glossary build: error: no terms folder at {terms}", file=sys.stderr)
         return 2
-    glossary = load_glossary(terms)
-    for problem in glossary.problems:
+    result = build_site(args.site_dir, terms)
+    for problem in result.problems:
         print(problem.format(), file=sys.stderr)
-    if glossary.errors:
+    if result.errors:
         print(
-            f"glossary build: {len(glossary.errors)} error(s) in {terms}; "
+            f"glossary build: {len(result.errors)} error(s) in {terms}; "
             f"nothing was built and {args.site_dir} is unchanged.",
             file=sys.stderr,
         )
         return 1
-    result = build_site(args.site_dir, terms)
     if not result.ok:
         sys.stderr.write(result.output)
         print(f"glossary build: mkdocs build failed; {args.site_dir} is unchanged.", file=sys.stderr)
         return 1
-    print(f"glossary build: {len(glossary.entries)} entries -> {result.site_dir}")
+    print(f"glossary build: {result.entries} entries -> {result.site_dir}")
     return 0
