@@ -40,7 +40,7 @@ STAGES: dict[str, tuple[str, ...]] = {
     "generator.plain": ("to_plain", "from_plain"),
     "generator.check": ("check_across", "check_file", "read_entry", "_slug_collisions", "_name_clashes", "_links",
                         "_near_duplicates", "check_examples", "orphan_warnings"),
-    "generator.latex": ("check_collected", "collect", "check_math"),
+    "generator.latex": ("check_keys", "keys", "collect", "check_math"),
     "generator.graph": ("build_graph", "find_orphans", "_pagerank", "_components", "Graph.neighbourhood_json"),
     "generator.sitedata": ("collect_site_data",),
     "generator.render": ("render_site", "_entry_page", "_raw_entry", "_local_graph", "_home", "_areas", "_a_to_z",

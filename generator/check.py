@@ -762,7 +762,7 @@ class FileCheck:
     path: str
     entry: Entry | None
     problems: tuple[Problem, ...]
-    math: tuple[latex.Math, ...]
+    math: tuple[latex.MathKey, ...]  # what KaTeX must judge (`latex.keys`)
     links: tuple[str, ...] = ()  # the body's [[link]] targets, once each, in order
     odd_links: bool = False  # whether the body also has links that are not slugs or point at itself
 
@@ -771,12 +771,12 @@ def check_file(doc: Document) -> FileCheck:
     """Every rule that needs only this file: fields, formulas, worked examples, where its math is."""
     entry, problems = read_entry(doc)
     if entry is None:
-        return FileCheck(doc.path, None, tuple(problems), tuple(latex.collect(doc)))
+        return FileCheck(doc.path, None, tuple(problems), latex.keys(doc))
     if entry.examples:
         problems.extend(check_examples(entry, doc))
     targets = dict.fromkeys(link.slug for link in markup.iter_wikilinks(entry.body))
     good = tuple(t for t in targets if is_slug(t) and t != entry.slug)
-    return FileCheck(doc.path, entry, tuple(problems), tuple(latex.collect(doc)), good, len(good) != len(targets))
+    return FileCheck(doc.path, entry, tuple(problems), latex.keys(doc), good, len(good) != len(targets))
 
 
 Locate = Callable[[str], Document]
@@ -812,11 +812,11 @@ def check_across(paths: Sequence[str], checked: Iterable[FileCheck], locate: Loc
     """
     problems: list[Problem] = []
     entries: dict[str, Entry] = {}
-    math: list[latex.Math] = []
+    math: list[tuple[str, tuple[latex.MathKey, ...]]] = []
     fine_links: dict[str, tuple[str, ...]] = {}  # entries whose body links are all slugs
     for result in checked:
         problems.extend(result.problems)
-        math.extend(result.math)
+        math.append((result.path, result.math))
         if result.entry is not None and result.entry.slug not in entries:
             entries[result.entry.slug] = result.entry
             if not result.odd_links:
@@ -826,7 +826,7 @@ def check_across(paths: Sequence[str], checked: Iterable[FileCheck], locate: Loc
     problems.extend(_name_clashes(entries, docs))
     problems.extend(_links(entries, docs, fine_links))
     problems.extend(_near_duplicates(entries, docs))
-    problems.extend(latex.check_collected(math, locate, latex_cache))  # KaTeX itself, one node process
+    problems.extend(latex.check_keys(math, locate, latex_cache))  # KaTeX itself, one node process
     return entries, problems
 
 

@@ -233,40 +233,61 @@ def _strip_delimiters(math: str) -> tuple[str, bool]:
 _UNTRUSTED_HINT = "the site renders math with trust off: links, images and HTML inside math are not allowed"
 
 
-def check_collected(found: Iterable[Math], locate: Callable[[str], Document],
-                    cache_file: Path | None = None) -> list[Problem]:
-    """FORMULA problems for math KaTeX rejects; one warning if the check could not run.
+MathKey = tuple[str, bool]  # (tex, display): what KaTeX is asked about
 
-    `found` is what `collect` gathered; `locate(file)` parses a file again, only to point
-    at math that KaTeX rejected.
+
+def keys(doc: Document) -> tuple[MathKey, ...]:
+    """The distinct math in one document that KaTeX must judge, in order of appearance.
+
+    This, not every `Math` with its position, is what the per-file stage hands on: most
+    math is fine, and where some is not, `check_keys` finds it in the file again.
     """
+    return tuple(dict.fromkeys((m.tex, m.display) for m in collect(doc) if _for_katex(m)))
+
+
+def _for_katex(math: Math) -> bool:
     from generator.check import _braces_balance
 
     # unbalanced braces in `latex` are already reported, with a clearer message, by check.py
-    found = [m for m in found if not (m.what == "latex" and not _braces_balance(m.tex))]
-    if not found:
+    return not (math.what == "latex" and not _braces_balance(math.tex))
+
+
+def check_keys(found: Sequence[tuple[str, Sequence[MathKey]]], locate: Callable[[str], Document],
+               cache_file: Path | None = None) -> list[Problem]:
+    """FORMULA problems for math KaTeX rejects; one warning if the check could not run.
+
+    `found` is (file, `keys` of that file) per file; `locate(file)` parses a file again,
+    only to point at math that KaTeX rejected.
+    """
+    wanted = list(dict.fromkeys(key for _, file_keys in found for key in file_keys))
+    if not wanted:
         return []
     if cache_file is not None:
         _read_disk_cache(cache_file)
-    missing = sum(1 for m in found if (m.tex, m.display) not in _cache)
-    verdicts, failure = check_math((m.tex, m.display) for m in found)
+    missing = any(key not in _cache for key in wanted)
+    verdicts, failure = check_math(wanted)
     if cache_file is not None and missing and failure is None:
         _write_disk_cache(cache_file, verdicts)
+    bad = {key for key in wanted
+           if (verdict := verdicts.get(key)) is not None and (verdict.error or verdict.untrusted or verdict.warnings)}
     problems: list[Problem] = []
-    reported: set[tuple[str, NodePath, str, int]] = set()
-    for math in found:
-        verdict = verdicts.get((math.tex, math.display))
-        if verdict is None or not (verdict.error or verdict.untrusted or verdict.warnings):
+    for file, file_keys in found:
+        if not bad.intersection(file_keys):
             continue  # the usual case: nothing to report, so no need to find where it is
-        key = (math.file, math.path, math.needle or "", math.nth)
-        if key in reported:
-            continue
-        reported.add(key)
-        problems.extend(_problems_for(math, verdict, locate(math.file)))
+        doc = locate(file)
+        reported: set[tuple[NodePath, str, int]] = set()
+        for math in collect(doc):
+            key = (math.tex, math.display)
+            where = (math.path, math.needle or "", math.nth)
+            if key in bad and _for_katex(math) and where not in reported:
+                reported.add(where)
+                problems.extend(_problems_for(math, verdicts[key], doc))
     if failure is not None:
-        first = found[0]
+        file = next(file for file, file_keys in found if file_keys)
+        doc = locate(file)
+        first = next((m for m in collect(doc) if _for_katex(m)), None)  # None: the file changed meanwhile
         problems.append(Problem(
-            first.file, _mark(first, locate(first.file), None), "LATEX_UNCHECKED",
+            file, _mark(first, doc, None) if first else Mark(1, 1), "LATEX_UNCHECKED",
             f"LaTeX was not checked with KaTeX: {failure}",
             "install Node.js (Debian: apt-get install nodejs) so formulas are checked before readers see them",
             Severity.WARNING))

@@ -13,7 +13,6 @@ from dataclasses import fields
 from typing import Any
 
 from generator.check import FileCheck
-from generator.latex import Math
 from generator.model import (
     Entry,
     Example,
@@ -28,12 +27,12 @@ from generator.model import (
 )
 
 SHAPES: dict[type, dict[str, tuple[type, bool]]] = {
-    FileCheck: {"entry": (Entry, False), "problems": (Problem, True), "math": (Math, True)},
+    FileCheck: {"entry": (Entry, False), "problems": (Problem, True)},
     Entry: {"formulas": (Formula, True), "examples": (Example, True), "faq": (FaqItem, True),
             "sources": (Source, True)},
     Formula: {"result": (FormulaResult, False), "variables": (Variable, True)},
     Problem: {"mark": (Mark, False)},
-    Example: {}, FaqItem: {}, Source: {}, Variable: {}, FormulaResult: {}, Mark: {}, Math: {},
+    Example: {}, FaqItem: {}, Source: {}, Variable: {}, FormulaResult: {}, Mark: {},
 }
 _NAMES = {cls: getattr(cls, "_fields", None) or tuple(f.name for f in fields(cls)) for cls in SHAPES}  # Mark: a named tuple
 
