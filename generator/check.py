@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
@@ -40,6 +40,9 @@ from generator.model import (
     Source,
     Variable,
 )
+
+if TYPE_CHECKING:
+    from generator.formulas import Expression
 
 SUMMARY_MAX_CHARS = 300
 MIN_WORDS = {"definition": 80, "term": 300, "area": 80}
@@ -289,8 +292,11 @@ def count_sentences(text: str) -> int:
     return len(_SENTENCE_END.split(text.strip())) if text.strip() else 0
 
 
-def read_entry(doc: Document) -> tuple[Entry | None, list[Problem]]:
-    """All per-file rules; returns a best-effort entry so cross-entry rules still run."""
+def read_entry(doc: Document, expressions: dict[str, Expression] | None = None) -> tuple[Entry | None, list[Problem]]:
+    """All per-file rules; returns a best-effort entry so cross-entry rules still run.
+
+    `expressions`, when given, receives the formulas that parsed, by text, for `check_examples`.
+    """
     reader = _EntryReader(doc)
     data = doc.data
     slug = slug_of(doc.path)
@@ -331,7 +337,7 @@ def read_entry(doc: Document) -> tuple[Entry | None, list[Problem]]:
                       "list the area slugs, such as [margin-and-liquidation]")
     tags = reader.slug_list(("tags",), data.get("tags"), "tags")
     relations = _read_relations(reader, data.get("relations"))
-    formulas = _read_formulas(reader, data.get("formulas"))
+    formulas = _read_formulas(reader, data.get("formulas"), expressions)
     sources = _read_sources(reader, data.get("sources"))
     examples = _read_examples(reader, data.get("examples"), formulas, sources)
     faq = _read_faq(reader, data.get("faq"))
@@ -462,7 +468,7 @@ def _read_relations(reader: _EntryReader, value: Any) -> dict[str, tuple[str, ..
     return result
 
 
-def _read_formulas(reader: _EntryReader, value: Any) -> tuple[Formula, ...]:
+def _read_formulas(reader: _EntryReader, value: Any, expressions: dict[str, Expression] | None) -> tuple[Formula, ...]:
     from generator import formulas as language  # the safe expression language
 
     result: list[Formula] = []
@@ -497,6 +503,8 @@ def _read_formulas(reader: _EntryReader, value: Any) -> tuple[Formula, ...]:
                               "use numbers, declared variables, + - * / **, comparisons, `a if c else b` "
                               "and min max abs sqrt log exp cdf pdf ppf", mark=mark)
             else:
+                if expressions is not None:
+                    expressions[expr] = parsed
                 declared = {v.name for v in variables}
                 for name in sorted(parsed.names - declared):
                     offset = _name_offset(expr, name)
@@ -720,14 +728,17 @@ def _read_faq(reader: _EntryReader, value: Any) -> tuple[FaqItem, ...]:
 
 # -- whole-glossary rules ---------------------------------------------------------------
 
-def check_examples(entry: Entry, doc: Document) -> list[Problem]:
-    """Recompute every worked example; a stated value that disagrees is an error."""
+def check_examples(entry: Entry, doc: Document, expressions: dict[str, Expression] | None = None) -> list[Problem]:
+    """Recompute every worked example; a stated value that disagrees is an error.
+
+    `expressions` (from `read_entry` of this entry) spares parsing its formulas again.
+    """
     from generator.compute import compute_example
 
     reader = _EntryReader(doc)
     for index, example in enumerate(entry.examples):
         path: NodePath = ("examples", index)
-        outcome = compute_example(entry, example)
+        outcome = compute_example(entry, example, expressions)
         if outcome.error:
             where = (*path, "calculator") if example.calculator else (*path, "formula")
             reader.report(where, "EXAMPLE_ERROR", f"example '{example.title}' cannot be computed: {outcome.error}",
@@ -769,11 +780,12 @@ class FileCheck:
 
 def check_file(doc: Document) -> FileCheck:
     """Every rule that needs only this file: fields, formulas, worked examples, where its math is."""
-    entry, problems = read_entry(doc)
+    expressions: dict[str, Expression] = {}  # this entry's parsed formulas, for its examples
+    entry, problems = read_entry(doc, expressions)
     if entry is None:
         return FileCheck(doc.path, None, tuple(problems), latex.keys(doc))
     if entry.examples:
-        problems.extend(check_examples(entry, doc))
+        problems.extend(check_examples(entry, doc, expressions))
     targets = dict.fromkeys(link.slug for link in markup.iter_wikilinks(entry.body))
     good = tuple(t for t in targets if is_slug(t) and t != entry.slug)
     return FileCheck(doc.path, entry, tuple(problems), latex.keys(doc), good, len(good) != len(targets))

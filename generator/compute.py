@@ -10,11 +10,11 @@ Bad author input never raises here: it becomes `ExampleResult.error` (EXAMPLE_ER
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator.formulas import FormulaError, evaluate, parse, substitute
+from generator.formulas import Expression, FormulaError, evaluate, parse, restrict, substitute
 from generator.leverage import CalculatorError, Step, run
 from generator.model import Entry, Example, Formula
 
@@ -105,7 +105,20 @@ def _find_formula(entry: Entry, formula_id: str) -> Formula | None:
     return next((f for f in entry.formulas if f.id == formula_id), None)
 
 
-def _formula_example(entry: Entry, example: Example) -> tuple[dict[str, Any], tuple[Step, ...]]:
+def _expression(text: str, declared: list[str], parsed: MutableMapping[str, Expression] | None) -> Expression:
+    """`parse(text, declared)`, from an earlier parse of the same text in `parsed` when there is one."""
+    known = None if parsed is None else parsed.get(text)
+    if known is not None:
+        return restrict(known, declared)
+    expression = parse(text, declared)
+    if parsed is not None:
+        parsed[text] = expression
+    return expression
+
+
+def _formula_example(
+    entry: Entry, example: Example, parsed: MutableMapping[str, Expression] | None
+) -> tuple[dict[str, Any], tuple[Step, ...]]:
     """Evaluate one of the entry's formulas with the example's inputs."""
     assert example.formula is not None
     formula = _find_formula(entry, example.formula)
@@ -113,7 +126,7 @@ def _formula_example(entry: Entry, example: Example) -> tuple[dict[str, Any], tu
         known = ", ".join(f.id for f in entry.formulas) or "none"
         raise FormulaError(f"this entry has no formula '{example.formula}' (formulas: {known})")
     declared = [variable.name for variable in formula.variables]
-    expression = parse(formula.expr, declared)
+    expression = _expression(formula.expr, declared, parsed)
     extra = sorted(set(example.inputs) - set(declared))
     if extra:
         raise FormulaError(
@@ -135,8 +148,16 @@ def _formula_example(entry: Entry, example: Example) -> tuple[dict[str, Any], tu
     return {formula.result.name: value}, (step,)
 
 
-def compute_example(entry: Entry, example: Example) -> ExampleResult:
-    """Recompute one worked example; author mistakes land in `error`, never as exceptions."""
+def compute_example(
+    entry: Entry, example: Example, parsed: MutableMapping[str, Expression] | None = None
+) -> ExampleResult:
+    """Recompute one worked example; author mistakes land in `error`, never as exceptions.
+
+    `parsed` maps an expression's text to a successful `formulas.parse` of it (with any
+    variables), so that a formula the caller has parsed, or an earlier example of the
+    same entry used, is not parsed again; new parses are added. Give one per entry, not
+    one across entries.
+    """
     try:
         if example.calculator and example.formula:
             raise CalculatorError("give either 'calculator' or 'formula', not both")
@@ -144,7 +165,7 @@ def compute_example(entry: Entry, example: Example) -> ExampleResult:
             result = run(example.calculator, example.inputs)
             outputs, steps = dict(result.outputs), result.steps
         elif example.formula:
-            outputs, steps = _formula_example(entry, example)
+            outputs, steps = _formula_example(entry, example, parsed)
         else:
             raise CalculatorError("an example needs 'calculator' (a named calculator) or 'formula' (a formula id)")
     except (CalculatorError, FormulaError) as error:
@@ -154,5 +175,6 @@ def compute_example(entry: Entry, example: Example) -> ExampleResult:
 
 
 def compute_entry(entry: Entry) -> tuple[ExampleResult, ...]:
-    """Every worked example of an entry, in order."""
-    return tuple(compute_example(entry, example) for example in entry.examples)
+    """Every worked example of an entry, in order; each formula is parsed once."""
+    parsed: dict[str, Expression] = {}
+    return tuple(compute_example(entry, example, parsed) for example in entry.examples)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import ast
 import difflib
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import NormalDist
+from typing import NoReturn
 
 MAX_LENGTH = 2000
 MAX_BRACKET_DEPTH = 50
@@ -75,6 +76,9 @@ class Expression:
     source: str
     names: frozenset[str]
     _tree: ast.expr = field(repr=False, compare=False)
+    # Each name's first Name node in the order parse checks them (breadth first), so that
+    # `restrict` can refuse an undeclared name exactly as parse would.
+    _first: Mapping[str, ast.Name] = field(repr=False, compare=False)
 
 
 # --- parsing -----------------------------------------------------------------------------
@@ -132,6 +136,10 @@ def _column(node: ast.AST) -> int | None:
     return None if offset is None else max(offset, 1)
 
 
+# Deleting every allowed character but the brackets leaves the brackets and any stranger.
+_ALL_BUT_BRACKETS = str.maketrans(dict.fromkeys(_ALLOWED_CHARS - {"(", ")"}))
+
+
 def _precheck(source: str) -> str:
     """Cheap, linear checks that bound everything the parser will see."""
     if not isinstance(source, str):
@@ -142,6 +150,9 @@ def _precheck(source: str) -> str:
     text = source.replace("\n", " ").replace("\r", " ").replace("\t", " ")
     if not text.strip():
         raise FormulaError("expression is empty")
+    if _brackets_balance(text.translate(_ALL_BUT_BRACKETS)):
+        return text  # the usual case, decided in C but for a few brackets
+    # Something is wrong: report the first problem from the left, with its column.
     depth = 0
     for index, char in enumerate(text):
         column = index + 1
@@ -168,14 +179,32 @@ def _precheck(source: str) -> str:
     return text
 
 
-def _check_depth(tree: ast.AST) -> None:
-    """Reject trees deeper than MAX_TREE_DEPTH without recursing (e.g. '- - - ... 1')."""
+def _brackets_balance(rest: str) -> bool:
+    """Whether `rest` is only brackets, each ')' closing an earlier '(', none deeper than allowed."""
+    depth = 0
+    for char in rest:
+        if char == "(":
+            depth += 1
+            if depth > MAX_BRACKET_DEPTH:
+                return False
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+        else:
+            return False
+    return depth == 0
+
+
+def _too_deep(tree: ast.AST) -> FormulaError | None:
+    """The error for a tree deeper than MAX_TREE_DEPTH, found without recursing (e.g. '- - - ... 1')."""
     stack: list[tuple[ast.AST, int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_TREE_DEPTH:
-            raise FormulaError(f"expression is nested more than {MAX_TREE_DEPTH} levels deep", _column(node))
+            return FormulaError(f"expression is nested more than {MAX_TREE_DEPTH} levels deep", _column(node))
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return None
 
 
 def _nearest(name: str, candidates: Iterable[str]) -> str:
@@ -183,71 +212,135 @@ def _nearest(name: str, candidates: Iterable[str]) -> str:
     return f"; did you mean '{match[0]}'?" if match else ""
 
 
-def _check_node(node: ast.AST, variables: frozenset[str] | None, names: set[str]) -> None:
-    """Whitelist one node (children are visited by the caller)."""
+def _check_name(node: ast.Name, variables: frozenset[str] | None) -> None:
     column = _column(node)
-    if isinstance(node, ast.Constant):
-        value = node.value
-        if isinstance(value, (str, bytes)):
-            raise FormulaError("strings are not allowed in a formula", column)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise FormulaError(f"'{value!r}' is not allowed; only numbers", column)
+    if node.id.startswith("_"):
+        raise FormulaError(f"name '{node.id}' is not allowed (names may not start with '_')", column)
+    if node.id in FUNCTIONS:
+        raise FormulaError(f"'{node.id}' is a function; call it as {node.id}(...)", column)
+    if node.id in {"True", "False", "None"}:
+        raise FormulaError(f"'{node.id}' is not allowed; only numbers", column)
+    if variables is not None and node.id not in variables:
+        allowed = ", ".join(sorted(variables)) or "none"
+        raise FormulaError(f"unknown name '{node.id}'{_nearest(node.id, variables)} (declared: {allowed})", column)
+
+
+def _check_constant(node: ast.Constant) -> None:
+    column = _column(node)
+    value = node.value
+    if isinstance(value, (str, bytes)):
+        raise FormulaError("strings are not allowed in a formula", column)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FormulaError(f"'{value!r}' is not allowed; only numbers", column)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise FormulaError("number is too large", column) from None
+    if not math.isfinite(number):
+        raise FormulaError("number is too large", column)
+
+
+def _check_call(node: ast.Call) -> None:
+    column = _column(node)
+    if not isinstance(node.func, ast.Name):
+        raise FormulaError("only the listed functions can be called", column)
+    name = node.func.id
+    if name not in FUNCTIONS:
+        raise FormulaError(
+            f"unknown function '{name}'{_nearest(name, FUNCTIONS)} (available: {', '.join(FUNCTIONS)})", column
+        )
+    if node.keywords:
+        raise FormulaError(f"{name}() takes no keyword arguments", column)
+    low, high = _ARITY[name]
+    if not low <= len(node.args) <= high:
+        wanted = "1 argument" if (low, high) == (1, 1) else f"{low} to {high} arguments"
+        raise FormulaError(f"{name}() takes {wanted}, got {len(node.args)}", column)
+
+
+def _refuse_operator(node: ast.BinOp | ast.UnaryOp) -> NoReturn:
+    raise FormulaError(_FORBIDDEN_OPS.get(type(node.op), "operator is not allowed"), _column(node))
+
+
+_UNARY_OPS = frozenset({ast.USub, ast.UAdd, ast.Not})
+
+
+def _whitelist(
+    module: ast.Expression, variables: frozenset[str] | None
+) -> tuple[dict[str, ast.Name], list[ast.BinOp]]:
+    """Check the whole tree in one pass: each name's first Name node, and the powers, in order.
+
+    The pass goes breadth first, level by level (the order of `ast.walk`), so that of
+    several refusals the same one is reported as always, and a tree deeper than
+    MAX_TREE_DEPTH is reported before any refusal. Only expression children are queued:
+    operator and context nodes are always allowed, and a call's function name is
+    checked with the call. Fields are read directly; `ast.iter_child_nodes` costs more.
+    """
+    first: dict[str, ast.Name] = {}
+    powers: list[ast.BinOp] = []
+    level: list[ast.expr] = [module.body]
+    depth = 2  # the body's depth, counting the ast.Expression around it as 1 (as _too_deep does)
+    while level:
+        if depth == MAX_TREE_DEPTH - 1:
+            # A tree too deep has a node with grandchildren here (operator, context and
+            # function-name nodes have none), so checking it once here suffices.
+            deep = _too_deep(module)
+            if deep is not None:
+                raise deep
+        below: list[ast.expr] = []
+        add = below.append
         try:
-            number = float(value)
-        except OverflowError:
-            raise FormulaError("number is too large", column) from None
-        if not math.isfinite(number):
-            raise FormulaError("number is too large", column)
-        return
-    if isinstance(node, ast.Name):
-        if node.id.startswith("_"):
-            raise FormulaError(f"name '{node.id}' is not allowed (names may not start with '_')", column)
-        if node.id in FUNCTIONS:
-            raise FormulaError(f"'{node.id}' is a function; call it as {node.id}(...)", column)
-        if node.id in {"True", "False", "None"}:
-            raise FormulaError(f"'{node.id}' is not allowed; only numbers", column)
-        if variables is not None and node.id not in variables:
-            allowed = ", ".join(sorted(variables)) or "none"
-            raise FormulaError(
-                f"unknown name '{node.id}'{_nearest(node.id, variables)} (declared: {allowed})", column
-            )
-        names.add(node.id)
-        return
-    if isinstance(node, ast.BinOp):
-        if type(node.op) not in _BINARY_OPS:
-            raise FormulaError(_FORBIDDEN_OPS.get(type(node.op), "operator is not allowed"), column)
-        return
-    if isinstance(node, ast.UnaryOp):
-        if not isinstance(node.op, (ast.USub, ast.UAdd, ast.Not)):
-            raise FormulaError(_FORBIDDEN_OPS.get(type(node.op), "operator is not allowed"), column)
-        return
-    if isinstance(node, ast.Compare):
-        for op in node.ops:
-            if type(op) not in _COMPARE_OPS:
-                raise FormulaError("only < <= > >= == != comparisons are allowed", column)
-        return
-    if isinstance(node, (ast.BoolOp, ast.IfExp)):
-        return
-    if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name):
-            raise FormulaError("only the listed functions can be called", column)
-        name = node.func.id
-        if name not in FUNCTIONS:
-            raise FormulaError(
-                f"unknown function '{name}'{_nearest(name, FUNCTIONS)} (available: {', '.join(FUNCTIONS)})",
-                column,
-            )
-        if node.keywords:
-            raise FormulaError(f"{name}() takes no keyword arguments", column)
-        low, high = _ARITY[name]
-        if not low <= len(node.args) <= high:
-            wanted = "1 argument" if (low, high) == (1, 1) else f"{low} to {high} arguments"
-            raise FormulaError(f"{name}() takes {wanted}, got {len(node.args)}", column)
-        return
-    if isinstance(node, (ast.Expression, ast.Load, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)):
-        return
-    message = _NODE_NAMES.get(type(node), f"{type(node).__name__} is not allowed in a formula")
-    raise FormulaError(message, column)
+            for node in level:
+                kind = type(node)
+                if kind is ast.Name:
+                    if node.id not in first:  # a name already seen passed already
+                        _check_name(node, variables)
+                        first[node.id] = node
+                elif kind is ast.BinOp:
+                    operator = type(node.op)
+                    if operator not in _BINARY_OPS:
+                        _refuse_operator(node)
+                    if operator is ast.Pow:
+                        powers.append(node)
+                    add(node.left)
+                    add(node.right)
+                elif kind is ast.Constant:
+                    value = node.value
+                    if not ((type(value) is float or type(value) is int) and -1e308 < value < 1e308):
+                        _check_constant(node)  # refuses it with the reason, or accepts a rarer number
+                elif kind is ast.Call:
+                    func = node.func
+                    arity = _ARITY.get(func.id) if type(func) is ast.Name else None
+                    if arity is None or node.keywords or not arity[0] <= len(node.args) <= arity[1]:
+                        _check_call(node)
+                    below.extend(node.args)
+                elif kind is ast.UnaryOp:
+                    if type(node.op) not in _UNARY_OPS:
+                        _refuse_operator(node)
+                    add(node.operand)
+                elif kind is ast.Compare:
+                    for op in node.ops:
+                        if type(op) not in _COMPARE_OPS:
+                            raise FormulaError("only < <= > >= == != comparisons are allowed", _column(node))
+                    add(node.left)
+                    below.extend(node.comparators)
+                elif kind is ast.BoolOp:
+                    below.extend(node.values)
+                elif kind is ast.IfExp:
+                    add(node.test)
+                    add(node.body)
+                    add(node.orelse)
+                else:
+                    message = _NODE_NAMES.get(kind, f"{kind.__name__} is not allowed in a formula")
+                    raise FormulaError(message, _column(node))
+        except FormulaError:
+            if depth < MAX_TREE_DEPTH - 1:
+                deep = _too_deep(module)
+                if deep is not None:
+                    raise deep from None
+            raise
+        level = below
+        depth += 1
+    return first, powers
 
 
 def parse(source: str, variables: Iterable[str] | None = None) -> Expression:
@@ -264,30 +357,64 @@ def parse(source: str, variables: Iterable[str] | None = None) -> Expression:
         raise FormulaError(message, column) from None
     except (RecursionError, MemoryError, ValueError, OverflowError):
         raise FormulaError("expression is too complex") from None
-    _check_depth(module)
-    allowed = None if variables is None else frozenset(variables)
-    names: set[str] = set()
-    callees: set[int] = set()
-    for node in ast.walk(module):  # breadth first: a Call is seen before its callee Name
-        if id(node) in callees:
-            continue
-        if isinstance(node, ast.Call):
-            callees.add(id(node.func))
-        _check_node(node, allowed, names)
-    tree = module.body
-    _check_constant_exponents(tree)
-    return Expression(source=source, names=frozenset(names), _tree=tree)
+    first, powers = _whitelist(module, None if variables is None else frozenset(variables))
+    if powers:
+        _check_constant_exponents(powers)
+    return Expression(source=source, names=frozenset(first), _tree=module.body, _first=first)
 
 
-def _uses_variables(node: ast.AST) -> bool:
-    callees = {id(n.func) for n in ast.walk(node) if isinstance(n, ast.Call)}
-    return any(isinstance(n, ast.Name) and id(n) not in callees for n in ast.walk(node))
+def restrict(expr: Expression, variables: Iterable[str]) -> Expression:
+    """What `parse(expr.source, variables)` returns, without parsing the text again.
+
+    `expr` (from `parse`, with any variables or none) passed every check that does not
+    depend on the declared names, so the one refusal left is the first undeclared name
+    in the order parse meets names, breadth first, which `expr` keeps.
+    """
+    allowed = frozenset(variables)
+    if not expr.names <= allowed:
+        for name, node in expr._first.items():
+            if name not in allowed:
+                _check_name(node, allowed)  # raises "unknown name ..." exactly as parse does
+    return expr
 
 
-def _check_constant_exponents(tree: ast.expr) -> None:
+def _operands(node: ast.expr) -> Sequence[ast.expr]:
+    """The expression children of a whitelisted node; a call's function name is not one."""
+    kind = type(node)
+    if kind is ast.BinOp:
+        return (node.left, node.right)
+    if kind is ast.UnaryOp:
+        return (node.operand,)
+    if kind is ast.Call:
+        return node.args
+    if kind is ast.Compare:
+        return (node.left, *node.comparators)
+    if kind is ast.BoolOp:
+        return node.values
+    if kind is ast.IfExp:
+        return (node.test, node.body, node.orelse)
+    return ()
+
+
+def _variable_nodes(tree: ast.expr) -> Iterator[ast.Name]:
+    """Every Name node of a whitelisted tree that reads a variable, in no particular order."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if type(node) is ast.Name:
+            yield node
+        else:
+            stack.extend(_operands(node))
+
+
+def _uses_variables(node: ast.expr) -> bool:
+    return next(_variable_nodes(node), None) is not None
+
+
+def _check_constant_exponents(powers: list[ast.BinOp]) -> None:
     """Fail at parse time for powers whose exponent is a constant out of bounds (9**9**9)."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and not _uses_variables(node.right):
+    for node in powers:  # breadth first, as the whitelist pass found them
+        if not _uses_variables(node.right):
             if _uses_variables(node.left):
                 exponent = float(_eval(node.right, {}))
                 if abs(exponent) > MAX_EXPONENT:
@@ -426,17 +553,17 @@ def evaluate(expr: Expression, values: Mapping[str, float]) -> float | bool:
 def substitute(expr: Expression, values: Mapping[str, float]) -> str:
     """The source with each variable replaced by its value, for a step-by-step display."""
     text = expr.source.replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    for name, node in expr._first.items():  # the missing value a breadth-first walk meets first
+        if name not in values:
+            raise FormulaError(f"no value given for '{name}'", _column(node))
     spans: list[tuple[int, int, str]] = []
-    for node in ast.walk(expr._tree):
-        if isinstance(node, ast.Name) and node.id in expr.names and node.id not in FUNCTIONS:
-            if node.id not in values:
-                raise FormulaError(f"no value given for '{node.id}'", _column(node))
-            value = values[node.id]
-            shown = format_number(value) if isinstance(value, (int, float)) else str(value)
-            if shown.startswith("-"):
-                shown = f"({shown})"
-            start = node.col_offset - 1  # undo the wrapping '(' added by parse
-            spans.append((start, start + len(node.id), shown))
+    for node in _variable_nodes(expr._tree):
+        value = values[node.id]
+        shown = format_number(value) if isinstance(value, (int, float)) else str(value)
+        if shown.startswith("-"):
+            shown = f"({shown})"
+        start = node.col_offset - 1  # undo the wrapping '(' added by parse
+        spans.append((start, start + len(node.id), shown))
     for start, end, shown in sorted(spans, reverse=True):
         text = text[:start] + shown + text[end:]
     return " ".join(text.split())

@@ -130,3 +130,24 @@ def test_list_outputs_and_booleans_from_calculators() -> None:
     results = compute_entry(replace(ENTRY, examples=(etf, hf, wrong)))
     assert [r.ok for r in results] == [True, True, False]
     assert results[2].mismatches[0].computed is False
+
+
+def test_an_entry_parses_each_formula_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Examples of one entry share the parse of a formula; a shared parse changes no result."""
+    from generator import compute
+
+    inputs = {"entry": 50000, "margin": 5000, "qty": 1, "mmr": 0.005}
+    narrow = replace(FORMULA, id="narrow", variables=FORMULA.variables[:3])  # same text, 'mmr' undeclared
+    entry = replace(ENTRY, formulas=(FORMULA, narrow), examples=(
+        example(calculator=None, formula="isolated-linear-long", inputs=inputs, expect={"liquidation_price": 45226.13}),
+        example(calculator=None, formula="isolated-linear-long", inputs=inputs, expect={"liquidation_price": 1.0}),
+        example(calculator=None, formula="narrow", inputs=inputs, expect={"liquidation_price": 45226.13}),
+    ))
+    alone = tuple(compute_example(entry, item) for item in entry.examples)
+    calls: list[str] = []
+    real_parse = compute.parse
+    monkeypatch.setattr(compute, "parse", lambda text, variables=None: calls.append(text) or real_parse(text, variables))
+    assert compute_entry(entry) == alone
+    assert calls == [FORMULA.expr]
+    assert [r.ok for r in alone] == [True, False, False]
+    assert alone[2].error == "unknown name 'mmr' (declared: entry, margin, qty) (column 31)"
