@@ -270,14 +270,13 @@ def html_views(record: CitationRecord, day: date, *, modifier: str = "") -> list
     """Each style's text as HTML for a cite box: the access date sits in a span the page
     script rewrites with the reader's day (`day` is what readers without script see).
     `modifier` adds a `gl-accessed--<modifier>` class (e.g. `version` for the second box)."""
-    css = "gl-accessed" + (f" gl-accessed--{modifier}" if modifier else "")
+    css = escape("gl-accessed" + (f" gl-accessed--{modifier}" if modifier else ""))
     views = []
     for style in STYLES:
-        before, _, after = record.template(style).partition(ACCESSED)
-        accessed = Markup(f'<span class="{escape(css)}" data-style="{escape(style)}">'
-                          f'{escape(format_accessed(style, day))}</span>')
+        before, _, after = _FORMATTERS[style](record).partition(ACCESSED)
+        accessed = f'<span class="{css}" data-style="{escape(style)}">{escape(format_accessed(style, day))}</span>'
         views.append({"style": style, "label": STYLE_LABELS[style],
-                      "html": escape(before) + accessed + escape(after)})
+                      "html": Markup(f"{escape(before)}{accessed}{escape(after)}")})
     return views
 
 
