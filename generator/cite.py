@@ -403,14 +403,14 @@ def _chicago(r: CitationRecord) -> str:
             f"Last modified {_long_date(r.issued)}. Accessed {ACCESSED}. {r.url}.")
 
 
-_BIBTEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                   "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_BIBTEX_SPECIAL = str.maketrans({"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                                  "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+                                  "\\": None, "{": None, "}": None})
 
 
 def bibtex_escape(text: str) -> str:
     """Plain text for a braced BibTeX field: braces and backslashes dropped, specials escaped."""
-    text = _clean(text).replace("\\", "").replace("{", "").replace("}", "")
-    return "".join(_BIBTEX_SPECIAL.get(char, char) for char in text)
+    return _clean(text).translate(_BIBTEX_SPECIAL)
 
 
 def _bibtex_url(url: str) -> str:
