@@ -378,15 +378,20 @@ class _Site:
         key = (slug, url_dir(from_page))
         found = self._summaries.get(key)
         if found is None:
-            home = page_path(self.entries[slug])  # links are written from the entry's own page
-            html = self._converted.get(slug)
-            if html is None:
-                text = render_markdown(self.entries[slug].summary, self_slug=None, index=self.names,
-                                       titles=self.titles, linked=set(), autolink=False,
-                                       href_for=lambda target: relative(home, page_path(self.entries[target])))
-                html = self._converted[slug] = self._to_html(text)
-            found = self._summaries[key] = Markup(_final_links(html, from_page, home))
+            home = self.paths[slug]  # links are written from the entry's own page
+            found = self._summaries[key] = Markup(_final_links(self.converted_summary(slug), from_page, home))
         return found
+
+    def converted_summary(self, slug: str) -> str:
+        """An entry's summary as HTML, its links still relative `.md` paths from its own page."""
+        html = self._converted.get(slug)
+        if html is None:
+            home = self.paths[slug]
+            text = render_markdown(self.entries[slug].summary, self_slug=None, index=self.names,
+                                   titles=self.titles, linked=set(), autolink=False,
+                                   href_for=lambda target: relative(home, self.paths[target]))
+            html = self._converted[slug] = self._to_html(text)
+        return html
 
     def _to_html(self, markdown_text: str) -> str:
         """Python-Markdown as MkDocs sets it up; one paragraph comes back inline, as a list
@@ -486,6 +491,8 @@ def _entry_pages(env: jinja2.Environment, site: _Site) -> Iterator[RenderedEntry
             yield from render_chunk(chunk)
         return
     site.graph.centrality  # noqa: B018 - computed once here, not once per worker
+    for slug in slugs:  # converted once here, not again in each worker (area pages list them);
+        site.converted_summary(slug)  # the lists made here afterwards (A–Z) need them all anyway
     for done in forked_map(render_chunk, chunks):
         yield from done
 
