@@ -214,7 +214,10 @@ class _Environment(jinja2.Environment):
                 return obj[attribute]
             except KeyError:
                 return self.undefined(obj=obj, name=attribute)
-        return super().getattr(obj, attribute)
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            return super().getattr(obj, attribute)  # items of other mappings, or undefined
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))  # `d.items` is the method, as in Jinja
