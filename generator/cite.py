@@ -273,7 +273,7 @@ def html_views(record: CitationRecord, day: date, *, modifier: str = "") -> list
     css = escape("gl-accessed" + (f" gl-accessed--{modifier}" if modifier else ""))
     views = []
     for style in STYLES:
-        before, _, after = _FORMATTERS[style](record).partition(ACCESSED)
+        before, _, after = record.template(style).partition(ACCESSED)
         accessed = f'<span class="{css}" data-style="{escape(style)}">{escape(format_accessed(style, day))}</span>'
         views.append({"style": style, "label": STYLE_LABELS[style],
                       "html": Markup(f"{escape(before)}{accessed}{escape(after)}")})
