@@ -194,7 +194,7 @@ def render_markdown(
     linked.update(explicit)
     if self_slug:
         linked.add(self_slug)
-    headings = [(m.start(), m.end()) for m in _HEADING_LINE.finditer(markdown)]
+    headings = [(m.start(), m.end()) for m in _HEADING_LINE.finditer(markdown)] if autolink else []
     parts: list[str] = []
     for segment in segments(markdown):
         if segment.kind == "code":

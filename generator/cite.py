@@ -270,14 +270,13 @@ def html_views(record: CitationRecord, day: date, *, modifier: str = "") -> list
     """Each style's text as HTML for a cite box: the access date sits in a span the page
     script rewrites with the reader's day (`day` is what readers without script see).
     `modifier` adds a `gl-accessed--<modifier>` class (e.g. `version` for the second box)."""
-    css = "gl-accessed" + (f" gl-accessed--{modifier}" if modifier else "")
+    css = escape("gl-accessed" + (f" gl-accessed--{modifier}" if modifier else ""))
     views = []
     for style in STYLES:
         before, _, after = record.template(style).partition(ACCESSED)
-        accessed = Markup(f'<span class="{escape(css)}" data-style="{escape(style)}">'
-                          f'{escape(format_accessed(style, day))}</span>')
+        accessed = f'<span class="{css}" data-style="{escape(style)}">{escape(format_accessed(style, day))}</span>'
         views.append({"style": style, "label": STYLE_LABELS[style],
-                      "html": escape(before) + accessed + escape(after)})
+                      "html": Markup(f"{escape(before)}{accessed}{escape(after)}")})
     return views
 
 
@@ -404,14 +403,14 @@ def _chicago(r: CitationRecord) -> str:
             f"Last modified {_long_date(r.issued)}. Accessed {ACCESSED}. {r.url}.")
 
 
-_BIBTEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                   "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_BIBTEX_SPECIAL = str.maketrans({"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                                  "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+                                  "\\": None, "{": None, "}": None})
 
 
 def bibtex_escape(text: str) -> str:
     """Plain text for a braced BibTeX field: braces and backslashes dropped, specials escaped."""
-    text = _clean(text).replace("\\", "").replace("{", "").replace("}", "")
-    return "".join(_BIBTEX_SPECIAL.get(char, char) for char in text)
+    return _clean(text).translate(_BIBTEX_SPECIAL)
 
 
 def _bibtex_url(url: str) -> str:

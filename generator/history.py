@@ -333,7 +333,7 @@ class _RevisionPage:
 
 
 _REVISION_TEMPLATE = """\
-{% import "_macros.md.j2" as m with context %}
+{% import "_macros.md.j2" as m %}
 # {{ old.title }}
 
 !!! warning "Old revision"
@@ -515,14 +515,14 @@ def version_block(entry: Entry, record: cite.CitationRecord, history: History, *
     """Markdown/HTML for the end of an entry page: "Cite this version" and earlier revisions."""
     version = record.for_version()
     box = cite.cite_box_html(cite.html_views(version, day, modifier="version"), version, box_id="cite-version-box")
+    url = escape(version.url)
     lines = [
         "",
         '<details class="gl-cite-version">',
         "<summary>Cite this version</summary>",
         "",
-        Markup('<p>This citation points at the permanent address of version <code>{}</code>, which keeps '
-               'showing this text after the entry changes: <a href="{}">{}</a></p>').format(
-            version.version, version.url, version.url),
+        f'<p>This citation points at the permanent address of version <code>{escape(version.version)}</code>, '
+        f'which keeps showing this text after the entry changes: <a href="{url}">{url}</a></p>',
         "",
         box,
         "",
@@ -531,8 +531,8 @@ def version_block(entry: Entry, record: cite.CitationRecord, history: History, *
     ]
     earlier = history.earlier(entry, record.fingerprint)
     if not history.available:
-        lines.append(Markup('<p class="gl-revisions">Earlier versions: not published by this build ({}).</p>')
-                     .format(history.public_reason or "git history was not read"))
+        reason = escape(history.public_reason or "git history was not read")
+        lines.append(f'<p class="gl-revisions">Earlier versions: not published by this build ({reason}).</p>')
     elif earlier:
         links = " · ".join(f"[{_day(r.entry.modified or r.entry.published)} (`{r.fingerprint}`)]"
                            f"({_relative(page_path, r.page_path)})" for r in earlier)

@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from generator.cite import CitationRecord
 from generator.model import Entry
@@ -111,17 +111,17 @@ def head_html(
     link as a language version and fetches a sitemap beside it.)
     """
     tags: list[str] = [
-        Markup('<meta property="og:type" content="website">'),
-        Markup('<meta property="og:site_name" content="{}">').format(site_name),
-        Markup('<meta property="og:title" content="{}">').format(title),
-        Markup('<meta property="og:description" content="{}">').format(description),
-        Markup('<meta property="og:url" content="{}">').format(url),
+        '<meta property="og:type" content="website">',
+        f'<meta property="og:site_name" content="{escape(site_name)}">',
+        f'<meta property="og:title" content="{escape(title)}">',
+        f'<meta property="og:description" content="{escape(description)}">',
+        f'<meta property="og:url" content="{escape(url)}">',
     ]
     if record is not None:
-        tags += [Markup('<meta name="{}" content="{}">').format(name, value) for name, value in record.highwire()]
+        tags += [f'<meta name="{escape(name)}" content="{escape(value)}">' for name, value in record.highwire()]
     if jsonld is not None:
-        tags.append(Markup('<script type="application/ld+json">') + Markup(json_for_script(jsonld)) + Markup("</script>"))
-    return str(Markup("\n").join(tags))
+        tags.append(f'<script type="application/ld+json">{json_for_script(jsonld)}</script>')
+    return "\n".join(tags)
 
 
 def escape_text(text: str) -> str:

@@ -6,7 +6,7 @@ templates. MkDocs receives `pages` in memory (`File.generated`); `files` are wri
 verbatim into the built site afterwards (raw Markdown copies, graph and preview JSON).
 
 Only what needs Markdown is left to MkDocs: headings (for the table of contents) and
-author text. The parts we generate are finished HTML (`{% call m.html() %}` blocks),
+author text. The parts we generate are finished HTML (`{% filter html %}` blocks),
 kept out of the Markdown as `Fragments` and put back after conversion: Python-Markdown
 parses raw HTML slowly, and it has nothing to do for it. Links in Markdown are relative
 `.md` links, which MkDocs checks in strict mode and rewrites; links in the finished HTML
@@ -15,6 +15,7 @@ are final relative URLs for `use_directory_urls: true`.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator import cite, sanitize
 from generator.workers import forked_map, worth_forking
@@ -152,9 +153,28 @@ def page_path(entry: Entry) -> str:
     return entry.url_path.rstrip("/") + ".md"
 
 
+def _relpath(target: str, start: str) -> str:
+    """`posixpath.relpath(target, start)`, without its normalising and its working directory.
+
+    Pages make tens of links each, so this runs often; paths with a `..` part, or one
+    absolute and one relative path, are left to `posixpath`.
+    """
+    if target and (target[:1] == "/") == (start[:1] == "/"):
+        to = [part for part in target.split("/") if part and part != "."]
+        here = [part for part in start.split("/") if part and part != "."]
+        if ".." not in to and ".." not in here:
+            common = 0
+            for a, b in zip(to, here):
+                if a != b:
+                    break
+                common += 1
+            return "/".join([".."] * (len(here) - common) + to[common:]) or "."
+    return posixpath.relpath(target, start)
+
+
 def relative(from_page: str, to_page: str) -> str:
     """A relative link between two docs paths, as MkDocs expects in Markdown."""
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    return _relpath(to_page, posixpath.dirname(from_page) or ".")
 
 
 def url_dir(docs_path: str) -> str:
@@ -169,19 +189,49 @@ def url_dir(docs_path: str) -> str:
 
 def relative_url(from_page: str, to_page: str) -> str:
     """The final relative URL between two docs paths, as MkDocs would write it: `../../area/x/`."""
-    link = posixpath.relpath("/" + url_dir(to_page), "/" + url_dir(from_page))
+    return _url_between("/" + url_dir(from_page), "/" + url_dir(to_page))
+
+
+def _url_between(from_dir: str, to_dir: str) -> str:
+    link = _relpath(to_dir, from_dir)
     return "./" if link == "." else link + "/"
 
 
+@functools.cache
 def kind_badge(kind: str) -> Markup:
     """The small label that says whether an entry is a definition, an article or an area."""
     return Markup('<span class="gl-kind gl-kind--{}">{}</span>').format(kind, KIND_LABELS[kind])
 
 
+class _Environment(jinja2.Environment):
+    """Jinja reads `view.key` of a dict only after `getattr` fails, and the pages' views
+    (sources, formulas, examples, citation styles) are dicts read a hundred times a page:
+    their keys are looked up first here, with the same result."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            return super().getattr(obj, attribute)  # items of other mappings, or undefined
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))  # `d.items` is the method, as in Jinja
+
+
 def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
-    """Autoescaping on: entry text reaches the page as text unless a filter says otherwise."""
-    env = jinja2.Environment(
+    """Autoescaping on: entry text reaches the page as text unless a filter says otherwise.
+
+    Templates are read once: each build makes its own environment, and without
+    `auto_reload` Jinja does not look at the files' times at every include and import.
+    """
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
+        auto_reload=False,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -195,9 +245,16 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["link_text"] = lambda text: Markup(link_text(str(text)))
     env.filters["t"] = lambda text: sanitize.escape_text(str(text))
     env.filters["tex"] = lambda text: sanitize.escape_math(str(text))
+    env.filters["html"] = _stash
     env.globals["KIND_LABELS"] = KIND_LABELS
     env.globals["kind_badge"] = kind_badge
     return env
+
+
+@jinja2.pass_context
+def _stash(context: jinja2.runtime.Context, html: str) -> Markup:
+    """`{% filter html %}...{% endfilter %}`: finished HTML, kept out of the page's Markdown."""
+    return context["page"].stash(html)
 
 
 def _number(value: Any) -> str:
@@ -220,22 +277,32 @@ class _Page:
         self.path = path
         self.linked: set[str] = set()
         self.fragments: list[str] = []
+        self._folder = posixpath.dirname(path) or "."  # where Markdown links start
+        self._url_dir = "/" + url_dir(path)  # where the page is served, for final URLs
+        self._links: dict[str, Markup] = {}  # slug -> `a(slug)`: relations and backlinks overlap
 
     def href(self, slug: str) -> str:
         """Link to an entry for Markdown (MkDocs checks and rewrites it)."""
-        return relative(self.path, page_path(self.site.entries[slug]))
+        return _relpath(self.site.paths[slug], self._folder)
 
     def to(self, target: str) -> str:
-        return relative(self.path, target)
+        return _relpath(target, self._folder)
 
     def url(self, target: str) -> str:
         """Final URL of a docs path, for finished HTML."""
-        return relative_url(self.path, target)
+        return _url_between(self._url_dir, "/" + url_dir(target))
 
     def a(self, slug: str) -> Markup:
         """An HTML link to an entry, for finished HTML."""
-        return Markup('<a href="{}">{}</a>').format(self.url(page_path(self.site.entries[slug])),
-                                                   self.site.entries[slug].title)
+        found = self._links.get(slug)
+        if found is None:
+            url = escape(self.url(self.site.paths[slug]))
+            found = self._links[slug] = Markup(f'<a href="{url}">{self.site.titles_html[slug]}</a>')
+        return found
+
+    def links(self, slugs: Iterable[str], separator: str) -> Markup:
+        """HTML links to entries, one after the other: `page.links(slugs, " · ")`."""
+        return Markup(str(escape(separator)).join([self.a(slug) for slug in slugs]))
 
     def stash(self, html: str) -> Markup:
         """Keep finished HTML out of the Markdown: a marker now, a placeholder after `seal`."""
@@ -267,15 +334,14 @@ class _Page:
 
     def entry_link(self, slug: str) -> Markup:
         entry = self.site.entries[slug]
-        return Markup("[{}]({})").format(Markup(link_text(entry.title)), self.href(slug))
+        return Markup(f"[{link_text(entry.title)}]({escape(self.href(slug))})")
 
     def item(self, slug: str, with_summary: bool = True) -> Markup:
         """One entry of a list, as finished HTML: link, kind badge and summary."""
-        entry = self.site.entries[slug]
-        html = Markup("<li>{} {}").format(self.a(slug), kind_badge(entry.kind))
+        html = f"<li>{self.a(slug)} {kind_badge(self.site.entries[slug].kind)}"
         if with_summary:
-            html += Markup("<br>") + self.site.summary_html(slug, self.path)
-        return html + Markup("</li>")
+            html += f"<br>{self.site.summary_html(slug, self.path)}"
+        return Markup(html + "</li>")
 
 
 class _Site:
@@ -288,6 +354,8 @@ class _Site:
         self.config = data.config
         self.names = NameIndex.build(data.entries.values())
         self.titles = {slug: entry.title for slug, entry in data.entries.items()}
+        self.titles_html = {slug: escape(title) for slug, title in self.titles.items()}
+        self.paths = {slug: page_path(entry) for slug, entry in data.entries.items()}  # docs paths
         self.records = {
             slug: cite.CitationRecord.from_entry(entry, site_url=self.config.base, site_name=self.config.site_name)
             for slug, entry in data.entries.items()
@@ -313,15 +381,20 @@ class _Site:
         key = (slug, url_dir(from_page))
         found = self._summaries.get(key)
         if found is None:
-            home = page_path(self.entries[slug])  # links are written from the entry's own page
-            html = self._converted.get(slug)
-            if html is None:
-                text = render_markdown(self.entries[slug].summary, self_slug=None, index=self.names,
-                                       titles=self.titles, linked=set(), autolink=False,
-                                       href_for=lambda target: relative(home, page_path(self.entries[target])))
-                html = self._converted[slug] = self._to_html(text)
-            found = self._summaries[key] = Markup(_final_links(html, from_page, home))
+            home = self.paths[slug]  # links are written from the entry's own page
+            found = self._summaries[key] = Markup(_final_links(self.converted_summary(slug), from_page, home))
         return found
+
+    def converted_summary(self, slug: str) -> str:
+        """An entry's summary as HTML, its links still relative `.md` paths from its own page."""
+        html = self._converted.get(slug)
+        if html is None:
+            home = self.paths[slug]
+            text = render_markdown(self.entries[slug].summary, self_slug=None, index=self.names,
+                                   titles=self.titles, linked=set(), autolink=False,
+                                   href_for=lambda target: relative(home, self.paths[target]))
+            html = self._converted[slug] = self._to_html(text)
+        return html
 
     def _to_html(self, markdown_text: str) -> str:
         """Python-Markdown as MkDocs sets it up; one paragraph comes back inline, as a list
@@ -421,6 +494,8 @@ def _entry_pages(env: jinja2.Environment, site: _Site) -> Iterator[RenderedEntry
             yield from render_chunk(chunk)
         return
     site.graph.centrality  # noqa: B018 - computed once here, not once per worker
+    for slug in slugs:  # converted once here, not again in each worker (area pages list them);
+        site.converted_summary(slug)  # the lists made here afterwards (A–Z) need them all anyway
     for done in forked_map(render_chunk, chunks):
         yield from done
 
