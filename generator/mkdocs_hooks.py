@@ -6,8 +6,10 @@ on_files   add every generated page in memory (File.generated); start writing /a
 on_nav     for a large glossary, convert the generated pages in worker processes
            (generator/page_convert.py); on_page_markdown then skips MkDocs' own pass
 on_page_content  last-line URL guard on generated pages
+on_env     for a large glossary, put every page in the theme in worker processes
+           (generator/theme_render.py); on_page_context then hands MkDocs each finished page
 on_post_page     put the finished HTML fragments back into generated pages (render.Fragments),
-                 each through the same guard
+                 each through the same guard (in the workers, for pages rendered there)
 on_post_build    write the post-build files (raw Markdown, graph and preview JSON), the
                  /api/ exports and the search index, if the search stage provides one
 
@@ -29,13 +31,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from generator import export, page_convert
+from generator import export, page_convert, theme_render
 from generator.history import collect_history
 from generator.model import Glossary
 from generator.pipeline import load_all
@@ -52,6 +55,8 @@ _rendered: RenderedSite | None = None
 _exports: Callable[[Path], None] | None = None  # writes /api/ into a site folder
 _exporting: multiprocessing.process.BaseProcess | None = None  # a forked process writing /api/ meanwhile
 _converted: dict[str, page_convert.Converted] = {}  # generated pages already converted, by src_uri
+_nav: Navigation | None = None
+_prebuilt: theme_render.Prebuilt | None = None  # pages put in the theme by workers, in MkDocs' order
 
 
 def _project_root(config: MkDocsConfig) -> Path:
@@ -111,7 +116,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    global _converted
+    global _converted, _nav
+    _nav = nav
     pages = [file.page for file in files.documentation_pages() if file.generated_by and file.page is not None]
     _converted = page_convert.convert(pages, config, files)
     return nav
@@ -132,6 +138,20 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return html
 
 
+def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    global _prebuilt
+    assert _nav is not None, "on_nav did not run"
+    _prebuilt = theme_render.start(config, files, _nav, env, {
+        "page_context": on_page_context, "post_page": on_post_page})
+    return env
+
+
+def on_page_context(context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+    if _prebuilt is not None and theme_render.is_prebuilt(page):
+        context[theme_render.VARIABLE] = _prebuilt.take(page)  # put in the theme by a worker
+    return context
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """The finished HTML fragments go in as the page is written, then are let go.
 
@@ -142,12 +162,16 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         return output
     fragments = _rendered.fragments.pop(page.file.src_uri, None)
     page.content = None  # written below; nothing reads it again
+    if theme_render.is_prebuilt(page):
+        return output  # finished in a worker, fragments included
     return fragments.restore(output, neutralise_html_urls) if fragments else output
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     global _rendered
     assert _rendered is not None and _glossary is not None, "on_config did not run"
+    if _prebuilt is not None:
+        _prebuilt.close()  # every page taken: the workers are done
     site_dir = Path(config.site_dir)
     for path, text in _rendered.files.items():
         target = site_dir / path
@@ -171,8 +195,10 @@ def on_build_error(error: Exception) -> None:
 def _release() -> None:
     """Let this build's data go now: `glossary serve` keeps the process (and this module,
     until the next build loads it afresh) alive, and two builds' worth would not fit."""
-    global _glossary, _rendered, _exports, _exporting, _converted
-    _glossary = _rendered = _exports = _exporting = None
+    global _glossary, _rendered, _exports, _exporting, _converted, _nav, _prebuilt
+    if _prebuilt is not None:
+        _prebuilt.close()
+    _glossary = _rendered = _exports = _exporting = _nav = _prebuilt = None
     _converted = {}
     gc.collect()
 

@@ -10,7 +10,6 @@ conversion of those pages (`apply` fills them in).
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +18,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from generator.sanitize import neutralise_html_urls
-from generator.workers import forked_map, worth_forking
+from generator.workers import capture_mkdocs_log, forked_map, replay_log, worth_forking
 
 PARALLEL_PAGES = 400  # below this, starting workers costs more than it saves
 _CHUNK = 40
@@ -51,15 +50,7 @@ def convert(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, 
 
 def _convert(pages: list[Page], config: MkDocsConfig, files: Files) -> list[tuple[str, Converted]]:
     """In a worker: `Page.render` on each page, its log messages captured instead of printed."""
-    captured: list[tuple[str, int, str]] = []
-
-    class _Capture(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            captured.append((record.name, record.levelno, record.getMessage()))
-
-    root = logging.getLogger("mkdocs")
-    root.handlers = [_Capture()]  # this process only: the parent prints (and counts) them
-    root.propagate = False
+    captured = capture_mkdocs_log()  # the parent prints (and counts) them
     out = []
     for page in pages:
         captured.clear()
@@ -80,6 +71,5 @@ def apply(page: Page, done: Converted, files: Files) -> str:
     page.present_anchor_ids = set(done.anchors)
     page.links_to_anchors = {file: links for uri, links in done.links_to_anchors.items()
                              if (file := files.get_file_from_path(uri)) is not None}
-    for name, level, message in done.messages:
-        logging.getLogger(name).log(level, "%s", message)
+    replay_log(done.messages)
     return done.content

@@ -7,6 +7,7 @@ nothing is pickled going in, only the results come back.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import threading
@@ -46,6 +47,28 @@ def forked_map(task: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
             yield from pool.map(_call_task, items)
     finally:
         _TASK = None
+
+
+def capture_mkdocs_log() -> list[tuple[str, int, str]]:
+    """In a worker: MkDocs' log records (logger name, level, message) go to the returned list
+    instead of being printed, so that the parent can `replay_log` them, where `--strict`
+    counts the warnings."""
+    captured: list[tuple[str, int, str]] = []
+
+    class _Capture(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            captured.append((record.name, record.levelno, record.getMessage()))
+
+    root = logging.getLogger("mkdocs")
+    root.handlers = [_Capture()]  # this process only
+    root.propagate = False
+    return captured
+
+
+def replay_log(messages: Iterable[tuple[str, int, str]]) -> None:
+    """In the parent: log again what a worker captured."""
+    for name, level, message in messages:
+        logging.getLogger(name).log(level, "%s", message)
 
 
 def _call_task(item: Any) -> Any:

@@ -148,15 +148,16 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from generator import page_convert, render
+from generator import page_convert, render, theme_render
 from generator.site_build import CONFIG_FILE, TERMS_ENV
 from generator.workers import can_fork
 
-def build_site(terms, site_dir, parallel):
+def build_site(terms, site_dir, parallel, theme=None):
     import os
     os.environ[TERMS_ENV] = str(terms)
     page_convert.PARALLEL_PAGES = 1 if parallel else 10**9
     render._PARALLEL_ENTRIES = 1 if parallel else 10**9
+    theme_render.PARALLEL_PAGES = 1 if (parallel if theme is None else theme) else 10**9
     build(load_config(str(CONFIG_FILE), strict=True, site_dir=str(site_dir)))
 
 assert can_fork(), "this test needs a POSIX system with fork"
@@ -192,6 +193,84 @@ except Abort as error:
     print("aborted:", error)
 """, str(glossary_dir), str(tmp_path))
     assert printed.startswith("aborted:") and "strict" in printed
+
+
+def test_pages_put_in_the_theme_by_worker_processes_are_the_same(glossary_dir: Path, tmp_path: Path) -> None:
+    """A large glossary's pages go through the theme in forked workers; not a byte may change."""
+    from tests.conftest import run_fresh
+
+    printed = run_fresh(_BUILD + """
+import mkdocs.commands.build as mkdocs_build
+
+built, taken = [], []
+build_page, take = mkdocs_build._build_page, theme_render.Prebuilt.take
+mkdocs_build._build_page = lambda page, *args, **kwargs: (
+    built.append(page.file.src_uri) or build_page(page, *args, **kwargs))
+theme_render.Prebuilt.take = lambda self, page: taken.append(page.file.src_uri) or take(self, page)
+theme_render._CHUNK = 3  # several chunks, handed back in order
+build_site(terms, out / "serial", parallel=True, theme=False)
+assert not taken
+built.clear()
+build_site(terms, out / "parallel", parallel=True, theme=True)
+assert taken == built, (taken, built)  # every page MkDocs built came from a worker
+print(len(taken))
+""", str(glossary_dir), str(tmp_path))
+    assert int(printed) > 10
+    files = sorted(p.relative_to(tmp_path / "serial") for p in (tmp_path / "serial").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "parallel") for p in (tmp_path / "parallel").rglob("*")
+                           if p.is_file())
+    for page in files:
+        assert (tmp_path / "parallel" / page).read_bytes() == (tmp_path / "serial" / page).read_bytes(), page
+
+
+_THEME_TROUBLE = """
+import logging, os
+import jinja2
+
+parent = os.getpid()
+render_template = jinja2.Template.render
+
+def troubled_render(self, *args, **kwargs):
+    page = (args[0] if args else kwargs).get("page")
+    if self.name == "main.html" and page is not None and page.file.src_uri == "about.md":
+        if TROUBLE == "warning":
+            logging.getLogger("mkdocs.test").warning("theme trouble, in a worker: %s", os.getpid() != parent)
+        else:
+            raise ValueError(f"theme trouble, in a worker: {os.getpid() != parent}")
+    return render_template(self, *args, **kwargs)
+
+jinja2.Template.render = troubled_render
+
+class Show(logging.Handler):
+    def emit(self, record):
+        print("logged:", record.levelname, record.getMessage())
+
+logging.getLogger("mkdocs").addHandler(Show())
+"""
+
+
+@pytest.mark.parametrize("trouble", ["warning", "error"])
+def test_trouble_met_in_the_theme_in_a_worker_fails_the_build(
+        glossary_dir: Path, tmp_path: Path, trouble: str) -> None:
+    """A warning logged while a worker puts a page in the theme fails the strict build; an error
+    fails the build at that page, as MkDocs would."""
+    from tests.conftest import run_fresh
+
+    printed = run_fresh(_BUILD + f"TROUBLE = {trouble!r}\n" + _THEME_TROUBLE + """
+from mkdocs.exceptions import Abort
+try:
+    build_site(terms, out / "site", parallel=True)
+except Abort as error:
+    print("aborted:", error)
+except ValueError as error:
+    print("raised:", error)
+""", str(glossary_dir), str(tmp_path))
+    if trouble == "warning":
+        assert "logged: WARNING theme trouble, in a worker: True" in printed
+        assert "aborted: Aborted with 1 warnings in strict mode!" in printed
+    else:
+        assert "logged: ERROR Error building page 'about.md': theme trouble, in a worker: True" in printed
+        assert "raised: theme trouble, in a worker: True" in printed
 
 
 def test_a_failure_writing_the_api_stops_the_build(glossary_dir: Path, tmp_path: Path) -> None:
