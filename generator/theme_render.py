@@ -17,6 +17,7 @@ would run twice) or when some pages are drafts (`mkdocs serve` would build more 
 from __future__ import annotations
 
 import itertools
+import logging
 import pickle
 import traceback
 import zlib
@@ -104,11 +105,34 @@ def start(config: MkDocsConfig, files: Files, nav: Navigation, env: jinja2.Envir
     def render_range(bounds: tuple[int, int]) -> list[Rendered]:
         return _render(pages[bounds[0]:bounds[1]], config, doc_files, nav, env)
 
+    _compile_templates(pages[0], config, doc_files, nav, env)
     chunks = forked_map(render_range, ranges)
     first = next(chunks)  # forks the workers now: before anything below changes a page
     for page in pages:
         page.meta["template"] = TEMPLATE  # from here on, MkDocs' loop only writes the page out
     return Prebuilt(itertools.chain(first, itertools.chain.from_iterable(chunks)), chunks.close)
+
+
+def _compile_templates(page: Page, config: MkDocsConfig, doc_files: list, nav: Navigation,
+                       env: jinja2.Environment) -> None:
+    """Compile the theme's templates here, once, by putting one page in the theme and throwing
+    the output away (no page events run), so that each worker inherits them instead of
+    compiling its own (a Material page takes some thirty templates).
+
+    Whatever this logs or raises, a worker logs or raises again on the same page: silenced.
+    """
+    silenced = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    config._current_page = page
+    page.active = True
+    try:
+        env.get_template(page.meta.get("template", "main.html")).render(get_context(nav, doc_files, config, page))
+    except Exception:
+        pass
+    finally:
+        page.active = False
+        config._current_page = None
+        logging.disable(silenced)
 
 
 def _render(pages: list[Page], config: MkDocsConfig, doc_files: list, nav: Navigation,

@@ -267,10 +267,12 @@ except ValueError as error:
 """, str(glossary_dir), str(tmp_path))
     if trouble == "warning":
         assert "logged: WARNING theme trouble, in a worker: True" in printed
+        assert "in a worker: False" not in printed
         assert "aborted: Aborted with 1 warnings in strict mode!" in printed
     else:
         assert "logged: ERROR Error building page 'about.md': theme trouble, in a worker: True" in printed
         assert "raised: theme trouble, in a worker: True" in printed
+        assert "in a worker: False" not in printed
 
 
 def test_a_failure_writing_the_api_stops_the_build(glossary_dir: Path, tmp_path: Path) -> None:
