@@ -3,11 +3,13 @@
 on_config  load and validate terms/; abort with the validator's messages on any error
 on_files   add every generated page in memory (File.generated); start writing /api/
            in a forked process
-on_nav     for a large glossary, convert the generated pages in worker processes
+on_nav     for a large glossary, leave the generated pages to be converted by the theme
+           workers (below), or else convert them in worker processes now
            (generator/page_convert.py); on_page_markdown then skips MkDocs' own pass
 on_page_content  last-line URL guard on generated pages
-on_env     for a large glossary, put every page in the theme in worker processes
-           (generator/theme_render.py); on_page_context then hands MkDocs each finished page
+on_env     for a large glossary, convert the pages left and put every page in the theme in
+           worker processes (generator/theme_render.py); on_page_context then hands MkDocs
+           each finished page
 on_post_page     put the finished HTML fragments back into generated pages (render.Fragments),
                  each through the same guard (in the workers, for pages rendered there)
 on_post_build    write the post-build files (raw Markdown, graph and preview JSON), the
@@ -55,6 +57,7 @@ _rendered: RenderedSite | None = None
 _exports: Callable[[Path], None] | None = None  # writes /api/ into a site folder
 _exporting: multiprocessing.process.BaseProcess | None = None  # a forked process writing /api/ meanwhile
 _converted: dict[str, page_convert.Converted] = {}  # generated pages already converted, by src_uri
+_deferred: set[str] = set()  # generated pages left for the theme workers to convert, by src_uri
 _nav: Navigation | None = None
 _prebuilt: theme_render.Prebuilt | None = None  # pages put in the theme by workers, in MkDocs' order
 
@@ -115,19 +118,29 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def _page_events() -> dict[str, Callable[..., Any]]:
+    return {"page_context": on_page_context, "post_page": on_post_page}
+
+
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    global _converted, _nav
+    global _converted, _nav, _deferred
     _nav = nav
     pages = [file.page for file in files.documentation_pages() if file.generated_by and file.page is not None]
-    _converted = page_convert.convert(pages, config, files)
+    if theme_render.possible(config, files, _page_events()):
+        _deferred = {page.file.src_uri for page in pages}  # converted by the theme workers (on_env)
+    else:
+        _converted = page_convert.convert(pages, config, files)
     return nav
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return "" if page.file.src_uri in _converted else markdown  # converted already, in a worker
+    uri = page.file.src_uri
+    return "" if uri in _converted or uri in _deferred else markdown  # converted in a worker
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.src_uri in _deferred:
+        return ""  # its Markdown (still in page.file) is converted later, in a theme worker
     if page.file.generated_by:
         # Its Markdown is done with: only the title is read from it, and that comes from
         # the front matter. Holding every page's Markdown to the end would double memory.
@@ -141,8 +154,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     global _prebuilt
     assert _nav is not None, "on_nav did not run"
-    _prebuilt = theme_render.start(config, files, _nav, env, {
-        "page_context": on_page_context, "post_page": on_post_page})
+    _prebuilt = theme_render.start(config, files, _nav, env, _page_events(), _deferred)
     return env
 
 
@@ -195,11 +207,12 @@ def on_build_error(error: Exception) -> None:
 def _release() -> None:
     """Let this build's data go now: `glossary serve` keeps the process (and this module,
     until the next build loads it afresh) alive, and two builds' worth would not fit."""
-    global _glossary, _rendered, _exports, _exporting, _converted, _nav, _prebuilt
+    global _glossary, _rendered, _exports, _exporting, _converted, _nav, _prebuilt, _deferred
     if _prebuilt is not None:
         _prebuilt.close()
     _glossary = _rendered = _exports = _exporting = _nav = _prebuilt = None
     _converted = {}
+    _deferred = set()
     gc.collect()
 
 

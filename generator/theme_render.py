@@ -12,6 +12,12 @@ template (TEMPLATE) that prints the worker's output, which `Prebuilt.take` hands
 The workers fork before the parent changes anything on a page, and see each page just as
 MkDocs' loop would. Not used when other plugins also listen to the page events (they
 would run twice) or when some pages are drafts (`mkdocs serve` would build more pages).
+
+When the hooks know early (`possible`, at MkDocs' `nav` event) that the pages will be put
+in the theme here, they leave the generated pages unconverted (`deferred`), and each
+worker converts such a page with MkDocs' own `Page.render` just before putting it in the
+theme: the converted HTML then never travels between processes, and the parent only sets
+what MkDocs checks after its loop (anchors, links to anchors).
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from generator.sanitize import neutralise_html_urls
 from generator.workers import capture_mkdocs_log, forked_map, replay_log, worth_forking
 
 PARALLEL_PAGES = 400  # below this, starting workers costs more than it saves
@@ -49,6 +56,7 @@ class Rendered:
     messages: tuple[tuple[str, int, str], ...]
     error: BaseException | None = None
     trace: str = ""  # the worker's traceback of `error`
+    converted: tuple | None = None  # a deferred page's (title, anchors, links to anchors by src_uri)
 
 
 class WorkerTraceback(Exception):
@@ -61,9 +69,10 @@ class WorkerTraceback(Exception):
 class Prebuilt:
     """The workers' pages, handed out in MkDocs' order as its loop reaches them."""
 
-    def __init__(self, results: Iterator[Rendered], close: Callable[[], None]) -> None:
+    def __init__(self, results: Iterator[Rendered], close: Callable[[], None], files: Files) -> None:
         self._results = results
         self._close = close
+        self._files = files
 
     def take(self, page: Page) -> str:
         """`page` as the theme renders it; re-logs what was logged meanwhile, raises what was raised."""
@@ -75,6 +84,11 @@ class Prebuilt:
         replay_log(done.messages)
         if done.error is not None:
             raise done.error from WorkerTraceback(done.trace)
+        if done.converted is not None:  # what MkDocs reads after its loop, as `Page.render` sets it
+            page._title_from_render, anchors, links = done.converted
+            page.present_anchor_ids = set(anchors)
+            page.links_to_anchors = {file: found for uri, found in links.items()
+                                     if (file := self._files.get_file_from_path(uri)) is not None}
         return zlib.decompress(done.output).decode("utf-8", "surrogatepass")
 
     def close(self) -> None:
@@ -86,31 +100,52 @@ def is_prebuilt(page: Page) -> bool:
     return page.meta.get("template") == TEMPLATE
 
 
-def start(config: MkDocsConfig, files: Files, nav: Navigation, env: jinja2.Environment,
-          own_events: dict[str, Callable[..., object]]) -> Prebuilt | None:
-    """Fork workers that put every page in the theme; None when too few pages, no fork, or
-    `own_events` (event -> the caller's handler) are not the only page event handlers.
+def possible(config: MkDocsConfig, files: Files, own_events: dict[str, Callable[..., object]]) -> bool:
+    """Whether `start` will fork: enough pages, fork available, no drafts, and `own_events`
+    (event -> the caller's handler) the only handlers of the page events."""
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    return (worth_forking(len(doc_files), PARALLEL_PAGES)
+            and len(files.documentation_pages(inclusion=InclusionLevel.is_in_serve)) == len(doc_files)
+            and all(config.plugins.events[event] == [handler] for event, handler in own_events.items()))
 
-    Call it when MkDocs has converted every page (its `env` event), and nothing has changed
-    the pages since.
+
+def start(config: MkDocsConfig, files: Files, nav: Navigation, env: jinja2.Environment,
+          own_events: dict[str, Callable[..., object]], deferred: set[str]) -> Prebuilt | None:
+    """Fork workers that put every page in the theme; None when not `possible`.
+
+    Call it when MkDocs has converted every page (its `env` event) but those in `deferred`
+    (src_uri), which the workers convert; nothing may have changed the pages since. If it
+    returns None, the deferred pages have been converted here.
     """
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     pages = [file.page for file in doc_files if file.page is not None]
-    if (not worth_forking(len(pages), PARALLEL_PAGES)
-            or len(files.documentation_pages(inclusion=InclusionLevel.is_in_serve)) != len(doc_files)
-            or any(config.plugins.events[event] != [handler] for event, handler in own_events.items())):
+    if not possible(config, files, own_events):
+        for page in pages:
+            if page.file.src_uri in deferred:
+                _convert(page, config, files)
         return None
     ranges = [(start, min(start + _CHUNK, len(pages))) for start in range(0, len(pages), _CHUNK)]
 
     def render_range(bounds: tuple[int, int]) -> list[Rendered]:
-        return _render(pages[bounds[0]:bounds[1]], config, doc_files, nav, env)
+        return _render(pages[bounds[0]:bounds[1]], config, files, doc_files, nav, env, deferred)
 
     _compile_templates(pages[0], config, doc_files, nav, env)
     chunks = forked_map(render_range, ranges)
     first = next(chunks)  # forks the workers now: before anything below changes a page
     for page in pages:
         page.meta["template"] = TEMPLATE  # from here on, MkDocs' loop only writes the page out
-    return Prebuilt(itertools.chain(first, itertools.chain.from_iterable(chunks)), chunks.close)
+        if page.file.src_uri in deferred:
+            page.file.content_bytes = b""  # the workers have it; the parent needs it no more
+    return Prebuilt(itertools.chain(first, itertools.chain.from_iterable(chunks)), chunks.close, files)
+
+
+def _convert(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """A deferred page converted as the hooks would have had it: MkDocs' `Page.render`,
+    then the last-line URL guard the hooks put on generated pages."""
+    page.read_source(config)
+    page.render(config, files)
+    page.content = neutralise_html_urls(page.content or "")
+    page.markdown = ""
 
 
 def _compile_templates(page: Page, config: MkDocsConfig, doc_files: list, nav: Navigation,
@@ -135,9 +170,10 @@ def _compile_templates(page: Page, config: MkDocsConfig, doc_files: list, nav: N
         logging.disable(silenced)
 
 
-def _render(pages: list[Page], config: MkDocsConfig, doc_files: list, nav: Navigation,
-            env: jinja2.Environment) -> list[Rendered]:
-    """In a worker: `_build_page` for each page, short of writing it; the log captured.
+def _render(pages: list[Page], config: MkDocsConfig, files: Files, doc_files: list, nav: Navigation,
+            env: jinja2.Environment, deferred: set[str]) -> list[Rendered]:
+    """In a worker: `_build_page` for each page, short of writing it (a deferred page
+    converted first); the log captured.
 
     A page that raises ends the chunk: MkDocs stops the build at that page.
     """
@@ -145,6 +181,15 @@ def _render(pages: list[Page], config: MkDocsConfig, doc_files: list, nav: Navig
     out = []
     for page in pages:
         captured.clear()
+        converted = None
+        try:
+            if page.file.src_uri in deferred:
+                _convert(page, config, files)
+                links = {file.src_uri: dict(found) for file, found in (page.links_to_anchors or {}).items()}
+                converted = (page._title_from_render, frozenset(page.present_anchor_ids or ()), links)
+        except Exception as error:  # raised again in the parent, at this page
+            out.append(Rendered(page.file.src_uri, b"", tuple(captured), _portable(error), traceback.format_exc()))
+            break
         config._current_page = page
         try:
             page.active = True
@@ -160,7 +205,7 @@ def _render(pages: list[Page], config: MkDocsConfig, doc_files: list, nav: Navig
             page.active = False
             config._current_page = None
         out.append(Rendered(page.file.src_uri, zlib.compress(output.encode("utf-8", "surrogatepass"), 1),
-                            tuple(captured)))
+                            tuple(captured), converted=converted))
     return out
 
 

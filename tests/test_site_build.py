@@ -195,6 +195,53 @@ except Abort as error:
     assert printed.startswith("aborted:") and "strict" in printed
 
 
+@pytest.mark.parametrize("theme", [False, True], ids=["converted-apart", "converted-with-theme"])
+def test_a_link_to_a_missing_anchor_fails_the_strict_build_in_workers(glossary_dir: Path, tmp_path: Path,
+                                                                      theme: bool) -> None:
+    """MkDocs checks anchors after its loop: what the workers found must reach it either way."""
+    from tests.conftest import body_text, entry_yaml, run_fresh
+
+    (glossary_dir / "funding-rate.yaml").write_text(entry_yaml(
+        "Funding Rate", relations="relations: {related: [margin]}",
+        body="See [its sources](margin.md#sources) and [nowhere](margin.md#no-such-part). " + body_text(90)),
+        encoding="utf-8")
+    printed = run_fresh(_BUILD + f"""
+import logging
+from mkdocs.exceptions import Abort
+warnings = []
+class Keep(logging.Handler):
+    def emit(self, record):
+        if record.levelno >= logging.WARNING:
+            warnings.append(record.getMessage())
+logging.getLogger("mkdocs").addHandler(Keep())
+try:
+    build_site(terms, out / "site", parallel=True, theme={theme})
+except Abort as error:
+    print("aborted:", error)
+print(warnings)
+""", str(glossary_dir), str(tmp_path))
+    assert printed.startswith("aborted:") and "strict" in printed
+    assert "no-such-part" in printed and "#sources'" not in printed
+
+
+def test_pages_left_for_theme_workers_that_cannot_start_are_converted_in_the_parent(
+        glossary_dir: Path, tmp_path: Path) -> None:
+    """If forking is possible when MkDocs builds the nav but not later, nothing is lost."""
+    from tests.conftest import run_fresh
+
+    run_fresh(_BUILD + """
+answers = iter([True, False])  # at on_nav (pages left unconverted), then at on_env
+theme_render.possible = lambda *args: next(answers)
+build_site(terms, out / "fallback", parallel=True)
+theme_render.possible = lambda *args: False
+build_site(terms, out / "serial", parallel=True)
+""", str(glossary_dir), str(tmp_path))
+    pages = sorted(p.relative_to(tmp_path / "serial") for p in (tmp_path / "serial").rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        assert (tmp_path / "fallback" / page).read_bytes() == (tmp_path / "serial" / page).read_bytes(), page
+
+
 def test_pages_put_in_the_theme_by_worker_processes_are_the_same(glossary_dir: Path, tmp_path: Path) -> None:
     """A large glossary's pages go through the theme in forked workers; not a byte may change."""
     from tests.conftest import run_fresh
