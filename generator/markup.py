@@ -33,8 +33,9 @@ def iter_wikilinks(body: str) -> Iterator[WikiLink]:
         yield WikiLink(match.group(1).strip(), shown, match.start(), match.end())
 
 
-def word_count(body: str) -> int:
-    return _WORD.subn("", body)[1]  # counts matches without making a string of each word
+def word_count(body: str, at_most: int = 0) -> int:
+    """Words in `body`; with `at_most`, counting stops there (a minimum is met or not)."""
+    return _WORD.subn("", body, count=at_most)[1]  # counts matches without making a string of each word
 
 
 def headings(body: str) -> list[tuple[int, int]]:

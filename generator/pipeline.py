@@ -50,8 +50,11 @@ def entry_files(terms_dir: Path) -> tuple[list[Path], list[Problem]]:
     """Entry files in a stable order; stray `.yml` files are reported, other files ignored."""
     files: list[Path] = []
     problems: list[Problem] = []
-    for path in sorted(terms_dir.iterdir(), key=lambda p: p.name):
-        if path.name.startswith(".") or not path.is_file():
+    with os.scandir(terms_dir) as found:  # the file type comes with the name: no stat per file
+        names = sorted((item.name, item.is_file()) for item in found)
+    for name, is_file in names:
+        path = terms_dir / name
+        if name.startswith(".") or not is_file:
             continue
         if path.suffix == ".yaml" and not _printable(path.name):
             # undecodable bytes or control characters in a name would break every report line
@@ -80,11 +83,15 @@ def _shown(path: Path) -> str:
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
-def load_all(terms_dir: Path, *, use_cache: bool = True) -> Loaded:
+def load_all(terms_dir: Path, *, use_cache: bool = True, problems_only: bool = False) -> Loaded:
+    """The checked glossary. With `problems_only` (and no cache), each entry keeps only what
+    the cross-entry rules read: texts, formulas, examples, FAQ and sources are left behind
+    in the workers. For callers that want the problems and nothing else (`validate`)."""
     files, problems = entry_files(terms_dir)
     root = terms_dir.resolve()
     held: dict[str, bytes] = {}  # file bytes as checked, so a problem found later points into them
-    checked = _check_files(files, root, _cache_path(terms_dir) if use_cache else None, held)
+    checked = _check_files(files, root, _cache_path(terms_dir) if use_cache else None, held,
+                           outline=problems_only and not use_cache)
     paths = [str(path) for path in files]
 
     @lru_cache(maxsize=None)
@@ -148,17 +155,29 @@ def _check_path(path: Path, root: Path) -> check.FileCheck:
     return _unreadable(str(path), problems) if data is None else check_bytes(str(path), data)
 
 
-def _work(task: tuple[list[tuple[str, bytes | None]], Path]) -> list[tuple]:
+def _work(task: tuple[list[tuple[str, bytes | None]], Path, bool]) -> list[tuple]:
     """A worker's share: files given by bytes (already read) or by path (read here)."""
     from generator.plain import to_plain
 
-    items, root = task
-    return [to_plain(check_bytes(shown, data) if data is not None else _check_path(Path(shown), root))
-            for shown, data in items]
+    items, root, outline = task
+    results = (check_bytes(shown, data) if data is not None else _check_path(Path(shown), root)
+               for shown, data in items)
+    return [to_plain(_outline(result) if outline else result) for result in results]
+
+
+def _outline(result: check.FileCheck) -> check.FileCheck:
+    """The result with only what the cross-entry rules read of its entry (the body only
+    when its links must be scanned again; a link to a missing entry is found in the file)."""
+    entry = result.entry
+    if entry is None:
+        return result
+    return dataclasses.replace(result, entry=dataclasses.replace(
+        entry, summary="", body=entry.body if result.odd_links else "", formulas=(), examples=(), faq=(),
+        sources=()))
 
 
 def _check_files(files: list[Path], root: Path, cache_file: Path | None,
-                 held: dict[str, bytes]) -> list[check.FileCheck]:
+                 held: dict[str, bytes], *, outline: bool = False) -> list[check.FileCheck]:
     """The per-file stage for every file: from the cache, or computed (in parallel when many)."""
     from generator.plain import from_plain
 
@@ -188,7 +207,7 @@ def _check_files(files: list[Path], root: Path, cache_file: Path | None,
                 pass  # a cache entry of the wrong shape is a miss
         todo.append((shown, data))
     changed = False
-    for plain in _run(todo, root):
+    for plain in _run(todo, root, outline):
         result = from_plain(plain)
         results[result.path] = result
         if result.path in held:
@@ -199,9 +218,9 @@ def _check_files(files: list[Path], root: Path, cache_file: Path | None,
     return [results[str(path)] for path in files]
 
 
-def _run(todo: list[tuple[str, bytes | None]], root: Path) -> Iterator[tuple]:
+def _run(todo: list[tuple[str, bytes | None]], root: Path, outline: bool) -> Iterator[tuple]:
     """`_work` over all of `todo`, in worker processes when there are enough files to pay for them."""
-    chunks = [(todo[i:i + _CHUNK], root) for i in range(0, len(todo), _CHUNK)]
+    chunks = [(todo[i:i + _CHUNK], root, outline) for i in range(0, len(todo), _CHUNK)]
     if len(todo) < _PARALLEL_THRESHOLD or CPU_WORKERS < 2:
         for chunk in chunks:
             yield from _work(chunk)
@@ -298,7 +317,7 @@ def _verdict_key(terms_dir: Path) -> bytes | None:
 def validate(terms_dir: Path, *, use_cache: bool = True) -> tuple[int, tuple[Problem, ...]]:
     """How many entries were checked and every problem found; unchanged input is answered from cache."""
     if not use_cache:
-        glossary = load_glossary(terms_dir, use_cache=False)
+        glossary = load_all(terms_dir, use_cache=False, problems_only=True).glossary
         return len(glossary.entries), glossary.problems
     key = _verdict_key(terms_dir)
     verdict_file = _cache_path(terms_dir).with_suffix(".verdict")

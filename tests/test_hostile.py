@@ -453,3 +453,23 @@ def test_finished_html_keeps_no_event_handler_or_script_url(html: str, kept: str
     from generator.sanitize import neutralise_html_urls
 
     assert neutralise_html_urls(html) == kept
+
+
+def test_validate_without_cache_finds_what_a_full_load_finds(tmp_path: Path) -> None:
+    """`validate --no-cache` keeps only outlines of the entries; every problem, and where it
+    points, must be the same as when the whole glossary is loaded."""
+    from generator import pipeline
+
+    terms = tmp_path / "terms"
+    write_clean_glossary(terms)
+    for case in CASES:
+        if case.make is None and case.install_as is None:
+            install(case, terms)
+    margin = terms / "margin.yaml"  # a body link to a missing entry, found again in the file
+    margin.write_text(margin.read_text().replace("body: |\n", "body: |\n  See [[no-such-entry]] too.\n", 1))
+    count, problems = pipeline.validate(terms, use_cache=False)
+    full = pipeline.load_all(terms, use_cache=False).glossary
+    assert count == len(full.entries)
+    assert problems == full.problems
+    assert any(p.code == "DANGLING_LINK" and "no-such-entry" in p.message and p.path.endswith("margin.yaml")
+               for p in problems)
