@@ -8,6 +8,7 @@ problem.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal, NamedTuple
@@ -60,6 +61,15 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
+
+    def as_row(self) -> tuple[str, int, int, str, str, str, str]:
+        """Plain values only, for files (the verdict cache, a build's report) and back (`from_row`)."""
+        return (self.path, self.mark.line, self.mark.column, self.code, self.message, self.hint, self.severity.value)
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Problem:
+        path, line, column, code, message, hint, severity = row
+        return cls(path, Mark(line, column), code, message, hint, Severity(severity))
 
     def format(self) -> str:
         """`path:line:col: CODE message (hint)` - the shape editors and CI understand."""

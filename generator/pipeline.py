@@ -241,15 +241,6 @@ def _cache_path(terms_dir: Path) -> Path:
     return terms_dir.resolve().parent / CACHE_DIR_NAME / f"checked-{digest}.marshal"
 
 
-def _freeze_problems(problems: tuple[Problem, ...]) -> list[tuple]:
-    return [(p.path, p.mark.line, p.mark.column, p.code, p.message, p.hint, p.severity.value) for p in problems]
-
-
-def _thaw_problems(frozen: list[tuple]) -> list[Problem]:
-    return [Problem(path, Mark(line, col), code, message, hint, Severity(severity))
-            for path, line, col, code, message, hint, severity in frozen]
-
-
 _MAGIC = b"glossary-check-cache\n"
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -324,8 +315,8 @@ def validate(terms_dir: Path, *, use_cache: bool = True) -> tuple[int, tuple[Pro
     if key is not None:
         stored = sealed.read(verdict_file, _VERDICT_MAGIC, key)
         if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], int):
-            return stored[0], tuple(_thaw_problems(stored[1]))
+            return stored[0], tuple(Problem.from_row(row) for row in stored[1])
     glossary = load_glossary(terms_dir)
     if key is not None and _verdict_key(terms_dir) == key:  # nothing changed while we checked
-        sealed.write(verdict_file, _VERDICT_MAGIC, key, (len(glossary.entries), _freeze_problems(glossary.problems)))
+        sealed.write(verdict_file, _VERDICT_MAGIC, key, (len(glossary.entries), [p.as_row() for p in glossary.problems]))
     return len(glossary.entries), glossary.problems

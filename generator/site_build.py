@@ -23,7 +23,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.model import Mark, Problem, Severity
+from generator.model import Problem, Severity
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = PROJECT_ROOT / "mkdocs.yml"
@@ -49,8 +49,7 @@ class BuildResult:
 
 def write_report(path: Path, entries: int, problems: tuple[Problem, ...]) -> None:
     """What validation found, for `read_report` in the process that started the build."""
-    rows = [(p.path, p.mark.line, p.mark.column, p.code, p.message, p.hint, p.severity.value) for p in problems]
-    path.write_text(json.dumps({"entries": entries, "problems": rows}), encoding="utf-8")
+    path.write_text(json.dumps({"entries": entries, "problems": [p.as_row() for p in problems]}), encoding="utf-8")
 
 
 def read_report(path: Path) -> tuple[int | None, tuple[Problem, ...]]:
@@ -58,9 +57,7 @@ def read_report(path: Path) -> tuple[int | None, tuple[Problem, ...]]:
         report = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None, ()
-    problems = tuple(Problem(file, Mark(line, column), code, message, hint, Severity(severity))
-                     for file, line, column, code, message, hint, severity in report["problems"])
-    return report["entries"], problems
+    return report["entries"], tuple(Problem.from_row(row) for row in report["problems"])
 
 
 def mkdocs_env(terms_dir: Path) -> dict[str, str]:
