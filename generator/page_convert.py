@@ -25,15 +25,42 @@ _CHUNK = 40
 
 
 @dataclass(frozen=True, slots=True)
+class Found:
+    """What `Page.render` found that MkDocs reads after it: the title from the first heading,
+    the page's anchors and its links to other pages' anchors (by src_uri of the linked file)."""
+
+    title: str | None
+    anchors: frozenset[str]
+    links_to_anchors: dict[str, dict[str, str]]
+
+    @classmethod
+    def on(cls, page: Page) -> Found:
+        links = {file.src_uri: dict(found) for file, found in (page.links_to_anchors or {}).items()}
+        return cls(page._title_from_render, frozenset(page.present_anchor_ids or ()), links)
+
+    def set_on(self, page: Page, files: Files) -> None:
+        page._title_from_render = self.title
+        page.present_anchor_ids = set(self.anchors)
+        page.links_to_anchors = {file: links for uri, links in self.links_to_anchors.items()
+                                 if (file := files.get_file_from_path(uri)) is not None}
+
+
+@dataclass(frozen=True, slots=True)
 class Converted:
     """What `Page.render` set on one page, and what it logged (logger name, level, message)."""
 
     content: str
     toc: Any
-    title: str | None
-    anchors: frozenset[str]
-    links_to_anchors: dict[str, dict[str, str]]  # by src_uri of the linked file
+    found: Found
     messages: tuple[tuple[str, int, str], ...]
+
+
+def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """A generated page converted as MkDocs would (`Page.render`), then through the last-line
+    URL guard the hooks put on every generated page."""
+    page.read_source(config)
+    page.render(config, files)
+    page.content = neutralise_html_urls(page.content or "")
 
 
 def convert(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, Converted]:
@@ -49,27 +76,19 @@ def convert(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, 
 
 
 def _convert(pages: list[Page], config: MkDocsConfig, files: Files) -> list[tuple[str, Converted]]:
-    """In a worker: `Page.render` on each page, its log messages captured instead of printed."""
+    """In a worker: `render_page` on each page, its log messages captured instead of printed."""
     captured = capture_mkdocs_log()  # the parent prints (and counts) them
     out = []
     for page in pages:
         captured.clear()
-        page.read_source(config)
-        page.render(config, files)
-        assert page.content is not None
-        links = {file.src_uri: dict(found) for file, found in (page.links_to_anchors or {}).items()}
-        out.append((page.file.src_uri, Converted(
-            neutralise_html_urls(page.content), page.toc, page._title_from_render,
-            frozenset(page.present_anchor_ids or ()), links, tuple(captured))))
+        render_page(page, config, files)
+        out.append((page.file.src_uri, Converted(page.content or "", page.toc, Found.on(page), tuple(captured))))
     return out
 
 
 def apply(page: Page, done: Converted, files: Files) -> str:
     """Set on `page` what `Page.render` would have, re-log its messages; the content to use."""
     page.toc = done.toc
-    page._title_from_render = done.title
-    page.present_anchor_ids = set(done.anchors)
-    page.links_to_anchors = {file: links for uri, links in done.links_to_anchors.items()
-                             if (file := files.get_file_from_path(uri)) is not None}
+    done.found.set_on(page, files)
     replay_log(done.messages)
     return done.content

@@ -37,7 +37,7 @@ from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from generator.sanitize import neutralise_html_urls
+from generator.page_convert import Found, render_page
 from generator.workers import capture_mkdocs_log, forked_map, replay_log, worth_forking
 
 PARALLEL_PAGES = 400  # below this, starting workers costs more than it saves
@@ -56,7 +56,7 @@ class Rendered:
     messages: tuple[tuple[str, int, str], ...]
     error: BaseException | None = None
     trace: str = ""  # the worker's traceback of `error`
-    converted: tuple | None = None  # a deferred page's (title, anchors, links to anchors by src_uri)
+    converted: Found | None = None  # what converting a deferred page found
 
 
 class WorkerTraceback(Exception):
@@ -85,10 +85,7 @@ class Prebuilt:
         if done.error is not None:
             raise done.error from WorkerTraceback(done.trace)
         if done.converted is not None:  # what MkDocs reads after its loop, as `Page.render` sets it
-            page._title_from_render, anchors, links = done.converted
-            page.present_anchor_ids = set(anchors)
-            page.links_to_anchors = {file: found for uri, found in links.items()
-                                     if (file := self._files.get_file_from_path(uri)) is not None}
+            done.converted.set_on(page, self._files)
         return zlib.decompress(done.output).decode("utf-8", "surrogatepass")
 
     def close(self) -> None:
@@ -122,7 +119,8 @@ def start(config: MkDocsConfig, files: Files, nav: Navigation, env: jinja2.Envir
     if not possible(config, files, own_events):
         for page in pages:
             if page.file.src_uri in deferred:
-                _convert(page, config, files)
+                render_page(page, config, files)
+                page.markdown = ""  # as the hooks leave a converted generated page
         return None
     ranges = [(start, min(start + _CHUNK, len(pages))) for start in range(0, len(pages), _CHUNK)]
 
@@ -137,15 +135,6 @@ def start(config: MkDocsConfig, files: Files, nav: Navigation, env: jinja2.Envir
         if page.file.src_uri in deferred:
             page.file.content_bytes = b""  # the workers have it; the parent needs it no more
     return Prebuilt(itertools.chain(first, itertools.chain.from_iterable(chunks)), chunks.close, files)
-
-
-def _convert(page: Page, config: MkDocsConfig, files: Files) -> None:
-    """A deferred page converted as the hooks would have had it: MkDocs' `Page.render`,
-    then the last-line URL guard the hooks put on generated pages."""
-    page.read_source(config)
-    page.render(config, files)
-    page.content = neutralise_html_urls(page.content or "")
-    page.markdown = ""
 
 
 def _compile_templates(page: Page, config: MkDocsConfig, doc_files: list, nav: Navigation,
@@ -184,9 +173,8 @@ def _render(pages: list[Page], config: MkDocsConfig, files: Files, doc_files: li
         converted = None
         try:
             if page.file.src_uri in deferred:
-                _convert(page, config, files)
-                links = {file.src_uri: dict(found) for file, found in (page.links_to_anchors or {}).items()}
-                converted = (page._title_from_render, frozenset(page.present_anchor_ids or ()), links)
+                render_page(page, config, files)
+                converted = Found.on(page)
         except Exception as error:  # raised again in the parent, at this page
             out.append(Rendered(page.file.src_uri, b"", tuple(captured), _portable(error), traceback.format_exc()))
             break
