@@ -287,7 +287,6 @@ def _whitelist(
             if deep is not None:
                 raise deep
         below: list[ast.expr] = []
-        add = below.append
         try:
             for node in level:
                 kind = type(node)
@@ -295,43 +294,34 @@ def _whitelist(
                     if node.id not in first:  # a name already seen passed already
                         _check_name(node, variables)
                         first[node.id] = node
-                elif kind is ast.BinOp:
+                    continue
+                if kind is ast.Constant:
+                    value = node.value
+                    if not ((type(value) is float or type(value) is int) and -1e308 < value < 1e308):
+                        _check_constant(node)  # refuses it with the reason, or accepts a rarer number
+                    continue
+                if kind is ast.BinOp:
                     operator = type(node.op)
                     if operator not in _BINARY_OPS:
                         _refuse_operator(node)
                     if operator is ast.Pow:
                         powers.append(node)
-                    add(node.left)
-                    add(node.right)
-                elif kind is ast.Constant:
-                    value = node.value
-                    if not ((type(value) is float or type(value) is int) and -1e308 < value < 1e308):
-                        _check_constant(node)  # refuses it with the reason, or accepts a rarer number
                 elif kind is ast.Call:
                     func = node.func
                     arity = _ARITY.get(func.id) if type(func) is ast.Name else None
                     if arity is None or node.keywords or not arity[0] <= len(node.args) <= arity[1]:
                         _check_call(node)
-                    below.extend(node.args)
                 elif kind is ast.UnaryOp:
                     if type(node.op) not in _UNARY_OPS:
                         _refuse_operator(node)
-                    add(node.operand)
                 elif kind is ast.Compare:
                     for op in node.ops:
                         if type(op) not in _COMPARE_OPS:
                             raise FormulaError("only < <= > >= == != comparisons are allowed", _column(node))
-                    add(node.left)
-                    below.extend(node.comparators)
-                elif kind is ast.BoolOp:
-                    below.extend(node.values)
-                elif kind is ast.IfExp:
-                    add(node.test)
-                    add(node.body)
-                    add(node.orelse)
-                else:
+                elif kind is not ast.BoolOp and kind is not ast.IfExp:
                     message = _NODE_NAMES.get(kind, f"{kind.__name__} is not allowed in a formula")
                     raise FormulaError(message, _column(node))
+                below.extend(_operands(node))
         except FormulaError:
             if depth < MAX_TREE_DEPTH - 1:
                 deep = _too_deep(module)
