@@ -141,6 +141,15 @@ def test_successful_build_replaces_the_site_and_removes_leftovers(built, tmp_pat
     assert not staging_folders(tmp_path)
 
 
+def assert_same_site(expected: Path, actual: Path) -> None:
+    """Both folders hold the same files, byte for byte; and they are a site (over ten pages)."""
+    files = sorted(p.relative_to(expected) for p in expected.rglob("*") if p.is_file())
+    assert sum(1 for file in files if file.suffix == ".html") > 10
+    assert files == sorted(p.relative_to(actual) for p in actual.rglob("*") if p.is_file())
+    for file in files:
+        assert (actual / file).read_bytes() == (expected / file).read_bytes(), file
+
+
 _BUILD = """
 import sys
 from pathlib import Path
@@ -173,10 +182,7 @@ def test_pages_converted_by_worker_processes_are_the_same(glossary_dir: Path, tm
 build_site(terms, out / "serial", parallel=False)
 build_site(terms, out / "parallel", parallel=True)
 """, str(glossary_dir), str(tmp_path))
-    pages = sorted(p.relative_to(tmp_path / "serial") for p in (tmp_path / "serial").rglob("*.html"))
-    assert len(pages) > 10
-    for page in pages:
-        assert (tmp_path / "parallel" / page).read_text() == (tmp_path / "serial" / page).read_text(), page
+    assert_same_site(tmp_path / "serial", tmp_path / "parallel")
 
 
 def test_a_warning_met_in_a_worker_still_fails_the_strict_build(glossary_dir: Path, tmp_path: Path) -> None:
@@ -236,10 +242,7 @@ build_site(terms, out / "fallback", parallel=True)
 theme_render.possible = lambda *args: False
 build_site(terms, out / "serial", parallel=True)
 """, str(glossary_dir), str(tmp_path))
-    pages = sorted(p.relative_to(tmp_path / "serial") for p in (tmp_path / "serial").rglob("*.html"))
-    assert len(pages) > 10
-    for page in pages:
-        assert (tmp_path / "fallback" / page).read_bytes() == (tmp_path / "serial" / page).read_bytes(), page
+    assert_same_site(tmp_path / "serial", tmp_path / "fallback")
 
 
 def test_pages_put_in_the_theme_by_worker_processes_are_the_same(glossary_dir: Path, tmp_path: Path) -> None:
@@ -263,11 +266,7 @@ assert taken == built, (taken, built)  # every page MkDocs built came from a wor
 print(len(taken))
 """, str(glossary_dir), str(tmp_path))
     assert int(printed) > 10
-    files = sorted(p.relative_to(tmp_path / "serial") for p in (tmp_path / "serial").rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(tmp_path / "parallel") for p in (tmp_path / "parallel").rglob("*")
-                           if p.is_file())
-    for page in files:
-        assert (tmp_path / "parallel" / page).read_bytes() == (tmp_path / "serial" / page).read_bytes(), page
+    assert_same_site(tmp_path / "serial", tmp_path / "parallel")
 
 
 _THEME_TROUBLE = """
