@@ -348,22 +348,48 @@ _URL_ATTR = re.compile(
     r"""(?P<pre>\s(?P<name>href|src|xlink:href|action|formaction|poster|srcset)\s*=\s*)(?P<q>["'])(?P<value>.*?)(?P=q)""",
     re.IGNORECASE | re.DOTALL,
 )
+_LINK_ATTRS = frozenset({"href", "xlink:href", "action", "formaction"})  # the others load a resource
+_SRC_START = re.compile(r"[\s<>\x00-\x20\x7f-\x9f]*/")  # what may become `//` (off-site) in `is_local_src`
+
+# A start tag as browsers read it (HTML's tokenizer): the name, then attributes, each
+# separated from the next by whitespace or `/` (or nothing, after a quoted value); a name
+# is any run of characters but whitespace, `/`, `>` (and `=` after its first character);
+# a value is quoted, or runs to whitespace or `>`. Possessive throughout: one way to read
+# each tag, so a tag that does not close fails in one pass.
+_ATTRIBUTE = r"""([\s/]*+)([^\s/>][^\s/>=]*+)(\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]++))?+"""
+_START_TAG = re.compile(r"""(<[A-Za-z][^\s/>]*+)((?:[\s/]++|[^\s/>][^\s/>=]*+(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]++))?+)*+)>""")
+_ATTRIBUTES = re.compile(_ATTRIBUTE)
+# An event handler with a value can only be in a page that holds this (its name follows
+# whitespace, `/` or a quote); a handler without a value runs nothing.
+_HANDLER_HINT = re.compile(r"""[\s/"']on[^\s/>=]*\s*=""", re.IGNORECASE)
 
 
-# One start tag, attribute by attribute (quoted values may hold `>`), and an event handler
-# in it. Markdown attribute lists (`*text*{: onclick=...}`, `# Title {: onclick=...}`)
-# are one way author text could add such an attribute to an element of its own.
-_START_TAG = re.compile(
-    r"""<[A-Za-z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?|\s*/)*\s*>""")
-_EVENT_HANDLER = re.compile(
-    r"""\s+on[A-Za-z0-9_-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?(?=[\s/>])""", re.IGNORECASE)
+def _without_handlers(tag: re.Match[str]) -> str:
+    attributes = tag.group(2)
+    if "on" not in attributes.lower():
+        return tag.group(0)
+    kept = _ATTRIBUTES.sub(lambda a: "" if a.group(2)[:2].lower() == "on" else a.group(0), attributes)
+    return f"{tag.group(1)}{kept}>"
 
 
 def drop_event_handlers(markup: str) -> str:
-    """Remove every `on...=` attribute from the start tags of finished HTML."""
-    if "on" not in markup.lower():
+    """Remove every `on...` attribute from the start tags of finished HTML, reading each tag
+    attribute by attribute as a browser does, so that text and attribute values (an
+    `aria-label` that says "Return on equity") are left as they are."""
+    if _HANDLER_HINT.search(markup) is None:
         return markup
-    return _START_TAG.sub(lambda tag: _EVENT_HANDLER.sub("", tag.group(0)), markup)
+    return _START_TAG.sub(_without_handlers, markup)
+
+
+def _url_is_safe(name: str, value: str) -> bool:
+    """What `safe_href` or `is_local_src` would say of `value`, answered cheaply when it can be."""
+    if name in _LINK_ATTRS:
+        if ":" not in value and "&" not in value:
+            return True  # no scheme can be spelled without a colon (or an entity for one)
+        return value.startswith(("https://", "http://")) or safe_href(value) == value
+    if ":" not in value and "&" not in value and "\\" not in value and not _SRC_START.match(value):
+        return True  # relative, and cannot start with // once cleaned
+    return is_local_src(value)
 
 
 def neutralise_html_urls(markup: str) -> str:
@@ -373,12 +399,8 @@ def neutralise_html_urls(markup: str) -> str:
 
     def fix(match: re.Match[str]) -> str:
         name, value = match.group("name").lower(), match.group("value")
-        if name in ("href", "xlink:href", "action", "formaction"):
-            safe = safe_href(value)
-        else:
-            safe = value if is_local_src(value) else "#"
-        if safe == value:
+        if _url_is_safe(name, value):
             return match.group(0)
-        return f"{match.group('pre')}{match.group('q')}{safe}{match.group('q')}"
+        return f"{match.group('pre')}{match.group('q')}#{match.group('q')}"
 
     return _URL_ATTR.sub(fix, markup)

@@ -448,11 +448,25 @@ def test_without_node_latex_is_skipped_with_one_warning(tmp_path: Path, monkeypa
     ('<a href="&#106;avascript:alert(1)">l</a>', '<a href="#">l</a>'),
     ('<p>text onclick="x" stays text</p>', '<p>text onclick="x" stays text</p>'),
     ("<code>&lt;b onclick=x&gt;</code>", "<code>&lt;b onclick=x&gt;</code>"),
+    ('<a href="x"onclick="alert(1)">l</a>', '<a href="x">l</a>'),  # browsers need no space after a quote
+    ("<a/onclick=alert(1)>l</a>", "<a>l</a>"),  # nor before a name, after a slash
+    ('<img src=a.png onerror=alert(1)//>', '<img src=a.png>'),
 ])
 def test_finished_html_keeps_no_event_handler_or_script_url(html: str, kept: str) -> None:
     from generator.sanitize import neutralise_html_urls
 
     assert neutralise_html_urls(html) == kept
+
+
+def test_url_guard_leaves_attribute_values_and_text_as_written() -> None:
+    """An entry called "Return on Equity" keeps its name in the page's labels and tooltips:
+    only attributes *named* on... are event handlers, not words in a value."""
+    from generator.sanitize import neutralise_html_urls
+
+    html = ('<div role="img" aria-label="Graph of Return on Equity and the entries linked to it">'
+            '<abbr title="Return on Equity">RoE</abbr> based on = this</div>')
+    assert neutralise_html_urls(html) == html
+    assert neutralise_html_urls(html.replace("<abbr ", "<abbr onclick=alert(1) ")) == html
 
 
 def test_validate_without_cache_finds_what_a_full_load_finds(tmp_path: Path) -> None:
