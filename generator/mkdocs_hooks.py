@@ -1,19 +1,20 @@
 """The thin bridge into MkDocs: each event hands over to one pipeline stage.
 
 on_config  load and validate terms/; abort with the validator's messages on any error
-on_files   add every generated page in memory (File.generated); start writing /api/
-           in a forked process
-on_nav     for a large glossary, leave the generated pages to be converted by the theme
-           workers (below), or else convert them in worker processes now
-           (generator/page_convert.py); on_page_markdown then skips MkDocs' own pass
-on_page_content  last-line URL guard on generated pages
+on_files   add every generated page in memory (File.generated); start writing the
+           generated files that are not pages (raw Markdown, graph and preview JSON) and
+           /api/ in a forked process
+on_nav     for a large glossary, leave the generated pages outside the nav to be converted
+           by the theme workers (below), or else convert them in worker processes now
+           (generator/page_convert.py); MkDocs' own pass then skips them (GeneratedPage)
+on_page_content  last-line URL guard on generated pages; the workers' conversions filled in
 on_env     for a large glossary, convert the pages left and put every page in the theme in
-           worker processes (generator/theme_render.py); on_page_context then hands MkDocs
-           each finished page
+           worker processes, which also write them (generator/theme_render.py);
+           on_page_context then passes on, page by page, what a worker logged or raised
 on_post_page     put the finished HTML fragments back into generated pages (render.Fragments),
                  each through the same guard (in the workers, for pages rendered there)
-on_post_build    write the post-build files (raw Markdown, graph and preview JSON), the
-                 /api/ exports and the search index, if the search stage provides one
+on_post_build    wait for those files (or write them here, where there was no fork) and
+                 write the search index, if the search stage provides one
 
 MkDocs loads this file afresh for every build (and every `serve` rebuild), so module
 state lives exactly one build.
@@ -55,7 +56,7 @@ log = logging.getLogger("mkdocs.plugins.glossary")
 _glossary: Glossary | None = None
 _rendered: RenderedSite | None = None
 _exports: Callable[[Path], None] | None = None  # writes /api/ into a site folder
-_exporting: multiprocessing.process.BaseProcess | None = None  # a forked process writing /api/ meanwhile
+_exporting: multiprocessing.process.BaseProcess | None = None  # a forked process writing files and /api/
 _converted: dict[str, page_convert.Converted] = {}  # generated pages already converted, by src_uri
 _deferred: set[str] = set()  # generated pages left for the theme workers to convert, by src_uri
 _nav: Navigation | None = None
@@ -97,14 +98,21 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    global _exporting, _rendered
     assert _rendered is not None, "on_config did not run"
-    global _exporting
-    if _exports is not None and can_fork():
-        # The site folder is clean by now. /api/ needs only the entries, so a forked process
-        # writes it while MkDocs converts and writes the pages (one core would sit idle).
+    for path in _rendered.files:
+        existing = files.get_file_from_path(path)
+        if existing is not None and not existing.generated_by:
+            raise Abort(f"{config.docs_dir}/{path} clashes with a generated file; rename or remove it")
+    if can_fork():
+        # The site folder is clean by now, and no file MkDocs writes is among these. A forked
+        # process writes them, and /api/, while MkDocs converts and writes the pages: whenever
+        # MkDocs works on one core only, the other is not left idle.
         # (A bare process, not a pool: a pool's helper thread would stop the page workers forking.)
-        _exporting = multiprocessing.get_context("fork").Process(target=_exports, args=(Path(config.site_dir),))
+        _exporting = multiprocessing.get_context("fork").Process(target=_write_files, args=(Path(config.site_dir),))
         _exporting.start()
+        _rendered = dataclasses.replace(_rendered, files={})  # that process has them
+    in_nav = _nav_paths(config.nav or [])
     for path in list(_rendered.pages):
         existing = files.get_file_from_path(path)
         if existing is not None and not existing.generated_by:
@@ -114,8 +122,19 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # Entry, tag and revision pages are reached by links, never the nav: say so, so that
         # MkDocs does not list every one of them as "not included in the nav" on each build.
         content = _rendered.pages.pop(path).encode("utf-8")
-        files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+        file = File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
+        files.append(file)
+        if path not in in_nav:  # MkDocs makes the page of a file in the nav itself, with its nav title
+            page_convert.GeneratedPage(None, file, config)
     return files
+
+
+def _nav_paths(nav: Any) -> set[str]:
+    """Every page path the `nav` setting names (a path may be written with a leading `/`)."""
+    if isinstance(nav, str):
+        return {nav, nav.lstrip("/")}
+    items = nav.values() if isinstance(nav, dict) else nav if isinstance(nav, list) else ()
+    return set().union(*(_nav_paths(item) for item in items))
 
 
 def _page_events() -> dict[str, Callable[..., Any]]:
@@ -125,30 +144,27 @@ def _page_events() -> dict[str, Callable[..., Any]]:
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     global _converted, _nav, _deferred
     _nav = nav
-    pages = [file.page for file in files.documentation_pages() if file.generated_by and file.page is not None]
+    pages = [file.page for file in files.documentation_pages() if isinstance(file.page, page_convert.GeneratedPage)]
     if theme_render.possible(config, files, _page_events()):
         _deferred = {page.file.src_uri for page in pages}  # converted by the theme workers (on_env)
     else:
         _converted = page_convert.convert(pages, config, files)
+    for page in pages:
+        page.converted_elsewhere = page.file.src_uri in _deferred or page.file.src_uri in _converted
     return nav
 
 
-def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    uri = page.file.src_uri
-    return "" if uri in _converted or uri in _deferred else markdown  # converted in a worker
-
-
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if not page.file.generated_by:
+        return html
+    # Its Markdown is done with: only the title is read from it, and that comes from the
+    # front matter. Holding every page's Markdown to the end would double memory.
+    page.markdown = ""
     if page.file.src_uri in _deferred:
-        return ""  # its Markdown (still in page.file) is converted later, in a theme worker
-    if page.file.generated_by:
-        # Its Markdown is done with: only the title is read from it, and that comes from
-        # the front matter. Holding every page's Markdown to the end would double memory.
-        page.markdown = ""
-        page.file.content_bytes = b""
-        done = _converted.pop(page.file.src_uri, None)
-        return page_convert.apply(page, done, files) if done is not None else neutralise_html_urls(html)
-    return html
+        return ""  # converted later, in a theme worker, from the file's content
+    page.file.content_bytes = b""
+    done = _converted.pop(page.file.src_uri, None)
+    return page_convert.apply(page, done, files) if done is not None else neutralise_html_urls(html)
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
@@ -160,7 +176,7 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
 
 def on_page_context(context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
     if _prebuilt is not None and theme_render.is_prebuilt(page):
-        context[theme_render.VARIABLE] = _prebuilt.take(page)  # put in the theme by a worker
+        _prebuilt.take(page)  # put in the theme and written by a worker
     return context
 
 
@@ -185,19 +201,26 @@ def on_post_build(config: MkDocsConfig) -> None:
     if _prebuilt is not None:
         _prebuilt.close()  # every page taken: the workers are done
     site_dir = Path(config.site_dir)
+    if _exporting is not None:
+        _exporting.join()  # a failure has printed its traceback and stops the build
+        if _exporting.exitcode != 0:
+            raise Abort(f"writing the generated files and /api/ failed (exit status {_exporting.exitcode})")
+    else:
+        _write_files(site_dir)
+    _rendered = None
+    _write_search_index(_glossary, site_dir)
+    _release()
+
+
+def _write_files(site_dir: Path) -> None:
+    """The generated files that are not pages, then /api/ (issue 7)."""
+    assert _rendered is not None and _exports is not None, "on_config did not run"
     for path, text in _rendered.files.items():
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    _rendered = None  # written: make room for the exports, if they are written here
-    if _exporting is not None:
-        _exporting.join()  # issue 7: /api/; a failure has printed its traceback and stops the build
-        if _exporting.exitcode != 0:
-            raise Abort(f"writing the /api/ exports failed (exit status {_exporting.exitcode})")
-    elif _exports is not None:
-        _exports(site_dir)
-    _write_search_index(_glossary, site_dir)
-    _release()
+    _rendered.files.clear()  # written: make room for the exports
+    _exports(site_dir)
 
 
 def on_build_error(error: Exception) -> None:

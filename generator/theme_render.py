@@ -4,10 +4,13 @@ Once every page is converted, MkDocs puts the pages in the theme one after anoth
 (`mkdocs.commands.build._build_page`: context, template, `page_context` and `post_page`
 events, write): a large share of a large glossary's build. For a large glossary the MkDocs
 hooks instead have forked workers take exactly those steps, short of writing, on their
-share of the pages, and hand back each finished page, compressed, with every log message
-written meanwhile (so that `--strict` still counts each warning). MkDocs' own loop still
+share of the pages, write each finished page where MkDocs would, and hand back what was
+logged meanwhile (so that `--strict` still counts each warning). MkDocs' own loop still
 runs in the parent, page by page and in the same order, but each page now names a one-line
-template (TEMPLATE) that prints the worker's output, which `Prebuilt.take` hands over.
+template (TEMPLATE) that prints nothing: the page is written already, and `Prebuilt.take`
+only re-logs the worker's messages and raises its error, at that page. (A worker that
+writes pages ahead of a page that fails elsewhere writes pages MkDocs would not have; a
+failed build's site is not used, and `glossary build` throws it away.)
 
 The workers fork before the parent changes anything on a page, and see each page just as
 MkDocs' loop would. Not used when other plugins also listen to the page events (they
@@ -26,11 +29,11 @@ import itertools
 import logging
 import pickle
 import traceback
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import jinja2
+from mkdocs import utils
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, InclusionLevel
@@ -42,17 +45,18 @@ from generator.workers import capture_mkdocs_log, forked_map, replay_log, worth_
 
 PARALLEL_PAGES = 400  # below this, starting workers costs more than it saves
 _CHUNK = 20
-TEMPLATE = "glossary-prebuilt.html"  # in templates/overrides: prints VARIABLE, nothing else
-VARIABLE = "glossary_prebuilt"
+TEMPLATE = "glossary-prebuilt.html"  # in templates/overrides: prints nothing
+_SKIPPED = "Page skipped: '{}'. Generated empty output."  # what `_build_page` logs of empty output
 
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """One page as `_build_page` would write it (zlib, UTF-8), or the error that stopped it,
-    and what was logged meanwhile (logger name, level, message)."""
+    """One page that a worker put in the theme and wrote (`written`: False if its output was
+    empty, as `_build_page` would not write it), or the error that stopped it, and what was
+    logged meanwhile (logger name, level, message)."""
 
     src_uri: str
-    output: bytes
+    written: bool
     messages: tuple[tuple[str, int, str], ...]
     error: BaseException | None = None
     trace: str = ""  # the worker's traceback of `error`
@@ -66,18 +70,36 @@ class WorkerTraceback(Exception):
         return f"\n{self.args[0]}"
 
 
+class _WrittenNotSkipped(logging.Filter):
+    """MkDocs' loop gets empty output for a page a worker wrote, and would report it skipped."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.message: str | None = None  # what not to report, once
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.message is None or record.getMessage() != self.message:
+            return True
+        self.message = None
+        return False
+
+
 class Prebuilt:
-    """The workers' pages, handed out in MkDocs' order as its loop reaches them."""
+    """The workers' pages, taken in MkDocs' order as its loop reaches them."""
 
     def __init__(self, results: Iterator[Rendered], close: Callable[[], None], files: Files) -> None:
         self._results = results
         self._close = close
         self._files = files
+        self._quiet = _WrittenNotSkipped()
+        self._logger = logging.getLogger("mkdocs.commands.build")
+        self._logger.addFilter(self._quiet)
 
-    def take(self, page: Page) -> str:
-        """`page` as the theme renders it; re-logs what was logged meanwhile, raises what was raised."""
+    def take(self, page: Page) -> None:
+        """Call as MkDocs' loop reaches `page`, which a worker wrote: re-logs what was logged
+        meanwhile, raises what was raised."""
         uri = page.file.src_uri
-        # Pages MkDocs' loop passes over (`--dirty`) are skipped here too.
+        # Pages MkDocs' loop passes over (`--dirty`) the workers passed over too.
         done = next((done for done in self._results if done.src_uri == uri), None)
         if done is None:
             raise RuntimeError(f"no page rendered in a worker for '{uri}'")
@@ -86,10 +108,11 @@ class Prebuilt:
             raise done.error from WorkerTraceback(done.trace)
         if done.converted is not None:  # what MkDocs reads after its loop, as `Page.render` sets it
             done.converted.set_on(page, self._files)
-        return zlib.decompress(done.output).decode("utf-8", "surrogatepass")
+        self._quiet.message = _SKIPPED.format(uri) if done.written else None
 
     def close(self) -> None:
         """Stop the workers (those still needed for pages not taken are cancelled)."""
+        self._logger.removeFilter(self._quiet)
         self._close()
 
 
@@ -161,14 +184,16 @@ def _compile_templates(page: Page, config: MkDocsConfig, doc_files: list, nav: N
 
 def _render(pages: list[Page], config: MkDocsConfig, files: Files, doc_files: list, nav: Navigation,
             env: jinja2.Environment, deferred: set[str]) -> list[Rendered]:
-    """In a worker: `_build_page` for each page, short of writing it (a deferred page
-    converted first); the log captured.
+    """In a worker: `_build_page` for each page (a deferred page converted first); the log
+    captured.
 
     A page that raises ends the chunk: MkDocs stops the build at that page.
     """
     captured = capture_mkdocs_log()
     out = []
     for page in pages:
+        if not page.file.is_modified():
+            continue  # `--dirty`, and the page is up to date: MkDocs' loop passes over it too
         captured.clear()
         converted = None
         try:
@@ -176,7 +201,7 @@ def _render(pages: list[Page], config: MkDocsConfig, files: Files, doc_files: li
                 render_page(page, config, files)
                 converted = Found.on(page)
         except Exception as error:  # raised again in the parent, at this page
-            out.append(Rendered(page.file.src_uri, b"", tuple(captured), _portable(error), traceback.format_exc()))
+            out.append(Rendered(page.file.src_uri, False, tuple(captured), _portable(error), traceback.format_exc()))
             break
         config._current_page = page
         try:
@@ -186,14 +211,16 @@ def _render(pages: list[Page], config: MkDocsConfig, files: Files, doc_files: li
             context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
             output = template.render(context)
             output = config.plugins.on_post_page(output, page=page, config=config)
+            written = bool(output.strip())
+            if written:  # as `_build_page` writes it
+                utils.write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
         except Exception as error:  # raised again in the parent, at this page
-            out.append(Rendered(page.file.src_uri, b"", tuple(captured), _portable(error), traceback.format_exc()))
+            out.append(Rendered(page.file.src_uri, False, tuple(captured), _portable(error), traceback.format_exc()))
             break
         finally:
             page.active = False
             config._current_page = None
-        out.append(Rendered(page.file.src_uri, zlib.compress(output.encode("utf-8", "surrogatepass"), 1),
-                            tuple(captured), converted=converted))
+        out.append(Rendered(page.file.src_uri, written, tuple(captured), converted=converted))
     return out
 
 
