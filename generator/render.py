@@ -30,7 +30,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator import cite, sanitize
-from generator.workers import forked_map, worth_forking
+from generator.workers import ForkedResults, forked_map, worth_forking
 from generator.autolink import NameIndex, link_text, render_markdown
 from generator.formulas import format_number
 from generator.metadata import entry_jsonld, escape_text, head_html, json_for_script
@@ -441,20 +441,28 @@ def render_site(data: SiteData, templates_dir: Path = TEMPLATES_DIR) -> Rendered
         if found is not None:
             fragments[path] = found
 
-    for path, text, found, raw_path, raw in _entry_pages(env, site):
+    entries = _EntryPages(env, site)  # in worker processes, for a large glossary, from now on
+    try:
+        rendered = entries.here()
+        collections = [("index.md", _home(env, site)), ("area/index.md", _areas(env, site)),
+                       ("a-z.md", _a_to_z(env, site)), ("tags/index.md", _tags(env, site))]
+        collections += [(f"tags/{tag}.md", _tag(env, site, tag)) for tag in site.tags]
+        collections += [("graph.md", _graph_page(env, site)), ("calculators.md", _calculators(env, site))]
+        later_files = {"graph.json": json.dumps(_graph_json(site), ensure_ascii=False, separators=(",", ":")),
+                       "previews.json": json.dumps(_previews(site), ensure_ascii=False, separators=(",", ":"))}
+        versions: dict[str, str] = {}
+        _add_versions_and_api(env, site, versions, later_files)  # issue 7: old revisions, /api/ exports
+        rendered.update(entries.from_workers())
+    finally:
+        entries.close()
+    for slug in sorted(rendered):
+        path, text, found, raw_path, raw = rendered[slug]
         add(path, (text, found))
         files.put_packed(raw_path, raw)
-    add("index.md", _home(env, site))
-    add("area/index.md", _areas(env, site))
-    add("a-z.md", _a_to_z(env, site))
-    add("tags/index.md", _tags(env, site))
-    for tag in site.tags:
-        add(f"tags/{tag}.md", _tag(env, site, tag))
-    add("graph.md", _graph_page(env, site))
-    add("calculators.md", _calculators(env, site))
-    files["graph.json"] = json.dumps(_graph_json(site), ensure_ascii=False, separators=(",", ":"))
-    files["previews.json"] = json.dumps(_previews(site), ensure_ascii=False, separators=(",", ":"))
-    _add_versions_and_api(env, site, pages, files)  # issue 7: old revisions, /api/ exports
+    for path, page in collections:
+        add(path, page)
+    pages.update(versions)
+    files.update(later_files)
     return RenderedSite(pages, files, fragments)
 
 
@@ -482,31 +490,44 @@ _CHUNK = 50
 RenderedEntry = tuple[str, str, Fragments | None, str, bytes]  # page path, Markdown, fragments, raw path, raw
 
 
-def _entry_pages(env: jinja2.Environment, site: _Site) -> Iterator[RenderedEntry]:
-    slugs = sorted(site.entries)
-    chunks = [slugs[i:i + _CHUNK] for i in range(0, len(slugs), _CHUNK)]
+class _EntryPages:
+    """The entry pages. For a large glossary, worker processes start on them at once: all
+    but the area pages, which list their members with summaries. Meanwhile this process
+    converts the summaries (once, not again in each worker) and renders the area pages
+    (`here`) and the lists of entries, then collects the workers' pages (`from_workers`)."""
 
-    def render_chunk(chunk: list[str]) -> list[RenderedEntry]:
-        return _render_entries(env, site, chunk)
+    def __init__(self, env: jinja2.Environment, site: _Site) -> None:
+        self.env, self.site = env, site
+        slugs = sorted(site.entries)
+        self._workers: ForkedResults[dict[str, RenderedEntry]] | None = None
+        self._here = slugs
+        if worth_forking(len(slugs), _PARALLEL_ENTRIES):
+            site.graph.centrality  # noqa: B018 - computed once here, not once per worker
+            self._here = [slug for slug in slugs if site.entries[slug].kind == "area"]
+            away = [slug for slug in slugs if site.entries[slug].kind != "area"]
+            chunks = [away[i:i + _CHUNK] for i in range(0, len(away), _CHUNK)]
+            self._workers = forked_map(lambda chunk: _render_entries(env, site, chunk), chunks)
 
-    if not worth_forking(len(slugs), _PARALLEL_ENTRIES):
-        for chunk in chunks:
-            yield from render_chunk(chunk)
-        return
-    site.graph.centrality  # noqa: B018 - computed once here, not once per worker
-    for slug in slugs:  # converted once here, not again in each worker (area pages list them);
-        site.converted_summary(slug)  # the lists made here afterwards (A–Z) need them all anyway
-    for done in forked_map(render_chunk, chunks):
-        yield from done
+    def here(self) -> dict[str, RenderedEntry]:
+        for slug in self.site.entries:  # the lists made here need them all
+            self.site.converted_summary(slug)
+        return _render_entries(self.env, self.site, self._here)
+
+    def from_workers(self) -> dict[str, RenderedEntry]:
+        return {slug: entry for chunk in self._workers or () for slug, entry in chunk.items()}
+
+    def close(self) -> None:
+        if self._workers is not None:
+            self._workers.close()
 
 
-def _render_entries(env: jinja2.Environment, site: _Site, slugs: list[str]) -> list[RenderedEntry]:
-    out = []
+def _render_entries(env: jinja2.Environment, site: _Site, slugs: list[str]) -> dict[str, RenderedEntry]:
+    out = {}
     for slug in slugs:
         entry = site.entries[slug]
         path = page_path(entry)
         text, found = _entry_page(env, site, entry, path)
-        out.append((path, text, found, entry.url_path + "index.md", _pack((_raw_entry(env, site, entry),))))
+        out[slug] = (path, text, found, entry.url_path + "index.md", _pack((_raw_entry(env, site, entry),)))
     return out
 
 

@@ -151,13 +151,12 @@ def start(config: MkDocsConfig, files: Files, nav: Navigation, env: jinja2.Envir
         return _render(pages[bounds[0]:bounds[1]], config, files, doc_files, nav, env, deferred)
 
     _compile_templates(pages[0], config, doc_files, nav, env)
-    chunks = forked_map(render_range, ranges)
-    first = next(chunks)  # forks the workers now: before anything below changes a page
+    chunks = forked_map(render_range, ranges)  # the workers fork here: before anything below changes a page
     for page in pages:
-        page.meta["template"] = TEMPLATE  # from here on, MkDocs' loop only writes the page out
+        page.meta["template"] = TEMPLATE  # from here on, MkDocs' loop only takes the page
         if page.file.src_uri in deferred:
             page.file.content_bytes = b""  # the workers have it; the parent needs it no more
-    return Prebuilt(itertools.chain(first, itertools.chain.from_iterable(chunks)), chunks.close, files)
+    return Prebuilt(itertools.chain.from_iterable(chunks), chunks.close, files)
 
 
 def _compile_templates(page: Page, config: MkDocsConfig, doc_files: list, nav: Navigation,

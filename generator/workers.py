@@ -34,19 +34,43 @@ def worth_forking(items: int, threshold: int) -> bool:
     return items >= threshold and CPU_WORKERS >= 2 and can_fork()
 
 
-def forked_map(task: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+def forked_map(task: Callable[[T], R], items: Iterable[T]) -> ForkedResults[R]:
     """`task(item)` for each item in forked workers, results in order.
 
-    The workers inherit `task` and everything it refers to, so `task` may be a closure over
-    large shared data; only `items` (keep them small: indexes, slugs) and results travel.
+    The workers fork now, and start at once: the caller may go on with other work before
+    it asks for the results. They inherit `task` and everything it refers to, so `task` may
+    be a closure over large shared data; only `items` (keep them small: indexes, slugs)
+    and results travel. The workers stop when the last result is read, or on `close`.
     """
     global _TASK
     _TASK = task
+    pool = ProcessPoolExecutor(CPU_WORKERS, mp_context=multiprocessing.get_context("fork"))
     try:
-        with ProcessPoolExecutor(CPU_WORKERS, mp_context=multiprocessing.get_context("fork")) as pool:
-            yield from pool.map(_call_task, items)
+        return ForkedResults(pool, pool.map(_call_task, items))  # submits every item: forks here
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
     finally:
-        _TASK = None
+        _TASK = None  # the workers have it
+
+
+class ForkedResults(Iterator[R]):
+    """The results of `forked_map`, in order."""
+
+    def __init__(self, pool: ProcessPoolExecutor, results: Iterator[R]) -> None:
+        self._pool = pool
+        self._results = results
+
+    def __next__(self) -> R:
+        try:
+            return next(self._results)
+        except BaseException:  # the last one read, or a worker's error: either way, done
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Stop the workers: results not yet started are cancelled, those running are awaited."""
+        self._pool.shutdown(cancel_futures=True)
 
 
 def capture_mkdocs_log() -> list[tuple[str, int, str]]:
