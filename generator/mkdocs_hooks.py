@@ -1,9 +1,10 @@
 """The thin bridge into MkDocs: each event hands over to one pipeline stage.
 
 on_config  load and validate terms/; abort with the validator's messages on any error
-on_files   add every generated page in memory (File.generated); start writing the
-           generated files that are not pages (raw Markdown, graph and preview JSON) and
-           /api/ in a forked process
+on_files   (the site folder is clean now) start writing /api/ in a forked process; render
+           the site, the entries' raw Markdown copies written as they are made, and write
+           the other generated files that are not pages (graph and preview JSON, version
+           stubs); add every generated page in memory (File.generated)
 on_nav     for a large glossary, leave the generated pages outside the nav to be converted
            by the theme workers (below), or else convert them in worker processes now
            (generator/page_convert.py); MkDocs' own pass then skips them (GeneratedPage)
@@ -13,8 +14,8 @@ on_env     for a large glossary, convert the pages left and put every page in th
            on_page_context then passes on, page by page, what a worker logged or raised
 on_post_page     put the finished HTML fragments back into generated pages (render.Fragments),
                  each through the same guard (in the workers, for pages rendered there)
-on_post_build    wait for those files (or write them here, where there was no fork) and
-                 write the search index, if the search stage provides one
+on_post_build    wait for /api/ (or write it here, where there was no fork) and write the
+                 search index, if the search stage provides one
 
 MkDocs loads this file afresh for every build (and every `serve` rebuild), so module
 state lives exactly one build.
@@ -44,7 +45,7 @@ from mkdocs.structure.pages import Page
 from generator import export, page_convert, theme_render
 from generator.history import collect_history
 from generator.model import Glossary
-from generator.pipeline import load_all
+from generator.pipeline import Loaded, load_all
 from generator.render import RenderedSite, render_site
 from generator.sanitize import neutralise_html_urls
 from generator.site_build import REPORT_ENV, TERMS_ENV, write_report
@@ -53,10 +54,11 @@ from generator.workers import can_fork
 
 log = logging.getLogger("mkdocs.plugins.glossary")
 
+_loaded: Loaded | None = None  # from on_config to on_files
 _glossary: Glossary | None = None
 _rendered: RenderedSite | None = None
-_exports: Callable[[Path], None] | None = None  # writes /api/ into a site folder
-_exporting: multiprocessing.process.BaseProcess | None = None  # a forked process writing files and /api/
+_exports: Callable[[], None] | None = None  # writes /api/ into the site folder
+_exporting: multiprocessing.process.BaseProcess | None = None  # a forked process writing /api/
 _converted: dict[str, page_convert.Converted] = {}  # generated pages already converted, by src_uri
 _deferred: set[str] = set()  # generated pages left for the theme workers to convert, by src_uri
 _nav: Navigation | None = None
@@ -67,12 +69,15 @@ def _project_root(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
+def _terms(config: MkDocsConfig) -> Path:
+    return Path(os.environ.get(TERMS_ENV) or _project_root(config) / "terms")
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _glossary, _rendered, _exports
+    global _loaded
     if not config.use_directory_urls:
         raise Abort("the glossary's generated pages link with directory URLs: set use_directory_urls: true")
-    root = _project_root(config)
-    terms = Path(os.environ.get(TERMS_ENV) or root / "terms")
+    terms = _terms(config)
     loaded = load_all(terms)
     glossary = loaded.glossary
     if os.environ.get(REPORT_ENV):  # `glossary build` prints these itself
@@ -82,36 +87,40 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise Abort(f"{len(glossary.errors)} error(s) in {terms}; fix them and build again:\n{messages}")
     for problem in glossary.warnings:
         log.info("validator: %s", problem.format())
-    site = SiteConfig(site_url=config.site_url or "/", site_name=config.site_name, build_day=date.today(),
-                      markdown_extensions=tuple(config.markdown_extensions), mdx_configs=dict(config.mdx_configs))
-    data = collect_site_data(glossary.entries, loaded.graph, site)
-    # Issue 7 (generator/history.py): earlier revisions from git when terms/ is in a checkout.
-    found = collect_history(terms, slugs=glossary.entries)
-    log.info("glossary: %s", found.note)
-    data = dataclasses.replace(data, extra={**data.extra, "history": found})
-    _glossary = glossary
-    _rendered = render_site(data, root / "templates")
-    context = export.ExportContext(site_url=site.base, site_name=site.site_name, day=site.build_day, history=found)
-    _exports = lambda site_dir: export.write_site_files(  # noqa: E731
-        export.directory_opener(site_dir), glossary.entries, loaded.graph, context)
+    _loaded = loaded
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    global _exporting, _rendered
-    assert _rendered is not None, "on_config did not run"
+    global _glossary, _rendered, _exports, _exporting
+    assert _loaded is not None, "on_config did not run"
+    loaded, glossary, site_dir = _loaded, _loaded.glossary, Path(config.site_dir)
+    site = SiteConfig(site_url=config.site_url or "/", site_name=config.site_name, build_day=date.today(),
+                      markdown_extensions=tuple(config.markdown_extensions), mdx_configs=dict(config.mdx_configs))
+    # Issue 7 (generator/history.py): earlier revisions from git when terms/ is in a checkout.
+    found = collect_history(_terms(config), slugs=glossary.entries)
+    log.info("glossary: %s", found.note)
+    context = export.ExportContext(site_url=site.base, site_name=site.site_name, day=site.build_day, history=found)
+    _exports = lambda: export.write_site_files(  # noqa: E731
+        export.directory_opener(site_dir), glossary.entries, loaded.graph, context)
+    if can_fork():
+        # /api/ needs only the entries: a forked process writes it while this one renders
+        # and MkDocs converts, so that whenever they work on one core the other is not idle.
+        # (A bare process, not a pool: a pool's helper thread would stop the page workers forking.)
+        _exporting = multiprocessing.get_context("fork").Process(target=_exports)
+        _exporting.start()
+    data = collect_site_data(glossary.entries, loaded.graph, site)
+    data = dataclasses.replace(data, extra={**data.extra, "history": found})
+    _glossary = glossary
+    _rendered = render_site(data, _project_root(config) / "templates", write=_writer(site_dir))
     for path in _rendered.files:
         existing = files.get_file_from_path(path)
         if existing is not None and not existing.generated_by:
             raise Abort(f"{config.docs_dir}/{path} clashes with a generated file; rename or remove it")
-    if can_fork():
-        # The site folder is clean by now, and no file MkDocs writes is among these. A forked
-        # process writes them, and /api/, while MkDocs converts and writes the pages: whenever
-        # MkDocs works on one core only, the other is not left idle.
-        # (A bare process, not a pool: a pool's helper thread would stop the page workers forking.)
-        _exporting = multiprocessing.get_context("fork").Process(target=_write_files, args=(Path(config.site_dir),))
-        _exporting.start()
-        _rendered = dataclasses.replace(_rendered, files={})  # that process has them
+    write = _writer(site_dir)
+    for path, text in _rendered.files.items():
+        write(path, text)
+    _rendered = dataclasses.replace(_rendered, files={})  # written
     in_nav = _nav_paths(config.nav or [])
     for path in list(_rendered.pages):
         existing = files.get_file_from_path(path)
@@ -127,6 +136,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if path not in in_nav:  # MkDocs makes the page of a file in the nav itself, with its nav title
             page_convert.GeneratedPage(None, file, config)
     return files
+
+
+def _writer(site_dir: Path) -> Callable[[str, str], None]:
+    def write(path: str, text: str) -> None:
+        target = site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+    return write
 
 
 def _nav_paths(nav: Any) -> set[str]:
@@ -197,30 +215,18 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 def on_post_build(config: MkDocsConfig) -> None:
     global _rendered
-    assert _rendered is not None and _glossary is not None, "on_config did not run"
+    assert _rendered is not None and _glossary is not None and _exports is not None, "on_files did not run"
     if _prebuilt is not None:
         _prebuilt.close()  # every page taken: the workers are done
-    site_dir = Path(config.site_dir)
+    _rendered = None
     if _exporting is not None:
         _exporting.join()  # a failure has printed its traceback and stops the build
         if _exporting.exitcode != 0:
-            raise Abort(f"writing the generated files and /api/ failed (exit status {_exporting.exitcode})")
+            raise Abort(f"writing the /api/ exports failed (exit status {_exporting.exitcode})")
     else:
-        _write_files(site_dir)
-    _rendered = None
-    _write_search_index(_glossary, site_dir)
+        _exports()
+    _write_search_index(_glossary, Path(config.site_dir))
     _release()
-
-
-def _write_files(site_dir: Path) -> None:
-    """The generated files that are not pages, then /api/ (issue 7)."""
-    assert _rendered is not None and _exports is not None, "on_config did not run"
-    for path, text in _rendered.files.items():
-        target = site_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    _rendered.files.clear()  # written: make room for the exports
-    _exports(site_dir)
 
 
 def on_build_error(error: Exception) -> None:
@@ -230,10 +236,10 @@ def on_build_error(error: Exception) -> None:
 def _release() -> None:
     """Let this build's data go now: `glossary serve` keeps the process (and this module,
     until the next build loads it afresh) alive, and two builds' worth would not fit."""
-    global _glossary, _rendered, _exports, _exporting, _converted, _nav, _prebuilt, _deferred
+    global _loaded, _glossary, _rendered, _exports, _exporting, _converted, _nav, _prebuilt, _deferred
     if _prebuilt is not None:
         _prebuilt.close()
-    _glossary = _rendered = _exports = _exporting = _nav = _prebuilt = None
+    _loaded = _glossary = _rendered = _exports = _exporting = _nav = _prebuilt = None
     _converted = {}
     _deferred = set()
     gc.collect()

@@ -428,8 +428,13 @@ class _Site:
         return self.config.base + stem + "/"
 
 
-def render_site(data: SiteData, templates_dir: Path = TEMPLATES_DIR) -> RenderedSite:
-    """Every generated page and post-build file of the site, from `data` alone."""
+def render_site(data: SiteData, templates_dir: Path = TEMPLATES_DIR,
+                write: Callable[[str, str], None] | None = None) -> RenderedSite:
+    """Every generated page and post-build file of the site, from `data` alone.
+
+    `write(site_path, text)`, if given, takes each entry's raw Markdown copy as soon as it
+    is made (in the worker process that made it) instead of `files` holding it.
+    """
     env = make_environment(templates_dir)
     site = _Site(data)
     pages: dict[str, str] = {}
@@ -441,7 +446,7 @@ def render_site(data: SiteData, templates_dir: Path = TEMPLATES_DIR) -> Rendered
         if found is not None:
             fragments[path] = found
 
-    entries = _EntryPages(env, site)  # in worker processes, for a large glossary, from now on
+    entries = _EntryPages(env, site, write)  # in worker processes, for a large glossary, from now on
     try:
         rendered = entries.here()
         collections = [("index.md", _home(env, site)), ("area/index.md", _areas(env, site)),
@@ -458,7 +463,8 @@ def render_site(data: SiteData, templates_dir: Path = TEMPLATES_DIR) -> Rendered
     for slug in sorted(rendered):
         path, text, found, raw_path, raw = rendered[slug]
         add(path, (text, found))
-        files.put_packed(raw_path, raw)
+        if raw is not None:
+            files.put_packed(raw_path, raw)
     for path, page in collections:
         add(path, page)
     pages.update(versions)
@@ -487,7 +493,8 @@ def _final_links(html: str, from_page: str, written_on: str) -> str:
 _PARALLEL_ENTRIES = 400  # below this, starting workers costs more than it saves
 _CHUNK = 50
 
-RenderedEntry = tuple[str, str, Fragments | None, str, bytes]  # page path, Markdown, fragments, raw path, raw
+# page path, Markdown, fragments, raw copy's path, raw copy (packed; None if written already)
+RenderedEntry = tuple[str, str, Fragments | None, str, bytes | None]
 
 
 class _EntryPages:
@@ -496,8 +503,8 @@ class _EntryPages:
     converts the summaries (once, not again in each worker) and renders the area pages
     (`here`) and the lists of entries, then collects the workers' pages (`from_workers`)."""
 
-    def __init__(self, env: jinja2.Environment, site: _Site) -> None:
-        self.env, self.site = env, site
+    def __init__(self, env: jinja2.Environment, site: _Site, write: Callable[[str, str], None] | None) -> None:
+        self.env, self.site, self.write = env, site, write
         slugs = sorted(site.entries)
         self._workers: ForkedResults[dict[str, RenderedEntry]] | None = None
         self._here = slugs
@@ -506,12 +513,12 @@ class _EntryPages:
             self._here = [slug for slug in slugs if site.entries[slug].kind == "area"]
             away = [slug for slug in slugs if site.entries[slug].kind != "area"]
             chunks = [away[i:i + _CHUNK] for i in range(0, len(away), _CHUNK)]
-            self._workers = forked_map(lambda chunk: _render_entries(env, site, chunk), chunks)
+            self._workers = forked_map(lambda chunk: _render_entries(env, site, chunk, write), chunks)
 
     def here(self) -> dict[str, RenderedEntry]:
         for slug in self.site.entries:  # the lists made here need them all
             self.site.converted_summary(slug)
-        return _render_entries(self.env, self.site, self._here)
+        return _render_entries(self.env, self.site, self._here, self.write)
 
     def from_workers(self) -> dict[str, RenderedEntry]:
         return {slug: entry for chunk in self._workers or () for slug, entry in chunk.items()}
@@ -521,13 +528,17 @@ class _EntryPages:
             self._workers.close()
 
 
-def _render_entries(env: jinja2.Environment, site: _Site, slugs: list[str]) -> dict[str, RenderedEntry]:
+def _render_entries(env: jinja2.Environment, site: _Site, slugs: list[str],
+                    write: Callable[[str, str], None] | None) -> dict[str, RenderedEntry]:
     out = {}
     for slug in slugs:
         entry = site.entries[slug]
-        path = page_path(entry)
+        path, raw_path = page_path(entry), entry.url_path + "index.md"
         text, found = _entry_page(env, site, entry, path)
-        out[slug] = (path, text, found, entry.url_path + "index.md", _pack((_raw_entry(env, site, entry),)))
+        raw = _raw_entry(env, site, entry)
+        if write is not None:
+            write(raw_path, raw)
+        out[slug] = (path, text, found, raw_path, None if write is not None else _pack((raw,)))
     return out
 
 
