@@ -1,8 +1,8 @@
 """MkDocs' own Markdown conversion of the generated pages, in forked worker processes.
 
 MkDocs converts pages one after another. For a large glossary the MkDocs hooks instead
-have forked workers run the very same `Page.render` (same extensions, link checks and
-rewriting, anchors, table of contents) on their share of the generated pages before
+have forked workers take the very steps of `Page.render` (same extensions, link checks
+and rewriting, anchors, table of contents; see `render_page`) on their share of the generated pages before
 MkDocs gets to them, and hand back what that call sets on the page, plus every log
 message it wrote, so that `--strict` still counts each warning. MkDocs then skips the
 conversion of those pages (`apply` fills them in).
@@ -10,12 +10,16 @@ conversion of those pages (`apply` fills them in).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+import markdown
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
+from mkdocs.structure.pages import (Page, _ExtractAnchorsTreeprocessor, _ExtractTitleTreeprocessor,
+                                    _RawHTMLPreprocessor, _RelativePathTreeprocessor)
+from mkdocs.structure.pages import log as _mkdocs_page_log
 from mkdocs.structure.toc import get_toc
 
 from generator.sanitize import neutralise_html_urls
@@ -72,11 +76,43 @@ class GeneratedPage(Page):
 
 
 def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
-    """A generated page converted as MkDocs would (`Page.render`, whoever else converts it),
-    then through the last-line URL guard the hooks put on every generated page."""
+    """A generated page converted as MkDocs would (`Page.render`), then through the last-line
+    URL guard the hooks put on every generated page.
+
+    This is `Page.render` step for step, except that one Markdown instance per process
+    serves every page, reset in between, as Python-Markdown allows: building one, with
+    every extension, costs as much as converting a short page. MkDocs' own processors,
+    which hold one page's state, are made afresh for each page and replace the last ones.
+    """
     page.read_source(config)
-    Page.render(page, config, files)
-    page.content = neutralise_html_urls(page.content or "")
+    md = _markdown(config)
+    md.reset()
+    raw_html = _RawHTMLPreprocessor()
+    raw_html._register(md)
+    anchors = _ExtractAnchorsTreeprocessor(page.file, files, config)
+    anchors._register(md)
+    relative_paths = _RelativePathTreeprocessor(page.file, files, config)
+    relative_paths._register(md)
+    title = _ExtractTitleTreeprocessor()
+    title._register(md)
+    page.content = neutralise_html_urls(md.convert(page.markdown or ""))
+    page.toc = get_toc(getattr(md, "toc_tokens", []))
+    page._title_from_render = title.title
+    page.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids
+    if _mkdocs_page_log.getEffectiveLevel() > logging.DEBUG:  # as Page.render decides
+        page.links_to_anchors = relative_paths.links_to_anchors
+
+
+_MARKDOWN: dict[int, markdown.Markdown] = {}  # id(config) -> its Markdown instance, in this process
+
+
+def _markdown(config: MkDocsConfig) -> markdown.Markdown:
+    found = _MARKDOWN.get(id(config))
+    if found is None:
+        _MARKDOWN.clear()  # another build's (`serve` rebuilds)
+        found = _MARKDOWN[id(config)] = markdown.Markdown(
+            extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {})
+    return found
 
 
 def convert(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, Converted]:
