@@ -490,24 +490,26 @@ def current_version_stubs(entries: Mapping[str, Entry], *, site_url: str,
     same address instead, so the address keeps showing the cited text. `records` (made
     for `site_url`) saves recomputing the pages' citation records.
     """
-    files: dict[str, str] = {}
     known = records or {}
-    for slug, entry in sorted(entries.items()):
-        record = known.get(slug) or cite.CitationRecord.from_entry(entry, site_url=site_url)
-        here = cite.revision_url_path(slug, record.fingerprint)
-        target = posixpath.relpath(entry.url_path, here) + "/"
-        title = escape(f"{entry.title} (version {record.version})")
-        files[here + "index.html"] = (
-            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{title}</title>\n"
-            f"<link rel=\"canonical\" href=\"{escape(record.entry_url)}\">\n"
-            "<meta name=\"robots\" content=\"noindex\">\n"
-            f"<meta http-equiv=\"refresh\" content=\"0; url={escape(target)}\">\n"
-            "</head>\n<body>\n"
-            f"<p>Version <code>{escape(record.version)}</code> is the current version of "
-            f"<a href=\"{escape(target)}\">{escape(entry.title)}</a>.</p>\n</body>\n</html>\n"
-        )
-    return files
+    return dict(version_stub(entry, known.get(slug) or cite.CitationRecord.from_entry(entry, site_url=site_url))
+                for slug, entry in sorted(entries.items()))
+
+
+def version_stub(entry: Entry, record: cite.CitationRecord) -> tuple[str, str]:
+    """Site path and HTML of one entry's stub (see `current_version_stubs`)."""
+    here = cite.revision_url_path(entry.slug, record.fingerprint)
+    target = posixpath.relpath(entry.url_path, here) + "/"
+    title = escape(f"{entry.title} (version {record.version})")
+    return here + "index.html", (
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<title>{title}</title>\n"
+        f"<link rel=\"canonical\" href=\"{escape(record.entry_url)}\">\n"
+        "<meta name=\"robots\" content=\"noindex\">\n"
+        f"<meta http-equiv=\"refresh\" content=\"0; url={escape(target)}\">\n"
+        "</head>\n<body>\n"
+        f"<p>Version <code>{escape(record.version)}</code> is the current version of "
+        f"<a href=\"{escape(target)}\">{escape(entry.title)}</a>.</p>\n</body>\n</html>\n"
+    )
 
 
 def version_block(entry: Entry, record: cite.CitationRecord, history: History, *, page_path: str,

@@ -29,7 +29,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from generator import cite, sanitize
+from generator import cite, history, sanitize
 from generator.workers import ForkedResults, forked_map, worth_forking
 from generator.autolink import NameIndex, link_text, render_markdown
 from generator.formulas import format_number
@@ -432,8 +432,9 @@ def render_site(data: SiteData, templates_dir: Path = TEMPLATES_DIR,
                 write: Callable[[str, str], None] | None = None) -> RenderedSite:
     """Every generated page and post-build file of the site, from `data` alone.
 
-    `write(site_path, text)`, if given, takes each entry's raw Markdown copy as soon as it
-    is made (in the worker process that made it) instead of `files` holding it.
+    `write(site_path, text)`, if given, takes each entry's raw Markdown copy and version
+    stub as soon as they are made (in the worker process that made them) instead of
+    `files` holding them.
     """
     env = make_environment(templates_dir)
     site = _Site(data)
@@ -456,7 +457,7 @@ def render_site(data: SiteData, templates_dir: Path = TEMPLATES_DIR,
         later_files = {"graph.json": json.dumps(_graph_json(site), ensure_ascii=False, separators=(",", ":")),
                        "previews.json": json.dumps(_previews(site), ensure_ascii=False, separators=(",", ":"))}
         versions: dict[str, str] = {}
-        _add_versions_and_api(env, site, versions, later_files)  # issue 7: old revisions, /api/ exports
+        _add_versions_and_api(env, site, versions, later_files if write is None else None)  # issue 7
         rendered.update(entries.from_workers())
     finally:
         entries.close()
@@ -538,6 +539,7 @@ def _render_entries(env: jinja2.Environment, site: _Site, slugs: list[str],
         raw = _raw_entry(env, site, entry)
         if write is not None:
             write(raw_path, raw)
+            write(*history.version_stub(entry, site.records[slug]))
         out[slug] = (path, text, found, raw_path, None if write is not None else _pack((raw,)))
     return out
 
@@ -905,28 +907,24 @@ def _previews(site: _Site) -> dict[str, Any]:
 
 def _history(site: _Site) -> Any:
     """The revision history the hooks collected (SiteData.extra["history"]), or none."""
-    from generator.history import no_history
-
-    return site.data.extra.get("history") or no_history("this build did not read git history")
+    return site.data.extra.get("history") or history.no_history("this build did not read git history")
 
 
 def _version_block(site: _Site, entry: Entry, record: cite.CitationRecord, path: str) -> str:
-    from generator.history import version_block
-
-    return version_block(entry, record, _history(site), page_path=path, day=site.config.build_day)
+    return history.version_block(entry, record, _history(site), page_path=path, day=site.config.build_day)
 
 
 def _add_versions_and_api(env: jinja2.Environment, site: _Site, pages: dict[str, str],
-                          files: MutableMapping[str, str]) -> None:
-    """Pages of earlier revisions and forwarding stubs at current versions' addresses.
+                          files: MutableMapping[str, str] | None) -> None:
+    """Pages of earlier revisions and, into `files` (unless the entries' pages wrote them),
+    forwarding stubs at current versions' addresses.
 
     The /api/ exports are not made here: they are written straight to disk after the
     build (`export.write_site_files`), so a large glossary's JSON is never held whole.
     """
-    from generator import history
-
     found = _history(site)
     pages.update(history.revision_pages(
         env, entries=site.entries, history=found, names=site.names, titles=site.titles,
         site_url=site.config.base, site_name=site.config.site_name, day=site.config.build_day))
-    files.update(history.current_version_stubs(site.entries, site_url=site.config.base, records=site.records))
+    if files is not None:
+        files.update(history.current_version_stubs(site.entries, site_url=site.config.base, records=site.records))
