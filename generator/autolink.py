@@ -92,6 +92,12 @@ class NameIndex:
             {ch: re.compile(re.escape(ch), re.IGNORECASE) for ch in letters},
         )
 
+    def prepare(self) -> None:
+        """Compile each group's expression now, not on first use: worker processes forked
+        afterwards inherit them instead of each compiling its own."""
+        for key in self._groups:
+            self._expression((key,))
+
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The mentions of names in `text`, leftmost first, as the single expression finds them."""
         if self._finder is None:

@@ -511,6 +511,7 @@ class _EntryPages:
         self._here = slugs
         if worth_forking(len(slugs), _PARALLEL_ENTRIES):
             site.graph.centrality  # noqa: B018 - computed once here, not once per worker
+            site.names.prepare()  # likewise
             self._here = [slug for slug in slugs if site.entries[slug].kind == "area"]
             away = [slug for slug in slugs if site.entries[slug].kind != "area"]
             chunks = [away[i:i + _CHUNK] for i in range(0, len(away), _CHUNK)]
