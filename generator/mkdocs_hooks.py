@@ -2,16 +2,18 @@
 
 on_config  load and validate terms/; abort with the validator's messages on any error
 on_files   (the site folder is clean now) start writing /api/ in a forked process; render
-           the site, the entries' raw Markdown copies written as they are made, and write
-           the other generated files that are not pages (graph and preview JSON, version
-           stubs); add every generated page in memory (File.generated)
+           the site, the entries' raw Markdown copies and version stubs written as they
+           are made, and write the graph and preview JSON; add every generated page in
+           memory (File.generated)
 on_nav     for a large glossary, leave the generated pages outside the nav to be converted
            by the theme workers (below), or else convert them in worker processes now
            (generator/page_convert.py); MkDocs' own pass then skips them (GeneratedPage)
 on_page_content  last-line URL guard on generated pages; the workers' conversions filled in
-on_env     for a large glossary, convert the pages left and put every page in the theme in
-           worker processes, which also write them (generator/theme_render.py);
-           on_page_context then passes on, page by page, what a worker logged or raised
+on_env     let the theme render its navigation once for all the pages outside the nav
+           (generator/theme_cache.py); for a large glossary, convert the pages left and
+           put every page in the theme in worker processes, which also write them
+           (generator/theme_render.py); on_page_context then passes on, page by page,
+           what a worker logged or raised
 on_post_page     put the finished HTML fragments back into generated pages (render.Fragments),
                  each through the same guard (in the workers, for pages rendered there)
 on_post_build    wait for /api/ (or write it here, where there was no fork) and write the
@@ -42,7 +44,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from generator import export, page_convert, theme_render
+from generator import export, page_convert, theme_cache, theme_render
 from generator.history import collect_history
 from generator.model import Glossary
 from generator.pipeline import Loaded, load_all
@@ -199,6 +201,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     global _prebuilt
     assert _nav is not None, "on_nav did not run"
+    theme_cache.install(env, config, _nav)
     _prebuilt = theme_render.start(config, files, _nav, env, _page_events(), _deferred)
     return env
 

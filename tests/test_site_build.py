@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -329,6 +330,27 @@ except ValueError as error:
         assert "logged: ERROR Error building page 'about.md': theme trouble, in a worker: True" in printed
         assert "raised: theme trouble, in a worker: True" in printed
         assert "in a worker: False" not in printed
+
+
+def test_navigation_rendered_once_for_pages_outside_the_nav_is_materials_own(
+        glossary_dir: Path, tmp_path: Path) -> None:
+    """The tabs and primary nav kept from one page for the next (generator/theme_cache.py)
+    are, byte for byte, what Material's own partials write on every page."""
+    from tests.conftest import run_fresh
+
+    overrides = tmp_path / "overrides"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "templates" / "overrides", overrides)
+    for name in ("nav.html", "tabs.html"):
+        (overrides / "partials" / name).unlink()  # Material's partials, included as they are
+    run_fresh(_BUILD + f"""
+build_site(terms, out / "cached", parallel=False)
+from mkdocs.config import load_config
+from mkdocs.commands.build import build
+config = load_config(str(CONFIG_FILE), strict=True, site_dir=str(out / "material"))
+config.theme.dirs[0] = {str(overrides)!r}
+build(config)
+""", str(glossary_dir), str(tmp_path))
+    assert_same_site(tmp_path / "cached", tmp_path / "material")
 
 
 def test_a_failure_writing_the_api_stops_the_build(glossary_dir: Path, tmp_path: Path) -> None:
