@@ -200,8 +200,12 @@ def _write_json(out: IO[str], entries: Mapping[str, Entry], graph: Graph, ctx: E
 
 
 def to_csv(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, records: Records) -> str:
+    return _text(_write_csv, entries, graph, ctx, records)
+
+
+def _write_csv(out: IO[str], entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext,
+               records: Records) -> None:
     """RFC 4180 CSV, one row per entry; list cells are joined with `|`."""
-    out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for slug, record in records.items():
@@ -217,7 +221,6 @@ def to_csv(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, recor
             "published": record.published.isoformat(), "modified": record.issued.isoformat(),
         }
         writer.writerow([row[column] for column in CSV_COLUMNS])
-    return out.getvalue()
 
 
 # -- SKOS -----------------------------------------------------------------------------------------
@@ -288,12 +291,12 @@ def _literal(text: str) -> str:
 
 
 def to_skos_turtle(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, records: Records) -> str:
-    return _turtle(_concepts(entries, graph, records), ctx)
+    return _text(_write_turtle, _concepts(entries, graph, records), ctx)
 
 
-def _turtle(concepts: list[_Concept], ctx: ExportContext) -> str:
+def _write_turtle(out: IO[str], concepts: list[_Concept], ctx: ExportContext) -> None:
     scheme = f"<{_iri(ctx.base)}>"
-    lines = [
+    out.write("\n".join([
         f"@prefix skos: <{SKOS}> .",
         f"@prefix dct: <{DCT}> .",
         f"@prefix owl: <{OWL}> .",
@@ -305,7 +308,7 @@ def _turtle(concepts: list[_Concept], ctx: ExportContext) -> str:
         f"    dct:publisher {_literal(ctx.site_name)} ;",
         f"    dct:license <{_iri(cite.LICENSE_URL)}> ;",
         f"    owl:versionInfo {_literal(ctx.day.isoformat())} .",
-    ]
+    ]))
     for c in concepts:
         statements = [
             "a skos:Concept",
@@ -323,16 +326,25 @@ def _turtle(concepts: list[_Concept], ctx: ExportContext) -> str:
             f'dct:modified "{c.modified}"^^xsd:date',
             f"owl:versionInfo {_literal(c.version)}",
         ]
-        lines += ["", f"<{_iri(c.iri)}> " + " ;\n    ".join(statements) + " ."]
-    return "\n".join(lines) + "\n"
+        out.write(f"\n\n<{_iri(c.iri)}> " + " ;\n    ".join(statements) + " .")
+    out.write("\n")
 
 
 def to_skos_jsonld(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, records: Records) -> str:
-    return _dump(_skos_jsonld(_concepts(entries, graph, records), ctx))
+    return _text(_write_skos_jsonld, _concepts(entries, graph, records), ctx)
 
 
-def _skos_jsonld(concepts: list[_Concept], ctx: ExportContext) -> dict[str, Any]:
-    context = {
+def _write_skos_jsonld(out: IO[str], concepts: list[_Concept], ctx: ExportContext) -> None:
+    """`_dump` of the JSON-LD document (context, then the scheme and every concept in one
+    graph), written node by node so that it is never held whole."""
+    opening = json.dumps({"@context": _SKOS_CONTEXT}, ensure_ascii=False, indent=2)
+    out.write(opening[:-2] + ',\n  "@graph": [')
+    for index, node in enumerate(_skos_nodes(concepts, ctx)):
+        out.write(("," if index else "") + "\n    " + _nested(_dump(node).rstrip("\n"), 2))
+    out.write("\n  ]\n}\n")  # never empty: the scheme comes first
+
+
+_SKOS_CONTEXT = {
         "skos": SKOS, "dct": DCT, "owl": OWL, "xsd": XSD,
         "prefLabel": {"@id": "skos:prefLabel", "@language": "en"},
         "altLabel": {"@id": "skos:altLabel", "@language": "en", "@container": "@set"},
@@ -348,8 +360,11 @@ def _skos_jsonld(concepts: list[_Concept], ctx: ExportContext) -> dict[str, Any]
         "created": {"@id": "dct:created", "@type": "xsd:date"},
         "modified": {"@id": "dct:modified", "@type": "xsd:date"},
         "versionInfo": {"@id": "owl:versionInfo"},
-    }
-    nodes: list[dict[str, Any]] = [{
+}
+
+
+def _skos_nodes(concepts: list[_Concept], ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    yield {
         "@id": ctx.base,
         "@type": "skos:ConceptScheme",
         "title": ctx.site_name,
@@ -357,7 +372,7 @@ def _skos_jsonld(concepts: list[_Concept], ctx: ExportContext) -> dict[str, Any]
         "publisher": ctx.site_name,
         "license": cite.LICENSE_URL,
         "versionInfo": ctx.day.isoformat(),
-    }]
+    }
     for c in concepts:
         node: dict[str, Any] = {"@id": c.iri, "@type": "skos:Concept", "inScheme": ctx.base,
                                 "prefLabel": c.pref}
@@ -368,18 +383,31 @@ def _skos_jsonld(concepts: list[_Concept], ctx: ExportContext) -> dict[str, Any]
             if targets:
                 node[name] = list(targets)
         node.update({"created": c.created, "modified": c.modified, "versionInfo": c.version})
-        nodes.append(node)
-    return {"@context": context, "@graph": nodes}
+        yield node
 
 
 # -- BibTeX ---------------------------------------------------------------------------------------
 
 
 def to_bibtex(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, records: Records) -> str:
+    return _text(_write_bibtex, entries, graph, ctx, records)
+
+
+def _write_bibtex(out: IO[str], entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext,
+                  records: Records) -> None:
     """One `@misc` per entry, the same text `glossary cite --style bibtex` prints; accessed = ctx.day."""
-    header = (f"% {ctx.site_name}: {len(records)} entries, exported {ctx.day.isoformat()}.\n"
-              f"% Content licensed {cite.LICENSE_NAME} ({cite.LICENSE_URL}); cite each entry's address.\n")
-    return header + "\n" + "\n\n".join(r.format("bibtex", ctx.day) for r in records.values()) + "\n"
+    out.write(f"% {ctx.site_name}: {len(records)} entries, exported {ctx.day.isoformat()}.\n"
+              f"% Content licensed {cite.LICENSE_NAME} ({cite.LICENSE_URL}); cite each entry's address.\n\n")
+    for index, record in enumerate(records.values()):
+        out.write(("\n\n" if index else "") + record.format("bibtex", ctx.day))
+    out.write("\n")
+
+
+def _text(write: Callable[..., None], *args: Any) -> str:
+    """What `write(out, *args)` writes, as one string."""
+    out = io.StringIO()
+    write(out, *args)
+    return out.getvalue()
 
 
 _WRITERS = {
@@ -421,15 +449,15 @@ def write_site_files(open_text: Opener, entries: Mapping[str, Entry], graph: Gra
     with open_text(SITE_FILES["json"]) as whole:
         _write_json(whole, entries, graph, ctx, found, own_file)
     with open_text(SITE_FILES["csv"]) as out:
-        out.write(to_csv(entries, graph, ctx, found))
+        _write_csv(out, entries, graph, ctx, found)
     concepts = _concepts(entries, graph, found)
     with open_text(SITE_FILES["skos-turtle"]) as out:
-        out.write(_turtle(concepts, ctx))
+        _write_turtle(out, concepts, ctx)
     with open_text(SITE_FILES["skos-jsonld"]) as out:
-        out.write(_dump(_skos_jsonld(concepts, ctx)))
+        _write_skos_jsonld(out, concepts, ctx)
     del concepts
     with open_text(SITE_FILES["bibtex"]) as out:
-        out.write(to_bibtex(entries, graph, ctx, found))
+        _write_bibtex(out, entries, graph, ctx, found)
     with open_text(SCHEMA_SITE_PATH) as out:
         out.write(SCHEMA_FILE.read_text(encoding="utf-8"))
 
