@@ -25,6 +25,7 @@ state lives exactly one build.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import gc
 import importlib
@@ -85,6 +86,7 @@ _gc_default: tuple[int, int, int] | None = None
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _loaded, _gc_default
+    _return_free_memory()  # what the last build (`glossary serve`) freed, before this one takes more
     if _gc_default is None:
         _gc_default = gc.get_threshold()
         gc.set_threshold(_GC_THRESHOLD, *_gc_default[1:])
@@ -260,6 +262,16 @@ def _release() -> None:
         gc.set_threshold(*_gc_default)
         _gc_default = None
     gc.collect()
+
+
+def _return_free_memory() -> None:
+    """Hand memory the process has freed back to the system (glibc keeps it otherwise), so
+    that a rebuild's peak is its own, not added to what the last build left behind."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (AttributeError, OSError):  # not glibc: nothing to do
+        pass
 
 
 def _write_search_index(glossary: Glossary, site_dir: Path) -> None:
