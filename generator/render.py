@@ -55,6 +55,7 @@ CENTRAL_ON_HOME = 12
 CENTRAL_IN_AREA = 6
 _MARK = "\x00"  # delimits fragment markers in rendered templates; never in author text
 _MARKER = re.compile(r"\x00(\d+)\x00")
+_MARKER_RUN = re.compile(r"\x00\d+\x00(?:\n+\x00\d+\x00)*")  # markers with only blank lines between
 _MD_HREF = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]*\.md)(#[^"]*)?"')  # relative links to pages
 
 
@@ -317,8 +318,17 @@ class _Page:
         while prefix in text:  # author text holding our word: pick one it does not hold
             n += 1
             prefix = f"glhtml{n}x"
-        text = _MARKER.sub(lambda m: f"{prefix}{m.group(1)}", text)
-        return text, Fragments.of(prefix, self.fragments)
+        merged: list[str] = []
+
+        def place(run: re.Match[str]) -> str:
+            # Markers with only blank lines between them become one placeholder: the HTML of
+            # consecutive paragraphs is joined by one newline, so the page comes out the same,
+            # and Python-Markdown has fewer paragraphs to parse.
+            merged.append("\n".join(self.fragments[int(n)] for n in _MARKER.findall(run.group(0))))
+            return f"{prefix}{len(merged) - 1}"
+
+        text = _MARKER_RUN.sub(place, text)
+        return text, Fragments.of(prefix, merged)
 
     def md(self, text: str, *, self_slug: str | None = None, autolink: bool = True) -> Markup:
         """Author Markdown made safe, wikilinks resolved, first mentions linked."""
