@@ -177,10 +177,10 @@ def test_refused_with_a_clear_message(source: str, message: str, column: int | N
     ],
 )
 def test_hostile_input_rejected_quickly(source: str, message: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine's other processes do not count
     with pytest.raises(FormulaError, match=message):
         parse(source)
-    assert time.perf_counter() - started < 0.05
+    assert time.process_time() - started < 0.05
 
 
 def test_evaluation_never_calls_eval(monkeypatch: pytest.MonkeyPatch) -> None:
