@@ -255,6 +255,9 @@ def _release() -> None:
     global _loaded, _glossary, _rendered, _exports, _exporting, _converted, _nav, _prebuilt, _deferred, _gc_default
     if _prebuilt is not None:
         _prebuilt.close()
+    if _exporting is not None and _exporting.is_alive():  # a failed build: its /api/ is not wanted
+        _exporting.terminate()
+        _exporting.join()
     _loaded = _glossary = _rendered = _exports = _exporting = _nav = _prebuilt = None
     _converted = {}
     _deferred = set()

@@ -314,14 +314,21 @@ def test_trouble_met_in_the_theme_in_a_worker_fails_the_build(
     from tests.conftest import run_fresh
 
     printed = run_fresh(_BUILD + f"TROUBLE = {trouble!r}\n" + _THEME_TROUBLE + """
+import multiprocessing, time
 from mkdocs.exceptions import Abort
+from generator import export
+write_site_files = export.write_site_files
+if TROUBLE == "error":  # the page fails while /api/ is still being written
+    export.write_site_files = lambda *args: time.sleep(10) or write_site_files(*args)
 try:
     build_site(terms, out / "site", parallel=True)
 except Abort as error:
     print("aborted:", error)
 except ValueError as error:
     print("raised:", error)
+print("processes left:", len(multiprocessing.active_children()))
 """, str(glossary_dir), str(tmp_path))
+    assert "processes left: 0" in printed  # no worker, and no /api/ writer, outlives the build
     if trouble == "warning":
         assert "logged: WARNING theme trouble, in a worker: True" in printed
         assert "in a worker: False" not in printed
