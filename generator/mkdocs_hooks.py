@@ -224,6 +224,10 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         return output
     fragments = _rendered.fragments.pop(page.file.src_uri, None)
     page.content = None  # written below; nothing reads it again
+    if fragments is not None and fragments.ids:
+        # Ids in the fragments (a formula, a source, the cite box) are anchors of the page
+        # too: links to them are checked after MkDocs' loop, like those to its headings.
+        page.present_anchor_ids = set(page.present_anchor_ids or ()) | fragments.ids
     if theme_render.is_prebuilt(page):
         return output  # finished in a worker, fragments included
     return fragments.restore(output, neutralise_html_urls) if fragments else output

@@ -23,6 +23,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,7 @@ CENTRAL_IN_AREA = 6
 _MARK = "\x00"  # delimits fragment markers in rendered templates; never in author text
 _MARKER = re.compile(r"\x00(\d+)\x00")
 _MARKER_RUN = re.compile(r"\x00\d+\x00(?:\n+\x00\d+\x00)*")  # markers with only blank lines between
+_ELEMENT_ID = re.compile(r'\sid="([^"]*)"')  # the templates quote attributes with "
 _MD_HREF = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]*\.md)(#[^"]*)?"')  # relative links to pages
 
 
@@ -79,10 +81,13 @@ class Fragments:
 
     prefix: str
     packed: bytes
+    ids: frozenset[str] = frozenset()  # the element ids in the fragments: anchors of the page
 
     @classmethod
     def of(cls, prefix: str, html: Iterable[str]) -> Fragments:
-        return cls(prefix, _pack(html))
+        html = list(html)
+        ids = frozenset(unescape(found) for part in html for found in _ELEMENT_ID.findall(part))
+        return cls(prefix, _pack(html), ids)
 
     @property
     def html(self) -> list[str]:

@@ -231,6 +231,31 @@ print(warnings)
     assert "no-such-part" in printed and "#sources'" not in printed
 
 
+@pytest.mark.parametrize("parallel, theme", [(False, False), (True, False), (True, True)],
+                         ids=["one-process", "converted-apart", "converted-with-theme"])
+def test_a_link_to_an_anchor_in_generated_html_passes_the_strict_build(
+        glossary_dir: Path, tmp_path: Path, parallel: bool, theme: bool) -> None:
+    """A source, the cite box: ids the templates write as finished HTML are anchors of the
+    page like its headings, and an author may link to them."""
+    from tests.conftest import body_text, entry_yaml, run_fresh
+
+    (glossary_dir / "funding-rate.yaml").write_text(entry_yaml(
+        "Funding Rate", relations="relations: {related: [margin]}",
+        body="See [its first source](margin.md#source-1) and [how to cite it](margin.md#cite-box). "
+             + body_text(90)), encoding="utf-8")
+    printed = run_fresh(_BUILD + f"""
+from mkdocs.exceptions import Abort
+try:
+    build_site(terms, out / "site", parallel={parallel}, theme={theme})
+    print("built")
+except Abort as error:
+    print("aborted:", error)
+""", str(glossary_dir), str(tmp_path))
+    assert printed.strip() == "built", printed
+    page = (tmp_path / "site" / "definition" / "funding-rate" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../margin/#source-1"' in page
+
+
 def test_pages_left_for_theme_workers_that_cannot_start_are_converted_in_the_parent(
         glossary_dir: Path, tmp_path: Path) -> None:
     """If forking is possible when MkDocs builds the nav but not later, nothing is lost."""
