@@ -127,12 +127,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     data = collect_site_data(glossary.entries, loaded.graph, site)
     data = dataclasses.replace(data, extra={**data.extra, "history": found})
     _glossary = glossary
-    _rendered = render_site(data, _project_root(config) / "templates", write=_writer(site_dir))
+    write = _writer(site_dir)
+    _rendered = render_site(data, _project_root(config) / "templates", write=write)
     for path in _rendered.files:
         existing = files.get_file_from_path(path)
         if existing is not None and not existing.generated_by:
             raise Abort(f"{config.docs_dir}/{path} clashes with a generated file; rename or remove it")
-    write = _writer(site_dir)
     for path, text in _rendered.files.items():
         write(path, text)
     _rendered = dataclasses.replace(_rendered, files={})  # written
