@@ -24,7 +24,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -186,14 +186,26 @@ def _write_json(out: IO[str], entries: Mapping[str, Entry], graph: Graph, ctx: E
                 each: Callable[[str, str], None] | None = None) -> None:
     """The glossary as one JSON document (`_dump` of meta, count and entries), written entry by
     entry so it is never held whole; `each(slug, item)` also gets every entry object as dumped."""
-    opening = json.dumps({**_meta(ctx), "count": len(records)}, ensure_ascii=False, indent=2)
-    out.write(opening[:-2] + ',\n  "entries": [')
-    for index, (slug, record) in enumerate(records.items()):
-        item = _dump(entry_object(entries[slug], graph, ctx, record)).rstrip("\n")
-        if each is not None:
-            each(slug, item)
-        out.write(("," if index else "") + "\n    " + _nested(item, 2))
-    out.write("\n  ]\n}\n" if records else "]\n}\n")
+    def items() -> Iterator[str]:
+        for slug, record in records.items():
+            item = _dump(entry_object(entries[slug], graph, ctx, record)).rstrip("\n")
+            if each is not None:
+                each(slug, item)
+            yield item
+
+    _write_listing(out, {**_meta(ctx), "count": len(records)}, "entries", items())
+
+
+def _write_listing(out: IO[str], head: dict[str, Any], key: str, items: Iterable[str]) -> None:
+    """`_dump({**head, key: [...]})` written item by item, each item already dumped (depth 0),
+    so that the list is never held whole. `head` is never empty."""
+    opening = json.dumps(head, ensure_ascii=False, indent=2)
+    out.write(opening[:-2] + f",\n  {json.dumps(key)}: [")
+    empty = True
+    for item in items:
+        out.write(("\n    " if empty else ",\n    ") + _nested(item, 2))
+        empty = False
+    out.write("]\n}\n" if empty else "\n  ]\n}\n")
 
 
 # -- CSV ------------------------------------------------------------------------------------------
@@ -337,29 +349,26 @@ def to_skos_jsonld(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContex
 def _write_skos_jsonld(out: IO[str], concepts: list[_Concept], ctx: ExportContext) -> None:
     """`_dump` of the JSON-LD document (context, then the scheme and every concept in one
     graph), written node by node so that it is never held whole."""
-    opening = json.dumps({"@context": _SKOS_CONTEXT}, ensure_ascii=False, indent=2)
-    out.write(opening[:-2] + ',\n  "@graph": [')
-    for index, node in enumerate(_skos_nodes(concepts, ctx)):
-        out.write(("," if index else "") + "\n    " + _nested(_dump(node).rstrip("\n"), 2))
-    out.write("\n  ]\n}\n")  # never empty: the scheme comes first
+    nodes = (_dump(node).rstrip("\n") for node in _skos_nodes(concepts, ctx))
+    _write_listing(out, {"@context": _SKOS_CONTEXT}, "@graph", nodes)
 
 
 _SKOS_CONTEXT = {
-        "skos": SKOS, "dct": DCT, "owl": OWL, "xsd": XSD,
-        "prefLabel": {"@id": "skos:prefLabel", "@language": "en"},
-        "altLabel": {"@id": "skos:altLabel", "@language": "en", "@container": "@set"},
-        "definition": {"@id": "skos:definition", "@language": "en"},
-        "broader": {"@id": "skos:broader", "@type": "@id", "@container": "@set"},
-        "narrower": {"@id": "skos:narrower", "@type": "@id", "@container": "@set"},
-        "related": {"@id": "skos:related", "@type": "@id", "@container": "@set"},
-        "inScheme": {"@id": "skos:inScheme", "@type": "@id"},
-        "title": {"@id": "dct:title", "@language": "en"},
-        "creator": {"@id": "dct:creator"},
-        "publisher": {"@id": "dct:publisher"},
-        "license": {"@id": "dct:license", "@type": "@id"},
-        "created": {"@id": "dct:created", "@type": "xsd:date"},
-        "modified": {"@id": "dct:modified", "@type": "xsd:date"},
-        "versionInfo": {"@id": "owl:versionInfo"},
+    "skos": SKOS, "dct": DCT, "owl": OWL, "xsd": XSD,
+    "prefLabel": {"@id": "skos:prefLabel", "@language": "en"},
+    "altLabel": {"@id": "skos:altLabel", "@language": "en", "@container": "@set"},
+    "definition": {"@id": "skos:definition", "@language": "en"},
+    "broader": {"@id": "skos:broader", "@type": "@id", "@container": "@set"},
+    "narrower": {"@id": "skos:narrower", "@type": "@id", "@container": "@set"},
+    "related": {"@id": "skos:related", "@type": "@id", "@container": "@set"},
+    "inScheme": {"@id": "skos:inScheme", "@type": "@id"},
+    "title": {"@id": "dct:title", "@language": "en"},
+    "creator": {"@id": "dct:creator"},
+    "publisher": {"@id": "dct:publisher"},
+    "license": {"@id": "dct:license", "@type": "@id"},
+    "created": {"@id": "dct:created", "@type": "xsd:date"},
+    "modified": {"@id": "dct:modified", "@type": "xsd:date"},
+    "versionInfo": {"@id": "owl:versionInfo"},
 }
 
 
