@@ -40,14 +40,15 @@ def install(env: jinja2.Environment, config: MkDocsConfig, nav: Navigation) -> N
 
     @jinja2.pass_context
     def glossary_partial(context: jinja2.runtime.Context, name: str) -> Markup:
-        template = env.get_template(THEME_PREFIX + name)
         page = context.get("page")
-        if not isinstance(page, Page) or id(page) in in_nav:
-            return Markup(template.render(context.get_all()))
-        key = (name, context.get("base_url"), tuple(normalize_url(url, page) for url in urls))
-        found = rendered.get(key)
+        key = None
+        if isinstance(page, Page) and id(page) not in in_nav:
+            key = (name, context.get("base_url"), tuple(normalize_url(url, page) for url in urls))
+        found = rendered.get(key) if key is not None else None
         if found is None:
-            found = rendered[key] = Markup(template.render(context.get_all()))
+            found = Markup(env.get_template(THEME_PREFIX + name).render(context.get_all()))
+            if key is not None:
+                rendered[key] = found
         return found
 
     env.globals[GLOBAL] = glossary_partial
