@@ -130,17 +130,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     write = _writer(site_dir)
     _rendered = render_site(data, _project_root(config) / "templates", write=write)
     for path in _rendered.files:
-        existing = files.get_file_from_path(path)
-        if existing is not None and not existing.generated_by:
-            raise Abort(f"{config.docs_dir}/{path} clashes with a generated file; rename or remove it")
+        _claim(path, "file", files, config)
     for path, text in _rendered.files.items():
         write(path, text)
     _rendered = dataclasses.replace(_rendered, files={})  # written
     in_nav = _nav_paths(config.nav or [])
     for path in list(_rendered.pages):
-        existing = files.get_file_from_path(path)
-        if existing is not None and not existing.generated_by:
-            raise Abort(f"{config.docs_dir}/{path} clashes with a generated page; rename or remove it")
+        _claim(path, "page", files, config)
         # Handed over as UTF-8 bytes (MkDocs decodes each page when it reads it): as text,
         # one non-ASCII character makes Python store a whole page at two bytes a character.
         # Entry, tag and revision pages are reached by links, never the nav: say so, so that
@@ -151,6 +147,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if path not in in_nav:  # MkDocs makes the page of a file in the nav itself, with its nav title
             page_convert.GeneratedPage(None, file, config)
     return files
+
+
+def _claim(path: str, what: str, files: Files, config: MkDocsConfig) -> None:
+    """Stop if a file in docs_dir has the path of a generated `what` (page or file)."""
+    existing = files.get_file_from_path(path)
+    if existing is not None and not existing.generated_by:
+        raise Abort(f"{config.docs_dir}/{path} clashes with a generated {what}; rename or remove it")
 
 
 def _writer(site_dir: Path) -> Callable[[str, str], None]:

@@ -2,10 +2,10 @@
 
 MkDocs converts pages one after another. For a large glossary the MkDocs hooks instead
 have forked workers take the very steps of `Page.render` (same extensions, link checks
-and rewriting, anchors, table of contents; see `render_page`) on their share of the generated pages before
-MkDocs gets to them, and hand back what that call sets on the page, plus every log
-message it wrote, so that `--strict` still counts each warning. MkDocs then skips the
-conversion of those pages (`apply` fills them in).
+and rewriting, anchors, table of contents; see `render_page`) on their share of the
+generated pages before MkDocs gets to them, and hand back what that call sets on the
+page, plus every log message it wrote, so that `--strict` still counts each warning.
+MkDocs then skips the conversion of those pages (`apply` fills them in).
 """
 
 from __future__ import annotations
