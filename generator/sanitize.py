@@ -356,9 +356,10 @@ _SRC_START = re.compile(r"[\s<>\x00-\x20\x7f-\x9f]*/")  # what may become `//` (
 # is any run of characters but whitespace, `/`, `>` (and `=` after its first character);
 # a value is quoted, or runs to whitespace or `>`. Possessive throughout: one way to read
 # each tag, so a tag that does not close fails in one pass.
-_ATTRIBUTE = r"""([\s/]*+)([^\s/>][^\s/>=]*+)(\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]++))?+"""
-_START_TAG = re.compile(r"""(<[A-Za-z][^\s/>]*+)((?:[\s/]++|[^\s/>][^\s/>=]*+(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]++))?+)*+)>""")
-_ATTRIBUTES = re.compile(_ATTRIBUTE)
+_ATTR_NAME = r"[^\s/>][^\s/>=]*+"
+_ATTR_VALUE = r"""\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]++)"""
+_START_TAG = re.compile(rf"(<[A-Za-z][^\s/>]*+)((?:[\s/]++|{_ATTR_NAME}(?:{_ATTR_VALUE})?+)*+)>")
+_ATTRIBUTES = re.compile(rf"([\s/]*+)({_ATTR_NAME})({_ATTR_VALUE})?+")  # separator, name, value
 # An event handler with a value can only be in a page that holds this (its name follows
 # whitespace, `/` or a quote); a handler without a value runs nothing.
 _HANDLER_HINT = re.compile(r"""[\s/"']on[^\s/>=]*\s*=""", re.IGNORECASE)
