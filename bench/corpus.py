@@ -780,7 +780,8 @@ def _sources(rng: random.Random, spec: Spec) -> list[dict[str, str]]:
                 "topic": topic}
         accessed = date(2026, 1, 1) + timedelta(days=rng.randrange(0, 300))
         sources.append({"id": f"{publisher.split()[0].lower().strip(',.')}-{index + 1}", "title": title.format(**fill),
-                        "publisher": publisher, "url": url.format(**fill), "accessed": accessed.isoformat()})
+                        "publisher": publisher, "url": url.format(**fill), "accessed": accessed.isoformat(),
+                        "type": "primary" if index % 2 == 0 else "secondary"})
     return sources
 
 
@@ -956,7 +957,7 @@ def to_yaml(spec: Spec) -> str:
     for source in spec.sources:
         out += [f"  - id: {source['id']}", f"    title: {_scalar(source['title'])}",
                 f"    publisher: {_scalar(source['publisher'])}", f"    url: {source['url']}",
-                f"    accessed: {source['accessed']}"]
+                f"    accessed: {source['accessed']}", f"    type: {source['type']}"]
     out += [f"published: {spec.published}", f"modified: {spec.modified}", ""]
     return "\n".join(out)
 

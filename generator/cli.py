@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import TextIO
 
 from generator import __version__
+from generator.safe_text import OutputError, TerminalStream
 
 COMMANDS: dict[str, str] = {
     "validate": "check every entry and report all problems (exit 0 clean, 1 problems, 2 usage)",
@@ -27,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "cite": "print a citation of one entry in APA, MLA, Chicago, BibTeX, RIS or CSL-JSON",
     "calc": "run a leverage calculator (liquidation price, loops, VaR, ...) step by step",
     "export": "export the glossary as JSON, CSV, SKOS (Turtle or JSON-LD) or BibTeX",
+    "stale": "list dated venue claims oldest first (exit 0 none stale, 1 some older than --months)",
 }
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -70,8 +74,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse already printed its message
         return EXIT_OK if exit_.code in (0, None) else EXIT_USAGE
+    # Everything a command prints reaches the terminal through safe_text.for_terminal: author
+    # text (titles in search results, citations, the validator's messages) cannot move the
+    # cursor, recolour or hide lines, or reorder them with bidi overrides. An export's data
+    # on standard output is passed as it is. A failed write is a clean error, not a bug.
+    real_out, real_err = sys.stdout, sys.stderr
+    sys.stdout = TerminalStream(real_out, clean=args.command not in RAW_STDOUT)  # type: ignore[assignment]
+    sys.stderr = TerminalStream(real_err)  # type: ignore[assignment]
     try:
-        return int(args.run(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # a write error surfaces here, not after the command has "succeeded"
+        return code
     except UsageError as error:
         print(f"glossary {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -79,7 +92,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        _discard(real_out)
         return EXIT_OK
+    except OutputError as error:
+        _discard(real_out)
+        try:
+            print(f"glossary {args.command}: cannot write the output: {error}", file=real_err)
+        except OSError:
+            pass
+        return EXIT_PROBLEMS
     except Exception:  # noqa: BLE001 - anything reaching here is our bug, not the author's
         print(
             "glossary: internal error - this is a bug in the glossary tools, not in your "
@@ -88,6 +109,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         traceback.print_exc(file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        sys.stdout, sys.stderr = real_out, real_err
+
+
+RAW_STDOUT = frozenset({"export"})  # commands whose standard output is data, passed unchanged
+
+
+def _discard(stream: TextIO) -> None:
+    """Send what is still buffered for `stream` nowhere: Python flushes it again at exit,
+    which would fail the same way and print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
 
 
 if __name__ == "__main__":

@@ -137,6 +137,9 @@ class Formula:
     result: FormulaResult
     variables: tuple[Variable, ...]
     note: str = ""
+    venue: str = ""  # the venue or protocol whose rule this is (a dated venue claim), or ""
+    as_of: str = ""  # ISO date the claim was last checked against `source`; set exactly when venue is
+    source: str | None = None  # id of the entry's source that states the formula
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +159,8 @@ class Example:
     tolerance: dict[str, float]
     source: str | None
     note: str = ""
+    venue: str = ""  # as on `Formula`: whose rule the example applies, checked on `as_of`
+    as_of: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +178,7 @@ class Source:
     accessed: str
     id: str | None = None
     note: str = ""
+    type: str = ""  # "primary" (the venue's own docs, the regulation, the paper, the book) or "secondary"
 
 
 @dataclass(frozen=True, slots=True)

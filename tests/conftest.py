@@ -78,7 +78,7 @@ def entry_yaml(
         lines.append(extra)
     lines += [
         "sources:",
-        "  - {id: src, title: A Source, publisher: Example Press, url: 'https://example.org/a', accessed: 2026-11-01}",
+        "  - {id: src, title: A Source, publisher: Example Press, url: 'https://example.org/a', accessed: 2026-11-01, type: primary}",
         "published: 2026-03-14",
         "modified: 2026-11-20",
         "body: |",

@@ -250,7 +250,7 @@ def test_every_problem_code_is_documented_for_authors() -> None:
     root = Path(__file__).resolve().parent.parent
     not_codes = {"GLOSSARY_NODE", "NFKC", "NFKD", "TODO"}
     emitted: set[str] = set()
-    for module in ("load", "check", "pipeline", "latex"):
+    for module in ("load", "check", "pipeline", "latex", "venue_claims"):
         source = (root / "generator" / f"{module}.py").read_text()
         emitted |= set(re.findall(r'"([A-Z][A-Z_]{3,})"', source)) - not_codes
     reference = (root / "site_src" / "reference" / "entry-format.md").read_text()
@@ -272,3 +272,98 @@ def test_checking_in_worker_processes_finds_the_same(glossary_dir: Path, monkeyp
     assert [p.format() for p in parallel.problems] == [p.format() for p in serial.problems]
     assert {"DANGLING_LINK", "YAML_SYNTAX"} <= {p.code for p in parallel.problems}
     assert parallel.entries == serial.entries
+
+
+# -- dated venue claims and source types (issue 20) -------------------------------------------
+
+VENUE_EXAMPLE = """
+examples:
+  - title: Ten times
+    formula: lev
+    inputs: {{notional: 50000, equity: 5000}}
+    expect: {{leverage: 10}}
+    source: src{claim}"""
+
+
+def venue_entry(formula_claim: str = "", example_claim: str = "", source_type: str = "primary") -> str:
+    """Funding Rate with one formula and one example; `*_claim` are extra lines for each."""
+    extra = FORMULA.format(expr="notional / equity") + formula_claim + VENUE_EXAMPLE.format(claim=example_claim)
+    return entry_yaml("Funding Rate", relations=linked(), extra=extra).replace("type: primary}", f"type: {source_type}}}")
+
+
+def claim(venue: str | None = "Binance", as_of: str | None = "2026-11-20", source: str | None = None) -> str:
+    lines = [f"{key}: {value}" for key, value in (("venue", venue), ("as_of", as_of), ("source", source))
+             if value is not None]
+    return "".join("\n    " + line for line in lines)
+
+
+def test_venue_claims_and_source_types_are_read(glossary_dir: Path) -> None:
+    add(glossary_dir, "funding-rate.yaml", venue_entry(claim(source="src"), claim("Aave V3", "2026-10-01")))
+    assert [p.format() for p in problems(glossary_dir, "funding-rate.yaml") if p.code != "ORPHAN"] == []
+    entry = load_glossary(glossary_dir, use_cache=False).entries["funding-rate"]
+    formula, example, source = entry.formulas[0], entry.examples[0], entry.sources[0]
+    assert (formula.venue, formula.as_of, formula.source) == ("Binance", "2026-11-20", "src")
+    assert (example.venue, example.as_of, example.source) == ("Aave V3", "2026-10-01", "src")
+    assert source.type == "primary"
+    plain = load_glossary(glossary_dir, use_cache=False).entries["margin"]
+    assert plain.sources[0].type == "primary"
+
+
+def test_a_source_without_a_type_is_an_error(glossary_dir: Path) -> None:
+    add(glossary_dir, "funding-rate.yaml",
+        entry_yaml("Funding Rate", relations=linked()).replace(", type: primary}", "}"))
+    problem = single(glossary_dir, "funding-rate.yaml", "MISSING_FIELD")
+    assert problem.message == "source 1 is missing required field 'type'"
+    assert "`type: primary`" in problem.hint and "`type: secondary`" in problem.hint
+
+
+def test_a_source_type_is_primary_or_secondary(glossary_dir: Path) -> None:
+    add(glossary_dir, "funding-rate.yaml", entry_yaml("Funding Rate", relations=linked())
+        .replace("type: primary}", "type: primery}"))
+    problem = single(glossary_dir, "funding-rate.yaml", "BAD_VALUE")
+    assert problem.message == "source type 'primery' is not primary or secondary"
+    assert problem.hint == "did you mean 'primary'?"
+
+
+@pytest.mark.parametrize("formula_claim, example_claim, code, message", [
+    (claim(as_of=None, source="src"), "", "MISSING_FIELD", "formula 'lev' names a venue but has no 'as_of'"),
+    ("", claim(as_of=None), "MISSING_FIELD", "example 'Ten times' names a venue but has no 'as_of'"),
+    (claim(venue=None, source="src"), "", "BAD_VALUE", "formula 'lev' has 'as_of' but no 'venue'"),
+    ("", claim(venue=None), "BAD_VALUE", "example 'Ten times' has 'as_of' but no 'venue'"),
+    (claim(), "", "MISSING_FIELD", "formula 'lev' names a venue but no 'source'"),
+    (claim(source="binance"), "", "DANGLING_LINK", "formula cites source 'binance', which is not among"),
+    (claim(as_of="2026-11", source="src"), "", "BAD_DATE", "as_of '2026-11' is not an ISO date"),
+    (claim(venue="''", source="src"), "", "BAD_VALUE", "venue is empty"),
+])
+def test_venue_claim_rules(glossary_dir: Path, formula_claim: str, example_claim: str, code: str,
+                           message: str) -> None:
+    add(glossary_dir, "funding-rate.yaml", venue_entry(formula_claim, example_claim))
+    problem = single(glossary_dir, "funding-rate.yaml", code)
+    assert message in problem.message
+    assert problem.hint and problem.severity is Severity.ERROR
+
+
+def test_venue_claim_citing_a_secondary_source_warns(glossary_dir: Path) -> None:
+    text = venue_entry(claim(source="src"), claim("Aave V3"), source_type="secondary")
+    add(glossary_dir, "funding-rate.yaml", text)
+    found = [p for p in problems(glossary_dir, "funding-rate.yaml") if p.code == "SECONDARY_VENUE_SOURCE"]
+    cited_at = [number for number, line in enumerate(text.splitlines(), 1) if line.strip() == "source: src"]
+    assert [(p.mark.line, p.severity) for p in found] == [(line, Severity.WARNING) for line in cited_at]
+    assert len(found) == 2
+    assert found[0].message == "formula 'lev' states a Binance rule but cites 'src', a secondary source"
+    assert "type: primary" in found[0].hint
+    add(glossary_dir, "funding-rate.yaml", venue_entry(source_type="secondary"))  # no venue: no warning
+    assert [p.code for p in problems(glossary_dir, "funding-rate.yaml")] == ["ORPHAN"]
+
+
+def test_staleness_is_counted_in_calendar_months() -> None:
+    from datetime import date
+
+    from generator.venue_claims import age_months, is_stale, months_before
+
+    today = date(2026, 12, 6)
+    assert months_before(today, 12) == date(2025, 12, 6)
+    assert months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
+    assert not is_stale(date(2025, 12, 6), today) and is_stale(date(2025, 12, 5), today)
+    assert is_stale(date(2026, 9, 1), today, months=3) and not is_stale(today, today, months=0)
+    assert age_months(date(2025, 12, 5), today) == 12 and age_months(date(2026, 11, 7), today) == 0

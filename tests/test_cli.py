@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 from tests.conftest import entry_yaml
@@ -128,3 +129,69 @@ def test_a_worker_process_importing_the_main_module_does_not_run_the_command() -
 
     namespace = runpy.run_module("generator", run_name="__mp_main__")
     assert callable(namespace["main"])
+
+
+# -- dated venue claims (issue 20) ------------------------------------------------------------
+
+
+def _with_claims(terms: Path, formula_as_of: date, example_as_of: date) -> Path:
+    from tests.test_check import claim, venue_entry
+
+    path = terms / "funding-rate.yaml"
+    path.write_text(venue_entry(claim("Binance", formula_as_of.isoformat(), "src"),
+                                claim("Aave V3", example_as_of.isoformat())))
+    margin = terms / "margin.yaml"  # link to it, so the only warnings are about its claims
+    margin.write_text(margin.read_text().replace("related: [liquidation]", "related: [liquidation, funding-rate]"))
+    return path
+
+
+def test_validate_warns_about_a_venue_claim_older_than_twelve_months(glossary_dir: Path) -> None:
+    today = date.today()
+    old = today - timedelta(days=400)
+    path = _with_claims(glossary_dir, old, today - timedelta(days=10))
+    text = path.read_text()
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.strip() == f"as_of: {old.isoformat()}")
+    for attempt in range(2):  # the second run answers from the verdict cache: staleness is never cached
+        result = glossary("validate", "--terms", str(glossary_dir))
+        assert result.returncode == 0, result.stdout  # a warning, not an error
+        lines = result.stdout.splitlines()
+        stale = [row for row in lines if "STALE_VENUE_CLAIM" in row]
+        assert stale == [f"{path}:{line}:12: STALE_VENUE_CLAIM warning: formula 'lev' states a Binance rule last "
+                         f"checked {old.isoformat()}, 13 months ago (the limit is 12)"], result.stdout
+        assert lines[lines.index(stale[0]) + 1].startswith("    hint: check the rule against its source again")
+        assert lines[-1] == "5 entries checked: 0 errors, 1 warning."
+    report = json.loads(glossary("validate", "--terms", str(glossary_dir), "--format", "json").stdout)
+    assert [(p["code"], p["severity"], p["line"]) for p in report["problems"]] == [("STALE_VENUE_CLAIM", "warning", line)]
+
+
+def test_stale_lists_venue_claims_oldest_first_and_exits_1_when_one_is_stale(glossary_dir: Path) -> None:
+    today = date.today()
+    empty = glossary("stale", "--terms", str(glossary_dir))
+    assert empty.returncode == 0 and empty.stdout.startswith("No venue claims"), empty.stdout
+    old, recent = today - timedelta(days=400), today - timedelta(days=100)
+    _with_claims(glossary_dir, recent, old)
+
+    result = glossary("stale", "--terms", str(glossary_dir))
+    assert result.returncode == 1, result.stdout + result.stderr
+    rows = result.stdout.splitlines()
+    assert rows[0].split() == ["as", "of", "age", "venue", "entry", "claim"]
+    assert rows[1].split()[:5] == ["STALE", old.isoformat(), "13", "mo", "Aave"]
+    assert rows[1].endswith("funding-rate  example 'Ten times'")
+    assert rows[2].split()[:5] == [recent.isoformat(), "3", "mo", "Binance", "funding-rate"]
+    assert rows[2].endswith("formula 'lev'")
+    assert rows[3].startswith("1 of 2 venue claims are older than 12 months")
+
+    assert glossary("stale", "--terms", str(glossary_dir), "--months", "24").returncode == 0
+    strict = glossary("stale", "--terms", str(glossary_dir), "--months", "2", "--json")
+    assert strict.returncode == 1
+    report = json.loads(strict.stdout)
+    assert (report["today"], report["months"], report["claims"], report["stale"]) == (today.isoformat(), 2, 2, 2)
+    first = report["items"][0]
+    assert (first["as_of"], first["venue"], first["entry"], first["kind"], first["what"], first["age_months"],
+            first["stale"]) == (old.isoformat(), "Aave V3", "funding-rate", "example", "Ten times", 13, True)
+    assert first["path"].endswith("funding-rate.yaml") and first["line"] > 1
+
+
+def test_stale_usage_errors_exit_2(glossary_dir: Path) -> None:
+    assert glossary("stale", "--terms", "/no/such/folder").returncode == 2
+    assert glossary("stale", "--terms", str(glossary_dir), "--months", "-1").returncode == 2

@@ -103,3 +103,27 @@ def test_near_duplicate_families_explain_how_they_differ(entries) -> None:
             siblings = set(family) - {slug}
             assert siblings <= linked, f"{slug} does not link to {siblings - linked}"
             assert re.search(r"differ|unlike|distinct|whereas|narrower than|broader than", text, re.I), slug
+
+
+def test_every_source_says_whether_it_is_primary_and_every_venue_claim_is_dated(entries) -> None:
+    for slug, entry in entries.items():
+        for source in entry.sources:
+            assert source.type in ("primary", "secondary"), (slug, source.title)
+        ids = {source.id: source for source in entry.sources if source.id}
+        for item in (*entry.formulas, *entry.examples):
+            if item.venue:
+                assert item.as_of, (slug, item.title)
+                assert item.source in ids, (slug, item.title)
+            else:
+                assert not item.as_of, (slug, item.title)
+
+
+def test_no_venue_claim_is_older_than_twelve_months() -> None:
+    """What `glossary stale` promises readers; fails once a claim goes unchecked for a year."""
+    from datetime import date
+
+    from generator.venue_claims import collect, is_stale
+
+    today = date.today()
+    stale = [(c.slug, c.label, c.as_of.isoformat()) for c in collect(ROOT / "terms") if is_stale(c.as_of, today)]
+    assert stale == []

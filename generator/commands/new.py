@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
-from generator.check import slugify
+from generator import safe_paths
+from generator.check import TITLE_MAX_CHARS, slugify
 from generator.commands._common import add_terms_option, require_terms_dir
 from generator.load import is_slug
 from generator.model import KINDS
+from generator.site_paths import RESERVED
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/entry.schema.json"
 
@@ -61,6 +60,7 @@ def skeleton(title: str, kind: str, areas: list[str], today: str) -> str:
         "    publisher: 'TODO: who published it'",
         "    url: https://example.org/TODO",
         f"    accessed: {today}",
+        "    type: primary  # primary: the venue's own docs, the regulation, the paper, the book; secondary: a summary",
         f"published: {today}",
         f"modified: {today}",
     ]
@@ -71,15 +71,31 @@ def run(args: argparse.Namespace) -> int:
     from generator.cli import UsageError
 
     terms = require_terms_dir(args.terms)
+    title = args.title.strip()
+    if len(title) > TITLE_MAX_CHARS:  # the validator refuses it, and its file name would be too long
+        raise UsageError(f"the title is {len(title)} characters; the limit is {TITLE_MAX_CHARS} "
+                         "(put the rest in the summary)")
     slug = args.slug or slugify(args.title)
     if not is_slug(slug):
         raise UsageError(f"cannot make a slug from '{args.title}'; pass --slug with lower-case letters, digits and hyphens")
+    if len(slug) > TITLE_MAX_CHARS:
+        raise UsageError(f"--slug is {len(slug)} characters; the limit is {TITLE_MAX_CHARS}")
+    if slug in RESERVED:
+        raise UsageError(f"'{slug}' is an address the site keeps for its own pages; pass a more specific --slug")
     for area in args.area:
         if not is_slug(area):
             raise UsageError(f"--area '{area}' is not a slug")
     target = terms / f"{slug}.yaml"
-    text = skeleton(args.title.strip(), args.kind, args.area, date.today().isoformat())
-    if not write_new(target, text, force=args.force):
+    text = skeleton(title, args.kind, args.area, date.today().isoformat())
+    try:
+        written = write_new(target, text, force=args.force)
+    except safe_paths.Refused as refusal:
+        print(f"glossary new: {refusal.message}; nothing written", file=sys.stderr)
+        return 1
+    except OSError as error:  # a full disk, a read-only folder: nothing half-written is left
+        print(f"glossary new: cannot write {target}: {error.strerror or error}; nothing written", file=sys.stderr)
+        return 1
+    if not written:
         print(f"glossary new: {target} already exists; nothing written (use --force to overwrite)", file=sys.stderr)
         return 1
     print(f"wrote {target}; run `glossary validate` to see what is left to fill in")
@@ -87,33 +103,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_new(target: Path, text: str, *, force: bool) -> bool:
-    """Atomic: the text goes to a temporary file, then into place in one step.
-
-    Without `force` that step is a hard link, which fails if the name exists, so a racing
-    writer is never overwritten; with `force` it is a rename over the old file. A write
-    that fails half-way (a full disk) leaves neither an empty nor a truncated entry.
-    """
-    if not force and target.exists():
-        return False
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(text.encode("utf-8"))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
-        if force:
-            os.replace(temp, target)
-            return True
-        try:
-            os.link(temp, target)  # fails instead of replacing
-        except FileExistsError:
-            return False
-        except OSError:  # no hard links on this file system: check, then rename
-            if target.exists():
-                return False
-            os.replace(temp, target)
-        return True
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+    """Atomic, and never over an existing file without `force` (see `safe_paths.write_atomic`:
+    of two racing writers one wins; a failed write leaves neither an empty nor a truncated entry)."""
+    return safe_paths.write_atomic(target, text.encode("utf-8"), force=force)

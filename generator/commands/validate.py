@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from generator.commands._common import add_terms_option, require_terms_dir
@@ -23,8 +24,23 @@ def run(args: argparse.Namespace) -> int:
 
     terms: Path = require_terms_dir(args.terms)
     entries, problems = validate(terms, use_cache=not args.no_cache)
+    problems = with_stale_claims(terms, problems, date.today())
     print(render(entries, problems, args.format))
     return 1 if any(p.severity is Severity.ERROR for p in problems) else 0
+
+
+def with_stale_claims(terms: Path, problems: Sequence[Problem], today: date) -> tuple[Problem, ...]:
+    """The problems plus a STALE_VENUE_CLAIM warning per venue claim too old on `today`.
+
+    Worked out at every run, never cached: the files do not change when a claim grows old.
+    """
+    from generator import venue_claims
+
+    stale = venue_claims.stale_warnings(venue_claims.collect(terms), today)
+    if not stale:
+        return tuple(problems)
+    return tuple(sorted((*problems, *stale), key=lambda p: (p.path, p.mark.line, p.mark.column,
+                                                            p.severity is Severity.WARNING, p.code)))
 
 
 def render(entries: int, problems: Sequence[Problem], style: str) -> str:
