@@ -22,6 +22,7 @@ from generator.sanitize import (
     escape_text,
     is_display_block,
     pad_block,
+    plain_markdown,
     sanitize_link,
     sanitize_refdef,
     segments,
@@ -32,7 +33,6 @@ HrefFor = Callable[[str], str]
 # ATX headings, and setext headings (a non-blank line over `===` or `---`); the lookahead
 # keeps the setext test linear in the line's length.
 _HEADING_LINE = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t].*)?$|^(?=.*\S).*\n[ ]{0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
-_LINK_TEXT_SPECIALS = re.compile(r"([\[\]\\])")
 
 
 _GROUP_CHARS = 3  # names are grouped by their first three characters (every name has at least three)
@@ -176,8 +176,8 @@ def _trie(names: list[str], depth: int) -> str:
 
 
 def link_text(text: str) -> str:
-    """Text safe to put between `[` and `]` of a Markdown link."""
-    return escape_text(_LINK_TEXT_SPECIALS.sub(r"\\\1", text))
+    """Text safe to put between `[` and `]` of a Markdown link: plain text, no syntax."""
+    return plain_markdown(text)
 
 
 def render_markdown(

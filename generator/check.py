@@ -21,8 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
-from generator import latex, markup
+from generator import latex, markup, venue_claims
 from generator.load import is_slug
+from generator.safe_text import without_invisible
+from generator.site_paths import RESERVED
+from generator.yaml_scalars import yaml11_reading
 from generator.model import (
     KINDS,
     RELATION_INVERSES,
@@ -67,15 +70,16 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "published": KINDS,
     "modified": KINDS,
 }
-FORMULA_FIELDS = ("id", "title", "latex", "expr", "result", "variables", "note")
+FORMULA_FIELDS = ("id", "title", "latex", "expr", "result", "variables", "note", "venue", "as_of", "source")
 FORMULA_REQUIRED = ("id", "title", "latex", "expr", "result", "variables")
 RESULT_FIELDS = ("name", "symbol", "unit")
 VARIABLE_FIELDS = ("symbol", "meaning", "unit")
-EXAMPLE_FIELDS = ("title", "calculator", "formula", "inputs", "expect", "tolerance", "source", "note")
+EXAMPLE_FIELDS = ("title", "calculator", "formula", "inputs", "expect", "tolerance", "source", "note",
+                  "venue", "as_of")
 EXAMPLE_REQUIRED = ("title", "inputs", "expect", "source")
 FAQ_FIELDS = ("facet", "question", "answer")
-SOURCE_FIELDS = ("id", "title", "publisher", "url", "accessed", "note")
-SOURCE_REQUIRED = ("title", "publisher", "url", "accessed")
+SOURCE_FIELDS = ("id", "title", "publisher", "url", "accessed", "note", "type")
+SOURCE_REQUIRED = ("title", "publisher", "url", "accessed")  # and `type`, with its own hint (venue_claims)
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
@@ -94,8 +98,10 @@ def _did_you_mean(word: str, choices: Iterable[str], fallback: str) -> str:
 
 
 def normalise_name(name: str) -> str:
-    """How names are compared for clashes: Unicode form, case and spacing do not count."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    """How names are compared for clashes: Unicode form, case, spacing and characters that
+    render as nothing (zero-width space, soft hyphen, bidi marks: `safe_text.without_invisible`)
+    do not count, so "Mar\u200bgin" clashes with "Margin" as a reader would expect."""
+    return " ".join(without_invisible(unicodedata.normalize("NFKC", name)).casefold().split())
 
 
 def parse_date(text: str) -> datetime | None:
@@ -186,7 +192,8 @@ class _EntryReader:
             self.report(path, "WRONG_TYPE", f"{what} must be text, not {_describe(value)}",
                         "write it as plain text (quote it if it starts with [ or {)")
             return ""
-        text = str(value).strip()
+        # a number where text is wanted is the text as written (`1.50`, not `1.5`)
+        text = (value if isinstance(value, str) else self.doc.raw.get(path) or str(value)).strip()
         if not text:
             self.report(path, "BAD_VALUE", f"{what} is empty", "write the text or remove the field")
         elif single_line and "\n" in text:
@@ -310,6 +317,10 @@ def read_entry(doc: Document, expressions: dict[str, Expression] | None = None) 
         reader.report((), "BAD_SLUG", f"file name '{slug}' is not a valid slug",
                       f"rename the file to '{slugify(slug) or 'my-entry'}.yaml' (lower-case letters, digits, hyphens)",
                       mark=Mark(1, 1))
+    elif slug in RESERVED:
+        reader.report((), "RESERVED_SLUG", f"'{slug}' is an address the site keeps for its own pages",
+                      f"rename the file to a more specific slug, such as '{slug}-{kind or 'entry'}.yaml'",
+                      mark=Mark(1, 1))
     if "kind" in data and kind is None:
         shown = data.get("kind")
         reader.report(("kind",), "BAD_VALUE", f"kind '{shown}' is not one of {', '.join(KINDS)}",
@@ -336,9 +347,11 @@ def read_entry(doc: Document, expressions: dict[str, Expression] | None = None) 
         reader.report(("areas",), "MISSING_FIELD", "a definition or term belongs to at least one area",
                       "list the area slugs, such as [margin-and-liquidation]")
     tags = reader.slug_list(("tags",), data.get("tags"), "tags")
+    _check_reserved(reader, data, "areas", areas)
+    _check_reserved(reader, data, "tags", tags)
     relations = _read_relations(reader, data.get("relations"))
-    formulas = _read_formulas(reader, data.get("formulas"), expressions)
     sources = _read_sources(reader, data.get("sources"))
+    formulas = _read_formulas(reader, data.get("formulas"), expressions, sources)
     examples = _read_examples(reader, data.get("examples"), formulas, sources)
     faq = _read_faq(reader, data.get("faq"))
     if kind == "area" and "faq" in data and not faq:
@@ -369,6 +382,10 @@ MAX_LIST_NESTING = 32  # list or quote markers opening one line; Python-Markdown
 _MARKUP_CHARS = "[<&`\\$"
 _SHORTEST_OVER_LIMIT = min(MAX_MARKUP_CHARS, 2 * MAX_LIST_NESTING)  # `markup_limit` passes anything shorter
 _NESTED_MARKERS = re.compile(rf"^[ \t]*(?:(?:[-*+]|\d{{1,9}}[.)])[ \t]+|>[ \t]*){{{MAX_LIST_NESTING + 1}}}", re.MULTILINE)
+# Lists nested by indentation, one line each (260 levels made the build recurse too deep):
+# a tab or 4 spaces per level, as Python-Markdown counts. With the rule above, a line can
+# nest at most 2 x 32 levels, far from what exhausts the recursion limit (~250).
+_DEEP_INDENT = re.compile(rf"^(?: {{4}}| {{0,3}}\t){{{MAX_LIST_NESTING + 1}}}", re.MULTILINE)
 
 
 def markdown_fields(data: Any) -> list[tuple[NodePath, str]]:
@@ -394,7 +411,20 @@ def markup_limit(text: str) -> str | None:
                     f"the limit is {MAX_MARKUP_CHARS:,}")
     if len(text) > 2 * MAX_LIST_NESTING and _NESTED_MARKERS.search(text):
         return f"a line opens more than {MAX_LIST_NESTING} nested lists or quotes"
+    if len(text) > MAX_LIST_NESTING and _DEEP_INDENT.search(text):
+        return (f"a line is indented {4 * (MAX_LIST_NESTING + 1)} columns or more: Markdown nests a list "
+                f"or block for every 4, and more than {MAX_LIST_NESTING} levels are not allowed")
     return None
+
+
+def _check_reserved(reader: _EntryReader, data: Mapping[str, Any], field: str, names: Sequence[str]) -> None:
+    """An area or tag named like one of the site's own pages (site_paths.RESERVED) would
+    take that page's address (`tags/index`) or lose its own page to it."""
+    for index, name in enumerate(names):
+        if name in RESERVED:
+            reader.report(_item_path((field,), data.get(field), name, index), "RESERVED_SLUG",
+                          f"'{name}' in {field} is an address the site keeps for its own pages",
+                          f"use a more specific name, such as '{name}-{field.rstrip('s')}'")
 
 
 def _check_texts(reader: _EntryReader, value: Any, path: NodePath) -> None:
@@ -468,7 +498,8 @@ def _read_relations(reader: _EntryReader, value: Any) -> dict[str, tuple[str, ..
     return result
 
 
-def _read_formulas(reader: _EntryReader, value: Any, expressions: dict[str, Expression] | None) -> tuple[Formula, ...]:
+def _read_formulas(reader: _EntryReader, value: Any, expressions: dict[str, Expression] | None,
+                   sources: tuple[Source, ...] = ()) -> tuple[Formula, ...]:
     from generator import formulas as language  # the safe expression language
 
     result: list[Formula] = []
@@ -513,8 +544,13 @@ def _read_formulas(reader: _EntryReader, value: Any, expressions: dict[str, Expr
                                   mark=reader.offset_mark((*path, "expr"), offset))
         note = reader.text((*path, "note"), mapping.get("note"), "note") if "note" in mapping else ""
         title = reader.text((*path, "title"), mapping.get("title"), "formula title", single_line=True)
+        source_id = _source_ref(reader, path, mapping, sources, "formula")
+        what = f"formula '{formula_id}'" if formula_id else f"formula {index + 1}"
+        venue, as_of = venue_claims.read_claim(reader, path, mapping, what, cites=source_id, sources=sources,
+                                               needs_source=True)
         if formula_id and result_value:
-            result.append(Formula(formula_id, title, latex, expr, result_value, variables, note))
+            result.append(Formula(formula_id, title, latex, expr, result_value, variables, note,
+                                  venue, as_of, source_id))
     return tuple(result)
 
 
@@ -610,6 +646,7 @@ def _read_sources(reader: _EntryReader, value: Any) -> tuple[Source, ...]:
             reader.report((*path, "url"), "BAD_VALUE", f"url '{url[:80]}' is not an http(s) address",
                           "give the full address starting with https://")
             url = ""
+        source_type = venue_claims.read_source_type(reader, path, mapping, f"source {index + 1}")
         result.append(Source(
             title=reader.text((*path, "title"), mapping.get("title"), "source title", single_line=True),
             publisher=reader.text((*path, "publisher"), mapping.get("publisher"), "publisher", single_line=True),
@@ -617,6 +654,7 @@ def _read_sources(reader: _EntryReader, value: Any) -> tuple[Source, ...]:
             accessed=reader.date((*path, "accessed"), mapping.get("accessed"), "accessed", date_only=True),
             id=source_id or None,
             note=reader.text((*path, "note"), mapping.get("note"), "note") if "note" in mapping else "",
+            type=source_type,
         ))
     return tuple(result)
 
@@ -624,7 +662,6 @@ def _read_sources(reader: _EntryReader, value: Any) -> tuple[Source, ...]:
 def _read_examples(reader: _EntryReader, value: Any, formulas: tuple[Formula, ...],
                    sources: tuple[Source, ...]) -> tuple[Example, ...]:
     result: list[Example] = []
-    source_ids = {s.id for s in sources if s.id}
     formula_ids = {f.id for f in formulas}
     for index, item in enumerate(reader.list_of(("examples",), value, "examples")):
         path: NodePath = ("examples", index)
@@ -656,18 +693,48 @@ def _read_examples(reader: _EntryReader, value: Any, formulas: tuple[Formula, ..
                 reader.report((*path, "expect"), "WRONG_TYPE", "expect must be a non-empty mapping of output: value",
                               "write expect as {liquidation_price: 45226.13}")
             expect = {}
+        _yaml11_lookalikes(reader, path, inputs, expect)
         expect = {name: stated for name, stated in expect.items() if _finite_stated(reader, path, name, stated)}
         tolerance = _read_tolerance(reader, path, mapping.get("tolerance"), expect)
-        source = mapping.get("source")
-        source_id = reader.text((*path, "source"), source, "source", single_line=True) if source is not None else None
-        if source_id and source_id not in source_ids:
-            reader.report((*path, "source"), "DANGLING_LINK", f"example cites source '{source_id}', which is not among this entry's source ids",
-                          _did_you_mean(source_id, source_ids, "give the source an `id:` and use it here"))
+        source_id = _source_ref(reader, path, mapping, sources, "example")
+        what = f"example '{title}'" if title else f"example {index + 1}"
+        venue, as_of = venue_claims.read_claim(reader, path, mapping, what, cites=source_id, sources=sources,
+                                               needs_source=False)
         note = reader.text((*path, "note"), mapping.get("note"), "note") if "note" in mapping else ""
         if calculator or formula:
             result.append(Example(title, calculator, formula, dict(inputs), dict(expect), tolerance,
-                                  source_id or None, note))
+                                  source_id, note, venue, as_of))
     return tuple(result)
+
+
+def _source_ref(reader: _EntryReader, path: NodePath, mapping: Mapping[str, Any], sources: tuple[Source, ...],
+                what: str) -> str | None:
+    """The `source` a formula or example cites, which must be one of the entry's source ids."""
+    value = mapping.get("source")
+    source_id = reader.text((*path, "source"), value, "source", single_line=True) if value is not None else None
+    source_ids = {s.id for s in sources if s.id}
+    if source_id and source_id not in source_ids:
+        reader.report((*path, "source"), "DANGLING_LINK", f"{what} cites source '{source_id}', which is not among this entry's source ids",
+                      _did_you_mean(source_id, source_ids, "give the source an `id:` and use it here"))
+    return source_id or None
+
+
+def _yaml11_lookalikes(reader: _EntryReader, path: NodePath, inputs: Mapping[str, Any],
+                       expect: Mapping[str, Any]) -> None:
+    """Example values that are text here but numbers or booleans in YAML 1.1 (`1:30` is 90
+    there, `010` is 8, `yes` is true): where a number is expected, say why this is none."""
+    for field, values in (("inputs", inputs), ("expect", expect)):
+        for name, value in values.items():
+            for index, item in enumerate(value) if isinstance(value, list) else ((None, value),):
+                reading = yaml11_reading(item) if isinstance(item, str) else None
+                if reading is None:
+                    continue
+                where = (*path, field, name) if index is None else (*path, field, name, index)
+                reader.report(where, "AMBIGUOUS_VALUE",
+                              f"'{item}' is text here, not a number or true/false (YAML 1.1 tools read it as "
+                              f"{reading!r}; entries are read by YAML 1.2 rules)",
+                              "write a number in plain decimal digits (such as 90 or 0.5) and true/false as "
+                              "true or false; quote it if text is meant")
 
 
 def _finite_stated(reader: _EntryReader, path: NodePath, name: Any, stated: Any) -> bool:

@@ -13,7 +13,12 @@ used by - all associative links; a pair already linked as broader/narrower is no
 marked related, as SKOS requires). Concept IRIs are the entries' permanent URLs.
 
 Writing files (`write_output`) is atomic: a temporary file in the same folder, then
-`os.replace`; an existing file is kept unless `force` is set.
+`os.replace`; an existing file is kept unless `force` is set, and only a regular file is
+ever replaced (`safe_paths.write_atomic`).
+
+CSV cells that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`,
+tab or carriage return) get a leading `'`, as OWASP recommends against CSV injection;
+only the CSV has this, every other format keeps the text exactly.
 """
 
 from __future__ import annotations
@@ -23,7 +28,6 @@ import dataclasses
 import io
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -31,7 +35,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from generator import __version__, cite
+from generator import __version__, cite, safe_paths
 from generator.graph import Graph, build_graph
 from generator.history import History, no_history
 from generator.model import RELATION_TYPES, Entry
@@ -220,6 +224,7 @@ def _write_csv(out: IO[str], entries: Mapping[str, Entry], graph: Graph, ctx: Ex
     """RFC 4180 CSV, one row per entry; list cells are joined with `|`."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+    cell = csv_cell
     for slug, record in records.items():
         entry = entries[slug]
         relations = _relations(graph, entries, slug)
@@ -232,7 +237,17 @@ def _write_csv(out: IO[str], entries: Mapping[str, Entry], graph: Graph, ctx: Ex
             "url": record.entry_url, "version": record.version, "fingerprint": record.fingerprint,
             "published": record.published.isoformat(), "modified": record.issued.isoformat(),
         }
-        writer.writerow([row[column] for column in CSV_COLUMNS])
+        writer.writerow([cell(row[column]) for column in CSV_COLUMNS])
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """`text` as a spreadsheet will not run it: a cell starting with `=`, `+`, `-`, `@`, tab
+    or CR is a formula to Excel, LibreOffice and Sheets (`=HYPERLINK(...)`, `@SUM(...)`),
+    so it gets a leading `'`, which they show as text (OWASP, CSV injection)."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 # -- SKOS -----------------------------------------------------------------------------------------
@@ -488,9 +503,11 @@ def site_files(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportCon
 
 def directory_opener(root: Path) -> Opener:
     """`open_text` for `write_site_files` that writes under `root` (UTF-8, folders made as needed)."""
+    real_root = os.path.realpath(root)
+
     @contextmanager
     def open_text(path: str) -> Iterator[IO[str]]:
-        target = root / path
+        target = Path(safe_paths.inside(real_root, path))  # never outside `root`, whatever a slug said
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("w", encoding="utf-8") as out:
             yield out
@@ -516,44 +533,8 @@ def _wrapped(head: dict[str, Any], last_member: str) -> str:
 
 
 def write_output(path: Path, text: str, *, force: bool = False) -> None:
-    """Write `text` to `path` atomically; FileExistsError if it exists and `force` is not set."""
+    """Write `text` to `path` atomically; FileExistsError if it exists and `force` is not set,
+    safe_paths.Refused if it is anything but a regular file (a device, FIFO, folder, link)."""
     path = Path(path)
-    if path.is_dir():
-        raise IsADirectoryError(f"{path} is a folder; give a file name")
-    if path.exists() and not force:
+    if not safe_paths.write_atomic(path, text.encode("utf-8"), force=force):
         raise FileExistsError(f"{path} already exists; pass --force to replace it")
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
-        if force:
-            os.replace(temp, path)
-        else:
-            _publish_new(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-
-
-def _publish_new(temp: str, path: Path) -> None:
-    """Move `temp` to `path` only if nothing is there yet, even if another writer races us."""
-    try:
-        os.link(temp, path)  # fails with FileExistsError instead of replacing
-    except FileExistsError:
-        raise FileExistsError(f"{path} already exists; pass --force to replace it") from None
-    except OSError:  # no hard links on this file system: check, then rename
-        if path.exists():
-            raise FileExistsError(f"{path} already exists; pass --force to replace it") from None
-        os.replace(temp, path)
-        return
-    os.unlink(temp)

@@ -34,11 +34,14 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from generator import cite
-from generator.model import Entry
+from generator.model import Entry, Severity
 
 log = logging.getLogger("mkdocs.plugins.glossary.history")
 
 MAX_REVISIONS_PER_ENTRY = 50
+# A field the format made required after a revision was written (a source's `type`) is
+# missing data, not a danger: such a revision is still published, as it was.
+_FORMAT_GROWTH = frozenset({"MISSING_FIELD"})
 GIT_TIMEOUT_SECONDS = 120
 _NULL_BLOB = "0" * 40
 _GIT_ENV_DROP = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
@@ -77,6 +80,7 @@ class History:
     reason: str = ""  # for logs: may name local paths
     revisions: Mapping[str, tuple[Revision, ...]] = field(default_factory=dict)
     public_reason: str = ""  # for pages and exports: no local paths
+    skipped: tuple[str, ...] = ()  # old revisions left out, each with its commit and why
 
     def of(self, slug: str) -> tuple[Revision, ...]:
         return tuple(self.revisions.get(slug, ()))
@@ -220,12 +224,14 @@ def collect_history(
 
     rel = terms_dir.name or "terms"
     revisions: dict[str, tuple[Revision, ...]] = {}
+    skipped: list[str] = []
     for slug, picked in sorted(chosen.items()):
         by_print: dict[str, Revision] = {}
         order: list[str] = []
         for change in picked:  # newest first
-            entry = _read_blob(blobs.get(change.blob), f"{rel}/{slug}.yaml")
+            entry, why = _read_blob(blobs.get(change.blob), f"{rel}/{slug}.yaml")
             if entry is None:
+                skipped.append(f"{slug} at commit {change.commit[:12]}: {why}")
                 continue
             try:
                 print_ = cite.fingerprint(entry)
@@ -238,28 +244,31 @@ def collect_history(
             by_print[print_] = Revision(slug, print_, version, change.commit, change.committed, entry)
         if order:
             revisions[slug] = tuple(by_print[p] for p in order)
-    return History(True, "", revisions)
+    return History(True, "", revisions, skipped=tuple(skipped))
 
 
-def _read_blob(data: bytes | None, shown: str) -> Entry | None:
-    """An old file as an entry, with today's reader; None when it no longer loads."""
+def _read_blob(data: bytes | None, shown: str) -> tuple[Entry | None, str]:
+    """An old file as an entry, held to today's rules: the same loader and per-file checks
+    as a current entry (limits on size, nesting and markup included, so no old text can
+    make the build slow or fail). (None, why) when it does not pass."""
     if data is None:
-        return None
-    from generator import check, load
+        return None, "its content could not be read from git"
+    from generator import load, pipeline
 
     if len(data) > load.MAX_FILE_BYTES:
-        return None
+        return None, f"it is larger than {load.MAX_FILE_BYTES:,} bytes"
     try:
-        document, _ = load.load_bytes(data, shown)
-        if document is None:
-            return None
-        entry, _ = check.read_entry(document)
+        checked = pipeline.check_bytes(shown, data)
     except Exception as error:  # noqa: BLE001 - an old file must never break today's build
-        log.debug("skipping %s: %s", shown, error)
-        return None
+        return None, f"it could not be checked ({type(error).__name__})"
+    errors = [problem for problem in checked.problems
+              if problem.severity is Severity.ERROR and problem.code not in _FORMAT_GROWTH]
+    if errors:
+        return None, f"it fails today's checks ({errors[0].code}: {errors[0].message})"
+    entry = checked.entry
     if entry is None or not entry.published and not entry.modified:
-        return None
-    return entry
+        return None, "it has no published or modified date"
+    return entry, ""
 
 
 # -- pages -----------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -357,9 +356,10 @@ def _find(doc: Document, path: NodePath, needle: str, nth: int) -> Mark:
     return _EntryReader(doc).find_mark(path, needle, nth)
 
 
-# -- the disk cache: JSON, so a tampered file can at worst hide a verdict, never run code ------
+# -- the disk cache: sealed (generator/sealed.py), so a planted file cannot pass bad math ----------
 
-_DISK_FORMAT = 1
+_DISK_FORMAT = 2
+_DISK_MAGIC = b"glossary-katex-cache\n"
 
 
 def _fingerprint() -> str:
@@ -369,39 +369,30 @@ def _fingerprint() -> str:
         digest.update(KATEX_JS.read_bytes())
     except OSError:
         return ""
-    digest.update(f"{MAX_EXPAND}/{MAX_SIZE}/{MAX_TEX_CHARS}".encode())
+    digest.update(f"{_DISK_FORMAT}/{MAX_EXPAND}/{MAX_SIZE}/{MAX_TEX_CHARS}".encode())
     digest.update(_SCRIPT.encode())
     return digest.hexdigest()
 
 
 def _read_disk_cache(cache_file: Path) -> None:
+    from generator import sealed
+
+    stored = sealed.read(cache_file, _DISK_MAGIC, _fingerprint().encode())
     try:
-        payload = json.loads(cache_file.read_text(encoding="utf-8"))
-        if payload.get("format") != _DISK_FORMAT or payload.get("katex") != _fingerprint():
-            return
-        for tex, display, error, position, warnings, untrusted in payload["verdicts"]:
+        for tex, display, error, position, warnings, untrusted in stored or ():
             key = (str(tex), bool(display))
             _cache.setdefault(key, Verdict(
                 str(error) if error is not None else None,
                 int(position) if isinstance(position, int) else None,
                 tuple(str(w) for w in warnings), tuple(str(u) for u in untrusted)))
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return  # a missing or damaged cache only costs one node run
+    except (ValueError, TypeError):
+        return  # a cache of the wrong shape only costs one node run
 
 
 def _write_disk_cache(cache_file: Path, verdicts: Mapping[tuple[str, bool], Verdict]) -> None:
-    """Atomic: a temporary file renamed into place; only this run's math is kept."""
-    payload = {
-        "format": _DISK_FORMAT,
-        "katex": _fingerprint(),
-        "verdicts": [[tex, display, v.error, v.position, list(v.warnings), list(v.untrusted)]
-                     for (tex, display), v in verdicts.items()],
-    }
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=cache_file.parent, prefix=".latex-", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(payload, out, ensure_ascii=False)
-        os.replace(temp, cache_file)
-    except OSError:
-        pass  # a read-only checkout still validates, just without the speed-up
+    """Atomic (see sealed.py); only this run's math is kept."""
+    from generator import sealed
+
+    rows = [(tex, display, v.error, v.position, tuple(v.warnings), tuple(v.untrusted))
+            for (tex, display), v in verdicts.items()]
+    sealed.write(cache_file, _DISK_MAGIC, _fingerprint().encode(), rows)

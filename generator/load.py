@@ -10,6 +10,12 @@ tree and walks it once; it takes only files that cannot be hostile (bounded nest
 aliases, no duplicate keys, no odd tags, no second document) and steps aside at the first
 doubt. The careful one walks libyaml's events one by one, enforcing every limit as it
 goes, and explains each problem; it handles everything the fast route leaves.
+
+Plain scalars are read by YAML 1.2's rules, narrowed (generator/yaml_scalars.py), on both
+routes: `1:30`, `010`, `0x10`, `yes` and `on` are the text written, never 90, 8, 16 or true.
+
+No value may hold a control character (C0 except tab and line feed, DEL, C1): a
+double-quoted `"\\0"` or `"\\e[31m"` is refused with its position (`CONTROL_CHAR`).
 """
 
 from __future__ import annotations
@@ -19,24 +25,20 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
-from yaml.resolver import Resolver
 
 from generator.model import Document, Mark, NodePath, Problem
+from generator.safe_text import describe_control, first_control, without_control
+from generator.yaml_scalars import BOOL, FLOAT, INT, MAX_NUMBER_CHARS, NULL, STR, construct, resolve_plain
 
 MAX_FILE_BYTES = 256 * 1024  # the longest real entry is ~20 KB; this leaves ample room
 MAX_DEPTH = 32  # entries nest at most ~5 levels
 MAX_NODES = 20_000  # nodes after alias expansion; a long entry has a few hundred
-MAX_NUMBER_CHARS = 100  # a plain number longer than this is a mistake (and costly to convert)
 
 _STANDARD_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}"
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 )
 _NON_SPECIFIC = "!"  # what libyaml reports for quoted scalars with no explicit tag
-
-_resolver = Resolver()
-_constructor = SafeConstructor()
 
 
 class _Abort(Exception):
@@ -129,18 +131,16 @@ class _Doubt(Exception):
 
 
 class _Composer(yaml.CSafeLoader):
-    """libyaml's composer with PyYAML's tag resolution made cheap.
+    """libyaml's composer with our tag resolution (`resolve_plain`), made cheap.
 
     The C composer calls three Python methods per node: `descend_resolver` and
     `ascend_resolver` (which serve path resolvers; the safe loader has none) and
-    `resolve`. Those calls were a fifth of the composing time. This `resolve` answers
-    exactly as PyYAML's does for a loader without path resolvers: quoted and block
-    scalars are text, plain ones go through the same implicit resolvers (by first
-    character), collections get the default tags.
+    `resolve`. Those calls were a fifth of the composing time. This `resolve` gives
+    quoted and block scalars the text tag, plain ones the tag `resolve_plain` gives them
+    (as the careful route does), collections the default tags.
     """
 
-    _implicit = {first: tuple(found) for first, found in yaml.CSafeLoader.yaml_implicit_resolvers.items()}
-    assert None not in _implicit and not yaml.CSafeLoader.yaml_path_resolvers  # what the shortcut relies on
+    assert not yaml.CSafeLoader.yaml_path_resolvers  # what the shortcut relies on
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
         pass
@@ -150,11 +150,7 @@ class _Composer(yaml.CSafeLoader):
 
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:
-            if implicit[0]:
-                for tag, regexp in self._implicit.get(value[:1], ()):
-                    if regexp.match(value):
-                        return tag
-            return self.DEFAULT_SCALAR_TAG
+            return resolve_plain(value) if implicit[0] else self.DEFAULT_SCALAR_TAG
         return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
 
 
@@ -198,17 +194,20 @@ def _walk(root: yaml.MappingNode, *, watch_aliases: bool) -> tuple[Any, dict, di
     def scalar(node: yaml.ScalarNode, path: NodePath) -> Any:
         kind = plain_tags.get(node.tag)
         if kind == "str":
-            return node.value  # dates stay text: the checker parses and explains them
+            return text(node.value)  # dates stay text: the checker parses and explains them
         if kind == "null":
             return None
         if kind == "bool":
-            return _constructor.construct_yaml_bool(node)
+            return construct(BOOL, node.value)
         if kind is None or len(node.value) > MAX_NUMBER_CHARS:
             raise _Doubt
         raw[path] = node.value
-        if kind == "int":
-            return _constructor.construct_yaml_int(node)
-        return _constructor.construct_yaml_float(node)
+        return construct(node.tag, node.value)
+
+    def text(value: str) -> str:
+        if not value.isprintable() and first_control(value) is not None:
+            raise _Doubt  # the careful route says where
+        return value
 
     def walk(node: yaml.Node, path: NodePath, depth: int) -> Any:
         nonlocal remaining
@@ -222,7 +221,7 @@ def _walk(root: yaml.MappingNode, *, watch_aliases: bool) -> tuple[Any, dict, di
         kind = type(node)
         if kind is scalar_node:
             tag = node.tag
-            return node.value if tag == "tag:yaml.org,2002:str" else scalar(node, path)
+            return text(node.value) if tag == "tag:yaml.org,2002:str" else scalar(node, path)
         if depth >= MAX_DEPTH:
             raise _Doubt
         if kind is mapping_node:
@@ -235,7 +234,7 @@ def _walk(root: yaml.MappingNode, *, watch_aliases: bool) -> tuple[Any, dict, di
                     raise _Doubt
                 if watch_aliases:
                     visit(key_node)
-                key = key_node.value
+                key = text(key_node.value)
                 if key in mapping or key_node.tag not in plain_tags:
                     raise _Doubt
                 key_path = (*path, key)
@@ -441,6 +440,19 @@ class _Builder:
         self.marks.setdefault(self._path_for_child(), mark)
         self._attach(value, mark)
 
+    def _text(self, value: str, mark: Mark) -> str:
+        """`value` without control characters, each text that had one reported."""
+        found = first_control(value)
+        if found is None:
+            return value
+        self.problems.append(Problem(
+            self.shown, mark, "CONTROL_CHAR",
+            f"the text holds the control character {describe_control(value[found])} "
+            f"(character {found + 1} of the value)",
+            "remove it (an escape such as \\0, \\e or \\x1b in double quotes makes one); "
+            "entries are plain text, where only tabs and line breaks are allowed"))
+        return without_control(value)
+
     def _scalar(self, event: Any) -> None:
         mark = _mark_of(event.start_mark)
         self._check_tag(event.tag, mark)
@@ -449,7 +461,7 @@ class _Builder:
             # keys are field names and ids: always the text as written, so `1:` and
             # `true:` stay two different keys (as numbers they would be equal)
             frame = self.stack[-1]
-            frame.key = event.value
+            frame.key = self._text(event.value, mark)
             frame.key_mark = mark
             if event.anchor:
                 self.anchors[event.anchor] = (event.value, 1)
@@ -468,11 +480,10 @@ class _Builder:
         plain = event.implicit[0]
         tag = event.tag
         if tag is None or tag == _NON_SPECIFIC:
-            tag = _resolver.resolve(yaml.ScalarNode, value, (plain, not plain)) if plain else "tag:yaml.org,2002:str"
-        if tag == "tag:yaml.org,2002:str" or tag == "tag:yaml.org,2002:timestamp":
-            return value, tag  # dates stay text: the checker parses and explains them
-        node = yaml.ScalarNode(tag, value)
-        if tag == "tag:yaml.org,2002:null":
+            tag = resolve_plain(value) if plain else STR
+        if tag == STR or tag == "tag:yaml.org,2002:timestamp":
+            return self._text(value, mark), STR  # dates stay text: the checker parses and explains them
+        if tag == NULL:
             return None, tag
         if tag in _NUMBER_TAGS and len(value) > MAX_NUMBER_CHARS:
             # a huge int costs quadratic time to convert and cannot even be printed
@@ -481,20 +492,17 @@ class _Builder:
                 f"number is {len(value):,} characters long; the limit is {MAX_NUMBER_CHARS}",
                 "write the number with fewer digits, or quote it if it is meant as text"))
             return value, "tag:yaml.org,2002:str"
+        if tag not in (BOOL, INT, FLOAT):
+            return self._text(value, mark), STR  # merge keys, `=` and the like read as text
         try:
-            if tag == "tag:yaml.org,2002:bool":
-                return _constructor.construct_yaml_bool(node), tag
-            if tag == "tag:yaml.org,2002:int":
-                return _constructor.construct_yaml_int(node), tag
-            if tag == "tag:yaml.org,2002:float":
-                return _constructor.construct_yaml_float(node), tag
-        except (ValueError, KeyError, OverflowError):  # only with an explicit tag: `!!int abc`
+            return construct(tag, value), tag
+        except (ValueError, OverflowError):  # only with an explicit tag: `!!int abc`, `!!int 0x10`
             shown_tag = tag.replace("tag:yaml.org,2002:", "!!")
             self.problems.append(Problem(
-                self.shown, mark, "BAD_VALUE", f"'{value[:40]}' is not a valid {shown_tag}",
-                f"remove the {shown_tag} tag, or write a value of that type"))
-            return value, "tag:yaml.org,2002:str"
-        return value, "tag:yaml.org,2002:str"  # merge keys, `=` and the like read as text
+                self.shown, mark, "BAD_VALUE", f"'{self._text(value, mark)[:40]}' is not a valid {shown_tag}",
+                f"remove the {shown_tag} tag, or write a value of that type (decimal digits for a number, "
+                "true or false)"))
+            return self._text(value, mark), STR
 
 
 def _key_text(value: Any) -> str:

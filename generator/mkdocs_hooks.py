@@ -5,17 +5,21 @@ on_files   (the site folder is clean now) start writing /api/ in a forked proces
            the site, the entries' raw Markdown copies and version stubs written as they
            are made, and write the graph and preview JSON; add every generated page in
            memory (File.generated)
-on_nav     for a large glossary, leave the generated pages outside the nav to be converted
+on_nav     hand each generated page its finished HTML fragments (render.Fragments); for a
+           large glossary, leave the generated pages outside the nav to be converted
            by the theme workers (below), or else convert them in worker processes now
            (generator/page_convert.py); MkDocs' own pass then skips them (GeneratedPage)
-on_page_content  last-line URL guard on generated pages; the workers' conversions filled in
+on_page_content  generated pages made final: fragments back in, then the whole content
+                 through the output allowlist (page_convert.finish); the workers'
+                 conversions, which did the same, filled in
 on_env     let the theme render its navigation once for all the pages outside the nav
            (generator/theme_cache.py); for a large glossary, convert the pages left and
            put every page in the theme in worker processes, which also write them
            (generator/theme_render.py); on_page_context then passes on, page by page,
            what a worker logged or raised
-on_post_page     put the finished HTML fragments back into generated pages (render.Fragments),
-                 each through the same guard (in the workers, for pages rendered there)
+on_post_page     every page gets the Content-Security-Policy of its inline scripts
+                 (generator/csp.py; in the workers, for pages rendered there);
+                 on_post_template does the same for 404.html
 on_post_build    wait for /api/ (or write it here, where there was no fork) and write the
                  search index, if the search stage provides one
 
@@ -45,12 +49,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from generator import export, page_convert, theme_cache, theme_render
+from generator import csp, export, lifeline, page_convert, safe_paths, theme_cache, theme_render
 from generator.history import collect_history
 from generator.model import Glossary
 from generator.pipeline import Loaded, load_all
 from generator.render import RenderedSite, render_site
-from generator.sanitize import neutralise_html_urls
 from generator.site_build import REPORT_ENV, TERMS_ENV, write_report
 from generator.sitedata import SiteConfig, collect_site_data
 from generator.workers import can_fork
@@ -86,6 +89,7 @@ _gc_default: tuple[int, int, int] | None = None
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _loaded, _gc_default
+    lifeline.forks_die_with_parent()  # the workers forked below die with MkDocs (and it with `glossary build`)
     _return_free_memory()  # what the last build (`glossary serve`) freed, before this one takes more
     if _gc_default is None:
         _gc_default = gc.get_threshold()
@@ -115,6 +119,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # Issue 7 (generator/history.py): earlier revisions from git when terms/ is in a checkout.
     found = collect_history(_terms(config), slugs=glossary.entries)
     log.info("glossary: %s", found.note)
+    for skipped in found.skipped:  # info, not warning: an old commit must not fail a strict build
+        log.info("glossary: warning: old revision of %s left out of /rev/", skipped)
     context = export.ExportContext(site_url=site.base, site_name=site.site_name, day=site.build_day, history=found)
     _exports = lambda: export.write_site_files(  # noqa: E731
         export.directory_opener(site_dir), glossary.entries, loaded.graph, context)
@@ -150,15 +156,28 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def _claim(path: str, what: str, files: Files, config: MkDocsConfig) -> None:
-    """Stop if a file in docs_dir has the path of a generated `what` (page or file)."""
+    """Stop if a generated `what` (page or file) could be written outside the site folder
+    (`_inside`), or if a file in docs_dir has its path."""
+    _inside(os.path.realpath(config.site_dir), path)
     existing = files.get_file_from_path(path)
     if existing is not None and not existing.generated_by:
         raise Abort(f"{config.docs_dir}/{path} clashes with a generated {what}; rename or remove it")
 
 
+def _inside(root: str, path: str) -> str:
+    """Where site file `path` goes under `root`; the build stops rather than write anywhere
+    else, whatever an entry or a cache said (`safe_paths.inside`: no `..`, no absolute path)."""
+    try:
+        return safe_paths.inside(root, path)
+    except safe_paths.UnsafePath as error:
+        raise Abort(f"{error}; nothing is written outside the site folder") from None
+
+
 def _writer(site_dir: Path) -> Callable[[str, str], None]:
+    root = os.path.realpath(site_dir)
+
     def write(path: str, text: str) -> None:
-        target = site_dir / path
+        target = Path(_inside(root, path))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
 
@@ -180,6 +199,7 @@ def _page_events() -> dict[str, Callable[..., Any]]:
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     global _converted, _nav, _deferred
     _nav = nav
+    _hand_fragments(files)
     pages = [file.page for file in files.documentation_pages() if isinstance(file.page, page_convert.GeneratedPage)]
     if theme_render.possible(config, files, _page_events()):
         _deferred = {page.file.src_uri for page in pages}  # converted by the theme workers (on_env)
@@ -188,6 +208,16 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     for page in pages:
         page.converted_elsewhere = page.file.src_uri in _deferred or page.file.src_uri in _converted
     return nav
+
+
+def _hand_fragments(files: Files) -> None:
+    """Each generated page gets its fragments, which `page_convert.finish` puts back and
+    checks with the rest of its content wherever the page is converted."""
+    assert _rendered is not None, "on_files did not run"
+    for file in files.documentation_pages():
+        fragments = _rendered.fragments.pop(file.src_uri, None)
+        if fragments is not None and file.page is not None:
+            setattr(file.page, page_convert.FRAGMENTS, fragments)
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -200,7 +230,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         return ""  # converted later, in a theme worker, from the file's content
     page.file.content_bytes = b""
     done = _converted.pop(page.file.src_uri, None)
-    return page_convert.apply(page, done, files) if done is not None else neutralise_html_urls(html)
+    if done is not None:
+        return page_convert.apply(page, done, files)
+    page.present_anchor_ids = set(page.present_anchor_ids or ()) | page_convert.fragment_ids(page)
+    return page_convert.finish(page, html)
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
@@ -218,22 +251,17 @@ def on_page_context(context: Any, page: Page, config: MkDocsConfig, nav: Navigat
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """The finished HTML fragments go in as the page is written, then are let go.
+    """Every page, as it is written, gets the Content-Security-Policy of its own inline scripts."""
+    if page.file.generated_by:
+        page.content = None  # written now; nothing reads it again
+        if hasattr(page, page_convert.FRAGMENTS):
+            delattr(page, page_convert.FRAGMENTS)
+    return csp.add_policy(output)
 
-    MkDocs converts every page before it writes any; with the fragments (citations, local
-    graph, worked examples) held compressed until here, a 10,000-entry build stays small.
-    """
-    if not page.file.generated_by or _rendered is None:
-        return output
-    fragments = _rendered.fragments.pop(page.file.src_uri, None)
-    page.content = None  # written below; nothing reads it again
-    if fragments is not None and fragments.ids:
-        # Ids in the fragments (a formula, a source, the cite box) are anchors of the page
-        # too: links to them are checked after MkDocs' loop, like those to its headings.
-        page.present_anchor_ids = set(page.present_anchor_ids or ()) | fragments.ids
-    if theme_render.is_prebuilt(page):
-        return output  # finished in a worker, fragments included
-    return fragments.restore(output, neutralise_html_urls) if fragments else output
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    """Theme pages outside the docs (404.html, the sitemap) get the policy too."""
+    return csp.add_policy(output) if template_name.endswith(".html") else output
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -249,6 +277,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     else:
         _exports()
     _write_search_index(_glossary, Path(config.site_dir))
+    csp.write_headers(Path(config.site_dir))
     _release()
 
 

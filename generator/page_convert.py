@@ -22,7 +22,7 @@ from mkdocs.structure.pages import (Page, _ExtractAnchorsTreeprocessor, _Extract
 from mkdocs.structure.pages import log as _mkdocs_page_log
 from mkdocs.structure.toc import get_toc
 
-from generator.sanitize import neutralise_html_urls
+from generator import allowlist
 from generator.workers import capture_mkdocs_log, forked_map, replay_log, worth_forking
 
 PARALLEL_PAGES = 400  # below this, starting workers costs more than it saves
@@ -76,8 +76,8 @@ class GeneratedPage(Page):
 
 
 def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
-    """A generated page converted as MkDocs would (`Page.render`), then through the last-line
-    URL guard the hooks put on every generated page.
+    """A generated page converted as MkDocs would (`Page.render`), then made final (`finish`:
+    fragments in, output allowlist).
 
     This is `Page.render` step for step, except that one Markdown instance per process
     serves every page, reset in between, as Python-Markdown allows: building one, with
@@ -95,12 +95,31 @@ def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
     relative_paths._register(md)
     title = _ExtractTitleTreeprocessor()
     title._register(md)
-    page.content = neutralise_html_urls(md.convert(page.markdown or ""))
+    page.content = finish(page, md.convert(page.markdown or ""))
     page.toc = get_toc(getattr(md, "toc_tokens", []))
     page._title_from_render = title.title
-    page.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids
+    page.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids | fragment_ids(page)
     if _mkdocs_page_log.getEffectiveLevel() > logging.DEBUG:  # as Page.render decides
         page.links_to_anchors = relative_paths.links_to_anchors
+
+
+FRAGMENTS = "glossary_fragments"  # the page attribute that holds a generated page's render.Fragments
+
+
+def finish(page: Page, html: str) -> str:
+    """A generated page's converted content made final: its finished HTML fragments put back
+    in place of their placeholders, then the whole through the output allowlist, so that no
+    fragment and no converted Markdown reaches the theme unchecked."""
+    fragments = getattr(page, FRAGMENTS, None)
+    if fragments is not None:
+        html = fragments.restore(html)
+    return allowlist.clean(html)
+
+
+def fragment_ids(page: Page) -> set[str]:
+    """Ids in a page's fragments (a formula, a source, the cite box): anchors of the page too."""
+    fragments = getattr(page, FRAGMENTS, None)
+    return set(fragments.ids) if fragments is not None else set()
 
 
 _MARKDOWN: dict[int, markdown.Markdown] = {}  # id(config) -> its Markdown instance, in this process

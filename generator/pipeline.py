@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from generator import check, graph, load, sealed
+from generator import check, graph, load, safe_paths, sealed
 from generator.workers import CPU_WORKERS, can_fork
 from generator.model import Document, Glossary, Mark, Problem, Severity
 
@@ -51,7 +51,9 @@ def entry_files(terms_dir: Path) -> tuple[list[Path], list[Problem]]:
     files: list[Path] = []
     problems: list[Problem] = []
     with os.scandir(terms_dir) as found:  # the file type comes with the name: no stat per file
-        names = sorted((item.name, item.is_file()) for item in found)
+        # a link counts as a file here without being followed (it may loop, or lead out of
+        # the folder): `_read` settles where it leads before anything reads it
+        names = sorted((item.name, item.is_symlink() or item.is_file(follow_symlinks=False)) for item in found)
     for name, is_file in names:
         path = terms_dir / name
         if name.startswith(".") or not is_file:
@@ -102,7 +104,7 @@ def load_all(terms_dir: Path, *, use_cache: bool = True, problems_only: bool = F
         doc, _ = load.load_bytes(data, shown)
         return doc if doc is not None else Document(shown, {}, {}, {}, {}, "")
 
-    latex_cache = _cache_path(terms_dir).with_suffix(".latex.json") if use_cache else None
+    latex_cache = _cache_path(terms_dir).with_suffix(".latex") if use_cache else None
     entries, found = check.check_across(paths, checked, locate, latex_cache=latex_cache)
     problems.extend(found)
     links = {result.entry.slug: result.links for result in checked if result.entry is not None}
@@ -114,26 +116,20 @@ def load_all(terms_dir: Path, *, use_cache: bool = True, problems_only: bool = F
 
 
 def _read(path: Path, root: Path, problems: list[Problem]) -> bytes | None:
-    """The file's bytes, read at most one byte past the size limit; problems instead of errors."""
+    """The file's bytes (see `safe_paths.read_inside`: links out of the folder, loops, FIFOs
+    and files over the size limit are refused unread); problems instead of errors."""
     shown = str(path)
-    if path.is_symlink() and not path.resolve().is_relative_to(root):
-        problems.append(Problem(shown, Mark(1, 1), "FILE_UNREADABLE",
-                                "the file is a link to a file outside the terms folder; it is not read",
-                                "put the entry itself in the terms folder instead of a link to it"))
-        return None
     try:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            data = handle.read(load.MAX_FILE_BYTES + 1) if size <= load.MAX_FILE_BYTES else b""
+        return safe_paths.read_inside(path, root, load.MAX_FILE_BYTES)
+    except safe_paths.Refused as refusal:
+        problems.append(Problem(shown, Mark(1, 1), "FILE_UNREADABLE", refusal.message, refusal.hint))
+    except safe_paths.TooLarge as too_large:
+        problems.append(load._too_large(shown, too_large.size))
     except OSError as error:
         problems.append(Problem(shown, Mark(1, 1), "FILE_UNREADABLE",
                                 f"cannot read the file: {error.strerror or error}",
                                 "check the file exists and is readable"))
-        return None
-    if size > load.MAX_FILE_BYTES or len(data) > load.MAX_FILE_BYTES:
-        problems.append(load._too_large(shown, max(size, len(data))))
-        return None
-    return data
+    return None
 
 
 def _unreadable(shown: str, problems: list[Problem]) -> check.FileCheck:
@@ -281,25 +277,33 @@ _VERDICT_MAGIC = b"glossary-verdict-cache\n"
 
 
 def _verdict_key(terms_dir: Path) -> bytes | None:
+    """Everything a verdict depends on: each name in the folder with its type, each entry
+    file as the checker reads it (`_read`: a link out of the folder or a FIFO is not read
+    here either, its refusal counts instead), the checker's code, KaTeX and Node.js."""
     from generator import latex
 
     digest = hashlib.blake2b(digest_size=16)
     digest.update(_fingerprint())  # this Python, marshal format and checker code
     digest.update(f"{terms_dir}/{latex.node_binary()}".encode())
+    root = terms_dir.resolve()
     try:
         if latex.KATEX_JS.is_file():
             digest.update(latex.KATEX_JS.read_bytes())
-        for path in sorted(terms_dir.iterdir(), key=lambda p: p.name):
-            digest.update(os.fsencode(path.name) + b"\0")
-            if path.is_symlink():
-                digest.update(os.fsencode(os.readlink(path)) + b"\0")
-            if not path.is_file():
+        with os.scandir(terms_dir) as found:
+            items = sorted(found, key=lambda item: item.name)
+        for item in items:
+            digest.update(os.fsencode(item.name) + b"\0")
+            if item.is_symlink():
+                digest.update(os.fsencode(os.readlink(item.path)) + b"\0")
+            elif not item.is_file(follow_symlinks=False):
+                digest.update(b"not a file\0")
                 continue
-            stat = path.stat()
-            if stat.st_size > load.MAX_FILE_BYTES:  # refused unread: its size is all that counts
-                digest.update(f"{stat.st_size}".encode())
-                continue
-            digest.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+            if not item.name.endswith(".yaml"):
+                continue  # only the name of any other file counts
+            problems: list[Problem] = []
+            data = _read(Path(item.path), root, problems)
+            digest.update(hashlib.blake2b(data, digest_size=16).digest() if data is not None
+                          else repr([p.as_row() for p in problems]).encode())
     except OSError:
         return None
     return digest.digest()

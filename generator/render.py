@@ -19,6 +19,7 @@ import functools
 import json
 import posixpath
 import re
+import secrets
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
@@ -31,6 +32,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator import cite, history, sanitize
+from generator import site_paths as paths
 from generator.workers import ForkedResults, forked_map, worth_forking
 from generator.autolink import NameIndex, link_text, render_markdown
 from generator.formulas import format_number
@@ -54,21 +56,34 @@ KIND_PLURALS: dict[str, str] = {"term": "Articles", "definition": "Definitions",
 FACET_ORDER = ("Capital", "Calculation", "Consequence")
 CENTRAL_ON_HOME = 12
 CENTRAL_IN_AREA = 6
-_MARK = "\x00"  # delimits fragment markers in rendered templates; never in author text
-_MARKER = re.compile(r"\x00(\d+)\x00")
-_MARKER_RUN = re.compile(r"\x00\d+\x00(?:\n+\x00\d+\x00)*")  # markers with only blank lines between
+# A fragment's marker in a rendered template: NUL, a token drawn afresh for each process
+# that renders, the fragment's number, NUL. Author text cannot forge one: it would have to
+# guess the token (and entries cannot hold NUL at all).
+_TOKEN = secrets.token_hex(8)
+_MARK = f"\x00{_TOKEN}"
+_MARKER = re.compile(rf"\x00{_TOKEN}(\d+)\x00")
+_MARKER_RUN = re.compile(rf"\x00{_TOKEN}\d+\x00(?:\n+\x00{_TOKEN}\d+\x00)*")  # only blank lines between
 _ELEMENT_ID = re.compile(r'\sid="([^"]*)"')  # the templates quote attributes with "
 _MD_HREF = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]*\.md)(#[^"]*)?"')  # relative links to pages
 
 
 def _pack(texts: Iterable[str]) -> bytes:
-    # zlib at its fastest level: generated HTML and exports shrink five- to tenfold, which
-    # keeps a 10,000-entry build in memory; NUL never occurs in them (entries cannot hold it)
-    return zlib.compress("\x00".join(texts).encode("utf-8"), 1)
+    """Texts in one compressed block, framed by their lengths: no character of theirs, NUL
+    included, can be read as a boundary. zlib at its fastest level: generated HTML and
+    exports shrink five- to tenfold, which keeps a 10,000-entry build in memory."""
+    encoded = [text.encode("utf-8") for text in texts]
+    header = " ".join(str(len(part)) for part in encoded).encode("ascii")
+    return zlib.compress(header + b"\n" + b"\n".join(encoded), 1)
 
 
 def _unpack(packed: bytes) -> list[str]:
-    return zlib.decompress(packed).decode("utf-8").split("\x00")
+    data = zlib.decompress(packed)
+    end = data.index(b"\n")
+    out, at = [], end + 1
+    for size in map(int, data[:end].split()):
+        out.append(data[at:at + size].decode("utf-8"))
+        at += size + 1
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,15 +261,25 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     )
     env.filters["num"] = _number
     env.filters["times"] = lambda text: str(text).replace(" ** ", "^").replace(" * ", " × ")
-    env.filters["json_script"] = lambda data: Markup(json_for_script(data))
     env.filters["safe_href"] = safe_href
     env.filters["link_text"] = lambda text: Markup(link_text(str(text)))
+    env.filters["plain"] = lambda text: Markup(sanitize.plain_markdown(str(text)))
     env.filters["t"] = lambda text: sanitize.escape_text(str(text))
     env.filters["tex"] = lambda text: sanitize.escape_math(str(text))
     env.filters["html"] = _stash
+    env.filters["checked"] = checked_note
     env.globals["KIND_LABELS"] = KIND_LABELS
     env.globals["kind_badge"] = kind_badge
     return env
+
+
+def checked_note(item: Any) -> str:
+    """`Binance rule as checked 2026-11-20` for a formula or example stating a venue's rule, else "".
+
+    Plain text: templates escape it like any other field, it never goes through Markdown.
+    """
+    venue, as_of = getattr(item, "venue", ""), getattr(item, "as_of", "")
+    return f"{venue} rule as checked {as_of}" if venue and as_of else ""
 
 
 @jinja2.pass_context
@@ -313,7 +338,7 @@ class _Page:
     def stash(self, html: str) -> Markup:
         """Keep finished HTML out of the Markdown: a marker now, a placeholder after `seal`."""
         self.fragments.append(str(html).strip("\n"))
-        return Markup(f"\n\n{_MARK}{len(self.fragments) - 1}{_MARK}\n\n")
+        return Markup(f"\n\n{_MARK}{len(self.fragments) - 1}\x00\n\n")
 
     def seal(self, text: str) -> tuple[str, Fragments | None]:
         """The page's Markdown with its markers as placeholder paragraphs, and the fragments."""
@@ -338,7 +363,7 @@ class _Page:
     def md(self, text: str, *, self_slug: str | None = None, autolink: bool = True) -> Markup:
         """Author Markdown made safe, wikilinks resolved, first mentions linked."""
         return Markup(render_markdown(
-            text.replace(_MARK, ""),
+            text.replace("\x00", ""),
             self_slug=self_slug,
             index=self.site.names,
             titles=self.site.titles,
@@ -465,12 +490,13 @@ def render_site(data: SiteData, templates_dir: Path = TEMPLATES_DIR,
     entries = _EntryPages(env, site, write)  # in worker processes, for a large glossary, from now on
     try:
         rendered = entries.here()
-        collections = [("index.md", _home(env, site)), ("area/index.md", _areas(env, site)),
-                       ("a-z.md", _a_to_z(env, site)), ("tags/index.md", _tags(env, site))]
-        collections += [(f"tags/{tag}.md", _tag(env, site, tag)) for tag in site.tags]
-        collections += [("graph.md", _graph_page(env, site)), ("calculators.md", _calculators(env, site))]
-        later_files = {"graph.json": json.dumps(_graph_json(site), ensure_ascii=False, separators=(",", ":")),
-                       "previews.json": json.dumps(_previews(site), ensure_ascii=False, separators=(",", ":"))}
+        # the paths come from site_paths, which also reserves their names (no entry, area or tag takes one)
+        collections = [(paths.HOME, _home(env, site)), (paths.AREAS, _areas(env, site)),
+                       (paths.A_TO_Z, _a_to_z(env, site)), (paths.TAGS, _tags(env, site))]
+        collections += [(paths.tag_page(tag), _tag(env, site, tag)) for tag in site.tags]
+        collections += [(paths.GRAPH, _graph_page(env, site)), (paths.CALCULATORS, _calculators(env, site))]
+        later_files = {paths.GRAPH_JSON: json.dumps(_graph_json(site), ensure_ascii=False, separators=(",", ":")),
+                       paths.PREVIEWS_JSON: json.dumps(_previews(site), ensure_ascii=False, separators=(",", ":"))}
         versions: dict[str, str] = {}
         _add_versions_and_api(env, site, versions, later_files if write is None else None)  # issue 7
         rendered.update(entries.from_workers())

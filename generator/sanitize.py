@@ -1,14 +1,12 @@
-"""Make author Markdown safe to publish: no raw HTML, no script URLs, no off-site images.
+"""Author Markdown as readers should see it: raw HTML shown as text, link targets tidied.
 
-Entries are data, not trusted code. Bodies may use Markdown, code and math, but any
-`<` outside code becomes text, link targets must be http(s), mailto or relative, and
-images may only come from the site itself (an off-site image would be a request that
-leaves the site). The Markdown is cut into segments first so that code and math keep
-their characters: Python-Markdown escapes code itself, and KaTeX gets `\\lt` for `<`.
-
-`neutralise_html_urls` is the second line of defence, applied to the finished HTML of
-generated pages: whatever slipped past the Markdown pass, an unsafe href or src
-becomes `#` and an event-handler attribute (`onclick=...`) is removed.
+This is not the security boundary: that is the output allowlist (`generator.allowlist`),
+which every generated page passes after conversion, whatever this module made of its
+Markdown. Here, any `<` outside code becomes visible text (a reader sees what the author
+typed), link targets that are not http(s), mailto or relative become `#`, and images that
+would load from another site become links. The Markdown is cut into segments first so
+that code and math keep their characters (Python-Markdown escapes code itself, and KaTeX
+gets `\\lt` for `<`); fenced code is found by the one rule in `generator.markup`.
 """
 
 from __future__ import annotations
@@ -19,16 +17,14 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Literal
 
+from generator.markup import fenced_code
+
 SegmentKind = Literal["text", "code", "math", "link", "refdef"]
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 
-# Fenced code as superfences reads it: an opening fence at column 0-3 and a closing
-# fence of the same character, at least as long. Unclosed fences stay text (safe side).
-_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$")
-_FENCE_CLOSE = re.compile(r"^ {0,3}(`+|~+)[ \t]*$")  # closes a fence of its character up to its length
 
 # Inline constructs. At each position they are tried in this order and the first that
 # matches wins; the text is scanned left to right, each match resuming the scan where it
@@ -210,50 +206,16 @@ def _cut_inline(text: str, start: int, out: list[Segment]) -> None:
 
 
 def _split_fences(markdown: str) -> list[tuple[str, str, int]]:
-    if "```" not in markdown and "~~~" not in markdown:  # no fence can open
-        return [("text", markdown, 0)] if markdown else []
-    lines = markdown.splitlines(keepends=True)
-    closing: list[tuple[str, int]] = []  # per line, the fence it would close; ("", 0) if none
-    for line in lines:
-        close = _FENCE_CLOSE.match(line.rstrip("\n"))
-        closing.append((close.group(1)[0], len(close.group(1))) if close else ("", 0))
-    # The longest closing fence of each character after each line: an opening fence longer
-    # than that has no closer, known at once (scanning for it made many unclosed fences quadratic).
-    longest_after: list[dict[str, int]] = []
-    longest = {"`": 0, "~": 0, "": 0}
-    for char, length in reversed(closing):
-        longest_after.append(longest)
-        if length > longest[char]:
-            longest = {**longest, char: length}
-    longest_after.reverse()
+    """The text cut at its fenced code blocks, found by the one rule (`markup.fenced_code`)."""
     parts: list[tuple[str, str, int]] = []
-    buffer: list[str] = []
-    buffer_start = offset = 0
-    i = 0
-    while i < len(lines):
-        opening = _FENCE_OPEN.match(lines[i].rstrip("\n"))
-        close_at = None
-        if opening:
-            fence = (opening.group(2)[0], len(opening.group(2)))
-            if longest_after[i][fence[0]] >= fence[1]:
-                close_at = next(j for j in range(i + 1, len(lines))
-                                if closing[j][0] == fence[0] and closing[j][1] >= fence[1])
-        if close_at is None:
-            if not buffer:
-                buffer_start = offset
-            buffer.append(lines[i])
-            offset += len(lines[i])
-            i += 1
-            continue
-        if buffer:
-            parts.append(("text", "".join(buffer), buffer_start))
-            buffer = []
-        block = "".join(lines[i : close_at + 1])
-        parts.append(("code", block, offset))
-        offset += len(block)
-        i = close_at + 1
-    if buffer:
-        parts.append(("text", "".join(buffer), buffer_start))
+    pos = 0
+    for start, end in fenced_code(markdown):
+        if start > pos:
+            parts.append(("text", markdown[pos:start], pos))
+        parts.append(("code", markdown[start:end], start))
+        pos = end
+    if pos < len(markdown):
+        parts.append(("text", markdown[pos:], pos))
     return parts
 
 
@@ -262,6 +224,18 @@ def escape_text(text: str) -> str:
     longer open a Markdown attribute list (`{: #id .class style=... }`), which would let an
     author set ids, classes or styles on the page's elements. Both still display as typed."""
     return text.replace("<", "&lt;").replace("{", "&#123;")
+
+
+# Every character that Markdown, its extensions (attribute lists, math, tables, emphasis,
+# links, code) or HTML could read as syntax, written as a numeric character reference:
+# Python-Markdown passes references through, and the browser shows the character.
+_PLAIN = {ord(char): f"&#{ord(char)};" for char in "\\`*_{}[]<>&$!|~^=#\"'"}
+
+
+def plain_markdown(text: str) -> str:
+    """A single-line field (title, alias, question, ...) for a Markdown context: nothing in
+    it is syntax, so it reaches the page as the very text the author typed."""
+    return text.translate(_PLAIN)
 
 
 def escape_math(tex: str) -> str:
@@ -342,66 +316,3 @@ def sanitize_markdown(markdown: str) -> str:
         else:
             parts.append(escape_text(segment.text))
     return "".join(parts)
-
-
-_URL_ATTR = re.compile(
-    r"""(?P<pre>\s(?P<name>href|src|xlink:href|action|formaction|poster|srcset)\s*=\s*)(?P<q>["'])(?P<value>.*?)(?P=q)""",
-    re.IGNORECASE | re.DOTALL,
-)
-_LINK_ATTRS = frozenset({"href", "xlink:href", "action", "formaction"})  # the others load a resource
-_SRC_START = re.compile(r"[\s<>\x00-\x20\x7f-\x9f]*/")  # what may become `//` (off-site) in `is_local_src`
-
-# A start tag as browsers read it (HTML's tokenizer): the name, then attributes, each
-# separated from the next by whitespace or `/` (or nothing, after a quoted value); a name
-# is any run of characters but whitespace, `/`, `>` (and `=` after its first character);
-# a value is quoted, or runs to whitespace or `>`. Possessive throughout: one way to read
-# each tag, so a tag that does not close fails in one pass.
-_ATTR_NAME = r"[^\s/>][^\s/>=]*+"
-_ATTR_VALUE = r"""\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]++)"""
-_START_TAG = re.compile(rf"(<[A-Za-z][^\s/>]*+)((?:[\s/]++|{_ATTR_NAME}(?:{_ATTR_VALUE})?+)*+)>")
-_ATTRIBUTES = re.compile(rf"([\s/]*+)({_ATTR_NAME})({_ATTR_VALUE})?+")  # separator, name, value
-# An event handler with a value can only be in a page that holds this (its name follows
-# whitespace, `/` or a quote); a handler without a value runs nothing.
-_HANDLER_HINT = re.compile(r"""[\s/"']on[^\s/>=]*\s*=""", re.IGNORECASE)
-
-
-def _without_handlers(tag: re.Match[str]) -> str:
-    attributes = tag.group(2)
-    if "on" not in attributes.lower():
-        return tag.group(0)
-    kept = _ATTRIBUTES.sub(lambda a: "" if a.group(2)[:2].lower() == "on" else a.group(0), attributes)
-    return f"{tag.group(1)}{kept}>"
-
-
-def drop_event_handlers(markup: str) -> str:
-    """Remove every `on...` attribute from the start tags of finished HTML, reading each tag
-    attribute by attribute as a browser does, so that text and attribute values (an
-    `aria-label` that says "Return on equity") are left as they are."""
-    if _HANDLER_HINT.search(markup) is None:
-        return markup
-    return _START_TAG.sub(_without_handlers, markup)
-
-
-def _url_is_safe(name: str, value: str) -> bool:
-    """What `safe_href` or `is_local_src` would say of `value`, answered cheaply when it can be."""
-    if name in _LINK_ATTRS:
-        if ":" not in value and "&" not in value:
-            return True  # no scheme can be spelled without a colon (or an entity for one)
-        return value.startswith(("https://", "http://")) or safe_href(value) == value
-    if ":" not in value and "&" not in value and "\\" not in value and not _SRC_START.match(value):
-        return True  # relative, and cannot start with // once cleaned
-    return is_local_src(value)
-
-
-def neutralise_html_urls(markup: str) -> str:
-    """Last line of defence on finished HTML: unsafe link targets and off-site sources -> `#`,
-    and event-handler attributes removed (see `drop_event_handlers`)."""
-    markup = drop_event_handlers(markup)
-
-    def fix(match: re.Match[str]) -> str:
-        name, value = match.group("name").lower(), match.group("value")
-        if _url_is_safe(name, value):
-            return match.group(0)
-        return f"{match.group('pre')}{match.group('q')}#{match.group('q')}"
-
-    return _URL_ATTR.sub(fix, markup)

@@ -8,6 +8,12 @@ MkDocs has succeeded.
 The entries are validated once, inside the MkDocs process (the hooks' `on_config`),
 which leaves what it found in a small report file (`REPORT_ENV` names it) for the
 caller to print: the command shows the validator's messages, not MkDocs' abort text.
+
+Replacing a folder is deleting it, so the site folder is checked first
+(`safe_paths.check_site_dir`: never the terms folder, the project or a folder of files
+the build did not make), and every site the build makes carries a marker file that says
+it may be replaced. MkDocs dies with this process (`lifeline`): a killed `glossary build`
+leaves no build running on its own.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import lifeline, safe_paths
 from generator.model import Problem, Severity
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +73,12 @@ def mkdocs_env(terms_dir: Path) -> dict[str, str]:
 
 
 def build_site(site_dir: Path, terms_dir: Path, *, config_file: Path = CONFIG_FILE) -> BuildResult:
-    """Build into a sibling temp folder, then swap it in; on failure the old site stays as it was."""
+    """Build into a sibling temp folder, then swap it in; on failure the old site stays as it was.
+
+    Raises safe_paths.Refused for a site folder whose replacement could lose files, and
+    OSError when the folder cannot be made (an unwritable path, a full disk).
+    """
+    safe_paths.check_site_dir(site_dir, terms=terms_dir, project=config_file.parent)
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(site_dir)
@@ -80,11 +92,13 @@ def build_site(site_dir: Path, terms_dir: Path, *, config_file: Path = CONFIG_FI
             env={**mkdocs_env(terms_dir), REPORT_ENV: str(report)},
             capture_output=True,
             text=True,
+            preexec_fn=lifeline.die_with_parent(),  # a killed `glossary build` takes MkDocs with it
         )
         output = proc.stdout + proc.stderr
         entries, problems = read_report(report)
         if proc.returncode != 0:
             return BuildResult(False, proc.returncode, output, site_dir, entries, problems)
+        safe_paths.mark_site(staging)
         _swap_in(staging, site_dir)
         return BuildResult(True, 0, output, site_dir, entries, problems)
     finally:

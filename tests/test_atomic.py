@@ -172,6 +172,7 @@ def test_two_builds_at_once_give_one_complete_site(tmp_path: Path, previous: boo
     if previous:
         site.mkdir()
         (site / "index.html").write_text("<html>the previous site</html>")
+        (site / site_build.safe_paths.SITE_MARKER).write_text("a site an earlier build made\n")
     procs = [start_build(terms, site) for _ in range(2)]
     outputs = [proc.communicate(timeout=300)[0] for proc in procs]
     for proc, output in zip(procs, outputs):
@@ -359,7 +360,7 @@ def test_a_damaged_katex_cache_is_ignored(tmp_path: Path) -> None:
     (terms / "doubling.yaml").write_text(text)
     first = glossary("validate", "--terms", str(terms))
     assert "Undefined control sequence: \\fracc" in first.stdout
-    cache = pipeline._cache_path(terms).with_suffix(".latex.json")
+    cache = pipeline._cache_path(terms).with_suffix(".latex")
     assert cache.is_file()
     for damage in ('{"format": 1, "katex": "x", "verdicts": 5}', "[1, 2", "\x00\x01", '{"format": 1}'):
         cache.write_text(damage)

@@ -267,3 +267,56 @@ def test_site_build_outside_a_checkout_says_it_has_no_history(glossary_dir: Path
     assert "not published by this build (the glossary was not read from a git checkout)" in page
     assert str(glossary_dir) not in page  # no local paths on public pages
     assert not any(p.name == "index.html" and "Old revision" in p.read_text() for p in (site / "rev").rglob("*.html"))
+
+
+# -- old revisions are held to today's rules -----------------------------------------------------
+
+
+@pytest.fixture
+def poisoned(glossary_dir: Path) -> dict[str, object]:
+    """A checkout whose margin-call once had a body today's checks refuse (24,000 `[`, a list
+    nested 260 levels by indentation) and once a script in its body; then a clean current version."""
+    root = glossary_dir.parent
+    git(root, "init", "-q", "-b", "main")
+    call = glossary_dir / "margin-call.yaml"
+    good = call.read_text()
+    first = commit(root, "first")
+    call.write_text(good.replace("body: |\n", "body: |\n  " + "[" * 24_000 + "\n\n", 1))
+    brackets = commit(root, "brackets")
+    nested = "".join("  " + "  " * depth + "- x\n" for depth in range(260))
+    call.write_text(good.replace("body: |\n", "body: |\n" + nested + "\n", 1))
+    deep = commit(root, "deep")
+    call.write_text(good.replace("body: |\n", "body: |\n  `tick\n\n  <script>alert(1)</script>\n\n  end`\n\n", 1))
+    script = commit(root, "script")
+    call.write_text(good.replace(SUMMARY, "summary: The current wording of the definition used in tests."))
+    commit(root, "current")
+    return {"terms": glossary_dir, "commits": {"first": first, "brackets": brackets, "deep": deep, "script": script}}
+
+
+@needs_git
+def test_revisions_that_fail_todays_checks_are_left_out_and_named(poisoned) -> None:
+    found = history.collect_history(poisoned["terms"])
+    commits = {rev.commit for rev in found.of("margin-call")}
+    assert poisoned["commits"]["first"] in commits and poisoned["commits"]["script"] in commits
+    assert poisoned["commits"]["brackets"] not in commits and poisoned["commits"]["deep"] not in commits
+    skipped = "\n".join(found.skipped)
+    for name in ("brackets", "deep"):
+        assert poisoned["commits"][name][:12] in skipped
+    assert "fails today's checks" in skipped
+
+
+@needs_git
+def test_a_poisoned_history_builds_quickly_and_its_script_never_reaches_a_page(poisoned, tmp_path: Path) -> None:
+    import time
+
+    from generator.site_build import build_site
+
+    site = tmp_path / "site"
+    started = time.process_time()
+    result = build_site(site, poisoned["terms"])
+    assert result.ok, result.output[-3000:]
+    assert time.process_time() - started < 30
+    pages = [path.read_text() for path in (site / "rev" / "margin-call").rglob("index.html")]
+    assert pages and all("<script>alert" not in page for page in pages)
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in page or "alert(1)" not in page for page in pages)
+    assert poisoned["commits"]["brackets"][:12] in result.output

@@ -30,6 +30,8 @@ Index (file -> what the author sees):
       non-utf8                 ENCODING        Latin-1 bytes
       utf16                    ENCODING        a UTF-16 file
       nul-byte                 NUL_BYTE        a NUL byte in the summary
+      control-char             CONTROL_CHAR    "\\e[31m" (a terminal escape) in the title
+      yaml11-number            AMBIGUOUS_VALUE an input 1:30, which YAML 1.1 reads as 90
       empty, comment-only      NOT_A_MAPPING   nothing in the file
       list-document            NOT_A_MAPPING   a list at the top level
       scalar-document          NOT_A_MAPPING   text at the top level
@@ -46,6 +48,7 @@ Index (file -> what the author sees):
       traversal-*              BAD_SLUG        ../../etc/passwd in relations, /etc/... in areas, [[../../secrets]]
       dangling-*               DANGLING_LINK   a relation or [[link]] to nothing
       javascript-source-url    BAD_VALUE       url: javascript:alert(1)
+      reserved-tag             RESERVED_SLUG   tags: [index] (the list of tags' own address)
     Formulas (the safe expression language)
       formula-import           FORMULA         __import__("os").system("id")
       formula-attribute        FORMULA         y.__class__.__mro__
@@ -72,8 +75,11 @@ Index (file -> what the author sees):
       markup-brackets          MARKUP_LIMIT    generated: 60,000 [ in the body
       markup-math-openers      MARKUP_LIMIT    generated: 60,000 \\( in the body
       markup-source-title      MARKUP_LIMIT    generated: 20,000 ![a]( in a source title
+      deep-indented-list       MARKUP_LIMIT    generated: a list nested 260 levels by indentation
     Files
       symlink-outside          FILE_UNREADABLE generated: terms/x.yaml -> a file outside terms/
+      symlink-loop             FILE_UNREADABLE generated: terms/x.yaml -> itself
+      symlink-to-fifo          FILE_UNREADABLE generated: terms/x.yaml -> a FIFO in terms/ (never opened)
       undecodable-file-name    BAD_SLUG        generated: a file name with a Latin-1 byte
 """
 
@@ -148,6 +154,20 @@ def _symlink_outside(terms: Path, name: str) -> None:
     (terms / name).symlink_to(outside)
 
 
+def _deep_indented_list(terms: Path, name: str) -> None:
+    body = body_text(100) + "\n\n" + "\n".join(" " * (4 * level) + "- item" for level in range(260)) + "\n"
+    (terms / name).write_text(entry_yaml("Deep Indented List", relations="relations: {related: [margin]}", body=body))
+
+
+def _symlink_loop(terms: Path, name: str) -> None:
+    (terms / name).symlink_to(name)
+
+
+def _symlink_to_fifo(terms: Path, name: str) -> None:
+    os.mkfifo(terms / ".pipe")  # hidden: not an entry itself
+    (terms / name).symlink_to(".pipe")
+
+
 def _undecodable_name(terms: Path, name: str) -> None:
     (terms / os.fsdecode(b"caf\xe9.yaml")).write_text(entry_yaml("Cafe", relations="relations: {related: [margin]}"))
 
@@ -198,6 +218,8 @@ CASES: tuple[Case, ...] = (
     Case("non-utf8.yaml", "ENCODING", (4, 49), "byte 0xe9 at byte offset 171"),
     Case("utf16.yaml", "ENCODING", (1, 1), "file is UTF-16"),
     Case("nul-byte.yaml", "NUL_BYTE", (4, 25), "NUL byte at byte offset 98"),
+    Case("control-char.yaml", "CONTROL_CHAR", (2, 8), "control character U+001B (ESC)"),
+    Case("yaml11-number.yaml", "AMBIGUOUS_VALUE", (18, 17), "'1:30' is text here", also=("EXAMPLE_ERROR",)),
     Case("empty.yaml", "NOT_A_MAPPING", (1, 1), "file is empty"),
     Case("comment-only.yaml", "NOT_A_MAPPING", (1, 1), "file is empty"),
     Case("list-document.yaml", "NOT_A_MAPPING", (2, 1), "the top level is a list"),
@@ -220,6 +242,7 @@ CASES: tuple[Case, ...] = (
     Case("traversal-relation.yaml", "BAD_SLUG", (6, 23), "'../../etc/passwd' in relations.related contains a path"),
     Case("traversal-area.yaml", "BAD_SLUG", (5, 9), "'/etc/test-area' in areas contains a path"),
     Case("traversal-link.yaml", "BAD_SLUG", (18, 7), "link [[../../secrets]] contains a path"),
+    Case("reserved-tag.yaml", "RESERVED_SLUG", (7, 16), "'index' in tags is an address the site keeps"),
     Case("dangling-relation.yaml", "DANGLING_LINK", (6, 31), "target 'no-such-entry' does not exist"),
     Case("dangling-link.yaml", "DANGLING_LINK", (18, 7), "link target 'margn-call' does not exist"),
     Case("javascript-source-url.yaml", "BAD_VALUE", (8, 63), "url 'javascript:alert(1)' is not an http(s) address"),
@@ -253,11 +276,14 @@ CASES: tuple[Case, ...] = (
          make=_markup_math_openers),
     Case("markup-source-title.yaml", "MARKUP_LIMIT", (7, 22), "20,000 markup characters", bomb=True,
          make=_markup_in_source_title),
+    Case("deep-indented-list.yaml", "MARKUP_LIMIT", (10, 7), "indented 132 columns or more", make=_deep_indented_list),
     # files
     Case("symlink-outside.yaml", "FILE_UNREADABLE", (1, 1), "a link to a file outside the terms folder",
          make=_symlink_outside),
     Case("undecodable-file-name.yaml", "BAD_SLUG", (1, 1), "bytes that are not UTF-8 text", make=_undecodable_name,
          shown_as="caf\\xe9.yaml"),
+    Case("symlink-loop.yaml", "FILE_UNREADABLE", (1, 1), "a link that loops back on itself", make=_symlink_loop),
+    Case("symlink-to-fifo.yaml", "FILE_UNREADABLE", (1, 1), "not a regular file", make=_symlink_to_fifo),
 )
 
 
@@ -441,32 +467,44 @@ def test_without_node_latex_is_skipped_with_one_warning(tmp_path: Path, monkeypa
 @pytest.mark.parametrize("html, kept", [
     ('<h1 id="t" onclick="alert(&#39;x&#39;)">T</h1>', '<h1 id="t">T</h1>'),  # `# Title {: onclick=... }`
     ("<em onmouseover=alert(1)>x</em>", "<em>x</em>"),  # `*x*{: onmouseover=alert(1) }`
-    ('<img src="a.png" ONERROR = "alert(1)" />', '<img src="a.png" />'),
+    ('<img src="a.png" ONERROR = "alert(1)" />', '<img src="a.png">'),
     ('<a href="https://example.org" title="a>b onclick=x" onclick="alert(1)">l</a>',
-     '<a href="https://example.org" title="a>b onclick=x">l</a>'),
-    ('<a href="JaVaScRiPt:alert(1)">l</a>', '<a href="#">l</a>'),
-    ('<a href="&#106;avascript:alert(1)">l</a>', '<a href="#">l</a>'),
+     '<a href="https://example.org" title="a&gt;b onclick=x">l</a>'),
+    ('<a href="JaVaScRiPt:alert(1)">l</a>', "<a>l</a>"),
+    ('<a href="&#106;avascript:alert(1)">l</a>', "<a>l</a>"),
+    ("<a href=javascript:alert(1)>l</a>", "<a>l</a>"),  # unquoted
     ('<p>text onclick="x" stays text</p>', '<p>text onclick="x" stays text</p>'),
     ("<code>&lt;b onclick=x&gt;</code>", "<code>&lt;b onclick=x&gt;</code>"),
     ('<a href="x"onclick="alert(1)">l</a>', '<a href="x">l</a>'),  # browsers need no space after a quote
     ("<a/onclick=alert(1)>l</a>", "<a>l</a>"),  # nor before a name, after a slash
-    ('<img src=a.png onerror=alert(1)//>', '<img src=a.png>'),
+    ("<p>a<script>alert(1)</script>b</p>", "<p>ab</p>"),
+    ('<img src="x" srcset="https://evil.test/a.png 2x">', '<img src="x">'),
+    ('<img src="//evil.test/p.png">', "<img>"),  # images only from the site
+    ('<img src="https://evil.test/p.png">', "<img>"),
+    ('<p style="background:url(//evil.test/x.png);position:fixed;inset:0">x</p>', "<p>x</p>"),
+    ('<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>', ""),
+    ('<meta http-equiv="refresh" content="0;url=//evil.test">', ""),
+    ('<base href="//evil.test/">', ""),
+    ('<form action="//evil.test"><input name="q"></form>', '<input name="q">'),
+    ("<style>*{background:url(//evil.test)}</style>", ""),
+    ('<svg onload="alert(1)"><title>t</title></svg>', "<svg><title>t</title></svg>"),
+    ('<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">l</a>', "<a>l</a>"),
 ])
-def test_finished_html_keeps_no_event_handler_or_script_url(html: str, kept: str) -> None:
-    from generator.sanitize import neutralise_html_urls
+def test_the_output_allowlist_keeps_no_script_handler_or_offsite_load(html: str, kept: str) -> None:
+    from generator.allowlist import clean
 
-    assert neutralise_html_urls(html) == kept
+    assert clean(html) == kept
 
 
-def test_url_guard_leaves_attribute_values_and_text_as_written() -> None:
+def test_the_allowlist_leaves_attribute_values_and_text_as_written() -> None:
     """An entry called "Return on Equity" keeps its name in the page's labels and tooltips:
     only attributes *named* on... are event handlers, not words in a value."""
-    from generator.sanitize import neutralise_html_urls
+    from generator.allowlist import clean
 
     html = ('<div role="img" aria-label="Graph of Return on Equity and the entries linked to it">'
             '<abbr title="Return on Equity">RoE</abbr> based on = this</div>')
-    assert neutralise_html_urls(html) == html
-    assert neutralise_html_urls(html.replace("<abbr ", "<abbr onclick=alert(1) ")) == html
+    assert clean(html) == html
+    assert clean(html.replace("<abbr ", "<abbr onclick=alert(1) ")) == html
 
 
 def test_validate_without_cache_finds_what_a_full_load_finds(tmp_path: Path) -> None:

@@ -318,7 +318,7 @@ def test_fast_route_takes_real_entries_and_agrees() -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "title: a\ntitle: b\n", "a: &x [1]\nb: *x\n", "a: !!binary aGk=\n", "a: !tag x\n", "<<: {a: 1}\n",
+    "title: a\ntitle: b\n", "a: &x [1]\nb: *x\n", "a: !!binary aGk=\n", "a: !tag x\n",
     "a: 1\n---\nb: 2\n", "- a\n", "[" * 6000 + "]" * 6000, "a:\n" + "".join(" " * i + "- \n" for i in range(40)),
     "a: " + "9" * 200 + "\n", "? [a]\n: b\n", "a: !!int x\n",
 ])
@@ -326,6 +326,12 @@ def test_fast_route_steps_aside_for_anything_unusual(text: str) -> None:
     from generator.load import _compose_fast
 
     assert _compose_fast(text, "x.yaml") is None
+
+
+def test_a_merge_key_is_plain_text_on_both_routes() -> None:
+    """YAML 1.2 has no merge key: `<<` is a key like any other (and then an unknown field)."""
+    fast, careful = _both_routes("<<: {a: 1}\n")
+    assert fast is not None and careful is not None and fast.data == careful.data == {"<<": {"a": 1}}
 
 
 @settings(CI, max_examples=300 * SCALE)

@@ -6,6 +6,7 @@ render (and its helpers sanitize, autolink, cite, metadata) without YAML or MkDo
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import date
@@ -18,7 +19,7 @@ from generator.graph import build_graph
 from generator.metadata import json_for_script
 from generator.model import Entry, Example, FaqItem, Formula, FormulaResult, Source, Variable
 from generator.render import page_path, relative, render_site
-from generator.sanitize import neutralise_html_urls, safe_href, sanitize_markdown
+from generator.sanitize import safe_href, sanitize_markdown
 from generator.sitedata import SiteConfig, collect_site_data
 
 SOURCE = Source(id="src", title="A Source", publisher="Example Press", url="https://example.org/a", accessed="2026-11-01")
@@ -156,9 +157,9 @@ def test_backlinks_list_entries_that_point_here(site) -> None:
 
 def test_local_graph_data_is_embedded_as_escaped_json(site) -> None:
     text = site.source("definition/margin.md")
-    match = re.search(r'<script type="application/json" class="gl-graph__data">(.*?)</script>', text)
-    assert match
-    data = json.loads(match.group(1))
+    match = re.search(r'<div class="gl-graph gl-graph--local" data-focus="margin" data-graph="([^"]*)"', text)
+    assert match  # an attribute, not a script element: the output allowlist takes no script
+    data = json.loads(html.unescape(match.group(1)))
     assert data["focus"] == "margin"
     assert {n["id"] for n in data["nodes"]} >= {"margin", "margin-call", "liquidation"}
 
@@ -291,10 +292,11 @@ def test_display_math_on_its_own_lines_becomes_a_block() -> None:
     assert "\n\n$$\nx\\lt y\n$$\n\n" in out
 
 
-def test_html_url_guard_on_finished_pages() -> None:
+def test_output_allowlist_on_finished_pages() -> None:
+    from generator.allowlist import clean
+
     html = '<a href="javascript:alert(1)">x</a><img src="https://evil.example/p.png"><a href="../x/">ok</a>'
-    out = neutralise_html_urls(html)
-    assert 'href="#"' in out and 'src="#"' in out and 'href="../x/"' in out
+    assert clean(html) == '<a>x</a><img><a href="../x/">ok</a>'
 
 
 def test_hostile_entry_fields_never_reach_the_page_as_html() -> None:
@@ -470,3 +472,35 @@ def test_pages_rendered_by_worker_processes_are_the_same() -> None:
         print(len(parallel.pages), "pages the same")
     """)
     assert printed.split()[1:] == ["pages", "the", "same"] and int(printed.split()[0]) > 5
+
+
+# -- dated venue claims and source types (issue 20) -------------------------------------------
+
+
+def test_venue_claims_say_when_they_were_checked_and_sources_say_their_type() -> None:
+    from dataclasses import replace
+
+    entries = fixture_entries()
+    primary = replace(SOURCE, type="primary")
+    summary = Source(id="sum", title="A Summary", publisher="Blog", url="https://example.org/b",
+                     accessed="2026-11-02", type="secondary")
+    formula = replace(RATIO, venue="<b>Bin_ance_</b> *x*", as_of="2026-11-20", source="src")
+    example = replace(entries["liquidation"].examples[0], venue="Aave V3", as_of="2026-10-01")
+    entries["liquidation"] = replace(entries["liquidation"], formulas=(formula,), examples=(example,),
+                                     sources=(primary, summary))
+    site = render(entries)
+    text = site.source("term/liquidation.md")
+    assert ('<summary>Leverage ratio <span class="gl-checked">&lt;b&gt;Bin_ance_&lt;/b&gt; *x* rule as checked '
+            '2026-11-20</span></summary>') in text  # plain text, escaped, never Markdown
+    assert '<summary>Ten times <span class="gl-checked">Aave V3 rule as checked 2026-10-01</span></summary>' in text
+    sources = text.split("## Sources", 1)[1]
+    assert 'Accessed 2026-11-01; <span class="gl-source-type">primary source</span>.' in sources
+    assert 'Accessed 2026-11-02; <span class="gl-source-type">secondary source</span>.' in sources
+    raw = site.files["term/liquidation/index.md"]
+    assert "Aave V3 rule as checked 2026-10-01." in raw and "<b>" not in raw
+    assert "(accessed 2026-11-02; secondary source)" in raw
+
+
+def test_claims_without_a_venue_show_no_date(site) -> None:
+    text = site.source("term/liquidation.md")
+    assert "<summary>Leverage ratio</summary>" in text and "gl-checked" not in text

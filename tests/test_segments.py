@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.check import markdown_fields
+from generator.markup import fenced_code
 from generator.sanitize import segments
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +32,6 @@ from bench.corpus import write_corpus  # noqa: E402
 
 # ---- the oracle: segments() as it was before it was made linear --------------------------
 
-_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$")
 _INLINE = re.compile(
     r"""
     (?P<display>(?<!\\)\$\$(?:\\.|[^\\$])+?\$\$)                     # $$ ... $$
@@ -75,34 +75,17 @@ def oracle(markdown: str) -> list[tuple[str, str, int]]:
 
 
 def _oracle_fences(markdown: str) -> list[tuple[str, str, int]]:
-    lines = markdown.splitlines(keepends=True)
+    """Fenced code by the one rule (`markup.fenced_code`, tested against superfences itself
+    in tests/test_fences.py): the oracle here is for the inline scan."""
     parts: list[tuple[str, str, int]] = []
-    buffer: list[str] = []
-    buffer_start = offset = 0
-    i = 0
-    while i < len(lines):
-        opening = _FENCE_OPEN.match(lines[i].rstrip("\n"))
-        close_at = None
-        if opening:
-            fence = opening.group(2)
-            closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-            close_at = next((j for j in range(i + 1, len(lines)) if closing.match(lines[j].rstrip("\n"))), None)
-        if close_at is None:
-            if not buffer:
-                buffer_start = offset
-            buffer.append(lines[i])
-            offset += len(lines[i])
-            i += 1
-            continue
-        if buffer:
-            parts.append(("text", "".join(buffer), buffer_start))
-            buffer = []
-        block = "".join(lines[i : close_at + 1])
-        parts.append(("code", block, offset))
-        offset += len(block)
-        i = close_at + 1
-    if buffer:
-        parts.append(("text", "".join(buffer), buffer_start))
+    pos = 0
+    for start, end in fenced_code(markdown):
+        if start > pos:
+            parts.append(("text", markdown[pos:start], pos))
+        parts.append(("code", markdown[start:end], start))
+        pos = end
+    if pos < len(markdown):
+        parts.append(("text", markdown[pos:], pos))
     return parts
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.safe_paths import SITE_MARKER, mark_site
 from generator.site_build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,11 +103,12 @@ def test_validation_error_stops_the_build_and_keeps_the_old_site(built, tmp_path
     (broken / "margin.yaml").write_text((terms / "margin.yaml").read_text().replace("[liquidation]", "[nowhere]"))
     site = tmp_path / "site"
     site.mkdir()
+    mark_site(site)  # a site an earlier build made
     (site / "marker.txt").write_text("previous site")
     proc = glossary("build", "--terms", str(broken), "--site-dir", str(site))
     assert proc.returncode == 1
     assert "DANGLING_LINK" in proc.stderr and "margin.yaml" in proc.stderr
-    assert sorted(p.name for p in site.iterdir()) == ["marker.txt"]
+    assert sorted(p.name for p in site.iterdir()) == [SITE_MARKER, "marker.txt"]
 
 
 def test_failed_mkdocs_build_keeps_the_old_site_and_cleans_up(built, tmp_path: Path) -> None:
@@ -120,11 +122,12 @@ def test_failed_mkdocs_build_keeps_the_old_site_and_cleans_up(built, tmp_path: P
     (bad / "margin.yaml").write_text(text.replace("body: |\n", "body: |\n  See [the missing page](missing.md).\n"))
     site = tmp_path / "site"
     site.mkdir()
+    mark_site(site)  # a site an earlier build made
     (site / "marker.txt").write_text("previous site")
     result = build_site(site, bad)
     assert not result.ok
     assert "missing.md" in result.output
-    assert sorted(p.name for p in site.iterdir()) == ["marker.txt"]
+    assert sorted(p.name for p in site.iterdir()) == [SITE_MARKER, "marker.txt"]
     assert not staging_folders(tmp_path)
 
 
@@ -132,6 +135,7 @@ def test_successful_build_replaces_the_site_and_removes_leftovers(built, tmp_pat
     terms, _, _ = built
     site = tmp_path / "site"
     site.mkdir()
+    mark_site(site)
     (site / "stale.html").write_text("old")
     leftover = tmp_path / ".building-site-999999999-abc"  # a killed build's folder (no such process)
     leftover.mkdir()

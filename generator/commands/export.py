@@ -1,7 +1,8 @@
 """`glossary export json|csv|skos-turtle|skos-jsonld|bibtex [--out PATH] [--force]`.
 
 Writes the whole glossary to stdout, or atomically to PATH (an existing file is kept
-unless --force). JSON follows schema/export.schema.json. Inside a git checkout each
+unless --force; only a regular file is ever replaced, never a device, FIFO, folder or
+link, whatever --force says). JSON follows schema/export.schema.json. Inside a git checkout each
 entry's earlier revisions are listed with their permanent addresses (--no-history
 skips reading git). The export day is today, or SOURCE_DATE_EPOCH when set, so builds
 can be reproduced.
@@ -43,18 +44,20 @@ def export_day() -> date:
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator import export, history
+    from generator import export, history, safe_paths
     from generator.commands.cite import project_site
     from generator.pipeline import load_all
 
     terms = require_terms_dir(args.terms)
     out: Path | None = None if args.out is None or str(args.out) == "-" else args.out
     if out is not None:
-        if out.is_dir():
-            raise UsageError(f"--out {out} is a folder; give a file name")
+        try:
+            exists = safe_paths.check_replaceable(out)
+        except safe_paths.Refused as refusal:
+            raise UsageError(f"--out {refusal.message} ({refusal.hint})") from None
         if not (out.parent if str(out.parent) else Path(".")).is_dir():
             raise UsageError(f"--out {out}: folder {out.parent} does not exist")
-        if out.exists() and not args.force:
+        if exists and not args.force:
             print(f"glossary export: {out} already exists; pass --force to replace it", file=sys.stderr)
             return 1
     site_url, site_name = project_site(terms, args.site_url)
@@ -76,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     try:
         export.write_output(out, text, force=args.force)
-    except FileExistsError as error:
+    except (FileExistsError, safe_paths.Refused) as error:
         print(f"glossary export: {error}", file=sys.stderr)
         return 1
     except OSError as error:

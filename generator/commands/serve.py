@@ -25,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from generator.csp import SERVE_ENV
     from generator.site_build import CONFIG_FILE, PROJECT_ROOT, mkdocs_env
 
     terms: Path = args.terms.resolve()
@@ -38,5 +39,6 @@ def run(args: argparse.Namespace) -> int:
     # exec: Ctrl-C and signals reach MkDocs directly, and its exit code is ours.
     os.chdir(PROJECT_ROOT)
     env = mkdocs_env(terms)
+    env[SERVE_ENV] = "1"  # the preview allows MkDocs' live-reload script (generator/csp.py)
     os.execve(sys.executable, command, env)
     return 0  # pragma: no cover - execve does not return

@@ -40,6 +40,9 @@ Stat = tuple[str, int, int, int, int]
 def _stats(folder: str, prefix: str = "", suffix: str = "") -> list[Stat]:
     """(name, size, mtime_ns, ctime_ns, inode) of each non-hidden name in `folder`.
 
+    Links are not followed: one may loop or lead out of the folder (and is then not read
+    as an entry at all); one to a file inside the folder has that file's own stats beside it.
+
     `os.stat(name, dir_fd=...)` on bare names is the cheapest way to stat 10,000 files
     from Python (about a third faster than DirEntry.stat with full paths).
     """
@@ -50,7 +53,7 @@ def _stats(folder: str, prefix: str = "", suffix: str = "") -> list[Stat]:
         return [
             (prefix + name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             for name in names
-            for st in (stat(name, dir_fd=fd),)
+            for st in (stat(name, dir_fd=fd, follow_symlinks=False),)
         ]
     finally:
         os.close(fd)
@@ -81,8 +84,15 @@ def fingerprint(stats: list[Stat]) -> bytes:
 
 
 def _hash_file(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return hashlib.blake2b(handle.read(), digest_size=16).digest()
+    """The content hash of a source or terms file; a link, FIFO or device is not read
+    (safe_paths.Refused, an OSError here: such a name is never cached as racy-but-current)."""
+    from generator.safe_paths import Refused, open_regular
+
+    try:
+        with open_regular(path) as handle:
+            return hashlib.blake2b(handle.read(), digest_size=16).digest()
+    except Refused as refusal:
+        raise OSError(refusal.message) from None
 
 
 def _source(terms_dir: Path, name: str) -> str:

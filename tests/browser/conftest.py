@@ -82,11 +82,16 @@ class BuiltSite:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
-    """Build terms/ once with `glossary build --site-dir` and serve it on 127.0.0.1."""
+    """Build terms/ once with `glossary build --site-dir` and serve it on 127.0.0.1.
+
+    GLOSSARY_BROWSER_TERMS names another folder to build instead (a stable copy of terms/
+    while writers are in the middle of an edit); unset, it is the shipped terms/.
+    """
     site_dir = tmp_path_factory.mktemp("browser-site") / "site"
+    terms = Path(os.environ.get("GLOSSARY_BROWSER_TERMS") or ROOT / "terms")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GLOSSARY_SITE_URL": "https://leverage-glossary.org/"}
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--terms", str(ROOT / "terms"), "--site-dir", str(site_dir)],
+        [sys.executable, "-m", "generator", "build", "--terms", str(terms), "--site-dir", str(site_dir)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -175,3 +180,40 @@ def page(browser: object, built_site: BuiltSite, page_log: PageLog) -> Iterator[
     finally:
         context.close()
     assert not page_log.external_requests, f"requests left the site: {page_log.external_requests}"
+
+
+def wait_for(page: object, expression: str, timeout: float = 15.0, arg: object = None) -> None:
+    """Wait until a JavaScript expression (or, with `arg`, a function of it) is true in the page.
+
+    Playwright's `wait_for_function` runs its predicate through `new Function` inside the
+    page, which the site's Content-Security-Policy (no 'unsafe-eval') rightly refuses; this
+    asks from outside instead, as `page.evaluate` does, every 50 ms.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    probe = f"() => Boolean({expression})" if arg is None else f"(a) => Boolean(({expression})(a))"
+    while not page.evaluate(probe, arg):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(50)
+
+
+@pytest.fixture
+def watched(browser: object) -> Iterator[tuple[object, object]]:
+    """(page, Watch): a fresh page that records dialogs (dismissed), off-site requests
+    (aborted), page errors and CSP violations (tests/browser/pagecheck.py)."""
+    from tests.browser.pagecheck import watch
+
+    with watch(browser) as found:
+        yield found
+
+
+@pytest.fixture
+def watched_no_csp(browser: object) -> Iterator[tuple[object, object]]:
+    """As `watched`, with the pages' Content-Security-Policy switched off: what is tested is
+    the output allowlist alone, so a payload it let through would run."""
+    from tests.browser.pagecheck import watch
+
+    with watch(browser, bypass_csp=True) as found:
+        yield found

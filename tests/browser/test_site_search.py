@@ -13,6 +13,8 @@ import statistics
 from pathlib import Path
 
 import pytest
+
+from tests.browser.conftest import wait_for
 import yaml
 
 from generator.pipeline import load_glossary
@@ -37,7 +39,7 @@ def python_index():
 def open_search(page, built_site) -> None:
     page.goto(built_site.url(""))
     page.locator(INPUT).click()
-    page.wait_for_function("() => window.GlossarySearch && window.GlossarySearch.index !== null")
+    wait_for(page, "window.GlossarySearch && window.GlossarySearch.index !== null")
 
 
 def type_query(page, query: str) -> dict:
@@ -45,7 +47,7 @@ def type_query(page, query: str) -> dict:
     box = page.locator(INPUT)
     box.fill("")
     box.press_sequentially(query)
-    page.wait_for_function(
+    wait_for(page,
         "q => document.querySelector('[data-md-component=\"glossary-search\"]').dataset.glQuery === q", arg=query
     )
     return page.evaluate(
@@ -155,7 +157,7 @@ def test_shortcut_escape_and_shared_query(page, built_site) -> None:
     page.keyboard.press("Escape")
     assert not page.evaluate("document.getElementById('__search').checked")
     page.goto(built_site.url("?q=gearing"))
-    page.wait_for_function("() => document.querySelector('[data-md-component=\"glossary-search\"]').dataset.glQuery === 'gearing'")
+    wait_for(page, "document.querySelector('[data-md-component=\"glossary-search\"]').dataset.glQuery === 'gearing'")
     assert page.locator("#gl-search-results a").first.get_attribute("data-slug") == "leverage"
 
 

@@ -480,10 +480,10 @@
     var holders = document.querySelectorAll(".gl-graph--local");
     if (!holders.length) return;
     function start(holder) {
-      var script = holder.querySelector(".gl-graph__data");
-      if (!script || holder.getAttribute("data-started")) return;
+      var json = holder.getAttribute("data-graph");
+      if (!json || holder.getAttribute("data-started")) return;
       holder.setAttribute("data-started", "true");
-      var data = JSON.parse(script.textContent);
+      var data = JSON.parse(json);
       loadForceGraph().then(function (ForceGraph) {
         makeGraph(ForceGraph, holder, data, { focus: holder.getAttribute("data-focus"), labels: true, fit: true, ticks: 150, spread: 160 });
       });
