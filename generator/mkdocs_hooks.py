@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import functools
 import gc
 import importlib
 import importlib.util
@@ -158,10 +159,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def _claim(path: str, what: str, files: Files, config: MkDocsConfig) -> None:
     """Stop if a generated `what` (page or file) could be written outside the site folder
     (`_inside`), or if a file in docs_dir has its path."""
-    _inside(os.path.realpath(config.site_dir), path)
+    _inside(_real(config.site_dir), path)
     existing = files.get_file_from_path(path)
     if existing is not None and not existing.generated_by:
         raise Abort(f"{config.docs_dir}/{path} clashes with a generated {what}; rename or remove it")
+
+
+@functools.lru_cache(maxsize=4)
+def _real(site_dir: str) -> str:
+    """The site folder resolved, once per build rather than once per page."""
+    return os.path.realpath(site_dir)
 
 
 def _inside(root: str, path: str) -> str:
@@ -174,7 +181,7 @@ def _inside(root: str, path: str) -> str:
 
 
 def _writer(site_dir: Path) -> Callable[[str, str], None]:
-    root = os.path.realpath(site_dir)
+    root = _real(str(site_dir))
 
     def write(path: str, text: str) -> None:
         target = Path(_inside(root, path))

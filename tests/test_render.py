@@ -299,6 +299,22 @@ def test_output_allowlist_on_finished_pages() -> None:
     assert clean(html) == '<a>x</a><img><a href="../x/">ok</a>'
 
 
+def test_output_allowlist_keeps_the_themes_names_for_the_theme() -> None:
+    """An author's admonition type or attribute list may not borrow Material's classes
+    (`md-dialog md-dialog--active` pins a box over the page) or ids (`__config` replaces the
+    theme's configuration); the site's own (`md-button`, the cite box's and tabs' inputs) stay."""
+    from generator.allowlist import clean
+
+    assert clean('<div class="admonition md-dialog md-dialog--active">x</div>') == '<div class="admonition">x</div>'
+    assert clean('<p class="md-dialog" id="__config">{"base": "https://evil.example/"}</p>') == \
+        '<p>{"base": "https://evil.example/"}</p>'
+    assert clean('<h2 id="__config">x</h2>') == "<h2>x</h2>"
+    kept = ('<button class="md-button md-button--primary gl-cite__copy" type="button">Copy</button>'
+            '<input id="__cite_1" name="__cite" type="radio"><input id="__cite_version_box_2" type="radio">'
+            '<input id="__tabbed_1_2" type="radio"><h2 id="how-it-works">x</h2>')
+    assert clean(kept) == kept
+
+
 def test_hostile_entry_fields_never_reach_the_page_as_html() -> None:
     entries = fixture_entries()
     evil = "</script><script>alert(1)</script>"

@@ -1,9 +1,11 @@
-"""Fuzzy search over titles, aliases, abbreviations and summaries.
+"""Search over every entry and site page: names with typos, and full text by section.
 
 One ranking design serves the terminal and the site:
     normalize.py  the text rules (shared with the browser as data)
-    index.py      entries -> a compact index of plain lists
-    rank.py       query -> ranked hits; "did you mean" suggestions
+    sections.py   entries and site pages -> documents of sections (heading, anchor, text)
+    fulltext.py   sections -> BM25 impacts; the text score; snippets
+    index.py      documents -> a compact index of plain lists
+    rank.py       query -> ranked hits (name match and full text fused); "did you mean"
     cache.py      the index on disk, reused only while provably current
     site.py       the site's index JSON, read by search-engine.js
 
@@ -29,8 +31,9 @@ def index_for_terms(terms_dir: Path, *, use_cache: bool = True) -> SearchIndex:
 
     def build() -> SearchIndex:
         from generator.pipeline import load_glossary  # parsing YAML only on a cache miss
+        from generator.search.sections import documents
 
-        return build_index(load_glossary(terms_dir, use_cache=use_cache).entries.values())
+        return build_index(documents(load_glossary(terms_dir, use_cache=use_cache).entries.values()))
 
     return cache.load_or_build(terms_dir, build, use_cache=use_cache)
 

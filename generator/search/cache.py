@@ -30,7 +30,7 @@ from generator import sealed
 from generator.search.index import SearchIndex
 
 CACHE_DIR_NAME = ".glossary-cache"  # shared with generator/pipeline.py's parse cache
-_FORMAT = 5
+_FORMAT = 6
 RACY_NS = 3_000_000_000  # covers coarse (FAT: 2 s) timestamps as well as ns ones
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -70,9 +70,23 @@ def _package_stats() -> list[Stat]:
     return found
 
 
+def _page_stats() -> list[Stat]:
+    """The site pages the index reads (sections.page_sources): their text is searched too."""
+    from generator.search.sections import PROJECT, page_sources
+
+    found: list[Stat] = []
+    for path in page_sources():
+        try:
+            st = os.stat(path, follow_symlinks=False)
+        except OSError:
+            continue
+        found.append((path.relative_to(PROJECT).as_posix(), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    return found
+
+
 def snapshot(terms_dir: Path) -> list[Stat]:
-    """What the index depends on: every terms file and every generator source file."""
-    return _stats(str(terms_dir)) + _package_stats()
+    """What the index depends on: every terms file, every generator source file and page."""
+    return _stats(str(terms_dir)) + _package_stats() + _page_stats()
 
 
 def fingerprint(stats: list[Stat]) -> bytes:
@@ -97,7 +111,7 @@ def _hash_file(path: str) -> bytes:
 
 def _source(terms_dir: Path, name: str) -> str:
     """The file a snapshot name stands for."""
-    if name.startswith("generator/"):
+    if name.startswith(("generator/", "site_src/", "templates/")):
         return str(_PACKAGE_DIR.parent / name)
     return str(terms_dir / name)
 

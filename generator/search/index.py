@@ -1,6 +1,8 @@
-"""The search index: entries reduced to what ranking needs, in load-fast form.
+"""The search index: entries and pages reduced to what ranking needs, in load-fast form.
 
-Built once from the entries (the slow part: normalising every name and summary) and then
+Two parts: names (titles, aliases, abbreviations) and summaries for the typo-tolerant name
+match, and the full text of every section as BM25 impacts (fulltext.py). Built once from
+the documents (sections.py; the slow part: normalising every word) and then
 stored by `cache.py`. A warm `glossary search` on 10,000 entries must load it in a few
 milliseconds, so everything a query touches for every entry is a flat integer array or a
 bytes blob (marshal copies those without creating one object per number), and what only
@@ -19,6 +21,7 @@ from generator.search.normalize import tokens
 
 if TYPE_CHECKING:  # generator.model costs a warm search ~6 ms to import; only build needs it
     from generator.model import Entry
+    from generator.search.sections import SearchDoc
 
 # Name fields, in order of authority: an exact title beats an exact alias, and so on.
 TITLE, ALIAS, ABBREVIATION = 0, 1, 2
@@ -34,11 +37,17 @@ class Doc:
     title: str
     kind: str
     summary: str
-    section: str  # the address's first segment for this kind (model.KIND_SECTIONS)
+    url: str  # the page's address from the site root
 
-    @property
-    def url(self) -> str:
-        return f"/{self.section}/{self.slug}/"
+
+@dataclass(frozen=True, slots=True)
+class SectionInfo:
+    """A section of a doc: heading as shown ("" for the top), element id ("" for the top), text."""
+
+    doc: int
+    title: str
+    anchor: str
+    text: str
 
 
 def ints(blob: bytes) -> array:
@@ -71,6 +80,11 @@ class SearchIndex:
         name_postings: tuple[array, array],
         summary_postings: tuple[array, array],
         doc_freq: array,
+        text_terms: tuple[str, ...] = (),
+        text_postings: tuple[array, array, bytes, array] = (array("i", [0]), array("i"), b"", array("i")),
+        section_doc: array = array("i"),
+        section_rows: bytes = b"",
+        section_start: array = array("i", [0]),
     ) -> None:
         self.titles = titles
         self._rows = rows  # per doc, utf-8: slug, kind, section, summary, then its names' texts
@@ -86,6 +100,11 @@ class SearchIndex:
         self._name_postings = name_postings
         self._summary_postings = summary_postings
         self.doc_freq = doc_freq
+        self.text_terms = text_terms  # sorted full-text terms (fulltext.py)
+        self._text_postings = text_postings  # (start, section ids, impacts, largest impact per term)
+        self.section_doc = section_doc
+        self._section_rows = section_rows  # per section, utf-8: title, anchor, text
+        self._section_start = section_start
 
     def __len__(self) -> int:
         return len(self.titles)
@@ -98,8 +117,28 @@ class SearchIndex:
         return self._rows[self._row_start[doc_id] : self._row_start[doc_id + 1]].decode("utf-8").split(_SEP)
 
     def doc(self, doc_id: int) -> Doc:
-        slug, kind, section, summary = self._row(doc_id)[:4]
-        return Doc(slug, self.titles[doc_id], kind, summary, section)
+        slug, kind, url, summary = self._row(doc_id)[:4]
+        return Doc(slug, self.titles[doc_id], kind, summary, url)
+
+    def text_postings(self, term: str) -> tuple[array, bytes, int] | None:
+        """(section ids, impacts, largest impact) of a full-text term, None if unknown."""
+        terms = self.text_terms
+        position = bisect_left(terms, term)
+        if position >= len(terms) or terms[position] != term:
+            return None
+        start, sections, impacts, largest = self._text_postings
+        a, b = start[position], start[position + 1]
+        return sections[a:b], impacts[a:b], largest[position]
+
+    def section(self, section_id: int) -> SectionInfo:
+        blob = self._section_rows[self._section_start[section_id] : self._section_start[section_id + 1]]
+        title, anchor, text = blob.decode("utf-8").split(_SEP)
+        return SectionInfo(self.section_doc[section_id], title, anchor, text)
+
+    def first_section(self, doc_id: int) -> int:
+        """The id of a doc's first section (its top), or -1 if it has none."""
+        position = bisect_left(self.section_doc, doc_id)
+        return position if position < len(self.section_doc) and self.section_doc[position] == doc_id else -1
 
     def tokens_of(self, name_id: int) -> array:
         return self.name_tokens[self.name_start[name_id] : self.name_start[name_id + 1]]
@@ -133,16 +172,23 @@ class SearchIndex:
             self.name_field, self.name_joined, self.name_start.tobytes(), self.name_tokens.tobytes(),
             self.name_key_len.tobytes(), self._name_postings[0].tobytes(), self._name_postings[1].tobytes(),
             self._summary_postings[0].tobytes(), self._summary_postings[1].tobytes(), self.doc_freq.tobytes(),
+            self.text_terms, self._text_postings[0].tobytes(), self._text_postings[1].tobytes(),
+            self._text_postings[2], self._text_postings[3].tobytes(), self.section_doc.tobytes(),
+            self._section_rows, self._section_start.tobytes(),
         )
 
     @classmethod
     def from_data(cls, data: tuple) -> SearchIndex:
         (titles, rows, row_start, vocab, name_doc, name_field, name_joined, name_start, name_tokens,
-         name_key_len, name_post_start, name_post, summary_post_start, summary_post, doc_freq) = data
+         name_key_len, name_post_start, name_post, summary_post_start, summary_post, doc_freq,
+         text_terms, text_start, text_sections, text_impacts, text_largest, section_doc,
+         section_rows, section_start) = data
         return cls(titles, rows, ints(row_start), vocab, ints(name_doc), name_field, name_joined,
                    ints(name_start), ints(name_tokens), ints(name_key_len),
                    (ints(name_post_start), ints(name_post)), (ints(summary_post_start), ints(summary_post)),
-                   ints(doc_freq))
+                   ints(doc_freq), text_terms,
+                   (ints(text_start), ints(text_sections), text_impacts, ints(text_largest)),
+                   ints(section_doc), section_rows, ints(section_start))
 
 
 def _pack(lists: list[list[int]]) -> tuple[array, array]:
@@ -153,12 +199,22 @@ def _pack(lists: list[list[int]]) -> tuple[array, array]:
     return start, values
 
 
-def _entry_names(entry: Entry) -> Iterable[tuple[int, str]]:
-    yield TITLE, entry.title
-    for alias in entry.aliases:
+def _entry_names(doc: SearchDoc) -> Iterable[tuple[int, str]]:
+    yield TITLE, doc.title
+    for alias in doc.aliases:
         yield ALIAS, alias
-    for abbreviation in entry.abbreviations:
+    for abbreviation in doc.abbreviations:
         yield ABBREVIATION, abbreviation
+
+
+def as_docs(items: Iterable[Entry | SearchDoc]) -> list[SearchDoc]:
+    """Search documents in slug order; entries are turned into documents (pages are not added)."""
+    from generator.search.sections import SearchDoc, entry_doc
+
+    items = list(items)
+    titles = {item.slug: item.title for item in items}
+    docs = [item if isinstance(item, SearchDoc) else entry_doc(item, titles) for item in items]
+    return sorted(docs, key=lambda d: d.slug)
 
 
 def clean_text(text: str) -> str:
@@ -166,15 +222,15 @@ def clean_text(text: str) -> str:
     return " ".join(text.replace(_SEP, " ").split())
 
 
-def build_index(entries: Iterable[Entry]) -> SearchIndex:
-    """Normalise every name and summary once; docs in slug order for stable output.
+def build_index(items: Iterable[Entry | SearchDoc]) -> SearchIndex:
+    """Normalise every name, summary and section once; docs in slug order for stable output.
 
     Each name of 2-4 words also gets a joined form, so "stoploss" finds "stop loss".
     Duplicate names within one entry and field are kept once.
     """
-    from generator.model import KIND_SECTIONS
+    from generator.search.fulltext import build_postings, pack
 
-    ordered = sorted(entries, key=lambda e: e.slug)
+    ordered = as_docs(items)
 
     raw_names: list[tuple[int, int, str, list[str], bool]] = []
     summary_words: list[set[str]] = []
@@ -223,12 +279,19 @@ def build_index(entries: Iterable[Entry]) -> SearchIndex:
     for doc_id, _, text, _, _ in raw_names:
         texts[doc_id].append(text)
     rows = [
-        _SEP.join((e.slug, e.kind, KIND_SECTIONS.get(e.kind, e.kind), clean_text(e.summary), *texts[doc_id])).encode()
+        _SEP.join((e.slug, e.kind, e.url, clean_text(e.summary), *texts[doc_id])).encode()
         for doc_id, e in enumerate(ordered)
     ]
     row_start = array("i", [0])
     for row in rows:
         row_start.append(row_start[-1] + len(row))
+    text_terms, postings, section_doc = build_postings(ordered)
+    section_rows = [
+        _SEP.join((clean_text(s.title), s.anchor, clean_text(s.text))).encode() for d in ordered for s in d.sections
+    ]
+    section_start = array("i", [0])
+    for row in section_rows:
+        section_start.append(section_start[-1] + len(row))
     return SearchIndex(
         titles=tuple(e.title for e in ordered),
         rows=b"".join(rows),
@@ -243,7 +306,13 @@ def build_index(entries: Iterable[Entry]) -> SearchIndex:
         name_postings=_pack(name_postings),
         summary_postings=_pack(summary_postings),
         doc_freq=array("i", doc_freq),
+        text_terms=text_terms,
+        text_postings=pack(postings),
+        section_doc=array("i", section_doc),
+        section_rows=b"".join(section_rows),
+        section_start=section_start,
     )
 
 
-__all__ = ["ABBREVIATION", "ALIAS", "FIELD_NAMES", "TITLE", "Doc", "SearchIndex", "build_index", "ints"]
+__all__ = ["ABBREVIATION", "ALIAS", "FIELD_NAMES", "TITLE", "Doc", "SearchIndex", "SectionInfo", "as_docs", "build_index",
+           "ints"]

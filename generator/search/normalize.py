@@ -97,8 +97,32 @@ STOP_WORDS: frozenset[str] = frozenset(
     many per if there get""".split()
 )
 
+# Full text only (section bodies, not names): more function words, which carry no
+# meaning in a passage, and the verbs that only frame a question ("what happens when",
+# "I want to know"), and a second, coarser stemming step after normalize_word, so
+# "liquidated", "liquidation" and "liquidator" meet at "liquidat" and "lender" at "lend".
+TEXT_STOP_WORDS: frozenset[str] = frozenset(
+    """be being not no nor than then so they them their theirs has have had having also
+    but all any each one both either neither some such only own same too very just
+    other its it s t can cannot into over under again further once here there
+    while during before after above below up down out off because until against
+    between through am im ive id happen happens happened want wants need needs work
+    works know really actually way""".split()
+)
+TEXT_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("ization", "iz"),
+    ("ation", "at"),
+    ("ion", ""),
+    ("ity", ""),
+    ("ness", ""),
+    ("er", ""),
+)
+TEXT_MIN_STEM = 4
+# Ratios ("30:1", "3.5:1") are kept whole as well as split into their numbers.
+RATIO = re.compile(r"[0-9]+(?:\.[0-9]+)?:[0-9]+(?:\.[0-9]+)?")
+
 # Version of these rules; bump when the procedure (not the data) changes.
-RULES_VERSION = 1
+RULES_VERSION = 2
 
 _FOLD_JOIN = re.compile(r"(^|[^a-z0-9])([a-z0-9])[&/.]([a-z0-9])(?=[^a-z0-9]|$)")
 _APOSTROPHE_S = re.compile(r"['\u2018\u2019`\u00b4]s\b")
@@ -174,6 +198,40 @@ def tokens(text: str) -> list[str]:
     return [normalize_word(w) for w in (kept or raw)]
 
 
+def query_tokens(text: str) -> list[str]:
+    """A query's words for the name match: as `tokens`, and the full-text function words
+    dropped too as long as some other word is left ("what happens when I get liquidated")."""
+    raw = _raw_words(text)
+    kept = [w for w in raw if w not in STOP_WORDS]
+    fewer = [w for w in kept if w not in TEXT_STOP_WORDS]
+    return [normalize_word(w) for w in (fewer or kept or raw)]
+
+
+def stem_text(word: str) -> str:
+    """The full-text stem of a normalised word: the first matching suffix of TEXT_SUFFIXES
+    cut (and replaced) if at least TEXT_MIN_STEM letters remain."""
+    for suffix, replacement in TEXT_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= TEXT_MIN_STEM:
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def text_word(word: str) -> str:
+    """A raw (folded) word as a full-text term, or "" for a function word."""
+    if word in STOP_WORDS or word in TEXT_STOP_WORDS:
+        return ""
+    return stem_text(normalize_word(word))
+
+
+def text_tokens(text: str) -> list[str]:
+    """The full-text terms of `text`, in order: function words dropped (no fallback),
+    every other word normalised and stemmed, each ratio ("30:1") added after its numbers."""
+    folded = fold(text)
+    terms = [t for t in (text_word(w) for w in _SPLIT.split(folded) if w) if t]
+    terms.extend(RATIO.findall(folded))
+    return terms
+
+
 def key(text: str) -> str:
     """A canonical string for exact comparisons: normalised tokens joined by spaces."""
     return " ".join(tokens(text))
@@ -189,4 +247,8 @@ def export_rules() -> dict[str, Any]:
         "suffix_exceptions": sorted(SUFFIX_EXCEPTIONS),
         "suffix_min_stem": SUFFIX_MIN_STEM,
         "stop_words": sorted(STOP_WORDS),
+        "text_stop_words": sorted(TEXT_STOP_WORDS),
+        "text_suffixes": [list(rule) for rule in TEXT_SUFFIXES],
+        "text_min_stem": TEXT_MIN_STEM,
+        "ratio": RATIO.pattern,
     }

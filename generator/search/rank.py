@@ -1,5 +1,15 @@
 """Ranking: the one scoring design used by `glossary search` and by the site search.
 
+Two signals, one ranking:
+- the name match below (titles, aliases, abbreviations, with typos; summaries for less),
+  a score N in [0, 100];
+- full-text relevance over sections (fulltext.py: BM25 impacts precomputed at build
+  time), a score T in [0, 1] with the doc's best section.
+A doc whose name score is at least `strong_name` is a strong name match and ranks first,
+by N, linked to the top of its page. Every other doc scores
+`name_share * N + text_share * 100 * T` and links to its best section; it is listed if
+N >= min_score or 100 * T >= text_min.
+
 A query is normalised into words (see normalize.py). Each word is matched against the
 index vocabulary - exactly, as a prefix ("liquid" -> "liquidation"), within a small edit
 distance ("maintenence") or, when nothing else fits, as a misspelt prefix ("liqudat").
@@ -25,8 +35,9 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 
+from generator.search.fulltext import query_terms, score_sections, snippet
 from generator.search.index import ABBREVIATION, ALIAS, FIELD_NAMES, TITLE, SearchIndex
-from generator.search.normalize import tokens, words
+from generator.search.normalize import query_tokens, stem_text, words
 
 PARAMS: dict[str, float] = {
     "prefix_min": 2,  # shortest word matched as a prefix of a name word
@@ -40,6 +51,7 @@ PARAMS: dict[str, float] = {
     "fuzzy_penalty": 0.5,  # fuzzy quality = base - penalty * distance / len(word)
     "fuzzy_prefix_base": 0.60,
     "fuzzy_prefix_span": 0.20,
+    "stem_quality": 0.95,  # same full-text stem: "liquidated" for "liquidation"
     "completeness_base": 0.70,  # share of a name's score that does not need every name word
     "similarity_floor": 0.80,  # whole-string similarity below this is ignored
     "alias_factor": 0.97,
@@ -53,6 +65,11 @@ PARAMS: dict[str, float] = {
     "exact_alias": 97.0,
     "min_score": 30.0,
     "suggest_min": 0.5,
+    "strong_name": 90.0,  # a name score from here up ranks first (exact names, near-exact typos)
+    "strong_bonus": 100.0,
+    "name_share": 0.8,
+    "text_share": 0.6,
+    "text_min": 20.0,
 }
 
 FIELD_FACTOR: dict[int, float] = {
@@ -67,9 +84,14 @@ EXACT_SCORE: dict[int, float] = {
 }
 
 
+KIND_LABELS: dict[str, str] = {"term": "Article", "definition": "Definition", "area": "Area", "page": "Page"}
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One ranked result; `matched` is the alias or abbreviation that found it, if any."""
+    """One ranked result; `matched` is the alias or abbreviation that found it, if any;
+    `section` and `anchor` the part of the page that answers best ("" for the top),
+    `snippet` a stretch of its text and `highlights` the (start, end) of the query's words in it."""
 
     slug: str
     title: str
@@ -79,15 +101,33 @@ class Hit:
     url: str
     matched: str = ""
     matched_field: str = ""
+    section: str = ""
+    anchor: str = ""
+    snippet: str = ""
+    highlights: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def kind_label(self) -> str:
+        """The kind as the page names it (render.KIND_LABELS): Article, Definition, Area, Page."""
+        return KIND_LABELS.get(self.kind, self.kind.title())
+
+    @property
+    def link(self) -> str:
+        """The address of the best section: the page's, with `#anchor` when there is one."""
+        return f"{self.url}#{self.anchor}" if self.anchor else self.url
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
             "slug": self.slug,
             "title": self.title,
             "kind": self.kind,
+            "kind_label": self.kind_label,
             "score": self.score,
             "summary": self.summary,
             "url": self.url,
+            "section": {"title": self.section, "anchor": self.anchor, "url": self.link},
+            "snippet": self.snippet,
+            "highlights": [list(h) for h in self.highlights],
         }
         if self.matched:
             data["matched"] = self.matched
@@ -131,6 +171,13 @@ def match_word(index: SearchIndex, word: str) -> Matches:
             quality = PARAMS["prefix_base"] + PARAMS["prefix_span"] * length / len(vocab[vocab_id])
             add(vocab_id, quality, quality if length >= PARAMS["summary_prefix_min"] else 0.0)
             prefixed = True
+    stem = stem_text(word)
+    if len(stem) >= PARAMS["prefix_min"]:
+        first = bisect_left(vocab, stem)
+        for vocab_id in range(first, bisect_left(vocab, stem + "\uffff", first)):
+            if vocab_id != start or not exact:
+                if stem_text(vocab[vocab_id]) == stem:
+                    add(vocab_id, PARAMS["stem_quality"], PARAMS["stem_quality"])
     typos = _max_typos(length, summary=False)
     if typos:
         summary_typos = _max_typos(length, summary=True)
@@ -185,18 +232,40 @@ def _weighted(weights: Sequence[float], values: Sequence[float]) -> float:
 
 def query_words(query: str) -> list[str]:
     """The query's meaningful words, or every word if all are function words."""
-    return tokens(query)
+    return query_tokens(query)
 
 
 def search(index: SearchIndex, query: str, limit: int = 10) -> list[Hit]:
-    """Rank entries for `query`; best first, at most `limit`, none below `min_score`."""
-    return _top(index, _score_docs(index, query), limit)
+    """Rank entries and pages for `query`; best first, at most `limit`."""
+    terms = query_terms(query)
+    return _top(index, rank_docs(index, query, terms), limit, terms=set(terms))
 
 
-def _top(index: SearchIndex, scored: dict[int, tuple[float, int]], limit: int, scale: float = 1.0) -> list[Hit]:
+def rank_docs(index: SearchIndex, query: str, terms: list[str] | None = None) -> dict[int, tuple[float, int, int]]:
+    """doc id -> (score, name id or -1, section id or -1): the name match and the full text, fused."""
+    names = _score_docs(index, query)
+    text = score_sections(query_terms(query) if terms is None else terms, index.text_postings, index.section_doc)
+    strong, bonus = PARAMS["strong_name"], PARAMS["strong_bonus"]
+    name_share, text_share = PARAMS["name_share"], PARAMS["text_share"]
+    min_score, text_min = PARAMS["min_score"], PARAMS["text_min"]
+    ranked: dict[int, tuple[float, int, int]] = {}
+    for doc_id in set(names) | set(text):
+        name_score, name_id = names.get(doc_id, (0.0, -1))
+        text_score, section_id = text.get(doc_id, (0.0, -1))
+        text_score = text_score * 100.0
+        if name_score >= strong:
+            ranked[doc_id] = (bonus + name_score, name_id, -1)
+        elif name_score >= min_score or text_score >= text_min:
+            ranked[doc_id] = (name_share * name_score + text_share * text_score, name_id, section_id)
+    return ranked
+
+
+def _top(index: SearchIndex, scored: dict[int, tuple], limit: int, scale: float = 1.0,
+         terms: set[str] | None = None) -> list[Hit]:
     titles = index.titles
     best = heapq.nsmallest(limit, scored.items(), key=lambda item: (-item[1][0], titles[item[0]].lower()))
-    return [_hit(index, doc_id, score * scale, name_id) for doc_id, (score, name_id) in best]
+    return [_hit(index, doc_id, value[0] * scale, value[1], value[2] if len(value) > 2 else -1, terms or set())
+            for doc_id, value in best]
 
 
 def _exact_names(index: SearchIndex, key: str) -> list[int]:
@@ -308,12 +377,20 @@ def _score_docs(index: SearchIndex, query: str) -> dict[int, tuple[float, int]]:
     return results
 
 
-def _hit(index: SearchIndex, doc_id: int, score: float, name_id: int) -> Hit:
+def _hit(index: SearchIndex, doc_id: int, score: float, name_id: int, section_id: int, terms: set[str]) -> Hit:
     doc = index.doc(doc_id)
     matched = matched_field = ""
     if name_id >= 0 and index.name_field[name_id] != TITLE:
         matched, matched_field = index.name_text(name_id), FIELD_NAMES[index.name_field[name_id]]
-    return Hit(doc.slug, doc.title, doc.kind, round(score, 1), doc.summary, doc.url, matched, matched_field)
+    if section_id < 0:
+        section_id = index.first_section(doc_id)
+    title = anchor = text = ""
+    if section_id >= 0:
+        section = index.section(section_id)
+        title, anchor, text = section.title, section.anchor, section.text
+    shown, marks = snippet(text or doc.summary, terms)
+    return Hit(doc.slug, doc.title, doc.kind, round(score, 1), doc.summary, doc.url, matched, matched_field,
+               title, anchor, shown, tuple(marks))
 
 
 def suggest(index: SearchIndex, text: str, limit: int = 5) -> list[Hit]:

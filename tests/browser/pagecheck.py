@@ -171,6 +171,7 @@ def theme_inline_scripts(site_root: Path) -> list[str]:
 # could have turned into live script, an off-site load or an injected element.
 FIND_LIVE_SCRIPT = r"""
 (themeScripts) => {
+  if (!Array.isArray(themeScripts)) throw new Error("FIND_LIVE_SCRIPT needs the theme's inline scripts (theme_inline_scripts)");
   const found = [];
   const bad = (value) => {
     const v = value.replace(/[\u0000-\u0020\u007f-\u009f]/g, "").toLowerCase();

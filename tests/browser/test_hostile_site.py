@@ -94,7 +94,7 @@ def test_math_in_a_question_is_shown_as_typed(watched, hostile_site: HostileSite
     question = page.locator(".gl-faq strong").first.inner_text()
     assert "\\href{javascript:alert('faq-katex')}{y}" in question
     assert page.locator(".gl-faq .arithmatex").count() == 0
-    assert page.evaluate(FIND_LIVE_SCRIPT) == []
+    assert page.evaluate(FIND_LIVE_SCRIPT, hostile_site.theme_scripts) == []
     assert watch.dialogs == []
 
 
@@ -116,7 +116,7 @@ def test_katex_runs_with_trust_off_and_bounded_expansion(watched, hostile_site: 
         "n => n.getAttribute('data-katex') === 'done' || n.classList.contains('gl-math-error'))")
     assert page.locator(".gl-faq .arithmatex a").count() == 0  # \\href rendered as inert text
     assert page.locator(".gl-faq .arithmatex .katex-error, .gl-faq .arithmatex.gl-math-error").count() >= 1
-    assert page.evaluate(FIND_LIVE_SCRIPT) == []
+    assert page.evaluate(FIND_LIVE_SCRIPT, hostile_site.theme_scripts) == []
     assert watch.dialogs == []
 
 
