@@ -48,10 +48,26 @@ _CHARSET = re.compile(r"<meta charset=[^>]*>", re.IGNORECASE)
 _META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
 
 
+# The page's content (author text, after the allowlist) sits in this element; the allowlist
+# admits neither <article> nor <script>, so content can neither close it early nor hold a
+# script. A script found inside it anyway is not the theme's and gets no hash.
+_CONTENT_START = '<article class="md-content__inner'
+_CONTENT_END = "</article>"
+
+
+def _outside_content(html: str) -> str:
+    start = html.find(_CONTENT_START)
+    if start < 0:
+        return html
+    end = html.find(_CONTENT_END, start)
+    return html[:start] + (html[end:] if end >= 0 else "")
+
+
 def script_hashes(html: str) -> list[str]:
-    """`'sha256-...'` for each inline script the browser would run, in page order, once each."""
+    """`'sha256-...'` for each inline script of the theme (outside the page's content) that the
+    browser would run, in page order, once each."""
     found: dict[str, None] = {}
-    for match in _SCRIPT.finditer(html):
+    for match in _SCRIPT.finditer(_outside_content(html)):
         attrs = match.group("attrs")
         if _SRC.search(attrs):
             continue

@@ -186,6 +186,8 @@ def _writer(site_dir: Path) -> Callable[[str, str], None]:
     def write(path: str, text: str) -> None:
         target = Path(_inside(root, path))
         target.parent.mkdir(parents=True, exist_ok=True)
+        if path.endswith(".html"):  # a page written beside MkDocs' (the version stubs): its policy too
+            text = csp.add_policy(text)
         target.write_text(text, encoding="utf-8")
 
     return write

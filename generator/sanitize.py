@@ -17,6 +17,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Literal
 
+from markdown.util import BLOCK_LEVEL_ELEMENTS
+
 from generator.markup import fenced_code
 
 SegmentKind = Literal["text", "code", "math", "link", "refdef"]
@@ -33,7 +35,15 @@ _CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 _DISPLAY = re.compile(r"(?<!\\)\$\$(?:\\.|[^\\$])+?\$\$")  # $$ ... $$
 _BRACKET = re.compile(r"(?<!\\)\\\[(?:\\[^\]]|[^\\])+?\\\]")  # \[ ... \]
 _ENV = re.compile(r"\\begin\{(?P<envname>[a-z]+\*?)\}(?:\\.|[^\\])+?\\end\{(?P=envname)\}")
-_CODE = re.compile(r"(?<![\\`])(?P<ticks>`+)(?!`)[\s\S]+?(?<!`)(?P=ticks)(?!`)")  # whole runs only
+# Where a code span must stop, as Python-Markdown reads the text: a blank line ends the
+# paragraph, and a line opening with a block-level tag starts a raw HTML block (taken out
+# before any inline rule runs). The tag names are Python-Markdown's own list.
+_BLOCK_TAG = "|".join(sorted(BLOCK_LEVEL_ELEMENTS, key=len, reverse=True))
+_SPAN_STOP_AFTER_NEWLINE = rf"[ \t]*\n| {{0,3}}<(?:{_BLOCK_TAG})(?![\w-])"
+_SPAN_STOP = re.compile(rf"\n(?:{_SPAN_STOP_AFTER_NEWLINE})", re.IGNORECASE)
+# A code span: whole backtick runs, with no stop in between.
+_CODE = re.compile(rf"(?<![\\`])(?P<ticks>`+)(?!`)(?:[^\n]|\n(?!{_SPAN_STOP_AFTER_NEWLINE}))+?(?<!`)(?P=ticks)(?!`)",
+                   re.IGNORECASE)
 _DOLLAR = re.compile(r"(?<!\\)\$(?!\s)(?:\\.|[^\\$\x02\x03])+?(?<!\s)\$")  # $ ... $
 _PAREN = re.compile(r"(?<!\\)\\\((?:\\[^)]|[^\\\x02\x03])+?\\\)")  # \( ... \)
 # [text](url "title"). The whitespace after `(` is taken whole (atomic) and the case where
@@ -84,6 +94,7 @@ class _Closers:
         self._paren: tuple[list[int], list[int]] | None = None
         self._env: tuple[dict[str, list[int]], list[int]] | None = None
         self._ticks: dict[int, list[int]] | None = None
+        self._stops: list[int] | None = None  # where a code span must stop (`_SPAN_STOP`)
 
     def may_close(self, p: int) -> bool:
         """Whether the math or code opener at `p` has a closer its pattern can reach."""
@@ -115,8 +126,14 @@ class _Closers:
                 self._ticks = {}
                 for m in _TICKS.finditer(text):
                     self._ticks.setdefault(m.end() - m.start(), []).append(m.start())
+            if self._stops is None:
+                self._stops = [m.start() for m in _SPAN_STOP.finditer(text)]
             same = self._ticks[_run_end(text, p) - p]
-            return bisect_right(same, p) < len(same)  # a later run exactly as long
+            later = bisect_right(same, p)  # the next run exactly as long ...
+            if later == len(same):
+                return False
+            stop = bisect_right(self._stops, p)  # ... before the span must stop
+            return stop == len(self._stops) or same[later] < self._stops[stop]
         return False
 
 

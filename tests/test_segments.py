@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
+from markdown.util import BLOCK_LEVEL_ELEMENTS
 from hypothesis import strategies as st
 
 from generator.check import markdown_fields
@@ -32,18 +33,21 @@ from bench.corpus import write_corpus  # noqa: E402
 
 # ---- the oracle: segments() as it was before it was made linear --------------------------
 
+# Where a code span stops, as Python-Markdown reads text: a blank line, or a line opening
+# with a block-level tag (a raw HTML block). Spelled for the verbose pattern below.
+_STOP = r"[ \t]*\n|[ ]{0,3}<(?i:" + "|".join(sorted(BLOCK_LEVEL_ELEMENTS, key=len, reverse=True)) + r")(?![\w-])"
 _INLINE = re.compile(
     r"""
     (?P<display>(?<!\\)\$\$(?:\\.|[^\\$])+?\$\$)                     # $$ ... $$
   | (?P<bracket>(?<!\\)\\\[(?:\\[^\]]|[^\\])+?\\\])                # \[ ... \]
   | (?P<env>\\begin\{(?P<envname>[a-z]+\*?)\}(?:\\.|[^\\])+?\\end\{(?P=envname)\})
-  | (?P<code>(?<![\\`])(?P<ticks>`+)(?!`)[\s\S]+?(?<!`)(?P=ticks)(?!`))  # `code`: whole runs only (linear)
+  | (?P<code>(?<![\\`])(?P<ticks>`+)(?!`)(?:[^\n]|\n(?!SPAN_STOP))+?(?<!`)(?P=ticks)(?!`))  # `code`: no stop inside
   | (?P<dollar>(?<!\\)\$(?!\s)(?:\\.|[^\\$\x02\x03])+?(?<!\s)\$)   # $ ... $
   | (?P<paren>(?<!\\)\\\((?:\\[^)]|[^\\\x02\x03])+?\\\))           # \( ... \)
   | (?P<link>!?\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]
         \(\s*(?:<[^<>\n]*>|(?:[^\s()]|\([^\s()]*\))*)(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?\s*\))
   | (?P<refdef>^[ ]{0,3}\[[^\[\]\n]+\]:[ \t]*\S+[^\n]*$)
-    """,
+    """.replace("SPAN_STOP", _STOP),
     re.VERBOSE | re.MULTILINE,
 )
 
