@@ -231,3 +231,28 @@ def test_pages_load_cleanly(page, built_site, page_log, path: str) -> None:
     assert page.locator("h1").count() == 1
     assert page.locator(".katex-error").count() == 0
     assert not page_log.problems(), page_log.problems()
+
+
+PHONE_PAGES = ("", "area/margin-and-liquidation/", "term/liquidation-price/", "definition/margin-call/",
+               "calculators/", "a-z/", "tags/", "graph/")
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, built_site) -> None:
+    """At 390 px wide tables and display math scroll inside their own box; the page does not.
+    An old revision (the widest formulas, rendered by the same stylesheet) is checked too."""
+    revisions = sorted((built_site.root / "rev" / "liquidation-price").glob("*/index.html"))
+    paths = [*PHONE_PAGES, *(str(p.parent.relative_to(built_site.root)) + "/" for p in revisions[:1])]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  service_workers="block")
+    try:
+        page = context.new_page()
+        wide = {}
+        for path in paths:
+            page.goto(built_site.url(path), wait_until="load")
+            page.wait_for_timeout(300)  # KaTeX has drawn the math
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 390:
+                wide[path] = width
+        assert wide == {}, f"pages wider than the phone: {wide}"
+    finally:
+        context.close()
