@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 
-from generator import cite
+from generator.cite import record as cite
 
 pytestmark = pytest.mark.browser
 
@@ -254,5 +254,30 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, built_site) -> None:
             if width > 390:
                 wide[path] = width
         assert wide == {}, f"pages wider than the phone: {wide}"
+    finally:
+        context.close()
+
+
+def test_an_entry_prints_on_at_most_four_pages_with_one_citation(browser, built_site) -> None:
+    """Printed, Liquidation Price keeps its title, summary, primary formula, body, sources and
+    the selected citation with its permanent address, and drops variants, examples and buttons."""
+    import re
+
+    context = browser.new_context(service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(built_site.url("term/liquidation-price/"), wait_until="load")
+        page.wait_for_timeout(500)  # KaTeX has drawn the math
+        page.emulate_media(media="print")
+        shown = page.locator(".md-content").inner_text()
+        assert "How it works" in shown and "Sources" in shown
+        assert "Copy citation" not in shown
+        citations = [el for el in page.locator(".gl-cite__text").all() if el.is_visible()]
+        assert len(citations) == 1 and "https://" in citations[0].inner_text()
+        assert sum(1 for el in page.locator("details.gl-formula").all() if el.is_visible()) == 1
+        assert sum(1 for el in page.locator("details.gl-worked").all() if el.is_visible()) == 0
+        pdf = page.pdf(format="A4")
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert 1 <= pages <= 4, f"{pages} A4 pages"
     finally:
         context.close()
