@@ -17,7 +17,7 @@ warnings, because each rule is satisfied on purpose rather than by luck:
 - every `[[link]]`, relation and area names a generated slug, and every entry gets at
   least one inbound link (no orphans); every area has members and FAQ facets;
 - worked examples state values computed here with the project's own code
-  (`generator.formulas` for formula examples, `generator.leverage.run` for calculator
+  (`generator.calc.parse` for formula examples, `generator.calc.calculators.run` for calculator
   examples), written with enough decimals that the checker's precision rule accepts them.
 
 The same `n` and `seed` always give byte-identical files.
@@ -41,9 +41,10 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bench import CORPUS_VERSION, SEED  # noqa: F401 - re-exported for callers
-from generator import formulas as language
-from generator import leverage, markup
-from generator.check import MIN_WORDS, normalise_name, precision_of, slugify
+from generator.calc import parse as language
+from generator import markup
+from generator.calc import calculators as leverage
+from generator.check.fields import MIN_WORDS, normalise_name, precision_of, slugify
 
 KIND_SHARES = (("area", 0.05), ("term", 0.19))  # the rest are definitions
 MIN_AREAS = 3
@@ -511,7 +512,7 @@ class _Names:
         self.buckets: dict[str, list[str]] = defaultdict(list)
 
     @staticmethod
-    def near_key(title: str) -> str:  # the same key as generator.check._near_duplicates
+    def near_key(title: str) -> str:  # the same key as generator.check.fields._near_duplicates
         words = re.findall(r"[a-z0-9]+", normalise_name(title))
         return " ".join(sorted(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
                                for w in words))

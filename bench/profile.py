@@ -37,20 +37,20 @@ from bench.run import ROOT, prepare
 # list survives the stages being reorganised.
 STAGES: dict[str, tuple[str, ...]] = {
     "generator.pipeline": ("load_all", "_read", "_check_files", "check_bytes", "_read_cache", "_write_cache"),
-    "generator.plain": ("to_plain", "from_plain"),
-    "generator.check": ("check_across", "check_file", "read_entry", "_slug_collisions", "_name_clashes", "_links",
+    "generator.check.codec": ("to_plain", "from_plain"),
+    "generator.check.fields": ("check_across", "check_file", "read_entry", "_slug_collisions", "_name_clashes", "_links",
                         "_near_duplicates", "check_examples", "orphan_warnings"),
-    "generator.latex": ("check_keys", "keys", "collect", "check_math"),
-    "generator.graph": ("build_graph", "find_orphans", "_pagerank", "_components", "Graph.neighbourhood_json"),
-    "generator.sitedata": ("collect_site_data",),
-    "generator.render": ("render_site", "_entry_page", "_raw_entry", "_local_graph", "_home", "_areas", "_a_to_z",
+    "generator.check.math": ("check_keys", "keys", "collect", "check_math"),
+    "generator.link.graph": ("build_graph", "find_orphans", "_pagerank", "_components", "Graph.neighbourhood_json"),
+    "generator.compute.site_data": ("collect_site_data",),
+    "generator.render.site": ("render_site", "_entry_page", "_raw_entry", "_local_graph", "_home", "_areas", "_a_to_z",
                          "_tags", "_tag", "_graph_page", "_calculators", "_graph_json", "_previews",
                          "_Site.__init__"),
-    "generator.autolink": ("render_markdown", "_mentions", "NameIndex.build"),
-    "generator.cite": ("html_views",),
-    "generator.metadata": ("entry_jsonld", "head_html"),
-    "generator.allowlist": ("clean",),
-    "generator.csp": ("add_policy",),
+    "generator.render.autolink": ("render_markdown", "_mentions", "NameIndex.build"),
+    "generator.cite.record": ("html_views",),
+    "generator.render.metadata": ("entry_jsonld", "head_html"),
+    "generator.emit.allowlist": ("clean",),
+    "generator.emit.csp": ("add_policy",),
     "mkdocs.commands.build": ("build", "_populate_page", "_build_page", "_build_theme_template",
                               "_build_extra_template"),
     "mkdocs.structure.pages": ("Page.render",),
@@ -119,8 +119,8 @@ def _validate(terms: Path, warm: bool) -> Callable[[], Any]:
 def _render(terms: Path) -> Callable[[], Any]:
     def work() -> Any:
         from generator.pipeline import load_all
-        from generator.render import render_site
-        from generator.sitedata import SiteConfig, collect_site_data
+        from generator.render.site import render_site
+        from generator.compute.site_data import SiteConfig, collect_site_data
 
         loaded = load_all(terms, use_cache=False)
         config = SiteConfig(site_url="https://leverage-glossary.org/", site_name="Leverage Glossary",

@@ -3,9 +3,9 @@
     python -m bench.render_pages TERMS OUT
 
 load -> check -> link (no cache, like a cold `glossary validate`), then the compute
-stage (`generator.sitedata.collect_site_data`) and the pure render function
-(`generator.render.render_site`); every page (its HTML fragments inline) and post-build
-file is written under OUT, and the /api/ exports (`generator.export.write_site_files`).
+stage (`generator.compute.site_data.collect_site_data`) and the pure render function
+(`generator.render.site.render_site`); every page (its HTML fragments inline) and post-build
+file is written under OUT, and the /api/ exports (`generator.export.formats.write_site_files`).
 Prints the time of each phase as JSON.
 """
 
@@ -23,8 +23,8 @@ def main() -> int:
     phases: dict[str, float] = {}
     started = time.perf_counter()
     from generator.pipeline import load_all
-    from generator.render import render_site
-    from generator.sitedata import SiteConfig, collect_site_data
+    from generator.render.site import render_site
+    from generator.compute.site_data import SiteConfig, collect_site_data
 
     phases["import"] = time.perf_counter() - started
     mark = time.perf_counter()
@@ -48,7 +48,7 @@ def main() -> int:
         _write(out / path, text)
     phases["write"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    from generator import export
+    from generator.export import formats as export
 
     ctx = export.ExportContext(site_url=config.base, site_name=config.site_name, day=config.build_day)
     export.write_site_files(export.directory_opener(out), loaded.glossary.entries, loaded.graph, ctx)

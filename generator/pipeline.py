@@ -23,7 +23,11 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from generator import check, graph, load, safe_paths, sealed
+from generator import safe_paths
+from generator.check import fields as check
+from generator.link import graph
+from generator.load import document as load
+from generator import signed_cache as sealed
 from generator.workers import CPU_WORKERS, can_fork
 from generator.model import Document, Glossary, Mark, Problem, Severity
 
@@ -153,7 +157,7 @@ def _check_path(path: Path, root: Path) -> check.FileCheck:
 
 def _work(task: tuple[list[tuple[str, bytes | None]], Path, bool]) -> list[tuple]:
     """A worker's share: files given by bytes (already read) or by path (read here)."""
-    from generator.plain import to_plain
+    from generator.check.codec import to_plain
 
     items, root, outline = task
     results = (check_bytes(shown, data) if data is not None else _check_path(Path(shown), root)
@@ -175,7 +179,7 @@ def _outline(result: check.FileCheck) -> check.FileCheck:
 def _check_files(files: list[Path], root: Path, cache_file: Path | None,
                  held: dict[str, bytes], *, outline: bool = False) -> list[check.FileCheck]:
     """The per-file stage for every file: from the cache, or computed (in parallel when many)."""
-    from generator.plain import from_plain
+    from generator.check.codec import from_plain
 
     todo: list[tuple[str, bytes | None]] = []
     results: dict[str, check.FileCheck] = {}
@@ -280,7 +284,7 @@ def _verdict_key(terms_dir: Path) -> bytes | None:
     """Everything a verdict depends on: each name in the folder with its type, each entry
     file as the checker reads it (`_read`: a link out of the folder or a FIFO is not read
     here either, its refusal counts instead), the checker's code, KaTeX and Node.js."""
-    from generator import latex
+    from generator.check import math as latex
 
     digest = hashlib.blake2b(digest_size=16)
     digest.update(_fingerprint())  # this Python, marshal format and checker code

@@ -8,7 +8,7 @@ area or tag collides with them today, because they all sit one folder down, but 
 such as `api` or `rev` for a tag is one change of address scheme from overwriting the
 exports or the revision archive, and costs nobody anything to refuse.
 
-`generator/render.py` builds the collection pages from the paths below, and
+`generator/render/site.py` builds the collection pages from the paths below, and
 `tests/test_files_safety.py` checks that every top-level name a real build writes is in
 RESERVED, so the list cannot fall behind the site.
 """
@@ -24,8 +24,8 @@ CALCULATORS = "calculators.md"
 GRAPH_JSON = "graph.json"
 PREVIEWS_JSON = "previews.json"
 
-# Folders and pages made by others than render: /api/ (generator/export.py), /rev/
-# (generator/cite.py, history.py), /search/ (generator/search/site.py), MkDocs' own
+# Folders and pages made by others than render: /api/ (generator/export/formats.py), /rev/
+# (generator/cite/record.py, history.py), /search/ (generator/search/site.py), MkDocs' own
 # 404 page and sitemap, and the hand-written pages and folders of the docs_dir (site_src/).
 _OTHERS = ("api", "rev", "search", "404", "sitemap", "assets", "reference", "about", "how-to-cite")
 

@@ -7,7 +7,6 @@ nothing is pickled going in, only the results come back.
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import os
 import threading
@@ -71,28 +70,6 @@ class ForkedResults(Iterator[R]):
     def close(self) -> None:
         """Stop the workers: results not yet started are cancelled, those running are awaited."""
         self._pool.shutdown(cancel_futures=True)
-
-
-def capture_mkdocs_log() -> list[tuple[str, int, str]]:
-    """In a worker: MkDocs' log records (logger name, level, message) go to the returned list
-    instead of being printed, so that the parent can `replay_log` them, where `--strict`
-    counts the warnings."""
-    captured: list[tuple[str, int, str]] = []
-
-    class _Capture(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            captured.append((record.name, record.levelno, record.getMessage()))
-
-    root = logging.getLogger("mkdocs")
-    root.handlers = [_Capture()]  # this process only
-    root.propagate = False
-    return captured
-
-
-def replay_log(messages: Iterable[tuple[str, int, str]]) -> None:
-    """In the parent: log again what a worker captured."""
-    for name, level, message in messages:
-        logging.getLogger(name).log(level, "%s", message)
 
 
 def _call_task(item: Any) -> Any:

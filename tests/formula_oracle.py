@@ -1,6 +1,6 @@
 """The formula checker as it was before the single-pass rewrite, kept as a test oracle.
 
-`generator.formulas.parse` now checks the tree in one breadth-first pass; this module is
+`generator.calc.parse.parse` now checks the tree in one breadth-first pass; this module is
 the earlier, plainly correct version (three walks: depth, whitelist, constant powers),
 and `substitute` as it was, copied verbatim apart from imports (and an empty `_first`
 for the Expression, which only the new code reads). tests/test_formula_oracle.py asserts
@@ -15,7 +15,7 @@ import ast
 import math
 from collections.abc import Iterable, Mapping
 
-from generator.formulas import (
+from generator.calc.parse import (
     _ALLOWED_CHARS,
     _ARITY,
     _BINARY_OPS,

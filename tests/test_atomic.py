@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline, site_build
+from generator import pipeline
+from generator.emit.mkdocs import site_build
 from tests.conftest import entry_yaml, write_clean_glossary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,7 +224,7 @@ def test_new_never_overwrites_without_force(tmp_path: Path) -> None:
 def test_new_that_fails_mid_write_leaves_nothing_half_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                               force: bool) -> None:
     """Disk full half-way: no empty or truncated entry appears, an existing one is untouched."""
-    from generator.commands import new
+    from generator.cli import new
 
     target = tmp_path / "margin.yaml"
     if force:
@@ -261,7 +262,7 @@ def test_new_that_fails_mid_write_leaves_nothing_half_written(tmp_path: Path, mo
 
 
 def test_racing_new_has_exactly_one_winner(tmp_path: Path) -> None:
-    from generator.commands import new
+    from generator.cli import new
 
     target = tmp_path / "margin.yaml"
     start = threading.Barrier(8)
@@ -344,7 +345,7 @@ def test_a_damaged_parse_cache_is_ignored(tmp_path: Path, damage: str) -> None:
 
 
 def test_a_damaged_katex_cache_is_ignored(tmp_path: Path) -> None:
-    from generator import latex
+    from generator.check import math as latex
 
     if latex.node_binary() is None:
         pytest.skip("node is not installed (apt-get install nodejs)")

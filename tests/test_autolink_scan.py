@@ -14,7 +14,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.autolink import NameIndex
+from generator.render.autolink import NameIndex
 from generator.model import Entry
 from generator.pipeline import load_all
 
@@ -90,6 +90,6 @@ HEADING_ORACLE = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t].*)?$|^.*\S.*\n[ ]{0,3}(?:=
 @given(st.text(alphabet="a #=-\t\n\r\u00a0\u2028", max_size=60))
 def test_heading_lines_match_the_original_expression(text: str) -> None:
     """The setext test was rewritten to be linear; it must find the same headings."""
-    from generator.autolink import _HEADING_LINE
+    from generator.render.autolink import _HEADING_LINE
 
     assert [m.span() for m in _HEADING_LINE.finditer(text)] == [m.span() for m in HEADING_ORACLE.finditer(text)]

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from generator.leverage import CALCULATORS, CalcResult, CalculatorError, run
+from generator.calc.calculators import CALCULATORS, CalcResult, CalculatorError, run
 
 
 def out(name: str, **inputs: object) -> dict[str, object]:

@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from generator import charts
-from generator.charts import chart_for, nice_ticks
-from generator.leverage import run
+from generator.compute import charts
+from generator.compute.charts import chart_for, nice_ticks
+from generator.calc.calculators import run
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import cite
+from generator import settings
+from generator.cite import record as cite
 from generator.cli import main
 from generator.model import Entry
 
@@ -300,10 +301,10 @@ def test_site_settings_read_mkdocs_yml(tmp_path: Path, monkeypatch: pytest.Monke
     config.write_text('site_name: My Glossary\nsite_url: !ENV [MY_URL, "https://example.test/g"]\n'
                       "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:x.y\n")
     monkeypatch.delenv("MY_URL", raising=False)
-    assert cite.site_settings(config) == ("https://example.test/g/", "My Glossary")
+    assert settings.site_settings(config) == ("https://example.test/g/", "My Glossary")
     monkeypatch.setenv("MY_URL", "https://other.test/")
-    assert cite.site_settings(config) == ("https://other.test/", "My Glossary")
-    assert cite.site_settings(tmp_path / "missing.yml")[1] == "Leverage Glossary"
+    assert settings.site_settings(config) == ("https://other.test/", "My Glossary")
+    assert settings.site_settings(tmp_path / "missing.yml")[1] == "Leverage Glossary"
 
 
 # -- the command ------------------------------------------------------------------------------------------

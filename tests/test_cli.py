@@ -78,7 +78,7 @@ def test_usage_errors_exit_2() -> None:
 def test_new_writes_a_schema_valid_skeleton_and_never_overwrites(tmp_path: Path) -> None:
     import jsonschema
 
-    from generator.load import load_file
+    from generator.load.document import load_file
 
     first = glossary("new", "Loan-to-Value Ratio", "--kind", "term", "--area", "defi-leverage", "--terms", str(tmp_path))
     assert first.returncode == 0, first.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.leverage import CALCULATORS
+from generator.calc.calculators import CALCULATORS
 
 ROOT = Path(__file__).resolve().parent.parent
 

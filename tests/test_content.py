@@ -122,7 +122,7 @@ def test_no_venue_claim_is_older_than_twelve_months() -> None:
     """What `glossary stale` promises readers; fails once a claim goes unchecked for a year."""
     from datetime import date
 
-    from generator.venue_claims import collect, is_stale
+    from generator.check.venue_claims import collect, is_stale
 
     today = date.today()
     stale = [(c.slug, c.label, c.as_of.isoformat()) for c in collect(ROOT / "terms") if is_stale(c.as_of, today)]

@@ -12,7 +12,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from generator import cite, export
+from generator.cite import record as cite
+from generator.export import formats as export
 from generator.cli import main
 from generator.pipeline import load_all
 

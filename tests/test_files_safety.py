@@ -29,7 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline, safe_paths, sealed, site_paths
+from generator import pipeline, safe_paths, site_paths
+from generator import signed_cache as sealed
 from tests.conftest import entry_yaml, write_clean_glossary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,7 +101,7 @@ def test_the_same_plant_under_the_users_own_key_is_what_a_cache_hit_looks_like(b
 def test_a_planted_check_cache_does_not_hide_a_files_problems(broken: Path, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """A per-file result forged for margin.yaml (no problems, a tag that climbs out of the site) is ignored."""
-    from generator.plain import to_plain
+    from generator.check.codec import to_plain
 
     clean = pipeline.check_bytes(str(broken / "margin.yaml"),
                                  (broken / "margin.yaml").read_bytes().replace(b"[nowhere]", b"[liquidation]"))
@@ -155,7 +156,8 @@ def test_the_build_writes_nothing_outside_its_folder(tmp_path: Path, bad: str) -
     """The one check every written path passes, whatever a cache or an entry said."""
     from mkdocs.exceptions import Abort
 
-    from generator import export, mkdocs_hooks
+    from generator.export import formats as export
+    from generator.emit.mkdocs import hooks as mkdocs_hooks
 
     site = tmp_path / "staging"
     site.mkdir()
@@ -264,7 +266,7 @@ def test_csv_export_neutralises_formula_cells_and_only_the_csv(glossary_dir: Pat
                                          ("\tx", "'\tx"), ("\rx", "'\rx"), ("Margin", "Margin"), ("", ""),
                                          ("1=1", "1=1")])
 def test_csv_cell(text: str, shown: str) -> None:
-    from generator.export import csv_cell
+    from generator.export.formats import csv_cell
 
     assert csv_cell(text) == shown
 
@@ -349,7 +351,7 @@ def test_killing_glossary_build_kills_its_mkdocs(tmp_path: Path) -> None:
 
 def test_a_build_that_runs_out_of_disk_says_so_without_mkdocs_traceback() -> None:
     """What `glossary build` prints when MkDocs died writing (disk full, read-only, quota)."""
-    from generator.commands.build import _write_failure
+    from generator.cli.build import _write_failure
 
     traceback = ('Traceback (most recent call last):\n  File "x.py", line 1\n'
                  "OSError: [Errno 28] No space left on device: '/site/.building-site-1-x/index.html'\n")

@@ -19,9 +19,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import formulas
-from generator.formulas import FUNCTIONS, MAX_TREE_DEPTH, FormulaError, restrict
-from generator.load import load_bytes
+from generator.calc import parse as formulas
+from generator.calc.parse import FUNCTIONS, MAX_TREE_DEPTH, FormulaError, restrict
+from generator.load.document import load_bytes
 from tests import formula_oracle, test_formulas
 
 ROOT = Path(__file__).resolve().parents[1]

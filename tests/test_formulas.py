@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.formulas import (
+from generator.calc.parse import (
     FUNCTIONS,
     FormulaError,
     evaluate,

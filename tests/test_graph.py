@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.graph import build_graph
+from generator.link.graph import build_graph
 from generator.model import Entry
 
 

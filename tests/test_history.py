@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import cite, history
+from generator.cite import record as cite
+from generator.history import revisions as history
 from generator.pipeline import load_glossary
 
 DAY = date(2026, 11, 24)
@@ -149,8 +150,8 @@ def test_without_git_there_is_no_history(glossary_dir: Path, tmp_path: Path, mon
 
 
 def _render_revisions(terms: Path, found: history.History) -> dict[str, str]:
-    from generator.autolink import NameIndex
-    from generator.render import make_environment
+    from generator.render.autolink import NameIndex
+    from generator.render.site import make_environment
 
     entries = load_glossary(terms, use_cache=False).entries
     return history.revision_pages(
@@ -233,7 +234,7 @@ def test_site_build_publishes_old_revisions_and_the_api(repo, tmp_path: Path) ->
     """`mkdocs build --strict` from a checkout: revision pages, forwarding stubs, /api/, cite this version."""
     import json
 
-    from generator.site_build import build_site
+    from generator.emit.mkdocs.site_build import build_site
 
     site = tmp_path / "site"
     result = build_site(site, repo["terms"])
@@ -258,7 +259,7 @@ def test_site_build_publishes_old_revisions_and_the_api(repo, tmp_path: Path) ->
 
 
 def test_site_build_outside_a_checkout_says_it_has_no_history(glossary_dir: Path, tmp_path: Path) -> None:
-    from generator.site_build import build_site
+    from generator.emit.mkdocs.site_build import build_site
 
     site = tmp_path / "site"
     result = build_site(site, glossary_dir)
@@ -309,7 +310,7 @@ def test_revisions_that_fail_todays_checks_are_left_out_and_named(poisoned) -> N
 def test_a_poisoned_history_builds_quickly_and_its_script_never_reaches_a_page(poisoned, tmp_path: Path) -> None:
     import time
 
-    from generator.site_build import build_site
+    from generator.emit.mkdocs.site_build import build_site
 
     site = tmp_path / "site"
     started = time.process_time()

@@ -101,7 +101,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import latex
+from generator.check import math as latex
 from tests.conftest import body_text, entry_yaml, write_clean_glossary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -491,7 +491,7 @@ def test_without_node_latex_is_skipped_with_one_warning(tmp_path: Path, monkeypa
     ('<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">l</a>', "<a>l</a>"),
 ])
 def test_the_output_allowlist_keeps_no_script_handler_or_offsite_load(html: str, kept: str) -> None:
-    from generator.allowlist import clean
+    from generator.emit.allowlist import clean
 
     assert clean(html) == kept
 
@@ -499,7 +499,7 @@ def test_the_output_allowlist_keeps_no_script_handler_or_offsite_load(html: str,
 def test_the_allowlist_leaves_attribute_values_and_text_as_written() -> None:
     """An entry called "Return on Equity" keeps its name in the page's labels and tooltips:
     only attributes *named* on... are event handlers, not words in a value."""
-    from generator.allowlist import clean
+    from generator.emit.allowlist import clean
 
     html = ('<div role="img" aria-label="Graph of Return on Equity and the entries linked to it">'
             '<abbr title="Return on Equity">RoE</abbr> based on = this</div>')

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import load
+from generator.load import document as load
 from generator.safe_text import for_terminal
 from tests.conftest import body_text, entry_yaml, write_clean_glossary
 

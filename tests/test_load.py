@@ -7,7 +7,7 @@ import tracemalloc
 
 import pytest
 
-from generator.load import MAX_FILE_BYTES, load_bytes
+from generator.load.document import MAX_FILE_BYTES, load_bytes
 from generator.model import Mark
 
 

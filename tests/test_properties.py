@@ -28,8 +28,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import latex
-from generator.check import (
+from generator.check import math as latex
+from generator.check.fields import (
     EXAMPLE_FIELDS,
     FAQ_FIELDS,
     FIELDS,
@@ -39,7 +39,7 @@ from generator.check import (
     VARIABLE_FIELDS,
     check_glossary,
 )
-from generator.load import load_bytes
+from generator.load.document import load_bytes
 from generator.model import KINDS, RELATION_TYPES, Document, Entry, Problem
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -293,7 +293,7 @@ def test_katex_batches_never_crash(monkeypatch: pytest.MonkeyPatch, batch: list[
 # for the rest; whichever route a file takes, the author must get the same data and positions.
 
 def _both_routes(text: str) -> tuple[object, object]:
-    from generator.load import _compose_fast, parse_events
+    from generator.load.document import _compose_fast, parse_events
 
     fast = _compose_fast(text, "x.yaml")
     careful, problems = parse_events(text, "x.yaml")
@@ -323,7 +323,7 @@ def test_fast_route_takes_real_entries_and_agrees() -> None:
     "a: " + "9" * 200 + "\n", "? [a]\n: b\n", "a: !!int x\n",
 ])
 def test_fast_route_steps_aside_for_anything_unusual(text: str) -> None:
-    from generator.load import _compose_fast
+    from generator.load.document import _compose_fast
 
     assert _compose_fast(text, "x.yaml") is None
 

@@ -13,14 +13,14 @@ from datetime import date
 
 import pytest
 
-from generator import cite
-from generator.autolink import NameIndex, render_markdown
-from generator.graph import build_graph
-from generator.metadata import json_for_script
+from generator.cite import record as cite
+from generator.render.autolink import NameIndex, render_markdown
+from generator.link.graph import build_graph
+from generator.render.metadata import json_for_script
 from generator.model import Entry, Example, FaqItem, Formula, FormulaResult, Source, Variable
-from generator.render import page_path, relative, render_site
-from generator.sanitize import safe_href, sanitize_markdown
-from generator.sitedata import SiteConfig, collect_site_data
+from generator.render.site import page_path, relative, render_site
+from generator.render.sanitize import safe_href, sanitize_markdown
+from generator.compute.site_data import SiteConfig, collect_site_data
 
 SOURCE = Source(id="src", title="A Source", publisher="Example Press", url="https://example.org/a", accessed="2026-11-01")
 CONFIG = SiteConfig(site_url="https://glossary.test/", site_name="Leverage Glossary", build_day=date(2026, 11, 24))
@@ -293,7 +293,7 @@ def test_display_math_on_its_own_lines_becomes_a_block() -> None:
 
 
 def test_output_allowlist_on_finished_pages() -> None:
-    from generator.allowlist import clean
+    from generator.emit.allowlist import clean
 
     html = '<a href="javascript:alert(1)">x</a><img src="https://evil.example/p.png"><a href="../x/">ok</a>'
     assert clean(html) == '<a>x</a><img><a href="../x/">ok</a>'
@@ -303,7 +303,7 @@ def test_output_allowlist_keeps_the_themes_names_for_the_theme() -> None:
     """An author's admonition type or attribute list may not borrow Material's classes
     (`md-dialog md-dialog--active` pins a box over the page) or ids (`__config` replaces the
     theme's configuration); the site's own (`md-button`, the cite box's and tabs' inputs) stay."""
-    from generator.allowlist import clean
+    from generator.emit.allowlist import clean
 
     assert clean('<div class="admonition md-dialog md-dialog--active">x</div>') == '<div class="admonition">x</div>'
     assert clean('<p class="md-dialog" id="__config">{"base": "https://evil.example/"}</p>') == \
@@ -447,7 +447,7 @@ def test_raw_markdown_copy_has_absolute_links_and_no_html(site) -> None:
 
 
 def test_calculators_page_lists_every_calculator() -> None:
-    from generator import leverage
+    from generator.calc import calculators as leverage
 
     text = render(fixture_entries()).source("calculators.md")
     for name, calculator in leverage.CALCULATORS.items():
@@ -459,7 +459,7 @@ def test_calculators_page_lists_every_calculator() -> None:
 def test_attribute_lists_in_author_text_cannot_set_ids_classes_or_styles() -> None:
     import markdown
 
-    from generator.sanitize import sanitize_markdown
+    from generator.render.sanitize import sanitize_markdown
 
     text = sanitize_markdown("A paragraph {: #__config .md-header style=\"display:none\" }\n\nSet $\\{x\\}$ and `{: #c}`.")
     html = markdown.markdown(text, extensions=["attr_list"])
@@ -474,7 +474,7 @@ def test_pages_rendered_by_worker_processes_are_the_same() -> None:
     from tests.conftest import run_fresh
 
     printed = run_fresh("""
-        from generator import render as module
+        from generator.render import site as module
         from tests.test_render import fixture_entries, render
 
         from generator.workers import can_fork

@@ -307,7 +307,7 @@ def test_cache_not_written_when_files_change_during_build(terms: Path) -> None:
 def test_racy_hashes_are_dropped_once_old(terms: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     index_for_terms(terms)
     path = cache.cache_file(terms)
-    from generator import sealed
+    from generator import signed_cache as sealed
 
     def racy_hashes() -> dict:
         return sealed.read(path, cache._MAGIC, cache._header())[1]

@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 from hypothesis import strategies as st
 
-from generator.check import markdown_fields
+from generator.check.fields import markdown_fields
 from generator.markup import fenced_code
-from generator.sanitize import segments
+from generator.render.sanitize import segments
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `bench` is not installed

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.safe_paths import SITE_MARKER, mark_site
-from generator.site_build import build_site
+from generator.emit.mkdocs.site_build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -162,8 +162,10 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from generator import page_convert, render, theme_render
-from generator.site_build import CONFIG_FILE, TERMS_ENV
+from generator.emit.mkdocs import page_convert
+from generator.render import site as render
+from generator.emit.mkdocs import theme_render
+from generator.emit.mkdocs.site_build import CONFIG_FILE, TERMS_ENV
 from generator.workers import can_fork
 
 def build_site(terms, site_dir, parallel, theme=None):
@@ -345,7 +347,7 @@ def test_trouble_met_in_the_theme_in_a_worker_fails_the_build(
     printed = run_fresh(_BUILD + f"TROUBLE = {trouble!r}\n" + _THEME_TROUBLE + """
 import multiprocessing, time
 from mkdocs.exceptions import Abort
-from generator import export
+from generator.export import formats as export
 write_site_files = export.write_site_files
 if TROUBLE == "error":  # the page fails while /api/ is still being written
     export.write_site_files = lambda *args: time.sleep(10) or write_site_files(*args)
@@ -370,7 +372,7 @@ print("processes left:", len(multiprocessing.active_children()))
 
 def test_navigation_rendered_once_for_pages_outside_the_nav_is_materials_own(
         glossary_dir: Path, tmp_path: Path) -> None:
-    """The tabs and primary nav kept from one page for the next (generator/theme_cache.py)
+    """The tabs and primary nav kept from one page for the next (generator/emit/mkdocs/theme_cache.py)
     are, byte for byte, what Material's own partials write on every page."""
     from tests.conftest import run_fresh
 
@@ -395,7 +397,7 @@ def test_a_failure_writing_the_api_stops_the_build(glossary_dir: Path, tmp_path:
 
     printed = run_fresh(_BUILD + """
 from mkdocs.exceptions import Abort
-from generator import export
+from generator.export import formats as export
 
 def broken(*args, **kwargs):
     raise OSError("disk full")

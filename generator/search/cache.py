@@ -26,7 +26,7 @@ from array import array
 from collections.abc import Callable
 from pathlib import Path
 
-from generator import sealed
+from generator import signed_cache as sealed
 from generator.search.index import SearchIndex
 
 CACHE_DIR_NAME = ".glossary-cache"  # shared with generator/pipeline.py's parse cache

@@ -1,0 +1,1 @@
+"""The safe expression language and the named calculators: one definition serves the checker, the pages and `glossary calc`."""

@@ -1,0 +1,1 @@
+"""Stage 2, check: typed entries from loaded documents, and every problem at once with a hint."""

@@ -1,0 +1,1 @@
+"""One citation record per entry, and the styles it is printed in."""

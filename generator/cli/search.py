@@ -1,0 +1,62 @@
+"""`glossary search QUERY` - find entries by title, alias, abbreviation or summary.
+
+Typos, word order, partial words, plurals, British spellings and questions ("what is
+ltv") are all tolerated; an exact abbreviation ranks first. A warm run reads a cached
+index and never parses YAML (see generator/search/cache.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from generator.cli import UsageError
+from generator.cli.terms_option import add_terms_option
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("query", nargs="+", help="what to look for, e.g. 'liq price' or 'what is ltv'")
+    add_terms_option(parser)
+    parser.add_argument("--limit", type=_positive, default=10, metavar="N", help="show at most N results (default 10)")
+    parser.add_argument("--json", action="store_true", help="print the results as a JSON list")
+    parser.add_argument("--no-cache", action="store_true", help="rebuild the index instead of using the cache")
+
+
+def run(args: argparse.Namespace) -> int:
+    from generator.search import index_for_terms, search, suggest
+
+    query = " ".join(args.query).strip()
+    if not query:
+        raise UsageError("the query is empty; try e.g. `glossary search liquidation price`")
+    if not args.terms.is_dir():
+        raise UsageError(f"no terms folder at {args.terms} (use --terms DIR)")
+    index = index_for_terms(args.terms, use_cache=not args.no_cache)
+    hits = search(index, query, args.limit)
+    if args.json:
+        json.dump([hit.to_json() for hit in hits], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not hits:
+        print(f"No entry matches {query!r}.")
+        nearest = suggest(index, query, 3)
+        if nearest:
+            print("Did you mean: " + ", ".join(f"{h.title} ({h.url})" for h in nearest) + "?")
+        return 0
+    width = max(len(hit.title) for hit in hits)
+    for rank, hit in enumerate(hits, 1):
+        print(f"{rank:>2}. {hit.title:<{width}}  {hit.kind:<10}  {hit.score:5.1f}  {hit.url}")
+        if hit.matched:
+            print(f"    matched {hit.matched_field}: {hit.matched}")
+        print(f"    {hit.summary}")
+    return 0

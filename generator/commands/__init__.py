@@ -1,1 +1,0 @@
-"""One module per `glossary` subcommand; see generator/cli.py for the contract."""

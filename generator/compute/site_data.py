@@ -1,0 +1,131 @@
+"""Everything the renderer needs, computed once: the `compute` step in front of `render`.
+
+Render must be a pure function of its input, so the work that runs code on entry data
+(recomputing worked examples, running calculators, drawing charts) happens here and
+its results are handed over as plain frozen data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from generator.link.graph import Graph
+from generator.model import Entry, Example
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """Facts about the published site that pages and citations state."""
+
+    site_url: str
+    site_name: str
+    build_day: date
+    # Python-Markdown as MkDocs sets it up (mkdocs.yml's markdown_extensions), for the author
+    # text that goes into finished HTML; empty means "read mkdocs.yml" (tests, benchmarks)
+    markdown_extensions: tuple[Any, ...] = ()
+    mdx_configs: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def base(self) -> str:
+        return self.site_url if self.site_url.endswith("/") else self.site_url + "/"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkedExample:
+    """One worked example as computed at build time, with its chart when there is one."""
+
+    entry: str
+    example: Example
+    result: Any  # compute.ExampleResult
+    chart: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CalculatorDoc:
+    """A calculator for the /calculators/ page: its definition and one worked run."""
+
+    calculator: Any  # leverage.Calculator
+    example: WorkedExample | None
+    run: Any  # leverage.CalcResult | None: the calculator's demonstration, when no entry has an example
+    chart: str | None
+    used_by: tuple[str, ...]  # slugs of entries with examples that use it
+
+
+@dataclass(frozen=True)
+class SiteData:
+    entries: Mapping[str, Entry]
+    graph: Graph
+    examples: Mapping[str, tuple[WorkedExample, ...]]
+    calculators: tuple[CalculatorDoc, ...]
+    config: SiteConfig
+    extra: Mapping[str, Any] = field(default_factory=dict)  # later stages' data, e.g. revision history
+
+
+def _chart(result: Any) -> str | None:
+    try:
+        from generator.compute import charts
+    except ImportError:  # the charts stage is optional: pages simply show no chart
+        return None
+    svg = charts.chart_for(result) if result is not None else None
+    return svg if svg and _svg_is_inert(svg) else None
+
+
+def _example_chart(example: Example, result: Any) -> str | None:
+    """Charts draw calculator runs; the example's inputs are re-run to get the full result."""
+    from generator.calc import calculators as leverage
+
+    if not example.calculator or result.error is not None:
+        return None
+    try:
+        return _chart(leverage.run(example.calculator, example.inputs))
+    except leverage.CalculatorError:
+        return None
+
+
+def _svg_is_inert(svg: str) -> bool:
+    """Charts are generated from numbers, but check: no script, handlers or remote references."""
+    lowered = svg.lower()
+    if any(marker in lowered for marker in ("<script", "javascript:", "<foreignobject", "<iframe")):
+        return False
+    return not re.search(r"\son[a-z]+\s*=|(?:href|src)\s*=\s*[\"']?\s*(?:https?:)?//", lowered)
+
+
+def collect_site_data(entries: Mapping[str, Entry], graph: Graph, config: SiteConfig) -> SiteData:
+    """Recompute every worked example and run every calculator once for the pages."""
+    from generator.compute import examples as compute
+    from generator.calc import calculators as leverage
+
+    examples: dict[str, tuple[WorkedExample, ...]] = {}
+    by_calculator: dict[str, list[WorkedExample]] = {}
+    for slug, entry in entries.items():
+        worked = []
+        for example in entry.examples:
+            result = compute.compute_example(entry, example)
+            worked_example = WorkedExample(slug, example, result, _example_chart(example, result))
+            worked.append(worked_example)
+            if example.calculator and result.ok:
+                by_calculator.setdefault(example.calculator, []).append(worked_example)
+        examples[slug] = tuple(worked)
+
+    docs = []
+    for name, calculator in leverage.CALCULATORS.items():
+        uses = by_calculator.get(name, [])
+        first = uses[0] if uses else None
+        run = None
+        if first is None and calculator.example:
+            try:
+                run = leverage.run(name, calculator.example)
+            except leverage.CalculatorError:
+                run = None  # the calculators' own tests catch a broken demonstration
+        docs.append(CalculatorDoc(
+            calculator=calculator,
+            example=first,
+            run=run,
+            chart=first.chart if first else _chart(run),
+            used_by=tuple(dict.fromkeys(w.entry for w in uses)),
+        ))
+    return SiteData(entries, graph, examples, tuple(docs), config)

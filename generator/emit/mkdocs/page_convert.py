@@ -1,0 +1,166 @@
+"""MkDocs' own Markdown conversion of the generated pages, in forked worker processes.
+
+MkDocs converts pages one after another. For a large glossary the MkDocs hooks instead
+have forked workers take the very steps of `Page.render` (same extensions, link checks
+and rewriting, anchors, table of contents; see `render_page`) on their share of the
+generated pages before MkDocs gets to them, and hand back what that call sets on the
+page, plus every log message it wrote, so that `--strict` still counts each warning.
+MkDocs then skips the conversion of those pages (`apply` fills them in).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import markdown
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import (Page, _ExtractAnchorsTreeprocessor, _ExtractTitleTreeprocessor,
+                                    _RawHTMLPreprocessor, _RelativePathTreeprocessor)
+from mkdocs.structure.pages import log as _mkdocs_page_log
+from mkdocs.structure.toc import get_toc
+
+from generator.emit import allowlist
+from generator.emit.mkdocs.worker_log import capture_mkdocs_log, replay_log
+from generator.workers import forked_map, worth_forking
+
+PARALLEL_PAGES = 400  # below this, starting workers costs more than it saves
+_CHUNK = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What `Page.render` found that MkDocs reads after it: the title from the first heading,
+    the page's anchors and its links to other pages' anchors (by src_uri of the linked file)."""
+
+    title: str | None
+    anchors: frozenset[str]
+    links_to_anchors: dict[str, dict[str, str]]
+
+    @classmethod
+    def on(cls, page: Page) -> Found:
+        links = {file.src_uri: dict(found) for file, found in (page.links_to_anchors or {}).items()}
+        return cls(page._title_from_render, frozenset(page.present_anchor_ids or ()), links)
+
+    def set_on(self, page: Page, files: Files) -> None:
+        page._title_from_render = self.title
+        page.present_anchor_ids = set(self.anchors)
+        page.links_to_anchors = {file: links for uri, links in self.links_to_anchors.items()
+                                 if (file := files.get_file_from_path(uri)) is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class Converted:
+    """What `Page.render` set on one page, and what it logged (logger name, level, message)."""
+
+    content: str
+    toc: Any
+    found: Found
+    messages: tuple[tuple[str, int, str], ...]
+
+
+class GeneratedPage(Page):
+    """A generated page (the hooks create it, for pages outside the nav). When it is converted
+    elsewhere (`converted_elsewhere`: in a worker, by `render_page`), MkDocs' own conversion
+    in the parent sets an empty page instead, without building a Markdown instance for
+    nothing (a quarter of a millisecond a page), and the hooks fill in what the worker found."""
+
+    converted_elsewhere = False
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        if not self.converted_elsewhere:
+            super().render(config, files)
+            return
+        self.content, self.toc, self.present_anchor_ids, self.links_to_anchors = "", get_toc([]), set(), {}
+
+
+def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """A generated page converted as MkDocs would (`Page.render`), then made final (`finish`:
+    fragments in, output allowlist).
+
+    This is `Page.render` step for step, except that one Markdown instance per process
+    serves every page, reset in between, as Python-Markdown allows: building one, with
+    every extension, costs as much as converting a short page. MkDocs' own processors,
+    which hold one page's state, are made afresh for each page and replace the last ones.
+    """
+    page.read_source(config)
+    md = _markdown(config)
+    md.reset()
+    raw_html = _RawHTMLPreprocessor()
+    raw_html._register(md)
+    anchors = _ExtractAnchorsTreeprocessor(page.file, files, config)
+    anchors._register(md)
+    relative_paths = _RelativePathTreeprocessor(page.file, files, config)
+    relative_paths._register(md)
+    title = _ExtractTitleTreeprocessor()
+    title._register(md)
+    page.content = finish(page, md.convert(page.markdown or ""))
+    page.toc = get_toc(getattr(md, "toc_tokens", []))
+    page._title_from_render = title.title
+    page.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids | fragment_ids(page)
+    if _mkdocs_page_log.getEffectiveLevel() > logging.DEBUG:  # as Page.render decides
+        page.links_to_anchors = relative_paths.links_to_anchors
+
+
+FRAGMENTS = "glossary_fragments"  # the page attribute that holds a generated page's render.Fragments
+
+
+def finish(page: Page, html: str) -> str:
+    """A generated page's converted content made final: its finished HTML fragments put back
+    in place of their placeholders, then the whole through the output allowlist, so that no
+    fragment and no converted Markdown reaches the theme unchecked."""
+    fragments = getattr(page, FRAGMENTS, None)
+    if fragments is not None:
+        html = fragments.restore(html)
+    return allowlist.clean(html)
+
+
+def fragment_ids(page: Page) -> set[str]:
+    """Ids in a page's fragments (a formula, a source, the cite box): anchors of the page too."""
+    fragments = getattr(page, FRAGMENTS, None)
+    return set(fragments.ids) if fragments is not None else set()
+
+
+_MARKDOWN: dict[int, markdown.Markdown] = {}  # id(config) -> its Markdown instance, in this process
+
+
+def _markdown(config: MkDocsConfig) -> markdown.Markdown:
+    found = _MARKDOWN.get(id(config))
+    if found is None:
+        _MARKDOWN.clear()  # another build's (`serve` rebuilds)
+        found = _MARKDOWN[id(config)] = markdown.Markdown(
+            extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {})
+    return found
+
+
+def convert(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, Converted]:
+    """src_uri -> conversion of each page, done in workers; {} when too few pages or no fork."""
+    if not worth_forking(len(pages), PARALLEL_PAGES):
+        return {}
+    ranges = [(start, min(start + _CHUNK, len(pages))) for start in range(0, len(pages), _CHUNK)]
+
+    def convert_range(bounds: tuple[int, int]) -> list[tuple[str, Converted]]:
+        return _convert(pages[bounds[0]:bounds[1]], config, files)
+
+    return {uri: done for chunk in forked_map(convert_range, ranges) for uri, done in chunk}
+
+
+def _convert(pages: list[Page], config: MkDocsConfig, files: Files) -> list[tuple[str, Converted]]:
+    """In a worker: `render_page` on each page, its log messages captured instead of printed."""
+    captured = capture_mkdocs_log()  # the parent prints (and counts) them
+    out = []
+    for page in pages:
+        captured.clear()
+        render_page(page, config, files)
+        out.append((page.file.src_uri, Converted(page.content or "", page.toc, Found.on(page), tuple(captured))))
+    return out
+
+
+def apply(page: Page, done: Converted, files: Files) -> str:
+    """Set on `page` what `Page.render` would have, re-log its messages; the content to use."""
+    page.toc = done.toc
+    done.found.set_on(page, files)
+    replay_log(done.messages)
+    return done.content

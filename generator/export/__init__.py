@@ -1,0 +1,1 @@
+"""The whole glossary as data files: JSON, CSV, SKOS and BibTeX."""

@@ -1,0 +1,1 @@
+"""Earlier revisions of entries, read from git."""

@@ -1,0 +1,1 @@
+"""Stage 3, link: the graph of typed relations between entries."""
