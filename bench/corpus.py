@@ -44,7 +44,8 @@ from bench import CORPUS_VERSION, SEED  # noqa: F401 - re-exported for callers
 from generator.calc import parse as language
 from generator import markup
 from generator.calc import calculators as leverage
-from generator.check.fields import MIN_WORDS, normalise_name, precision_of, slugify
+from generator.check.prose import MIN_WORDS
+from generator.check.values import normalise_name, precision_of, slugify
 
 KIND_SHARES = (("area", 0.05), ("term", 0.19))  # the rest are definitions
 MIN_AREAS = 3
@@ -512,7 +513,7 @@ class _Names:
         self.buckets: dict[str, list[str]] = defaultdict(list)
 
     @staticmethod
-    def near_key(title: str) -> str:  # the same key as generator.check.fields._near_duplicates
+    def near_key(title: str) -> str:  # the same key as generator.check.cross_entry._near_duplicates
         words = re.findall(r"[a-z0-9]+", normalise_name(title))
         return " ".join(sorted(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
                                for w in words))

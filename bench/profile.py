@@ -38,8 +38,10 @@ from bench.run import ROOT, prepare
 STAGES: dict[str, tuple[str, ...]] = {
     "generator.pipeline": ("load_all", "_read", "_check_files", "check_bytes", "_read_cache", "_write_cache"),
     "generator.check.codec": ("to_plain", "from_plain"),
-    "generator.check.fields": ("check_across", "check_file", "read_entry", "_slug_collisions", "_name_clashes", "_links",
-                        "_near_duplicates", "check_examples", "orphan_warnings"),
+    "generator.check.fields": ("check_file", "read_entry"),
+    "generator.check.examples": ("check_examples",),
+    "generator.check.cross_entry": ("check_across", "_slug_collisions", "_name_clashes", "_links", "_near_duplicates",
+                                    "orphan_warnings"),
     "generator.check.math": ("check_keys", "keys", "collect", "check_math"),
     "generator.link.graph": ("build_graph", "find_orphans", "_pagerank", "_components", "Graph.neighbourhood_json"),
     "generator.compute.site_data": ("collect_site_data",),

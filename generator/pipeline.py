@@ -24,7 +24,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from generator import safe_paths
-from generator.check import fields as check
+from generator.check import cross_entry, fields
 from generator.link import graph
 from generator.load import document as load
 from generator import signed_cache as sealed
@@ -109,12 +109,12 @@ def load_all(terms_dir: Path, *, use_cache: bool = True, problems_only: bool = F
         return doc if doc is not None else Document(shown, {}, {}, {}, {}, "")
 
     latex_cache = _cache_path(terms_dir).with_suffix(".latex") if use_cache else None
-    entries, found = check.check_across(paths, checked, locate, latex_cache=latex_cache)
+    entries, found = cross_entry.check_across(paths, checked, locate, latex_cache=latex_cache)
     problems.extend(found)
     links = {result.entry.slug: result.links for result in checked if result.entry is not None}
     orphans = graph.find_orphans(entries, links)
     docs = {slug: locate(entries[slug].path) for slug in orphans}
-    problems.extend(check.orphan_warnings(orphans, entries, docs))
+    problems.extend(cross_entry.orphan_warnings(orphans, entries, docs))
     problems.sort(key=lambda p: (p.path, p.mark.line, p.mark.column, p.severity is Severity.WARNING, p.code))
     return Loaded(Glossary(entries, tuple(problems)), links)
 
@@ -136,20 +136,20 @@ def _read(path: Path, root: Path, problems: list[Problem]) -> bytes | None:
     return None
 
 
-def _unreadable(shown: str, problems: list[Problem]) -> check.FileCheck:
-    return check.FileCheck(shown, None, tuple(problems), ())
+def _unreadable(shown: str, problems: list[Problem]) -> fields.FileCheck:
+    return fields.FileCheck(shown, None, tuple(problems), ())
 
 
-def check_bytes(shown: str, data: bytes) -> check.FileCheck:
+def check_bytes(shown: str, data: bytes) -> fields.FileCheck:
     """The per-file stage for one file's bytes: parse, then every rule that needs only it."""
     doc, problems = load.load_bytes(data, shown)
     if doc is None:
         return _unreadable(shown, problems)
-    result = check.check_file(doc)
+    result = fields.check_file(doc)
     return dataclasses.replace(result, problems=(*problems, *result.problems)) if problems else result
 
 
-def _check_path(path: Path, root: Path) -> check.FileCheck:
+def _check_path(path: Path, root: Path) -> fields.FileCheck:
     problems: list[Problem] = []
     data = _read(path, root, problems)
     return _unreadable(str(path), problems) if data is None else check_bytes(str(path), data)
@@ -165,7 +165,7 @@ def _work(task: tuple[list[tuple[str, bytes | None]], Path, bool]) -> list[tuple
     return [to_plain(_outline(result) if outline else result) for result in results]
 
 
-def _outline(result: check.FileCheck) -> check.FileCheck:
+def _outline(result: fields.FileCheck) -> fields.FileCheck:
     """The result with only what the cross-entry rules read of its entry (the body only
     when its links must be scanned again; a link to a missing entry is found in the file)."""
     entry = result.entry
@@ -177,12 +177,12 @@ def _outline(result: check.FileCheck) -> check.FileCheck:
 
 
 def _check_files(files: list[Path], root: Path, cache_file: Path | None,
-                 held: dict[str, bytes], *, outline: bool = False) -> list[check.FileCheck]:
+                 held: dict[str, bytes], *, outline: bool = False) -> list[fields.FileCheck]:
     """The per-file stage for every file: from the cache, or computed (in parallel when many)."""
     from generator.check.codec import from_plain
 
     todo: list[tuple[str, bytes | None]] = []
-    results: dict[str, check.FileCheck] = {}
+    results: dict[str, fields.FileCheck] = {}
     store: dict[tuple[str, bytes], tuple] = {}  # what the cache will hold: (file, content hash) -> result
     cached = _read_cache(cache_file) if cache_file is not None else {}
     for path in files:

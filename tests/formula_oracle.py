@@ -15,6 +15,7 @@ import ast
 import math
 from collections.abc import Iterable, Mapping
 
+from generator.suggest import did_you_mean_clause
 from generator.calc.parse import (
     _ALLOWED_CHARS,
     _ARITY,
@@ -31,7 +32,6 @@ from generator.calc.parse import (
     FormulaError,
     _column,
     _eval,
-    _nearest,
     format_number,
 )
 
@@ -108,7 +108,7 @@ def _check_node(node: ast.AST, variables: frozenset[str] | None, names: set[str]
         if variables is not None and node.id not in variables:
             allowed = ", ".join(sorted(variables)) or "none"
             raise FormulaError(
-                f"unknown name '{node.id}'{_nearest(node.id, variables)} (declared: {allowed})", column
+                f"unknown name '{node.id}'{did_you_mean_clause(node.id, variables)} (declared: {allowed})", column
             )
         names.add(node.id)
         return
@@ -133,7 +133,7 @@ def _check_node(node: ast.AST, variables: frozenset[str] | None, names: set[str]
         name = node.func.id
         if name not in FUNCTIONS:
             raise FormulaError(
-                f"unknown function '{name}'{_nearest(name, FUNCTIONS)} (available: {', '.join(FUNCTIONS)})",
+                f"unknown function '{name}'{did_you_mean_clause(name, FUNCTIONS)} (available: {', '.join(FUNCTIONS)})",
                 column,
             )
         if node.keywords:

@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # `bench` is not installed; `python -m pytest` fi
     sys.path.insert(0, str(ROOT))
 
 from bench.corpus import CorpusError, number_text, write_corpus  # noqa: E402
-from generator.check.fields import precision_of  # noqa: E402
+from generator.check.values import precision_of  # noqa: E402
 
 
 @pytest.fixture(scope="module")

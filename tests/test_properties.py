@@ -29,16 +29,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.check import math as latex
-from generator.check.fields import (
-    EXAMPLE_FIELDS,
-    FAQ_FIELDS,
-    FIELDS,
-    FORMULA_FIELDS,
-    RESULT_FIELDS,
-    SOURCE_FIELDS,
-    VARIABLE_FIELDS,
-    check_glossary,
-)
+from generator.check.cross_entry import check_glossary
+from generator.check.examples import EXAMPLE_FIELDS
+from generator.check.fields import FAQ_FIELDS, FIELDS, SOURCE_FIELDS
+from generator.check.formulas import FORMULA_FIELDS, RESULT_FIELDS, VARIABLE_FIELDS
 from generator.load.document import load_bytes
 from generator.model import KINDS, RELATION_TYPES, Document, Entry, Problem
 

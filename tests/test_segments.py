@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 from hypothesis import strategies as st
 
-from generator.check.fields import markdown_fields
+from generator.check.prose import markdown_fields
 from generator.markup import fenced_code
 from generator.render.sanitize import segments
 

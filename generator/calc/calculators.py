@@ -10,15 +10,15 @@ fractions (0.005 = 0.5%).
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from generator.calc.parse import format_number as fmt
 from generator.calc.parse import norm_pdf, norm_ppf
+from generator.suggest import did_you_mean_clause
 
 
 class CalculatorError(ValueError):
@@ -859,18 +859,12 @@ def unit_for(param: Param | Output, inputs: Mapping[str, Any]) -> str:
     return unit
 
 
-def suggest(name: str, candidates: Sequence[str]) -> str:
-    """'; did you mean X?' for the nearest candidate, or ''."""
-    match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
-    return f"; did you mean '{match[0]}'?" if match else ""
-
-
 def run(name: str, inputs: Mapping[str, Any]) -> CalcResult:
     """Validate `inputs` for calculator `name`, fill defaults, compute outputs and steps."""
     calculator = CALCULATORS.get(name)
     if calculator is None:
         raise CalculatorError(
-            f"unknown calculator '{name}'{suggest(str(name), list(CALCULATORS))} "
+            f"unknown calculator '{name}'{did_you_mean_clause(str(name), CALCULATORS, cutoff=0.5)} "
             f"(available: {', '.join(CALCULATORS)})"
         )
     if not isinstance(inputs, Mapping):
@@ -879,7 +873,7 @@ def run(name: str, inputs: Mapping[str, Any]) -> CalcResult:
     for key in inputs:
         if key not in known:
             raise CalculatorError(
-                f"{name}: unknown input '{key}'{suggest(str(key), sorted(known))} "
+                f"{name}: unknown input '{key}'{did_you_mean_clause(str(key), sorted(known), cutoff=0.5)} "
                 f"(accepted: {', '.join(p.name for p in calculator.params)})"
             )
     values: dict[str, Any] = {}

@@ -10,12 +10,13 @@ finite results. Hostile input fails in the pre-checks or the whitelist, in micro
 from __future__ import annotations
 
 import ast
-import difflib
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import NormalDist
 from typing import NoReturn
+
+from generator.suggest import did_you_mean_clause
 
 MAX_LENGTH = 2000
 MAX_BRACKET_DEPTH = 50
@@ -207,11 +208,6 @@ def _too_deep(tree: ast.AST) -> FormulaError | None:
     return None
 
 
-def _nearest(name: str, candidates: Iterable[str]) -> str:
-    match = difflib.get_close_matches(name, list(candidates), n=1)
-    return f"; did you mean '{match[0]}'?" if match else ""
-
-
 def _check_name(node: ast.Name, variables: frozenset[str] | None) -> None:
     column = _column(node)
     if node.id.startswith("_"):
@@ -222,7 +218,7 @@ def _check_name(node: ast.Name, variables: frozenset[str] | None) -> None:
         raise FormulaError(f"'{node.id}' is not allowed; only numbers", column)
     if variables is not None and node.id not in variables:
         allowed = ", ".join(sorted(variables)) or "none"
-        raise FormulaError(f"unknown name '{node.id}'{_nearest(node.id, variables)} (declared: {allowed})", column)
+        raise FormulaError(f"unknown name '{node.id}'{did_you_mean_clause(node.id, variables)} (declared: {allowed})", column)
 
 
 def _check_constant(node: ast.Constant) -> None:
@@ -247,7 +243,7 @@ def _check_call(node: ast.Call) -> None:
     name = node.func.id
     if name not in FUNCTIONS:
         raise FormulaError(
-            f"unknown function '{name}'{_nearest(name, FUNCTIONS)} (available: {', '.join(FUNCTIONS)})", column
+            f"unknown function '{name}'{did_you_mean_clause(name, FUNCTIONS)} (available: {', '.join(FUNCTIONS)})", column
         )
     if node.keywords:
         raise FormulaError(f"{name}() takes no keyword arguments", column)

@@ -27,6 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import settings
+from generator.check.formulas import _braces_balance
+from generator.check.prose import markdown_fields, markup_limit
+from generator.check.reader import _EntryReader
 from generator.model import Document, Mark, NodePath, Problem, Severity
 
 KATEX_JS = settings.KATEX_JS
@@ -177,8 +180,6 @@ def _run_katex(items: Sequence[tuple[str, bool]]) -> tuple[list[Verdict], str | 
 
 def collect(doc: Document) -> Iterator[Math]:
     """Every piece of math in one parsed document, whatever else is wrong with it."""
-    from generator.check.fields import markdown_fields
-
     data = doc.data if isinstance(doc.data, dict) else {}
     formulas = data.get("formulas")
     for index, formula in enumerate(formulas if isinstance(formulas, list) else ()):
@@ -201,7 +202,6 @@ def collect(doc: Document) -> Iterator[Math]:
 
 
 def _markdown_math(doc: Document, path: NodePath, text: str) -> Iterator[Math]:
-    from generator.check.fields import markup_limit
     from generator.render.sanitize import segments  # how the site itself finds math in Markdown
 
     if "$" not in text and "\\" not in text:
@@ -246,7 +246,6 @@ def keys(doc: Document) -> tuple[MathKey, ...]:
 
 
 def _for_katex(math: Math) -> bool:
-    from generator.check.fields import _braces_balance
 
     # unbalanced braces in `latex` are already reported, with a clearer message, by check.py
     return not (math.what == "latex" and not _braces_balance(math.tex))
@@ -352,7 +351,6 @@ def _mark(math: Math, doc: Document, position: int | None) -> Mark:
 
 
 def _find(doc: Document, path: NodePath, needle: str, nth: int) -> Mark:
-    from generator.check.fields import _EntryReader
 
     return _EntryReader(doc).find_mark(path, needle, nth)
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from generator.model import Document, Mark, NodePath, Problem, Severity, Source
 
 if TYPE_CHECKING:
-    from generator.check.fields import _EntryReader
+    from generator.check.reader import _EntryReader
 
 STALE_AFTER_MONTHS = 12
 SOURCE_TYPES = ("primary", "secondary")
@@ -43,10 +43,10 @@ def read_source_type(reader: _EntryReader, path: NodePath, mapping: Mapping[str,
         return ""
     value = reader.text((*path, "type"), mapping["type"], "source type", single_line=True)
     if value and value not in SOURCE_TYPES:
-        from generator.check.fields import _did_you_mean
+        from generator.suggest import did_you_mean
 
         reader.report((*path, "type"), "BAD_VALUE", f"source type '{value[:40]}' is not primary or secondary",
-                      _did_you_mean(value[:40], SOURCE_TYPES, TYPE_HINT))
+                      did_you_mean(value[:40], SOURCE_TYPES, TYPE_HINT))
         return ""
     return value
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from generator.cli import UsageError
 from generator.calc.parse import format_number
-from generator.calc.calculators import CALCULATORS, CalcResult, CalculatorError, suggest, unit_for
+from generator.suggest import did_you_mean_clause
+from generator.calc.calculators import CALCULATORS, CalcResult, CalculatorError, unit_for
 from generator.calc.calculators import run as run_calculator
 
 
@@ -126,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("name a calculator (glossary calc NAME --set key=value ...) or use --list")
     if args.name not in CALCULATORS:
         raise UsageError(
-            f"unknown calculator '{args.name}'{suggest(args.name, list(CALCULATORS))}; "
+            f"unknown calculator '{args.name}'{did_you_mean_clause(args.name, CALCULATORS, cutoff=0.5)}; "
             "see glossary calc --list"
         )
     inputs = parse_assignments(args.assignments)

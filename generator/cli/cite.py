@@ -9,13 +9,13 @@ instead of the entry's address (which always shows the latest text).
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from datetime import date
 from pathlib import Path
 
 from generator.cli import UsageError
 from generator.cli.terms_option import add_terms_option, require_terms_dir
+from generator.suggest import close_matches
 
 STYLE_CHOICES = ("apa", "mla", "chicago", "bibtex", "ris", "csl-json")
 
@@ -69,7 +69,7 @@ def find_entry(entries: dict, wanted: str):  # noqa: ANN201 - Entry
     for entry in entries.values():
         if any(name.casefold() == folded for name in entry.names):
             return entry
-    close = difflib.get_close_matches(wanted, list(entries), n=3, cutoff=0.6)
+    close = close_matches(wanted, entries, n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else "; `glossary search` finds entries by name"
     raise UsageError(f"no entry '{wanted}'{hint}")
 

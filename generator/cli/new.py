@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from generator import safe_paths
-from generator.check.fields import TITLE_MAX_CHARS, slugify
+from generator.check.fields import TITLE_MAX_CHARS
+from generator.check.values import slugify
 from generator.cli.terms_option import add_terms_option, require_terms_dir
 from generator.load.document import is_slug
 from generator.model import KINDS

@@ -26,7 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from generator.emit.csp import SERVE_ENV
-    from generator.emit.mkdocs.site_build import CONFIG_FILE, PROJECT_ROOT, mkdocs_env
+    from generator.emit.mkdocs.site_build import mkdocs_env
+    from generator.settings import CONFIG_FILE, PROJECT_ROOT
 
     terms: Path = args.terms.resolve()
     if not terms.is_dir():

@@ -32,7 +32,7 @@ from pathlib import Path
 from generator import safe_paths
 from generator.emit.mkdocs import lifeline
 from generator.model import Problem, Severity
-from generator.settings import CONFIG_FILE, PROJECT_ROOT
+from generator.settings import CONFIG_FILE
 
 TERMS_ENV = "GLOSSARY_TERMS"
 REPORT_ENV = "GLOSSARY_BUILD_REPORT"  # where on_config writes what validation found (JSON)
