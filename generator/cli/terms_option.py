@@ -16,17 +16,6 @@ def add_terms_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def not_available(name: str, issue: str) -> int:
-    """For commands whose feature has not landed yet: say so plainly, exit 2."""
-    import sys
-
-    print(
-        f"glossary {name}: not available yet - this command arrives with {issue}.",
-        file=sys.stderr,
-    )
-    return 2
-
-
 def require_terms_dir(path: Path) -> Path:
     """A missing folder is a usage error (exit 2), not a problem in the entries."""
     from generator.cli import UsageError

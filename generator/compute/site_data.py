@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from generator.compute import charts
 from generator.link.graph import Graph
 from generator.model import Entry, Example
 
@@ -66,10 +67,6 @@ class SiteData:
 
 
 def _chart(result: Any) -> str | None:
-    try:
-        from generator.compute import charts
-    except ImportError:  # the charts stage is optional: pages simply show no chart
-        return None
     svg = charts.chart_for(result) if result is not None else None
     return svg if svg and _svg_is_inert(svg) else None
 

@@ -33,8 +33,6 @@ import ctypes
 import dataclasses
 import functools
 import gc
-import importlib
-import importlib.util
 import logging
 import multiprocessing
 import os
@@ -329,10 +327,7 @@ def _return_free_memory() -> None:
 
 
 def _write_search_index(glossary: Glossary, site_dir: Path) -> None:
-    """The search stage's index, when it offers one (its own errors are not hidden)."""
-    if importlib.util.find_spec("generator.search") is None:
-        return
-    search = importlib.import_module("generator.search")
-    writer: Any = getattr(search, "write_site_index", None)
-    if writer is not None:
-        writer(glossary, site_dir)
+    """The search stage's index, written beside the pages the site search loads."""
+    from generator.search import write_site_index
+
+    write_site_index(glossary, site_dir)
