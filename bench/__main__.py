@@ -1,4 +1,4 @@
-"""`python -m bench corpus|run|profile` - see bench/__init__.py."""
+"""`python -m bench corpus|run|profile|peers|boundary` - see bench/__init__.py."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    commands = ("corpus", "run", "profile", "peers")
+    commands = ("corpus", "run", "profile", "peers", "boundary")
     if not args or args[0] not in commands:
-        print("usage: python -m bench {corpus,run,profile,peers} [options]   (-h after a command for its options)",
+        print("usage: python -m bench {corpus,run,profile,peers,boundary} [options]   (-h after a command for its options)",
               file=sys.stderr)
         return 2
     command, rest = args[0], args[1:]
@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
         from bench.run import main as run
     elif command == "peers":
         from bench.peers import main as run
+    elif command == "boundary":
+        from bench.boundary import main as run
     else:
         from bench.profile import main as run
     return run(rest)
