@@ -23,8 +23,11 @@ on_post_page     every page gets the Content-Security-Policy of its inline scrip
 on_post_build    wait for /api/ (or write it here, where there was no fork) and write the
                  search index, if the search stage provides one
 
-MkDocs loads this file afresh for every build (and every `serve` rebuild), so module
-state lives exactly one build.
+One `GlossaryPlugin` holds a build's state; MkDocs' `hooks:` setting loads this file
+afresh for every build (and every `serve` rebuild) and reads its `on_*` functions, which
+are the bound methods of the one instance made below, so its state lives exactly one build.
+On an MkDocs or Material version outside the tested ranges (`internals.fast_paths`) the
+build takes MkDocs' plain path: no page or theme workers, no shared nav rendering.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from mkdocs.structure.pages import Page
 from generator import safe_paths
 from generator.emit import csp
 from generator.export import formats as export
+from generator.emit.mkdocs import internals
 from generator.emit.mkdocs import lifeline
 from generator.emit.mkdocs import page_convert
 from generator.emit.mkdocs import theme_cache
@@ -64,16 +68,6 @@ from generator.compute.site_data import SiteConfig, collect_site_data
 from generator.workers import can_fork
 
 log = logging.getLogger("mkdocs.plugins.glossary")
-
-_loaded: Loaded | None = None  # from on_config to on_files
-_glossary: Glossary | None = None
-_rendered: RenderedSite | None = None
-_exports: Callable[[], None] | None = None  # writes /api/ into the site folder
-_exporting: multiprocessing.process.BaseProcess | None = None  # a forked process writing /api/
-_converted: dict[str, page_convert.Converted] = {}  # generated pages already converted, by src_uri
-_deferred: set[str] = set()  # generated pages left for the theme workers to convert, by src_uri
-_nav: Navigation | None = None
-_prebuilt: theme_render.Prebuilt | None = None  # pages put in the theme by workers, in MkDocs' order
 
 
 def _project_root(config: MkDocsConfig) -> Path:
@@ -89,75 +83,187 @@ def _terms(config: MkDocsConfig) -> Path:
 # those) the collector keeps walking them for nothing: a few percent of a build. Looking
 # less often costs a few MB. Restored when the build ends (`glossary serve` goes on).
 _GC_THRESHOLD = 100_000
-_gc_default: tuple[int, int, int] | None = None
 
 
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _loaded, _gc_default
-    lifeline.forks_die_with_parent()  # the workers forked below die with MkDocs (and it with `glossary build`)
-    _return_free_memory()  # what the last build (`glossary serve`) freed, before this one takes more
-    if _gc_default is None:
-        _gc_default = gc.get_threshold()
-        gc.set_threshold(_GC_THRESHOLD, *_gc_default[1:])
-    if not config.use_directory_urls:
-        raise Abort("the glossary's generated pages link with directory URLs: set use_directory_urls: true")
-    terms = _terms(config)
-    loaded = load_all(terms)
-    glossary = loaded.glossary
-    if os.environ.get(REPORT_ENV):  # `glossary build` prints these itself
-        write_report(Path(os.environ[REPORT_ENV]), len(glossary.entries), glossary.problems)
-    if glossary.errors:
-        messages = "\n".join(problem.format() for problem in glossary.errors)
-        raise Abort(f"{len(glossary.errors)} error(s) in {terms}; fix them and build again:\n{messages}")
-    for problem in glossary.warnings:
-        log.info("validator: %s", problem.format())
-    _loaded = loaded
-    return config
+class GlossaryPlugin:
+    """One build's bridge into MkDocs, and what it holds from one event to the next."""
 
+    def __init__(self) -> None:
+        self.loaded: Loaded | None = None  # from on_config to on_files
+        self.glossary: Glossary | None = None
+        self.rendered: RenderedSite | None = None
+        self.exports: Callable[[], None] | None = None  # writes /api/ into the site folder
+        self.exporting: multiprocessing.process.BaseProcess | None = None  # a forked process writing /api/
+        self.converted: dict[str, page_convert.Converted] = {}  # generated pages already converted, by src_uri
+        self.deferred: set[str] = set()  # generated pages left for the theme workers to convert, by src_uri
+        self.nav: Navigation | None = None
+        self.prebuilt: theme_render.Prebuilt | None = None  # pages put in the theme by workers, in MkDocs' order
+        self.gc_default: tuple[int, int, int] | None = None
+        self.fast = True  # the fast paths (internals.fast_paths), decided in on_config
 
-def on_files(files: Files, config: MkDocsConfig) -> Files:
-    global _glossary, _rendered, _exports, _exporting
-    assert _loaded is not None, "on_config did not run"
-    loaded, glossary, site_dir = _loaded, _loaded.glossary, Path(config.site_dir)
-    site = SiteConfig(site_url=config.site_url or "/", site_name=config.site_name, build_day=date.today(),
-                      markdown_extensions=tuple(config.markdown_extensions), mdx_configs=dict(config.mdx_configs))
-    # Issue 7 (generator/history/revisions.py): earlier revisions from git when terms/ is in a checkout.
-    found = collect_history(_terms(config), slugs=glossary.entries)
-    log.info("glossary: %s", found.note)
-    for skipped in found.skipped:  # info, not warning: an old commit must not fail a strict build
-        log.info("glossary: warning: old revision of %s left out of /rev/", skipped)
-    context = export.ExportContext(site_url=site.base, site_name=site.site_name, day=site.build_day, history=found)
-    _exports = lambda: export.write_site_files(  # noqa: E731
-        export.directory_opener(site_dir), glossary.entries, loaded.graph, context)
-    if can_fork():
-        # /api/ needs only the entries: a forked process writes it while this one renders
-        # and MkDocs converts, so that whenever they work on one core the other is not idle.
-        # (A bare process, not a pool: a pool's helper thread would stop the page workers forking.)
-        _exporting = multiprocessing.get_context("fork").Process(target=_exports)
-        _exporting.start()
-    data = collect_site_data(glossary.entries, loaded.graph, site)
-    data = dataclasses.replace(data, extra={**data.extra, "history": found})
-    _glossary = glossary
-    write = _writer(site_dir)
-    _rendered = render_site(data, _project_root(config) / "templates", write=write)
-    for path in _rendered.files:
-        _claim(path, "file", files, config)
-    for path, text in _rendered.files.items():
-        write(path, text)
-    _rendered = dataclasses.replace(_rendered, files={})  # written
-    in_nav = _nav_paths(config.nav or [])
-    for path in list(_rendered.pages):
-        _claim(path, "page", files, config)
-        # Handed over as UTF-8 bytes (MkDocs decodes each page when it reads it): as text,
-        # one non-ASCII character makes Python store a whole page at two bytes a character.
-        # Entry, tag and revision pages are reached by links, never the nav: say so, so that
-        # MkDocs does not list every one of them as "not included in the nav" on each build.
-        content = _rendered.pages.pop(path).encode("utf-8")
-        file = File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
-        files.append(file)
-        if path not in in_nav:  # MkDocs makes the page of a file in the nav itself, with its nav title
-            page_convert.GeneratedPage(None, file, config)
-    return files
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        lifeline.forks_die_with_parent()  # the workers forked below die with MkDocs (and it with `glossary build`)
+        _return_free_memory()  # what the last build (`glossary serve`) freed, before this one takes more
+        if self.gc_default is None:
+            self.gc_default = gc.get_threshold()
+            gc.set_threshold(_GC_THRESHOLD, *self.gc_default[1:])
+        if not config.use_directory_urls:
+            raise Abort("the glossary's generated pages link with directory URLs: set use_directory_urls: true")
+        self.fast = internals.fast_paths()
+        if not self.fast:
+            log.info(internals.explain())
+        terms = _terms(config)
+        loaded = load_all(terms)
+        glossary = loaded.glossary
+        if os.environ.get(REPORT_ENV):  # `glossary build` prints these itself
+            write_report(Path(os.environ[REPORT_ENV]), len(glossary.entries), glossary.problems)
+        if glossary.errors:
+            messages = "\n".join(problem.format() for problem in glossary.errors)
+            raise Abort(f"{len(glossary.errors)} error(s) in {terms}; fix them and build again:\n{messages}")
+        for problem in glossary.warnings:
+            log.info("validator: %s", problem.format())
+        self.loaded = loaded
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.loaded is not None, "on_config did not run"
+        loaded, glossary, site_dir = self.loaded, self.loaded.glossary, Path(config.site_dir)
+        site = SiteConfig(site_url=config.site_url or "/", site_name=config.site_name, build_day=date.today(),
+                          markdown_extensions=tuple(config.markdown_extensions), mdx_configs=dict(config.mdx_configs))
+        # earlier revisions from git when terms/ is in a checkout (generator/history/revisions.py)
+        found = collect_history(_terms(config), slugs=glossary.entries)
+        log.info("glossary: %s", found.note)
+        for skipped in found.skipped:  # info, not warning: an old commit must not fail a strict build
+            log.info("glossary: warning: old revision of %s left out of /rev/", skipped)
+        context = export.ExportContext(site_url=site.base, site_name=site.site_name, day=site.build_day, history=found)
+        exports = self.exports = lambda: export.write_site_files(  # noqa: E731
+            export.directory_opener(site_dir), glossary.entries, loaded.graph, context)
+        if can_fork():
+            # /api/ needs only the entries: a forked process writes it while this one renders
+            # and MkDocs converts, so that whenever they work on one core the other is not idle.
+            # (A bare process, not a pool: a pool's helper thread would stop the page workers forking.)
+            self.exporting = multiprocessing.get_context("fork").Process(target=exports)
+            self.exporting.start()
+        data = collect_site_data(glossary.entries, loaded.graph, site)
+        data = dataclasses.replace(data, extra={**data.extra, "history": found})
+        self.glossary = glossary
+        write = _writer(site_dir)
+        rendered = render_site(data, _project_root(config) / "templates", write=write)
+        for path in rendered.files:
+            _claim(path, "file", files, config)
+        for path, text in rendered.files.items():
+            write(path, text)
+        rendered = self.rendered = dataclasses.replace(rendered, files={})  # written
+        in_nav = _nav_paths(config.nav or [])
+        for path in list(rendered.pages):
+            _claim(path, "page", files, config)
+            # Handed over as UTF-8 bytes (MkDocs decodes each page when it reads it): as text,
+            # one non-ASCII character makes Python store a whole page at two bytes a character.
+            # Entry, tag and revision pages are reached by links, never the nav: say so, so that
+            # MkDocs does not list every one of them as "not included in the nav" on each build.
+            content = rendered.pages.pop(path).encode("utf-8")
+            file = File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
+            files.append(file)
+            if self.fast and path not in in_nav:  # MkDocs makes the page of a file in the nav itself
+                page_convert.GeneratedPage(None, file, config)
+        return files
+
+    def page_events(self) -> dict[str, Callable[..., Any]]:
+        return {"page_context": self.on_page_context, "post_page": self.on_post_page}
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        self._hand_fragments(files)
+        pages = [file.page for file in files.documentation_pages() if isinstance(file.page, page_convert.GeneratedPage)]
+        if theme_render.possible(config, files, self.page_events()):
+            self.deferred = {page.file.src_uri for page in pages}  # converted by the theme workers (on_env)
+        else:
+            self.converted = page_convert.convert(pages, config, files)
+        for page in pages:
+            page.converted_elsewhere = page.file.src_uri in self.deferred or page.file.src_uri in self.converted
+        return nav
+
+    def _hand_fragments(self, files: Files) -> None:
+        """Each generated page gets its fragments, which `page_convert.finish` puts back and
+        checks with the rest of its content wherever the page is converted."""
+        assert self.rendered is not None, "on_files did not run"
+        for file in files.documentation_pages():
+            fragments = self.rendered.fragments.pop(file.src_uri, None)
+            if fragments is not None and file.page is not None:
+                setattr(file.page, page_convert.FRAGMENTS, fragments)
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if not page.file.generated_by:
+            return html
+        # Its Markdown is done with: only the title is read from it, and that comes from the
+        # front matter. Holding every page's Markdown to the end would double memory.
+        page.markdown = ""
+        if page.file.src_uri in self.deferred:
+            return ""  # converted later, in a theme worker, from the file's content
+        page.file.content_bytes = b""
+        done = self.converted.pop(page.file.src_uri, None)
+        if done is not None:
+            return page_convert.apply(page, done, files)
+        page.present_anchor_ids = set(page.present_anchor_ids or ()) | page_convert.fragment_ids(page)
+        return page_convert.finish(page, html)
+
+    def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        assert self.nav is not None, "on_nav did not run"
+        theme_cache.install(env, config, self.nav, cache=self.fast)
+        self.prebuilt = theme_render.start(config, files, self.nav, env, self.page_events(), self.deferred)
+        return env
+
+    def on_page_context(self, context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+        if self.prebuilt is not None and theme_render.is_prebuilt(page):
+            self.prebuilt.take(page)  # put in the theme and written by a worker
+        return context
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Every page, as it is written, gets the Content-Security-Policy of its own inline scripts."""
+        if page.file.generated_by:
+            page.content = None  # written now; nothing reads it again
+            if hasattr(page, page_convert.FRAGMENTS):
+                delattr(page, page_convert.FRAGMENTS)
+        return csp.add_policy(output)
+
+    def on_post_template(self, output: str, template_name: str, config: MkDocsConfig) -> str:
+        """Theme pages outside the docs (404.html, the sitemap) get the policy too."""
+        return csp.add_policy(output) if template_name.endswith(".html") else output
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        assert self.rendered is not None and self.glossary is not None and self.exports is not None, \
+            "on_files did not run"
+        if self.prebuilt is not None:
+            self.prebuilt.close()  # every page taken: the workers are done
+        self.rendered = None
+        if self.exporting is not None:
+            self.exporting.join()  # a failure has printed its traceback and stops the build
+            if self.exporting.exitcode != 0:
+                raise Abort(f"writing the /api/ exports failed (exit status {self.exporting.exitcode})")
+        else:
+            self.exports()
+        _write_search_index(self.glossary, Path(config.site_dir))
+        csp.write_headers(Path(config.site_dir))
+        self.release()
+
+    def on_build_error(self, error: Exception) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """Let this build's data go now: `glossary serve` keeps the process (and this module,
+        until the next build loads it afresh) alive, and two builds' worth would not fit."""
+        if self.prebuilt is not None:
+            self.prebuilt.close()
+        if self.exporting is not None and self.exporting.is_alive():  # a failed build: its /api/ is not wanted
+            self.exporting.terminate()
+            self.exporting.join()
+        self.loaded = self.glossary = self.rendered = self.exports = self.exporting = self.nav = self.prebuilt = None
+        self.converted = {}
+        self.deferred = set()
+        if self.gc_default is not None:
+            gc.set_threshold(*self.gc_default)
+            self.gc_default = None
+        gc.collect()
 
 
 def _claim(path: str, what: str, files: Files, config: MkDocsConfig) -> None:
@@ -205,117 +311,6 @@ def _nav_paths(nav: Any) -> set[str]:
     return set().union(*(_nav_paths(item) for item in items))
 
 
-def _page_events() -> dict[str, Callable[..., Any]]:
-    return {"page_context": on_page_context, "post_page": on_post_page}
-
-
-def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    global _converted, _nav, _deferred
-    _nav = nav
-    _hand_fragments(files)
-    pages = [file.page for file in files.documentation_pages() if isinstance(file.page, page_convert.GeneratedPage)]
-    if theme_render.possible(config, files, _page_events()):
-        _deferred = {page.file.src_uri for page in pages}  # converted by the theme workers (on_env)
-    else:
-        _converted = page_convert.convert(pages, config, files)
-    for page in pages:
-        page.converted_elsewhere = page.file.src_uri in _deferred or page.file.src_uri in _converted
-    return nav
-
-
-def _hand_fragments(files: Files) -> None:
-    """Each generated page gets its fragments, which `page_convert.finish` puts back and
-    checks with the rest of its content wherever the page is converted."""
-    assert _rendered is not None, "on_files did not run"
-    for file in files.documentation_pages():
-        fragments = _rendered.fragments.pop(file.src_uri, None)
-        if fragments is not None and file.page is not None:
-            setattr(file.page, page_convert.FRAGMENTS, fragments)
-
-
-def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if not page.file.generated_by:
-        return html
-    # Its Markdown is done with: only the title is read from it, and that comes from the
-    # front matter. Holding every page's Markdown to the end would double memory.
-    page.markdown = ""
-    if page.file.src_uri in _deferred:
-        return ""  # converted later, in a theme worker, from the file's content
-    page.file.content_bytes = b""
-    done = _converted.pop(page.file.src_uri, None)
-    if done is not None:
-        return page_convert.apply(page, done, files)
-    page.present_anchor_ids = set(page.present_anchor_ids or ()) | page_convert.fragment_ids(page)
-    return page_convert.finish(page, html)
-
-
-def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-    global _prebuilt
-    assert _nav is not None, "on_nav did not run"
-    theme_cache.install(env, config, _nav)
-    _prebuilt = theme_render.start(config, files, _nav, env, _page_events(), _deferred)
-    return env
-
-
-def on_page_context(context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
-    if _prebuilt is not None and theme_render.is_prebuilt(page):
-        _prebuilt.take(page)  # put in the theme and written by a worker
-    return context
-
-
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Every page, as it is written, gets the Content-Security-Policy of its own inline scripts."""
-    if page.file.generated_by:
-        page.content = None  # written now; nothing reads it again
-        if hasattr(page, page_convert.FRAGMENTS):
-            delattr(page, page_convert.FRAGMENTS)
-    return csp.add_policy(output)
-
-
-def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
-    """Theme pages outside the docs (404.html, the sitemap) get the policy too."""
-    return csp.add_policy(output) if template_name.endswith(".html") else output
-
-
-def on_post_build(config: MkDocsConfig) -> None:
-    global _rendered
-    assert _rendered is not None and _glossary is not None and _exports is not None, "on_files did not run"
-    if _prebuilt is not None:
-        _prebuilt.close()  # every page taken: the workers are done
-    _rendered = None
-    if _exporting is not None:
-        _exporting.join()  # a failure has printed its traceback and stops the build
-        if _exporting.exitcode != 0:
-            raise Abort(f"writing the /api/ exports failed (exit status {_exporting.exitcode})")
-    else:
-        _exports()
-    _write_search_index(_glossary, Path(config.site_dir))
-    csp.write_headers(Path(config.site_dir))
-    _release()
-
-
-def on_build_error(error: Exception) -> None:
-    _release()
-
-
-def _release() -> None:
-    """Let this build's data go now: `glossary serve` keeps the process (and this module,
-    until the next build loads it afresh) alive, and two builds' worth would not fit."""
-    global _loaded, _glossary, _rendered, _exports, _exporting, _converted, _nav, _prebuilt, _deferred, _gc_default
-    if _prebuilt is not None:
-        _prebuilt.close()
-    if _exporting is not None and _exporting.is_alive():  # a failed build: its /api/ is not wanted
-        _exporting.terminate()
-        _exporting.join()
-    _loaded = _glossary = _rendered = _exports = _exporting = _nav = _prebuilt = None
-    _converted = {}
-    _deferred = set()
-    if _gc_default is not None:
-        gc.set_threshold(*_gc_default)
-        _gc_default = None
-    gc.collect()
-
-
 def _return_free_memory() -> None:
     """Hand memory the process has freed back to the system (glibc keeps it otherwise), so
     that a rebuild's peak is its own, not added to what the last build left behind."""
@@ -331,3 +326,17 @@ def _write_search_index(glossary: Glossary, site_dir: Path) -> None:
     from generator.search import write_site_index
 
     write_site_index(glossary, site_dir)
+
+
+# What MkDocs' `hooks:` setting reads: the events of this build's one plugin.
+plugin = GlossaryPlugin()
+on_config = plugin.on_config
+on_files = plugin.on_files
+on_nav = plugin.on_nav
+on_page_content = plugin.on_page_content
+on_env = plugin.on_env
+on_page_context = plugin.on_page_context
+on_post_page = plugin.on_post_page
+on_post_template = plugin.on_post_template
+on_post_build = plugin.on_post_build
+on_build_error = plugin.on_build_error

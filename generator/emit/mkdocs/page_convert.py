@@ -17,12 +17,11 @@ from typing import Any
 import markdown
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
-from mkdocs.structure.pages import (Page, _ExtractAnchorsTreeprocessor, _ExtractTitleTreeprocessor,
-                                    _RawHTMLPreprocessor, _RelativePathTreeprocessor)
-from mkdocs.structure.pages import log as _mkdocs_page_log
+from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from generator.emit import allowlist
+from generator.emit.mkdocs import internals
 from generator.emit.mkdocs.worker_log import capture_mkdocs_log, replay_log
 from generator.workers import forked_map, worth_forking
 
@@ -42,10 +41,10 @@ class Found:
     @classmethod
     def on(cls, page: Page) -> Found:
         links = {file.src_uri: dict(found) for file, found in (page.links_to_anchors or {}).items()}
-        return cls(page._title_from_render, frozenset(page.present_anchor_ids or ()), links)
+        return cls(internals.title_from_render(page), frozenset(page.present_anchor_ids or ()), links)
 
     def set_on(self, page: Page, files: Files) -> None:
-        page._title_from_render = self.title
+        internals.set_title_from_render(page, self.title)
         page.present_anchor_ids = set(self.anchors)
         page.links_to_anchors = {file: links for uri, links in self.links_to_anchors.items()
                                  if (file := files.get_file_from_path(uri)) is not None}
@@ -88,19 +87,12 @@ def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
     page.read_source(config)
     md = _markdown(config)
     md.reset()
-    raw_html = _RawHTMLPreprocessor()
-    raw_html._register(md)
-    anchors = _ExtractAnchorsTreeprocessor(page.file, files, config)
-    anchors._register(md)
-    relative_paths = _RelativePathTreeprocessor(page.file, files, config)
-    relative_paths._register(md)
-    title = _ExtractTitleTreeprocessor()
-    title._register(md)
+    raw_html, anchors, relative_paths, title = internals.page_processors(md, page.file, files, config)
     page.content = finish(page, md.convert(page.markdown or ""))
     page.toc = get_toc(getattr(md, "toc_tokens", []))
-    page._title_from_render = title.title
+    internals.set_title_from_render(page, title.title)
     page.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids | fragment_ids(page)
-    if _mkdocs_page_log.getEffectiveLevel() > logging.DEBUG:  # as Page.render decides
+    if internals.page_log_level() > logging.DEBUG:  # as Page.render decides
         page.links_to_anchors = relative_paths.links_to_anchors
 
 
@@ -136,8 +128,9 @@ def _markdown(config: MkDocsConfig) -> markdown.Markdown:
 
 
 def convert(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, Converted]:
-    """src_uri -> conversion of each page, done in workers; {} when too few pages or no fork."""
-    if not worth_forking(len(pages), PARALLEL_PAGES):
+    """src_uri -> conversion of each page, done in workers; {} when too few pages, no fork, or
+    an untested MkDocs (`internals.fast_paths`)."""
+    if not internals.fast_paths() or not worth_forking(len(pages), PARALLEL_PAGES):
         return {}
     ranges = [(start, min(start + _CHUNK, len(pages))) for start in range(0, len(pages), _CHUNK)]
 

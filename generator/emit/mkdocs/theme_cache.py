@@ -7,7 +7,8 @@ and their copies differ only in the relative URLs the `url` filter writes from t
 The overrides of those two partials (templates/overrides/partials) call
 `glossary_partial(name)`, which renders the theme's own partial (under THEME_PREFIX) and
 keeps the output for the next page outside the nav whose base URL and relative nav URLs
-are the same. Pages in the nav are rendered every time.
+are the same. Pages in the nav are rendered every time, and every page is when `cache` is
+off (an untested Material: `internals.fast_paths`).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ THEME_PREFIX = "theme/"  # "theme/partials/nav.html" is the theme's own file, no
 GLOBAL = "glossary_partial"
 
 
-def install(env: jinja2.Environment, config: MkDocsConfig, nav: Navigation) -> None:
-    """Let the overrides call `glossary_partial(name)` in `env` for this build's `nav`."""
+def install(env: jinja2.Environment, config: MkDocsConfig, nav: Navigation, *, cache: bool = True) -> None:
+    """Let the overrides call `glossary_partial(name)` in `env` for this build's `nav`; with
+    `cache` off it renders the theme's own partial for every page."""
     own_dirs = [d for d in config.theme.dirs if d != config.theme.custom_dir]
     env.loader = jinja2.ChoiceLoader([
         env.loader, jinja2.PrefixLoader({THEME_PREFIX.rstrip("/"): jinja2.FileSystemLoader(own_dirs)})])
@@ -42,7 +44,7 @@ def install(env: jinja2.Environment, config: MkDocsConfig, nav: Navigation) -> N
     def glossary_partial(context: jinja2.runtime.Context, name: str) -> Markup:
         page = context.get("page")
         key = None
-        if isinstance(page, Page) and id(page) not in in_nav:
+        if cache and isinstance(page, Page) and id(page) not in in_nav:
             key = (name, context.get("base_url"), tuple(normalize_url(url, page) for url in urls))
         found = rendered.get(key) if key is not None else None
         if found is None:

@@ -34,12 +34,12 @@ from dataclasses import dataclass
 
 import jinja2
 from mkdocs import utils
-from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from generator.emit.mkdocs import internals
 from generator.emit.mkdocs.page_convert import Found, render_page
 from generator.emit.mkdocs.worker_log import capture_mkdocs_log, replay_log
 from generator.workers import forked_map, worth_forking
@@ -47,7 +47,6 @@ from generator.workers import forked_map, worth_forking
 PARALLEL_PAGES = 400  # below this, starting workers costs more than it saves
 _CHUNK = 20
 TEMPLATE = "glossary-prebuilt.html"  # in templates/overrides: prints nothing
-_SKIPPED = "Page skipped: '{}'. Generated empty output."  # what `_build_page` logs of empty output
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +108,7 @@ class Prebuilt:
             raise done.error from WorkerTraceback(done.trace)
         if done.converted is not None:  # what MkDocs reads after its loop, as `Page.render` sets it
             done.converted.set_on(page, self._files)
-        self._quiet.message = _SKIPPED.format(uri) if done.written else None
+        self._quiet.message = internals.SKIPPED_MESSAGE.format(uri) if done.written else None
 
     def close(self) -> None:
         """Stop the workers (those still needed for pages not taken are cancelled)."""
@@ -122,8 +121,11 @@ def is_prebuilt(page: Page) -> bool:
 
 
 def possible(config: MkDocsConfig, files: Files, own_events: dict[str, Callable[..., object]]) -> bool:
-    """Whether `start` will fork: enough pages, fork available, no drafts, and `own_events`
-    (event -> the caller's handler) the only handlers of the page events."""
+    """Whether `start` will fork: a tested MkDocs (`internals.fast_paths`), enough pages, fork
+    available, no drafts, and `own_events` (event -> the caller's handler) the only handlers
+    of the page events."""
+    if not internals.fast_paths():
+        return False
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     return (worth_forking(len(doc_files), PARALLEL_PAGES)
             and len(files.documentation_pages(inclusion=InclusionLevel.is_in_serve)) == len(doc_files)
@@ -170,15 +172,16 @@ def _compile_templates(page: Page, config: MkDocsConfig, doc_files: list, nav: N
     """
     silenced = logging.root.manager.disable
     logging.disable(logging.CRITICAL)
-    config._current_page = page
+    internals.set_current_page(config, page)
     page.active = True
     try:
-        env.get_template(page.meta.get("template", "main.html")).render(get_context(nav, doc_files, config, page))
+        env.get_template(page.meta.get("template", "main.html")).render(
+            internals.theme_context(nav, doc_files, config, page))
     except Exception:
         pass
     finally:
         page.active = False
-        config._current_page = None
+        internals.set_current_page(config, None)
         logging.disable(silenced)
 
 
@@ -203,10 +206,10 @@ def _render(pages: list[Page], config: MkDocsConfig, files: Files, doc_files: li
         except Exception as error:  # raised again in the parent, at this page
             out.append(Rendered(page.file.src_uri, False, tuple(captured), _portable(error), traceback.format_exc()))
             break
-        config._current_page = page
+        internals.set_current_page(config, page)
         try:
             page.active = True
-            context = get_context(nav, doc_files, config, page)
+            context = internals.theme_context(nav, doc_files, config, page)
             template = env.get_template(page.meta.get("template", "main.html"))
             context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
             output = template.render(context)
@@ -219,7 +222,7 @@ def _render(pages: list[Page], config: MkDocsConfig, files: Files, doc_files: li
             break
         finally:
             page.active = False
-            config._current_page = None
+            internals.set_current_page(config, None)
         out.append(Rendered(page.file.src_uri, written, tuple(captured), converted=converted))
     return out
 
