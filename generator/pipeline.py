@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from generator import safe_paths
 from generator.check import cross_entry, fields
+from generator.check.fields import check_bytes, unreadable
 from generator.link import graph
 from generator.load import document as load
+from generator.load.files import entry_files, read_entry_file
 from generator import signed_cache as sealed
 from generator.workers import CPU_WORKERS, can_fork
-from generator.model import Document, Glossary, Mark, Problem, Severity
+from generator.model import Document, Glossary, Problem, Severity
 
 CACHE_DIR_NAME = ".glossary-cache"
 _CACHE_FORMAT = 2
@@ -50,43 +51,8 @@ class Loaded:
         return graph.build_graph(self.glossary.entries, self.links)
 
 
-def entry_files(terms_dir: Path) -> tuple[list[Path], list[Problem]]:
-    """Entry files in a stable order; stray `.yml` files are reported, other files ignored."""
-    files: list[Path] = []
-    problems: list[Problem] = []
-    with os.scandir(terms_dir) as found:  # the file type comes with the name: no stat per file
-        # a link counts as a file here without being followed (it may loop, or lead out of
-        # the folder): `_read` settles where it leads before anything reads it
-        names = sorted((item.name, item.is_symlink() or item.is_file(follow_symlinks=False)) for item in found)
-    for name, is_file in names:
-        path = terms_dir / name
-        if name.startswith(".") or not is_file:
-            continue
-        if path.suffix == ".yaml" and not _printable(path.name):
-            # undecodable bytes or control characters in a name would break every report line
-            problems.append(Problem(_shown(path), Mark(1, 1), "BAD_SLUG",
-                                    "the file name has bytes that are not UTF-8 text, or control characters",
-                                    "rename the file to its slug: lower-case letters, digits and hyphens"))
-        elif path.suffix == ".yaml":
-            files.append(path)
-        elif path.suffix == ".yml":
-            problems.append(Problem(str(path), Mark(1, 1), "BAD_SLUG", "entry files end in .yaml, not .yml",
-                                    f"rename it to {path.stem}.yaml"))
-    return files, problems
-
-
 def load_glossary(terms_dir: Path, *, use_cache: bool = True) -> Glossary:
     return load_all(terms_dir, use_cache=use_cache).glossary
-
-
-def _printable(name: str) -> bool:
-    return not any(0xDC80 <= ord(ch) <= 0xDCFF or ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in name)
-
-
-def _shown(path: Path) -> str:
-    """A path safe to print: undecodable bytes and control characters escaped."""
-    text = os.fsencode(path).decode("utf-8", "backslashreplace")
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def load_all(terms_dir: Path, *, use_cache: bool = True, problems_only: bool = False) -> Loaded:
@@ -104,7 +70,7 @@ def load_all(terms_dir: Path, *, use_cache: bool = True, problems_only: bool = F
     def locate(shown: str) -> Document:
         data = held.get(shown)
         if data is None:
-            data = _read(Path(shown), root, []) or b""
+            data = read_entry_file(Path(shown), root, []) or b""
         doc, _ = load.load_bytes(data, shown)
         return doc if doc is not None else Document(shown, {}, {}, {}, {}, "")
 
@@ -119,40 +85,10 @@ def load_all(terms_dir: Path, *, use_cache: bool = True, problems_only: bool = F
     return Loaded(Glossary(entries, tuple(problems)), links)
 
 
-def _read(path: Path, root: Path, problems: list[Problem]) -> bytes | None:
-    """The file's bytes (see `safe_paths.read_inside`: links out of the folder, loops, FIFOs
-    and files over the size limit are refused unread); problems instead of errors."""
-    shown = str(path)
-    try:
-        return safe_paths.read_inside(path, root, load.MAX_FILE_BYTES)
-    except safe_paths.Refused as refusal:
-        problems.append(Problem(shown, Mark(1, 1), "FILE_UNREADABLE", refusal.message, refusal.hint))
-    except safe_paths.TooLarge as too_large:
-        problems.append(load._too_large(shown, too_large.size))
-    except OSError as error:
-        problems.append(Problem(shown, Mark(1, 1), "FILE_UNREADABLE",
-                                f"cannot read the file: {error.strerror or error}",
-                                "check the file exists and is readable"))
-    return None
-
-
-def _unreadable(shown: str, problems: list[Problem]) -> fields.FileCheck:
-    return fields.FileCheck(shown, None, tuple(problems), ())
-
-
-def check_bytes(shown: str, data: bytes) -> fields.FileCheck:
-    """The per-file stage for one file's bytes: parse, then every rule that needs only it."""
-    doc, problems = load.load_bytes(data, shown)
-    if doc is None:
-        return _unreadable(shown, problems)
-    result = fields.check_file(doc)
-    return dataclasses.replace(result, problems=(*problems, *result.problems)) if problems else result
-
-
 def _check_path(path: Path, root: Path) -> fields.FileCheck:
     problems: list[Problem] = []
-    data = _read(path, root, problems)
-    return _unreadable(str(path), problems) if data is None else check_bytes(str(path), data)
+    data = read_entry_file(path, root, problems)
+    return unreadable(str(path), problems) if data is None else check_bytes(str(path), data)
 
 
 def _work(task: tuple[list[tuple[str, bytes | None]], Path, bool]) -> list[tuple]:
@@ -191,9 +127,9 @@ def _check_files(files: list[Path], root: Path, cache_file: Path | None,
             todo.append((shown, None))  # no cache: the workers read the files themselves
             continue
         problems: list[Problem] = []
-        data = _read(path, root, problems)
+        data = read_entry_file(path, root, problems)
         if data is None:
-            results[shown] = _unreadable(shown, problems)
+            results[shown] = unreadable(shown, problems)
             continue
         held[shown] = data
         key = (shown, hashlib.blake2b(data, digest_size=16).digest())
@@ -305,7 +241,7 @@ def _verdict_key(terms_dir: Path) -> bytes | None:
             if not item.name.endswith(".yaml"):
                 continue  # only the name of any other file counts
             problems: list[Problem] = []
-            data = _read(Path(item.path), root, problems)
+            data = read_entry_file(Path(item.path), root, problems)
             digest.update(hashlib.blake2b(data, digest_size=16).digest() if data is not None
                           else repr([p.as_row() for p in problems]).encode())
     except OSError:

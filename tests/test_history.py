@@ -14,6 +14,7 @@ import pytest
 from generator.cite import record as cite
 from generator.history import revisions as history
 from generator.pipeline import load_glossary
+from generator.render import revisions
 
 DAY = date(2026, 11, 24)
 SITE = "https://g.test/"
@@ -154,7 +155,7 @@ def _render_revisions(terms: Path, found: history.History) -> dict[str, str]:
     from generator.render.site import make_environment
 
     entries = load_glossary(terms, use_cache=False).entries
-    return history.revision_pages(
+    return revisions.revision_pages(
         make_environment(), entries=entries, history=found,
         names=NameIndex.build(entries.values()), titles={s: e.title for s, e in entries.items()},
         site_url=SITE, site_name="Leverage Glossary", day=DAY,
@@ -196,7 +197,7 @@ def test_old_text_loses_links_that_may_point_nowhere(repo) -> None:
 
 def test_current_version_address_forwards_to_the_entry(glossary_dir: Path) -> None:
     entries = load_glossary(glossary_dir, use_cache=False).entries
-    stubs = history.current_version_stubs(entries, site_url=SITE)
+    stubs = revisions.current_version_stubs(entries, site_url=SITE)
     record = cite.CitationRecord.from_entry(entries["liquidation"], site_url=SITE)
     stub = stubs[f"rev/liquidation/{record.fingerprint}/index.html"]
     assert 'content="0; url=../../../term/liquidation/"' in stub
@@ -207,7 +208,7 @@ def test_current_version_address_forwards_to_the_entry(glossary_dir: Path) -> No
 def test_version_block_offers_cite_this_version(glossary_dir: Path) -> None:
     entries = load_glossary(glossary_dir, use_cache=False).entries
     record = cite.CitationRecord.from_entry(entries["margin"], site_url=SITE)
-    block = history.version_block(entries["margin"], record, history.no_history("not a git checkout"),
+    block = revisions.version_block(entries["margin"], record, history.no_history("not a git checkout"),
                                   page_path="definition/margin.md", day=DAY)
     assert "<summary>Cite this version</summary>" in block
     assert block.count('class="gl-accessed gl-accessed--version"') == len(cite.STYLES)
@@ -220,7 +221,7 @@ def test_version_block_lists_earlier_versions(repo) -> None:
     entries = load_glossary(repo["terms"], use_cache=False).entries
     found = history.collect_history(repo["terms"])
     record = cite.CitationRecord.from_entry(entries["margin-call"], site_url=SITE)
-    block = history.version_block(entries["margin-call"], record, found, page_path="definition/margin-call.md",
+    block = revisions.version_block(entries["margin-call"], record, found, page_path="definition/margin-call.md",
                                   day=DAY)
     for rev in found.earlier(entries["margin-call"]):
         assert f"(../rev/margin-call/{rev.fingerprint}.md)" in block

@@ -16,7 +16,7 @@ import pytest
 from generator.cite import record as cite
 from generator.render.autolink import NameIndex, render_markdown
 from generator.link.graph import build_graph
-from generator.render.metadata import json_for_script
+from generator.render.escape import json_for_script
 from generator.model import Entry, Example, FaqItem, Formula, FormulaResult, Source, Variable
 from generator.render.site import page_path, relative, render_site
 from generator.render.sanitize import safe_href, sanitize_markdown

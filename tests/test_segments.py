@@ -1,4 +1,4 @@
-"""`sanitize.segments` against the implementation it replaced, and its time on hostile text.
+"""`segments.segments` against the implementation it replaced, and its time on hostile text.
 
 The sanitiser is a security boundary: which characters count as code, math or a link
 decides what is escaped. The linear-time segmenter must cut every text exactly as the
@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from generator.check.prose import markdown_fields
 from generator.markup import fenced_code
-from generator.render.sanitize import segments
+from generator.segments import segments
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `bench` is not installed
@@ -246,3 +246,13 @@ def test_hostile_text_takes_linear_time(name: str) -> None:
     assert large_seconds < 2.0, f"{name}: {large_seconds:.2f} s for {len(large):,} characters"
     ratio = large_seconds / max(small_seconds, 2e-3)
     assert ratio < 10, f"{name}: 4x the text took {ratio:.1f}x the time"
+
+
+def test_block_level_tags_are_python_markdowns_own() -> None:
+    """The segment cutter keeps its own copy of the tag list so that it never loads
+    Python-Markdown; the copy must be the list the site's parser uses."""
+    from markdown.util import BLOCK_LEVEL_ELEMENTS
+
+    from generator.segments import BLOCK_LEVEL_ELEMENTS as copied
+
+    assert list(copied) == list(BLOCK_LEVEL_ELEMENTS)

@@ -8,6 +8,7 @@ the whole set afterwards.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from generator import markup
 from generator.check import math as latex
 from generator.check import venue_claims
+from generator.load import document as load
 from generator.load.document import is_slug
 from generator.site_paths import RESERVED
 from generator.suggest import did_you_mean
@@ -246,3 +248,14 @@ def check_file(doc: Document) -> FileCheck:
     return FileCheck(doc.path, entry, tuple(problems), latex.keys(doc), good, len(good) != len(targets))
 
 
+def unreadable(shown: str, problems: list[Problem]) -> FileCheck:
+    return FileCheck(shown, None, tuple(problems), ())
+
+
+def check_bytes(shown: str, data: bytes) -> FileCheck:
+    """The per-file stage for one file's bytes: parse, then every rule that needs only it."""
+    doc, problems = load.load_bytes(data, shown)
+    if doc is None:
+        return unreadable(shown, problems)
+    result = check_file(doc)
+    return dataclasses.replace(result, problems=(*problems, *result.problems)) if problems else result

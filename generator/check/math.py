@@ -30,6 +30,7 @@ from generator import settings
 from generator.check.formulas import _braces_balance
 from generator.check.prose import markdown_fields, markup_limit
 from generator.check.reader import _EntryReader
+from generator.segments import segments  # how the site itself finds math in Markdown
 from generator.model import Document, Mark, NodePath, Problem, Severity
 
 KATEX_JS = settings.KATEX_JS
@@ -202,8 +203,6 @@ def collect(doc: Document) -> Iterator[Math]:
 
 
 def _markdown_math(doc: Document, path: NodePath, text: str) -> Iterator[Math]:
-    from generator.render.sanitize import segments  # how the site itself finds math in Markdown
-
     if "$" not in text and "\\" not in text:
         return  # no math delimiter at all: the common case, and cheap to see
     if markup_limit(text):

@@ -169,14 +169,14 @@ def collect(terms_dir: Path) -> list[Claim]:
     Files are read the way the validator reads them (no links leading outside the folder,
     nothing over the size limit); only files that mention `as_of` are parsed.
     """
-    from generator import pipeline
     from generator.load import document as load
+    from generator.load.files import entry_files, read_entry_file
 
     claims: list[Claim] = []
-    files, _ = pipeline.entry_files(terms_dir)
+    files, _ = entry_files(terms_dir)
     root = terms_dir.resolve()
     for path in files:
-        data = pipeline._read(path, root, [])
+        data = read_entry_file(path, root, [])
         if not data or b"as_of" not in data:  # most files have no claim: no need to parse them
             continue
         doc, _ = load.load_bytes(data, str(path))

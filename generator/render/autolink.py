@@ -17,16 +17,9 @@ from typing import Any
 
 from generator.markup import iter_wikilinks
 from generator.model import Entry
-from generator.render.sanitize import (
-    escape_math,
-    escape_text,
-    is_display_block,
-    pad_block,
-    plain_markdown,
-    sanitize_link,
-    sanitize_refdef,
-    segments,
-)
+from generator.render.escape import escape_markdown_prose, escape_math, plain_markdown
+from generator.render.sanitize import is_display_block, pad_block, sanitize_link, sanitize_refdef
+from generator.segments import segments
 
 HrefFor = Callable[[str], str]
 
@@ -237,7 +230,7 @@ def _render_text(
             label = link.text or titles[link.slug]
             out.append(f"[{link_text(label)}]({href_for(link.slug)})")
         else:
-            out.append(escape_text(link.text or link.slug))
+            out.append(escape_markdown_prose(link.text or link.slug))
         pos = link.end
     out.append(_mentions(text[pos:], start + pos, index, href_for, linked, headings, autolink))
     return "".join(out)
@@ -253,7 +246,7 @@ def _mentions(
     autolink: bool,
 ) -> str:
     if not autolink or not index.slug_for:
-        return escape_text(text)
+        return escape_markdown_prose(text)
     out: list[str] = []
     pos = 0
     for match in index.finditer(text):
@@ -262,8 +255,8 @@ def _mentions(
         if slug is None or slug in linked or any(a <= where < b for a, b in headings):
             continue
         linked.add(slug)
-        out.append(escape_text(text[pos : match.start()]))
+        out.append(escape_markdown_prose(text[pos : match.start()]))
         out.append(f"[{link_text(match.group(0))}]({href_for(slug)})")
         pos = match.end()
-    out.append(escape_text(text[pos:]))
+    out.append(escape_markdown_prose(text[pos:]))
     return "".join(out)

@@ -7,7 +7,6 @@ here, escaped, and carried to the theme in the page's front matter.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,18 +14,7 @@ from markupsafe import escape
 
 from generator.cite.record import CitationRecord
 from generator.model import Entry
-
-
-def json_for_script(data: Any) -> str:
-    """JSON that is safe inside `<script>`: `<`, `>` and `&` are written as \\u escapes."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+from generator.render.escape import json_for_script
 
 
 def breadcrumb_list(crumbs: Sequence[tuple[str, str]]) -> dict[str, Any]:
@@ -122,8 +110,3 @@ def head_html(
     if jsonld is not None:
         tags.append(f'<script type="application/ld+json">{json_for_script(jsonld)}</script>')
     return "\n".join(tags)
-
-
-def escape_text(text: str) -> str:
-    """For front-matter fields the theme prints without escaping (title, description)."""
-    return str(escape(" ".join(text.split())))

@@ -33,12 +33,13 @@ from markupsafe import Markup, escape
 
 from generator.cite import record as cite
 from generator.history import revisions as history
-from generator.render import sanitize
+from generator.render import revisions
 from generator import site_paths as paths
 from generator.workers import ForkedResults, forked_map, worth_forking
 from generator.render.autolink import NameIndex, link_text, render_markdown
 from generator.calc.parse import format_number
-from generator.render.metadata import entry_jsonld, escape_text, head_html, json_for_script
+from generator.render.escape import escape_html_line, escape_markdown_prose, escape_math, plain_markdown
+from generator.render.metadata import entry_jsonld, head_html
 from generator import settings
 from generator.model import RELATION_TYPES, Entry
 from generator.render.sanitize import safe_href
@@ -266,9 +267,9 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["times"] = lambda text: str(text).replace(" ** ", "^").replace(" * ", " × ")
     env.filters["safe_href"] = safe_href
     env.filters["link_text"] = lambda text: Markup(link_text(str(text)))
-    env.filters["plain"] = lambda text: Markup(sanitize.plain_markdown(str(text)))
-    env.filters["t"] = lambda text: sanitize.escape_text(str(text))
-    env.filters["tex"] = lambda text: sanitize.escape_math(str(text))
+    env.filters["plain"] = lambda text: Markup(plain_markdown(str(text)))
+    env.filters["t"] = lambda text: escape_markdown_prose(str(text))
+    env.filters["tex"] = lambda text: escape_math(str(text))
     env.filters["html"] = _stash
     env.filters["checked"] = checked_note
     env.globals["KIND_LABELS"] = KIND_LABELS
@@ -584,7 +585,7 @@ def _render_entries(env: jinja2.Environment, site: _Site, slugs: list[str],
         raw = _raw_entry(env, site, entry)
         if write is not None:
             write(raw_path, raw)
-            write(*history.version_stub(entry, site.records[slug]))
+            write(*revisions.version_stub(entry, site.records[slug]))
         out[slug] = (path, text, found, raw_path, None if write is not None else _pack((raw,)))
     return out
 
@@ -594,8 +595,8 @@ def _render_entries(env: jinja2.Environment, site: _Site, slugs: list[str],
 
 def _front_matter(title: str, description: str, head: str = "", hide: Iterable[str] = ()) -> str:
     """YAML front matter. Title and description are HTML-escaped: the theme prints them raw."""
-    lines = ["---", f"title: {json.dumps(escape_text(title), ensure_ascii=False)}",
-             f"description: {json.dumps(escape_text(description), ensure_ascii=False)}"]
+    lines = ["---", f"title: {json.dumps(escape_html_line(title), ensure_ascii=False)}",
+             f"description: {json.dumps(escape_html_line(description), ensure_ascii=False)}"]
     if head:
         lines.append(f"glossary_head: {json.dumps(head, ensure_ascii=False)}")
     hidden = list(hide)
@@ -956,7 +957,7 @@ def _history(site: _Site) -> Any:
 
 
 def _version_block(site: _Site, entry: Entry, record: cite.CitationRecord, path: str) -> str:
-    return history.version_block(entry, record, _history(site), page_path=path, day=site.config.build_day)
+    return revisions.version_block(entry, record, _history(site), page_path=path, day=site.config.build_day)
 
 
 def _add_versions_and_api(env: jinja2.Environment, site: _Site, pages: dict[str, str],
@@ -968,8 +969,8 @@ def _add_versions_and_api(env: jinja2.Environment, site: _Site, pages: dict[str,
     build (`export.write_site_files`), so a large glossary's JSON is never held whole.
     """
     found = _history(site)
-    pages.update(history.revision_pages(
+    pages.update(revisions.revision_pages(
         env, entries=site.entries, history=found, names=site.names, titles=site.titles,
         site_url=site.config.base, site_name=site.config.site_name, day=site.config.build_day))
     if files is not None:
-        files.update(history.current_version_stubs(site.entries, site_url=site.config.base, records=site.records))
+        files.update(revisions.current_version_stubs(site.entries, site_url=site.config.base, records=site.records))

@@ -1,0 +1,297 @@
+"""Earlier revisions as pages: each at its permanent address, and the entry page's
+"Cite this version" block that links to them.
+
+Pure: the `History` collected from git (`generator.history.revisions`) and today's entries
+in, `{path: text}` out. Old text links to today's pages, through the same autolinking
+and Markdown escaping as a current entry; its own relative links are dropped, since they
+may point nowhere now.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import posixpath
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from generator.cite import record as cite
+from generator.history.revisions import History
+from generator.model import Entry
+from generator.render.autolink import link_text, render_markdown
+from generator.render.escape import escape_html_line
+from generator.render.metadata import head_html
+from generator.segments import segments
+
+log = logging.getLogger("mkdocs.plugins.glossary.history")
+
+
+def _page_path(entry: Entry) -> str:
+    return entry.url_path.rstrip("/") + ".md"
+
+
+def _relative(from_page: str, to_page: str) -> str:
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+def _day(text: str) -> str:
+    try:
+        return cite.parse_day(text).strftime("%-d %B %Y")
+    except ValueError:
+        return text
+
+
+_LINK = re.compile(r"^(!?)\[(.*)\]\(\s*<?([^\s>)]*)", re.DOTALL)
+_ABSOLUTE = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
+
+
+def _without_local_links(markdown: str) -> str:
+    """Old text: relative links and anchors become plain text (they may point nowhere now)."""
+    parts: list[str] = []
+    for segment in segments(markdown):
+        if segment.kind == "link":
+            match = _LINK.match(segment.text)
+            if match and not _ABSOLUTE.match(match.group(3)):
+                parts.append(match.group(2))
+                continue
+        elif segment.kind == "refdef":
+            url = segment.text.split(":", 1)[1].strip().split()[0] if ":" in segment.text else ""
+            if not _ABSOLUTE.match(url.strip("<>")):
+                continue
+        parts.append(segment.text)
+    return "".join(parts)
+
+
+class _RevisionPage:
+    """What the macros and the template need from a page: links from it and Markdown."""
+
+    def __init__(self, path: str, entries: Mapping[str, Entry], names: Any, titles: Mapping[str, str]) -> None:
+        self.path = path
+        self.entries = entries
+        self.names = names
+        self.titles = titles
+        self.linked: set[str] = set()
+
+    def href(self, slug: str) -> str:
+        return _relative(self.path, _page_path(self.entries[slug]))
+
+    def to(self, target: str) -> str:
+        return _relative(self.path, target)
+
+    def md(self, text: str, *, self_slug: str | None = None, autolink: bool = True) -> Markup:
+        return Markup(render_markdown(_without_local_links(text), self_slug=self_slug, index=self.names,
+                                      titles=self.titles, href_for=self.href, linked=self.linked,
+                                      autolink=autolink))
+
+    def entry_link(self, slug: str) -> Markup:
+        return Markup("[{}]({})").format(Markup(link_text(self.entries[slug].title)), self.href(slug))
+
+
+_REVISION_TEMPLATE = """\
+{% import "_macros.md.j2" as m %}
+# {{ old.title }}
+
+!!! warning "Old revision"
+    This is an old revision of {{ page.entry_link(entry.slug) }}: version `{{ rev.version }}`, last modified {{ modified }}{% if rev.commit %}, first published in commit `{{ rev.short_commit }}` on {{ committed }}{% endif %}. It may differ a lot from the current version.
+
+    [Read the current version]({{ current_href }}){{ " · [Newer revision](%s)"|format(newer) if newer else "" }}{{ " · [Older revision](%s)"|format(older) if older else "" }}
+
+
+<div class="gl-summary" markdown>
+{{ summary }}
+</div>
+
+{% if old.aliases or old.abbreviations %}
+<div class="gl-names" markdown>
+{% if old.abbreviations %}**Abbreviations:** {{ old.abbreviations|join(", ") }}{% if old.aliases %} · {% endif %}{% endif %}{% if old.aliases %}**Also called:** {{ old.aliases|join(", ") }}{% endif %}
+
+</div>
+
+{% endif %}
+{% for f in old.formulas %}
+{% if loop.first %}
+## {{ "Formulas" if old.formulas|length > 1 else "Formula" }}
+
+{% endif %}
+### {{ f.title }}
+
+{{ m.math_block(f.latex) }}
+
+<table class="gl-vars">
+<thead><tr><th>Symbol</th><th>Meaning</th><th>Unit</th><th>Name</th></tr></thead>
+<tbody>
+<tr class="gl-vars__result"><td>{{ m.math_inline(f.result.symbol) }}</td><td><strong>Result:</strong> {{ f.result.name|replace("_", " ") }}</td><td>{{ f.result.unit }}</td><td><code>{{ f.result.name }}</code></td></tr>
+{% for v in f.variables %}
+<tr><td>{{ m.math_inline(v.symbol) }}</td><td>{{ v.meaning }}</td><td>{{ v.unit }}</td><td><code>{{ v.name }}</code></td></tr>
+{% endfor %}
+</tbody>
+</table>
+
+{% endfor %}
+{% for x in old.examples %}
+{% if loop.first %}
+## {{ "Worked examples" if old.examples|length > 1 else "Worked example" }} (as stated then)
+
+{% endif %}
+<p class="gl-revision-example"><strong>{{ x.title }}</strong>: {% for name, value in x.inputs.items() %}<code>{{ name }}</code> = {{ value|num }}{% if not loop.last %}, {% endif %}{% endfor %} → {% for name, value in x.expect.items() %}<code>{{ name }}</code> = {{ value|num }}{% if not loop.last %}, {% endif %}{% endfor %}</p>
+
+{% endfor %}
+{{ body }}
+
+{% if relations %}
+## Related entries
+
+<div class="gl-relations" markdown>
+{% for label, slugs in relations %}
+**{{ label }}:** {% for slug in slugs %}{% if slug in page.entries %}{{ page.entry_link(slug) }}{% else %}{{ slug }}{% endif %}{% if not loop.last %} · {% endif %}{% endfor %}
+
+{% endfor %}
+</div>
+
+{% endif %}
+{% if sources %}
+## Sources
+
+{{ m.sources_list(sources) }}
+
+{% endif %}
+## Cite this version
+
+{{ m.cite_box(cite, record) }}
+
+<p class="gl-dates">Published {{ published }} · Last modified {{ modified }} · Version <code>{{ rev.version }}</code> · Permanent address <a href="{{ record.url }}">{{ record.url }}</a></p>
+"""
+
+_RELATION_LABELS = {"broader": "Broader", "narrower": "Narrower", "related": "Related",
+                    "contrasts": "Contrasts with", "uses": "Uses", "used_by": "Used by"}
+
+
+def _front_matter(title: str, description: str, head: str) -> str:
+    return "\n".join([
+        "---",
+        f"title: {json.dumps(escape_html_line(title), ensure_ascii=False)}",
+        f"description: {json.dumps(escape_html_line(description), ensure_ascii=False)}",
+        f"glossary_head: {json.dumps(head, ensure_ascii=False)}",
+        "---",
+    ]) + "\n\n"
+
+
+def revision_pages(
+    env: Any,
+    *,
+    entries: Mapping[str, Entry],
+    history: History,
+    names: Any,
+    titles: Mapping[str, str],
+    site_url: str,
+    site_name: str,
+    day: date,
+) -> dict[str, str]:
+    """Docs path -> Markdown for every earlier revision of every current entry.
+
+    `env` is the site's Jinja environment (for the shared macros and filters), `names`
+    and `titles` the autolink index of today's entries: old text links to today's pages.
+    A revision that fails to render is skipped and logged, never fatal.
+    """
+    template = env.from_string(_REVISION_TEMPLATE)
+    pages: dict[str, str] = {}
+    for slug in sorted(entries):
+        current = entries[slug]
+        earlier = history.earlier(current)
+        for index, rev in enumerate(earlier):
+            path = rev.page_path
+            try:
+                old = rev.entry
+                record = cite.CitationRecord.from_entry(old, site_url=site_url, site_name=site_name).for_version()
+                page = _RevisionPage(path, entries, names, titles)
+                newer = _relative(path, earlier[index - 1].page_path) if index > 0 else None
+                older = _relative(path, earlier[index + 1].page_path) if index + 1 < len(earlier) else None
+                relations = [(_RELATION_LABELS.get(kind, kind), list(targets))
+                             for kind, targets in old.relations.items() if targets]
+                sources = [{"source": s, "number": i, "anchor": f"source-{i}",
+                            "url": s.url if s.url.lower().startswith(("https://", "http://")) else None}
+                           for i, s in enumerate(old.sources, start=1)]
+                text = template.render(
+                    page=page, entry=current, old=old, rev=rev, record=record,
+                    summary=page.md(old.summary, self_slug=slug, autolink=False),
+                    body=page.md(old.body, self_slug=slug),
+                    relations=relations, sources=sources,
+                    cite=cite.html_views(record, day),
+                    current_href=page.href(slug), newer=newer, older=older,
+                    modified=_day(old.modified or old.published), published=_day(old.published),
+                    committed=_day(rev.committed),
+                )
+                head = head_html(record=record, site_name=site_name, title=old.title, description=old.summary,
+                                 url=record.url, jsonld=None)
+                head += '\n<meta name="robots" content="noindex">'
+                title = f"{old.title} (old revision {rev.version})"
+                pages[path] = _front_matter(title, old.summary, head) + text
+            except Exception as error:  # noqa: BLE001 - history must never break the build
+                log.info("glossary: skipped old revision %s of %s: %s", rev.fingerprint, slug, error)
+    return pages
+
+
+def current_version_stubs(entries: Mapping[str, Entry], *, site_url: str,
+                          records: Mapping[str, cite.CitationRecord] | None = None) -> dict[str, str]:
+    """Site path -> HTML: the current version's permanent address forwards to the entry page.
+
+    When the entry changes, a build from git publishes the full old-revision page at the
+    same address instead, so the address keeps showing the cited text. `records` (made
+    for `site_url`) saves recomputing the pages' citation records.
+    """
+    known = records or {}
+    return dict(version_stub(entry, known.get(slug) or cite.CitationRecord.from_entry(entry, site_url=site_url))
+                for slug, entry in sorted(entries.items()))
+
+
+def version_stub(entry: Entry, record: cite.CitationRecord) -> tuple[str, str]:
+    """Site path and HTML of one entry's stub (see `current_version_stubs`)."""
+    here = cite.revision_url_path(entry.slug, record.fingerprint)
+    target = posixpath.relpath(entry.url_path, here) + "/"
+    title = escape(f"{entry.title} (version {record.version})")
+    return here + "index.html", (
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<title>{title}</title>\n"
+        f"<link rel=\"canonical\" href=\"{escape(record.entry_url)}\">\n"
+        "<meta name=\"robots\" content=\"noindex\">\n"
+        f"<meta http-equiv=\"refresh\" content=\"0; url={escape(target)}\">\n"
+        "</head>\n<body>\n"
+        f"<p>Version <code>{escape(record.version)}</code> is the current version of "
+        f"<a href=\"{escape(target)}\">{escape(entry.title)}</a>.</p>\n</body>\n</html>\n"
+    )
+
+
+def version_block(entry: Entry, record: cite.CitationRecord, history: History, *, page_path: str,
+                  day: date) -> str:
+    """Markdown/HTML for the end of an entry page: "Cite this version" and earlier revisions."""
+    version = record.for_version()
+    box = cite.cite_box_html(cite.html_views(version, day, modifier="version"), version, box_id="cite-version-box")
+    url = escape(version.url)
+    lines = [
+        "",
+        '<details class="gl-cite-version">',
+        "<summary>Cite this version</summary>",
+        "",
+        f'<p>This citation points at the permanent address of version <code>{escape(version.version)}</code>, '
+        f'which keeps showing this text after the entry changes: <a href="{url}">{url}</a></p>',
+        "",
+        box,
+        "",
+        "</details>",
+        "",
+    ]
+    earlier = history.earlier(entry, record.fingerprint)
+    if not history.available:
+        reason = escape(history.public_reason or "git history was not read")
+        lines.append(f'<p class="gl-revisions">Earlier versions: not published by this build ({reason}).</p>')
+    elif earlier:
+        links = " · ".join(f"[{_day(r.entry.modified or r.entry.published)} (`{r.fingerprint}`)]"
+                           f"({_relative(page_path, r.page_path)})" for r in earlier)
+        lines.append(f'<div class="gl-revisions" markdown>\n**Earlier versions:** {links}\n\n</div>')
+    else:
+        lines.append('<p class="gl-revisions">Earlier versions: none.</p>')
+    return "\n".join(str(line) for line in lines) + "\n"
