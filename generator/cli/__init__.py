@@ -24,6 +24,7 @@ from generator.safe_text import OutputError, TerminalStream
 COMMANDS: dict[str, str] = {
     "validate": "check every entry and report all problems (exit 0 clean, 1 problems, 2 usage)",
     "build": "validate the entries and build the static site (mkdocs build --strict)",
+    "render": "write the site as a plain MkDocs project (no hooks) into a folder of its own",
     "serve": "serve the site locally with live reload (edits to terms/ and templates/ rebuild it)",
     "new": "write a skeleton entry file for a new title (never overwrites without --force)",
     "search": "find entries by name, alias, abbreviation or summary, typos forgiven",
