@@ -36,7 +36,7 @@ from bench.run import ROOT, prepare
 # module: functions (or Class.method) to time; names that do not exist are skipped, so the
 # list survives the stages being reorganised.
 STAGES: dict[str, tuple[str, ...]] = {
-    "generator.pipeline": ("load_all", "_read", "_check_files", "check_bytes", "_read_cache", "_write_cache"),
+    "generator.pipeline": ("load_all", "read_entry_file", "_check_files", "check_bytes", "_read_cache", "_write_cache"),
     "generator.check.codec": ("to_plain", "from_plain"),
     "generator.check.fields": ("check_file", "read_entry"),
     "generator.check.examples": ("check_examples",),
@@ -45,9 +45,12 @@ STAGES: dict[str, tuple[str, ...]] = {
     "generator.check.math": ("check_keys", "keys", "collect", "check_math"),
     "generator.link.graph": ("build_graph", "find_orphans", "_pagerank", "_components", "Graph.neighbourhood_json"),
     "generator.compute.site_data": ("collect_site_data",),
-    "generator.render.site": ("render_site", "_entry_page", "_raw_entry", "_local_graph", "_home", "_areas", "_a_to_z",
-                         "_tags", "_tag", "_graph_page", "_calculators", "_graph_json", "_previews",
-                         "_Site.__init__"),
+    # a function is timed where it is called from: the page builders by the name site.py imports
+    "generator.render.site": ("render_site", "entry_page", "raw_entry", "home_page", "areas_page", "a_to_z_page",
+                              "tags_page", "tag_page", "graph_page", "calculators_page", "graph_json",
+                              "previews_json"),
+    "generator.render.entry_pages": ("_local_graph",),
+    "generator.render.context": ("Site.__init__",),
     "generator.render.autolink": ("render_markdown", "_mentions", "NameIndex.build"),
     "generator.cite.record": ("html_views",),
     "generator.render.metadata": ("entry_jsonld", "head_html"),

@@ -152,7 +152,7 @@ def test_without_git_there_is_no_history(glossary_dir: Path, tmp_path: Path, mon
 
 def _render_revisions(terms: Path, found: history.History) -> dict[str, str]:
     from generator.render.autolink import NameIndex
-    from generator.render.site import make_environment
+    from generator.render.environment import make_environment
 
     entries = load_glossary(terms, use_cache=False).entries
     return revisions.revision_pages(

@@ -18,7 +18,8 @@ from generator.render.autolink import NameIndex, render_markdown
 from generator.link.graph import build_graph
 from generator.render.escape import json_for_script
 from generator.model import Entry, Example, FaqItem, Formula, FormulaResult, Source, Variable
-from generator.render.site import page_path, relative, render_site
+from generator.render.paths import page_path, relative
+from generator.render.site import render_site
 from generator.render.sanitize import safe_href, sanitize_markdown
 from generator.compute.site_data import SiteConfig, collect_site_data
 

@@ -9,7 +9,6 @@ may point nowhere now.
 
 from __future__ import annotations
 
-import json
 import logging
 import posixpath
 import re
@@ -23,19 +22,13 @@ from generator.cite import record as cite
 from generator.history.revisions import History
 from generator.model import Entry
 from generator.render.autolink import link_text, render_markdown
-from generator.render.escape import escape_html_line
+from generator.render.context import front_matter
+from generator.render.environment import RELATION_LABELS
 from generator.render.metadata import head_html
+from generator.render.paths import page_path, relative
 from generator.segments import segments
 
 log = logging.getLogger("mkdocs.plugins.glossary.history")
-
-
-def _page_path(entry: Entry) -> str:
-    return entry.url_path.rstrip("/") + ".md"
-
-
-def _relative(from_page: str, to_page: str) -> str:
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
 
 
 def _day(text: str) -> str:
@@ -77,10 +70,10 @@ class _RevisionPage:
         self.linked: set[str] = set()
 
     def href(self, slug: str) -> str:
-        return _relative(self.path, _page_path(self.entries[slug]))
+        return relative(self.path, page_path(self.entries[slug]))
 
     def to(self, target: str) -> str:
-        return _relative(self.path, target)
+        return relative(self.path, target)
 
     def md(self, text: str, *, self_slug: str | None = None, autolink: bool = True) -> Markup:
         return Markup(render_markdown(_without_local_links(text), self_slug=self_slug, index=self.names,
@@ -166,20 +159,6 @@ _REVISION_TEMPLATE = """\
 <p class="gl-dates">Published {{ published }} · Last modified {{ modified }} · Version <code>{{ rev.version }}</code> · Permanent address <a href="{{ record.url }}">{{ record.url }}</a></p>
 """
 
-_RELATION_LABELS = {"broader": "Broader", "narrower": "Narrower", "related": "Related",
-                    "contrasts": "Contrasts with", "uses": "Uses", "used_by": "Used by"}
-
-
-def _front_matter(title: str, description: str, head: str) -> str:
-    return "\n".join([
-        "---",
-        f"title: {json.dumps(escape_html_line(title), ensure_ascii=False)}",
-        f"description: {json.dumps(escape_html_line(description), ensure_ascii=False)}",
-        f"glossary_head: {json.dumps(head, ensure_ascii=False)}",
-        "---",
-    ]) + "\n\n"
-
-
 def revision_pages(
     env: Any,
     *,
@@ -208,9 +187,9 @@ def revision_pages(
                 old = rev.entry
                 record = cite.CitationRecord.from_entry(old, site_url=site_url, site_name=site_name).for_version()
                 page = _RevisionPage(path, entries, names, titles)
-                newer = _relative(path, earlier[index - 1].page_path) if index > 0 else None
-                older = _relative(path, earlier[index + 1].page_path) if index + 1 < len(earlier) else None
-                relations = [(_RELATION_LABELS.get(kind, kind), list(targets))
+                newer = relative(path, earlier[index - 1].page_path) if index > 0 else None
+                older = relative(path, earlier[index + 1].page_path) if index + 1 < len(earlier) else None
+                relations = [(RELATION_LABELS.get(kind, kind), list(targets))
                              for kind, targets in old.relations.items() if targets]
                 sources = [{"source": s, "number": i, "anchor": f"source-{i}",
                             "url": s.url if s.url.lower().startswith(("https://", "http://")) else None}
@@ -229,7 +208,7 @@ def revision_pages(
                                  url=record.url, jsonld=None)
                 head += '\n<meta name="robots" content="noindex">'
                 title = f"{old.title} (old revision {rev.version})"
-                pages[path] = _front_matter(title, old.summary, head) + text
+                pages[path] = front_matter(title, old.summary, head) + text
             except Exception as error:  # noqa: BLE001 - history must never break the build
                 log.info("glossary: skipped old revision %s of %s: %s", rev.fingerprint, slug, error)
     return pages
@@ -290,7 +269,7 @@ def version_block(entry: Entry, record: cite.CitationRecord, history: History, *
         lines.append(f'<p class="gl-revisions">Earlier versions: not published by this build ({reason}).</p>')
     elif earlier:
         links = " · ".join(f"[{_day(r.entry.modified or r.entry.published)} (`{r.fingerprint}`)]"
-                           f"({_relative(page_path, r.page_path)})" for r in earlier)
+                           f"({relative(page_path, r.page_path)})" for r in earlier)
         lines.append(f'<div class="gl-revisions" markdown>\n**Earlier versions:** {links}\n\n</div>')
     else:
         lines.append('<p class="gl-revisions">Earlier versions: none.</p>')
