@@ -5,6 +5,14 @@ pages the build makes, so they read the same `mkdocs.yml` the build reads (its
 `!ENV [GLOSSARY_SITE_URL, default]` included) through `site_settings`, the only reader of
 that file outside MkDocs itself. Paths to the project's folders are defined here too, so
 that a module's place inside the package never decides where the templates are.
+
+The project is a folder with `mkdocs.yml`, `templates/` and `site_src/` (the hand-written
+pages and vendored assets). The package does not carry them: an installed `glossary`
+finds the project (`find_project`) in GLOSSARY_PROJECT, else the checkout the package
+runs from (an editable install), else the folder holding `--terms` (the command line
+sets GLOSSARY_PROJECT from it before anything here is imported), else the current folder
+or one above it. Commands that need the project stop with a clear error when there is
+none (`missing_project_message`).
 """
 
 from __future__ import annotations
@@ -15,7 +23,36 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ENV = "GLOSSARY_PROJECT"
+PROJECT_PARTS = ("mkdocs.yml", "templates", "site_src")
+_CHECKOUT = Path(__file__).resolve().parent.parent  # the package's parent: a checkout, or site-packages
+
+
+def is_project(folder: Path) -> bool:
+    return all((folder / part).exists() for part in PROJECT_PARTS)
+
+
+def find_project(cwd: Path | None = None) -> Path | None:
+    """The project folder (see the module's description), or None."""
+    named = os.environ.get(PROJECT_ENV)
+    if named:
+        return Path(named).resolve() if is_project(Path(named)) else None
+    if is_project(_CHECKOUT):
+        return _CHECKOUT
+    here = (cwd or Path.cwd()).resolve()
+    return next((folder for folder in (here, *here.parents) if is_project(folder)), None)
+
+
+def missing_project_message() -> str:
+    named = os.environ.get(PROJECT_ENV)
+    where = f"{PROJECT_ENV}={named} is not one" if named else "none in the current folder, above it or beside --terms"
+    return (f"no glossary project found ({where}): the tools need its {', '.join(PROJECT_PARTS)}; "
+            f"run from inside the project, give --terms DIR inside it, or set {PROJECT_ENV}=/path/to/project")
+
+
+_FOUND = find_project()
+PROJECT_FOUND = _FOUND is not None
+PROJECT_ROOT = _FOUND or _CHECKOUT
 CONFIG_FILE = PROJECT_ROOT / "mkdocs.yml"
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 SCHEMA_DIR = PROJECT_ROOT / "schema"

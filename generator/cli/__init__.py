@@ -16,6 +16,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from generator import __version__
@@ -75,6 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse already printed its message
         return EXIT_OK if exit_.code in (0, None) else EXIT_USAGE
+    if args.command in NEEDS_PROJECT and not _find_project(getattr(args, "terms", None)):
+        from generator.settings import missing_project_message
+
+        print(f"glossary {args.command}: error: {missing_project_message()}", file=sys.stderr)
+        return EXIT_USAGE
     # Everything a command prints reaches the terminal through safe_text.for_terminal: author
     # text (titles in search results, citations, the validator's messages) cannot move the
     # cursor, recolour or hide lines, or reorder them with bidi overrides. An export's data
@@ -115,6 +121,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 RAW_STDOUT = frozenset({"export"})  # commands whose standard output is data, passed unchanged
+# commands that read the project's mkdocs.yml, templates/, site_src/ (KaTeX) or schema/
+NEEDS_PROJECT = frozenset({"validate", "build", "serve", "render", "export"})
+
+
+def _find_project(terms: Path | None) -> bool:
+    """Whether there is a project (`settings.find_project`). An installed package outside a
+    checkout takes the folder holding --terms when that is a project: named in
+    GLOSSARY_PROJECT, for this process and the MkDocs it starts, before the modules that
+    read the project's paths are imported."""
+    from generator import settings
+
+    if terms is not None and not os.environ.get(settings.PROJECT_ENV) and not settings.is_project(settings._CHECKOUT):
+        beside = terms.resolve().parent
+        if settings.is_project(beside) and beside != settings.PROJECT_ROOT:
+            os.environ[settings.PROJECT_ENV] = str(beside)
+            importlib.reload(settings)
+    return settings.PROJECT_FOUND
 
 
 def _discard(stream: TextIO) -> None:
