@@ -41,6 +41,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bench import CORPUS_VERSION, SEED  # noqa: F401 - re-exported for callers
+from generator.calc import evaluate as evaluation
 from generator.calc import parse as language
 from generator import markup
 from generator.calc import calculators as leverage
@@ -747,7 +748,7 @@ def _formula_example(rng: random.Random, template: FormulaTemplate) -> dict[str,
     inputs = {name: rng.choice(choices) for name, _, _, _, choices in template.variables}
     values = {name: _parse_literal(text) for name, text in inputs.items()}
     expression = language.parse(template.expr, [v[0] for v in template.variables])
-    result = language.evaluate(expression, values)
+    result = evaluation.evaluate(expression, values)
     return {"title": template.example.format(**inputs), "formula": template.id, "inputs": inputs,
             "expect": {template.result[0]: _value_text(result)}}
 

@@ -16,13 +16,9 @@ import math
 from collections.abc import Iterable, Mapping
 
 from generator.suggest import did_you_mean_clause
-from generator.calc.parse import (
-    _ALLOWED_CHARS,
-    _ARITY,
-    _BINARY_OPS,
-    _COMPARE_OPS,
-    _FORBIDDEN_OPS,
-    _NODE_NAMES,
+from generator.calc.evaluate import eval_node as _eval
+from generator.calc.expression import (
+    COMPARE_OPS as _COMPARE_OPS,
     FUNCTIONS,
     MAX_BRACKET_DEPTH,
     MAX_EXPONENT,
@@ -30,9 +26,15 @@ from generator.calc.parse import (
     MAX_TREE_DEPTH,
     Expression,
     FormulaError,
-    _column,
-    _eval,
-    format_number,
+)
+from generator.calc.expression import column_of as _column
+from generator.calc.numbers import format_number
+from generator.calc.parse import (
+    _ALLOWED_CHARS,
+    _ARITY,
+    _BINARY_OPS,
+    _FORBIDDEN_OPS,
+    _NODE_NAMES,
 )
 
 

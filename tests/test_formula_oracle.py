@@ -20,7 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.calc import parse as formulas
-from generator.calc.parse import FUNCTIONS, MAX_TREE_DEPTH, FormulaError, restrict
+from generator.calc import evaluate as evaluation
+from generator.calc.expression import FUNCTIONS, MAX_TREE_DEPTH, FormulaError
+from generator.calc.parse import restrict
 from generator.load.document import load_bytes
 from tests import formula_oracle, test_formulas
 
@@ -57,7 +59,7 @@ def assert_substitute_matches(source: str, rng: random.Random) -> None:
         for name in rng.sample(sorted(values), rng.randint(1, len(values))):
             del values[name]
     results = []
-    for substitute in (formulas.substitute, formula_oracle.substitute):
+    for substitute in (evaluation.substitute, formula_oracle.substitute):
         try:
             results.append(substitute(parsed, values))
         except FormulaError as error:

@@ -10,16 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.calc.parse import (
-    FUNCTIONS,
-    FormulaError,
-    evaluate,
-    norm_cdf,
-    norm_pdf,
-    norm_ppf,
-    parse,
-    substitute,
-)
+from generator.calc.evaluate import evaluate, substitute
+from generator.calc.expression import FUNCTIONS, FormulaError
+from generator.calc.parse import parse
+from generator.calc.statistics import norm_cdf, norm_pdf, norm_ppf
 
 
 def value(source: str, **values: float) -> float | bool:

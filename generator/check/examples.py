@@ -16,7 +16,7 @@ from generator.check.values import precision_of
 from generator.check.reader import _source_ref
 from generator.check.reader import _EntryReader
 if TYPE_CHECKING:
-    from generator.calc.parse import Expression
+    from generator.calc.expression import Expression
 
 EXAMPLE_FIELDS = ("title", "calculator", "formula", "inputs", "expect", "tolerance", "source", "note",
                   "venue", "as_of")

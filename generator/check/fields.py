@@ -30,7 +30,7 @@ from generator.check.examples import _read_examples, check_examples
 from generator.model import KINDS, RELATION_TYPES, Document, Entry, FaqItem, Mark, NodePath, Problem, Source
 
 if TYPE_CHECKING:
-    from generator.calc.parse import Expression
+    from generator.calc.expression import Expression
 
 TITLE_MAX_CHARS = 100
 

@@ -15,7 +15,7 @@ from generator.check.values import slugify
 from generator.check.reader import _source_ref
 from generator.check.reader import _EntryReader
 if TYPE_CHECKING:
-    from generator.calc.parse import Expression
+    from generator.calc.expression import Expression
 
 FORMULA_FIELDS = ("id", "title", "latex", "expr", "result", "variables", "note", "venue", "as_of", "source")
 
@@ -117,7 +117,7 @@ def _read_variables(reader: _EntryReader, path: NodePath, value: Any) -> tuple[V
         reader.report(path, "WRONG_TYPE", "variables must be a mapping of name -> {symbol, meaning, unit}",
                       "write `entry: {symbol: 'P_0', meaning: entry price, unit: USDT}`")
         return ()
-    from generator.calc.parse import FUNCTIONS
+    from generator.calc.expression import FUNCTIONS
 
     result = []
     for name, spec in value.items():

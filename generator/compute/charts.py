@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from generator.calc.parse import format_number
+from generator.calc.numbers import format_number
 from generator.calc.calculators import CalcResult, CalculatorError, run
 
 WIDTH = 640

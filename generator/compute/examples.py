@@ -14,7 +14,9 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator.calc.parse import Expression, FormulaError, evaluate, parse, restrict, substitute
+from generator.calc.evaluate import evaluate, substitute
+from generator.calc.expression import Expression, FormulaError
+from generator.calc.parse import parse, restrict
 from generator.calc.calculators import CalculatorError, Step, run
 from generator.model import Entry, Example, Formula
 

@@ -10,7 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import settings
-from generator.calc.parse import format_number
+from generator.calc.numbers import format_number
 from generator.render.autolink import link_text
 from generator.render.escape import escape_markdown_prose, escape_math, plain_markdown
 from generator.render.sanitize import safe_href
