@@ -266,7 +266,7 @@ def test_csv_export_neutralises_formula_cells_and_only_the_csv(glossary_dir: Pat
                                          ("\tx", "'\tx"), ("\rx", "'\rx"), ("Margin", "Margin"), ("", ""),
                                          ("1=1", "1=1")])
 def test_csv_cell(text: str, shown: str) -> None:
-    from generator.export.formats import csv_cell
+    from generator.export.csv_export import csv_cell
 
     assert csv_cell(text) == shown
 
