@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from generator import settings
+from generator.cite import box as cite_box
 from generator.cite import record as cite
+from generator.cite import styles as cite_styles
 from generator.cli import main
 from generator.model import Entry
 
@@ -75,8 +77,8 @@ def test_version_id_changes_with_content_even_on_the_same_day() -> None:
 
 
 def test_every_style_marks_the_access_date_exactly_once(record) -> None:
-    for style in cite.STYLES:
-        assert record.template(style).count(cite.ACCESSED) == 1, style
+    for style in cite_styles.STYLES:
+        assert record.template(style).count(cite_styles.ACCESSED) == 1, style
 
 
 # -- each style against a hand-written citation ------------------------------------------------------
@@ -157,10 +159,10 @@ def test_csl_json(record) -> None:
 
 
 def test_style_names_people_type() -> None:
-    assert cite.parse_style("csl-json") == "csl_json" == cite.parse_style("CSL_JSON")
-    assert cite.parse_style("APA") == "apa"
+    assert cite_styles.parse_style("csl-json") == "csl_json" == cite_styles.parse_style("CSL_JSON")
+    assert cite_styles.parse_style("APA") == "apa"
     with pytest.raises(KeyError):
-        cite.parse_style("harvard")
+        cite_styles.parse_style("harvard")
 
 
 # -- real processors --------------------------------------------------------------------------------
@@ -262,17 +264,17 @@ def test_version_url_does_not_depend_on_kind() -> None:
     ("Leverage: A Primer", "Leverage: A primer"),
 ])
 def test_apa_titles_are_in_sentence_case(title: str, expected: str) -> None:
-    assert cite.sentence_case(title) == expected
+    assert cite_styles.sentence_case(title) == expected
 
 
 def test_access_date_formats_match_each_style() -> None:
     day = date(2026, 9, 5)
-    assert cite.format_accessed("apa", day) == "September 5, 2026"
-    assert cite.format_accessed("chicago", day) == "September 5, 2026"
-    assert cite.format_accessed("mla", day) == "5 Sept. 2026"
-    assert cite.format_accessed("bibtex", day) == "2026-09-05"
-    assert cite.format_accessed("ris", day) == "2026/09/05"
-    assert cite.format_accessed("csl_json", day) == "[2026, 9, 5]"
+    assert cite_styles.format_accessed("apa", day) == "September 5, 2026"
+    assert cite_styles.format_accessed("chicago", day) == "September 5, 2026"
+    assert cite_styles.format_accessed("mla", day) == "5 Sept. 2026"
+    assert cite_styles.format_accessed("bibtex", day) == "2026-09-05"
+    assert cite_styles.format_accessed("ris", day) == "2026/09/05"
+    assert cite_styles.format_accessed("csl_json", day) == "[2026, 9, 5]"
 
 
 def test_page_script_mirrors_the_access_date_formats() -> None:
@@ -282,17 +284,17 @@ def test_page_script_mirrors_the_access_date_formats() -> None:
 
 
 def test_html_views_put_the_access_date_in_a_span(record) -> None:
-    views = cite.html_views(record, DAY, modifier="version")
-    assert [v["style"] for v in views] == list(cite.STYLES)
+    views = cite_box.html_views(record, DAY, modifier="version")
+    assert [v["style"] for v in views] == list(cite_styles.STYLES)
     assert '<span class="gl-accessed gl-accessed--version" data-style="apa">November 24, 2026</span>' in views[0]["html"]
-    box = str(cite.cite_box_html(views, record, box_id="cite-version-box"))
-    assert box.count('name="__cite_version_box"') == len(cite.STYLES)
+    box = str(cite_box.cite_box_html(views, record, box_id="cite-version-box"))
+    assert box.count('name="__cite_version_box"') == len(cite_styles.STYLES)
     assert 'id="cite-version-box"' in box and "gl-cite__copy" in box
 
 
 def test_hostile_text_is_escaped_in_html_views() -> None:
     record = cite.CitationRecord.from_entry(liquidation_price(title="<script>alert(1)</script>"), site_url=SITE)
-    html = "".join(str(v["html"]) for v in cite.html_views(record, DAY))
+    html = "".join(str(v["html"]) for v in cite_box.html_views(record, DAY))
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.cite import record as cite
+from generator.cite import styles as cite_styles
 from generator.history import revisions as history
 from generator.pipeline import load_glossary
 from generator.render import revisions
@@ -211,7 +212,7 @@ def test_version_block_offers_cite_this_version(glossary_dir: Path) -> None:
     block = revisions.version_block(entries["margin"], record, history.no_history("not a git checkout"),
                                   page_path="definition/margin.md", day=DAY)
     assert "<summary>Cite this version</summary>" in block
-    assert block.count('class="gl-accessed gl-accessed--version"') == len(cite.STYLES)
+    assert block.count('class="gl-accessed gl-accessed--version"') == len(cite_styles.STYLES)
     assert record.version_url in block and 'id="cite-version-box"' in block
     assert "Earlier versions: not published by this build (not a git checkout)." in block
 

@@ -14,6 +14,7 @@ from datetime import date
 import pytest
 
 from generator.cite import record as cite
+from generator.cite import styles as cite_styles
 from generator.render.autolink import NameIndex, render_markdown
 from generator.link.graph import build_graph
 from generator.render.escape import json_for_script
@@ -383,7 +384,7 @@ def test_cite_box_has_every_style_with_a_browser_filled_access_date(site) -> Non
     text = site.source("definition/margin-call.md")
     for label in ("APA", "MLA", "Chicago", "BibTeX", "RIS", "CSL-JSON"):
         assert f">{label}</label>" in text
-    assert text.count('class="gl-accessed"') == len(cite.STYLES)
+    assert text.count('class="gl-accessed"') == len(cite_styles.STYLES)
     assert '<span class="gl-accessed" data-style="apa">November 24, 2026</span>' in text
 
 
@@ -394,7 +395,7 @@ def test_cite_box_text_is_the_records_citation_for_each_style(site) -> None:
     record = cite.CitationRecord.from_entry(fixture_entries()["margin-call"], site_url=CONFIG.site_url,
                                             site_name=CONFIG.site_name)
     text = site.source("definition/margin-call.md")
-    for style in cite.STYLES:
+    for style in cite_styles.STYLES:
         match = re.search(rf'<pre class="gl-cite__text" data-style="{style}"><code>(.*?)</code></pre>', text, re.S)
         assert match, style
         shown = html.unescape(re.sub(r"<[^>]+>", "", match.group(1)))
@@ -491,7 +492,7 @@ def test_pages_rendered_by_worker_processes_are_the_same() -> None:
     assert printed.split()[1:] == ["pages", "the", "same"] and int(printed.split()[0]) > 5
 
 
-# -- dated venue claims and source types (issue 20) -------------------------------------------
+# -- dated venue claims and source types: rules stated as of a day, sources by kind -----------
 
 
 def test_venue_claims_say_when_they_were_checked_and_sources_say_their_type() -> None:

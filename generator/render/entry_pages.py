@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator.cite import box as cite_box
 from generator.cite import record as cite
 from generator.compute.site_data import WorkedExample
 from generator.model import RELATION_TYPES, Entry
@@ -69,7 +70,7 @@ def entry_page(env: jinja2.Environment, site: Site, entry: Entry, path: str) -> 
         "backlinks": [s for s in site.graph.backlinks(entry.slug) if s in site.entries],
         "local_graph": _local_graph(site, entry.slug),
         "sources": [_source_view(s, i) for i, s in enumerate(entry.sources, start=1)],
-        "cite": cite.html_views(record, site.config.build_day),
+        "cite": cite_box.html_views(record, site.config.build_day),
         "record": record,
         "published": cite.parse_day(entry.published),
         "modified": cite.parse_day(entry.modified or entry.published),

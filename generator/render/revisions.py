@@ -18,6 +18,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from generator.cite import box as cite_box
 from generator.cite import record as cite
 from generator.history.revisions import History
 from generator.model import Entry
@@ -199,7 +200,7 @@ def revision_pages(
                     summary=page.md(old.summary, self_slug=slug, autolink=False),
                     body=page.md(old.body, self_slug=slug),
                     relations=relations, sources=sources,
-                    cite=cite.html_views(record, day),
+                    cite=cite_box.html_views(record, day),
                     current_href=page.href(slug), newer=newer, older=older,
                     modified=_day(old.modified or old.published), published=_day(old.published),
                     committed=_day(rev.committed),
@@ -248,7 +249,7 @@ def version_block(entry: Entry, record: cite.CitationRecord, history: History, *
                   day: date) -> str:
     """Markdown/HTML for the end of an entry page: "Cite this version" and earlier revisions."""
     version = record.for_version()
-    box = cite.cite_box_html(cite.html_views(version, day, modifier="version"), version, box_id="cite-version-box")
+    box = cite_box.cite_box_html(cite_box.html_views(version, day, modifier="version"), version, box_id="cite-version-box")
     url = escape(version.url)
     lines = [
         "",

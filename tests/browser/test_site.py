@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 
-from generator.cite import record as cite
+from generator.cite import styles as cite_styles
 
 pytestmark = pytest.mark.browser
 
@@ -77,9 +77,9 @@ def test_cite_box_fills_todays_date_and_copies(browser, built_site) -> None:
         page.get_by_role("link", name="Cite this entry").click()
         box = page.locator("#cite-box")  # the entry's main cite box
         today = date.today()
-        for style in cite.STYLES:
+        for style in cite_styles.STYLES:
             accessed = box.locator(f'.gl-accessed[data-style="{style}"]')
-            assert accessed.text_content() == cite.format_accessed(style, today)
+            assert accessed.text_content() == cite_styles.format_accessed(style, today)
         box.locator("label", has_text="BibTeX").click()
         box.locator(".gl-cite__copy").click()
         box.locator(".gl-cite__status", has_text="Copied.").wait_for()
