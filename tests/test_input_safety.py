@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import document as load
+from generator.load.careful import parse_events
+from generator.load.fast import compose_fast
 from generator.safe_text import for_terminal
 from tests.conftest import body_text, entry_yaml, write_clean_glossary
 
@@ -52,8 +53,8 @@ YAML11_LOOKALIKES = ["1:30", "010", "0x10", "0b11", "1_000", "0o10", "yes", "no"
 
 def both_routes(text: str) -> tuple[object, object, list[str]]:
     """The data the fast route and the careful route make of `text` (fast: None if it steps aside)."""
-    fast = load._compose_fast(text, "x.yaml")
-    careful, problems = load.parse_events(text, "x.yaml")
+    fast = compose_fast(text, "x.yaml")
+    careful, problems = parse_events(text, "x.yaml")
     assert careful is not None
     return (fast.data if fast else None), careful.data, [p.code for p in problems]
 
@@ -92,8 +93,8 @@ def test_an_explicit_tag_on_a_yaml11_form_is_an_error_not_a_value(written: str) 
 def test_the_shipped_entries_read_the_same_on_both_routes() -> None:
     for path in sorted((ROOT / "terms").glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
-        fast = load._compose_fast(text, str(path))
-        careful, _ = load.parse_events(text, str(path))
+        fast = compose_fast(text, str(path))
+        careful, _ = parse_events(text, str(path))
         if fast is not None and careful is not None:
             assert (fast.data, fast.raw) == (careful.data, careful.raw), path.name
 
@@ -271,8 +272,8 @@ def test_site_dir_on_an_unwritable_path_is_a_clean_error(glossary_dir: Path, tmp
 
 def test_the_checker_never_sees_a_control_character_from_either_route() -> None:
     """Both routes agree on a file with an escape: the fast one steps aside, the careful one reports."""
-    fast = load._compose_fast('title: "a\\x01b"\n', "x.yaml")
-    careful, problems = load.parse_events('title: "a\\x01b"\n', "x.yaml")
+    fast = compose_fast('title: "a\\x01b"\n', "x.yaml")
+    careful, problems = parse_events('title: "a\\x01b"\n', "x.yaml")
     assert fast is None and careful is not None
     assert careful.data == {"title": "ab"} and [p.code for p in problems] == ["CONTROL_CHAR"]
 

@@ -287,9 +287,10 @@ def test_katex_batches_never_crash(monkeypatch: pytest.MonkeyPatch, batch: list[
 # for the rest; whichever route a file takes, the author must get the same data and positions.
 
 def _both_routes(text: str) -> tuple[object, object]:
-    from generator.load.document import _compose_fast, parse_events
+    from generator.load.careful import parse_events
+    from generator.load.fast import compose_fast
 
-    fast = _compose_fast(text, "x.yaml")
+    fast = compose_fast(text, "x.yaml")
     careful, problems = parse_events(text, "x.yaml")
     return fast, (careful if not problems else None)
 
@@ -317,9 +318,9 @@ def test_fast_route_takes_real_entries_and_agrees() -> None:
     "a: " + "9" * 200 + "\n", "? [a]\n: b\n", "a: !!int x\n",
 ])
 def test_fast_route_steps_aside_for_anything_unusual(text: str) -> None:
-    from generator.load.document import _compose_fast
+    from generator.load.fast import compose_fast
 
-    assert _compose_fast(text, "x.yaml") is None
+    assert compose_fast(text, "x.yaml") is None
 
 
 def test_a_merge_key_is_plain_text_on_both_routes() -> None:
