@@ -1,4 +1,4 @@
-"""Benchmarks for the Leverage Glossary (issue 9).
+"""Benchmarks for the Leverage Glossary: how fast it validates, renders, builds and searches.
 
     python -m bench corpus --n 1000 --out DIR [--seed S] [--force]
     python -m bench run [--n 1000,10000] [--reps 3] [--only validate_cold,...] [--write-docs]

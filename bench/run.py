@@ -10,7 +10,7 @@ round of every contender, then the next round - so a burst of noise on a shared 
 hits all of them alike, and the best of the rounds is reported. A contender whose first
 round takes longer than `--slow` seconds is not repeated (its one sample is marked).
 
-Contenders (the letters are those of issue 9):
+Contenders (lettered as the performance targets name them):
   a  floor          bare libyaml: yaml.load(..., CSafeLoader) of every file, nothing else
   b  validate_cold  glossary validate --no-cache
      validate_warm  glossary validate, nothing changed since the last run (caches warm)
@@ -487,7 +487,7 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
 
 
 def floors(table: dict[str, dict[str, Any]], ns: list[int]) -> list[dict[str, Any]]:
-    """The targets of issue 9, each with what was measured.
+    """The performance targets (`floors` in site_src/reference/performance.md), each with what was measured.
 
     A contender stopped at the time limit gives a lower bound (`bound`: the true value is at
     least `value`); a lower bound above the limit is a miss, below it is undecided (None).

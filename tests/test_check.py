@@ -275,7 +275,7 @@ def test_checking_in_worker_processes_finds_the_same(glossary_dir: Path, monkeyp
     assert parallel.entries == serial.entries
 
 
-# -- dated venue claims and source types (issue 20) -------------------------------------------
+# -- dated venue claims and source types: rules stated as of a day, sources by kind -----------
 
 VENUE_EXAMPLE = """
 examples:

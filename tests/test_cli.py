@@ -131,7 +131,7 @@ def test_a_worker_process_importing_the_main_module_does_not_run_the_command() -
     assert callable(namespace["main"])
 
 
-# -- dated venue claims (issue 20) ------------------------------------------------------------
+# -- dated venue claims: a venue rule stated as of a day goes stale ----------------------------
 
 
 def _with_claims(terms: Path, formula_as_of: date, example_as_of: date) -> Path:

@@ -1,7 +1,7 @@
 """Red team: a glossary of attacks, built into a site and opened in Debian's chromium.
 
 tests/hostile/redteam/ is a small glossary that passes `glossary validate`, yet every field
-an author controls carries attacks (the routes of issue 15 and the classic XSS, mXSS and
+an author controls carries attacks (every route by which author text reaches a page, and the classic XSS, mXSS and
 exfiltration tricks): title, summary, aliases, abbreviations, tags, body, FAQ facet,
 question and answer, formula title, LaTeX, note, symbol, variable meaning and unit,
 example title and note, source title, publisher, URL and note, area title and summary.
@@ -334,8 +334,8 @@ def test_code_in_unaccepted_fences_shows_what_the_author_typed(watched, redteam_
 
 
 def test_code_shows_what_the_author_typed(watched, redteam_site: RedTeamSite) -> None:
-    """Not a hole (the allowlist keeps all of it inert) but the other half of issue 15 item 1:
-    the Markdown-side lexer and the real parser should agree on what is code."""
+    """Not a hole (the allowlist keeps all of it inert) but the other half of keeping author
+    text inert: the Markdown-side lexer and the real parser should agree on what is code."""
     page, _seen = watched
     missing: list[str] = []
     for path, text in CODE_SHOWN_AS_TYPED:
