@@ -25,7 +25,21 @@ from tests.conftest import entry_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
+QUESTIONS = yaml.safe_load((ROOT / "tests" / "search_questions.yaml").read_text(encoding="utf-8"))
 TOP3_FLOOR = 0.95
+TOP1_FLOOR = 0.953  # the typo suite's top-1 before full text was added (must not drop)
+# The question suite's floors as measured today (issue 18 asks for 80% / 95%: not reached yet).
+QUESTION_TOP1_FLOOR = 0.71
+QUESTION_TOP3_FLOOR = 0.92
+# The issue's examples; the three marked False are not yet in the top 3 (kept visible, not asserted).
+ISSUE_EXAMPLES = [
+    ("what happens when I get liquidated", "liquidation", True),
+    ("at what price will my long be closed", "liquidation-price", False),
+    ("exchange wants more collateral from me", "margin-call", False),
+    ("Binance cum", "liquidation-price", False),
+    ("how to cite", "how-to-cite", True),
+    ("calculator", "calculators", True),
+]
 
 
 def entry(slug: str, title: str, summary: str = "", kind: str = "definition", aliases: tuple[str, ...] = (),
@@ -232,6 +246,66 @@ def test_quality_cli_hit_rates(real_index, request: pytest.FixtureRequest, capsy
     report(capsys, f"search quality (CLI, {len(QUERIES)} queries): top-1 {rate1:.1%}, top-3 {rate3:.1%}")
     request.node.user_properties += [("top1", rate1), ("top3", rate3)]
     assert rate3 >= TOP3_FLOOR, f"top-3 {rate3:.1%} below {TOP3_FLOOR:.0%}; misses:\n" + "\n".join(misses)
+    assert rate1 >= TOP1_FLOOR, f"top-1 {rate1:.1%} below {TOP1_FLOOR:.1%}"
+
+
+@pytest.fixture(scope="module")
+def site_search_index(real_index):
+    """Entries and site pages, as the site indexes them."""
+    from generator.search.sections import documents
+
+    glossary, _ = real_index
+    return build_index(documents(glossary.entries.values()))
+
+
+def expected(item: dict) -> list[str]:
+    return item["expect"] if isinstance(item["expect"], list) else [item["expect"]]
+
+
+def test_question_suite_is_large_enough(site_search_index) -> None:
+    assert len(QUESTIONS) >= 100
+    assert len({q["q"].lower() for q in QUESTIONS}) == len(QUESTIONS), "duplicate queries"
+    known = {site_search_index.doc(i).slug for i in range(len(site_search_index))}
+    unknown = sorted({slug for item in QUESTIONS for slug in expected(item)} - known)
+    assert not unknown, f"tests/search_questions.yaml expects pages that do not exist: {unknown}"
+
+
+def test_question_suite_hit_rates(site_search_index, request: pytest.FixtureRequest,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    top1 = top3 = 0
+    misses: list[str] = []
+    for item in QUESTIONS:
+        found = slugs(site_search_index, item["q"], 3)
+        wanted = expected(item)
+        top1 += bool(found) and found[0] in wanted
+        top3 += any(slug in found for slug in wanted)
+        if not any(slug in found for slug in wanted):
+            misses.append(f"{item['q']!r} -> {wanted} (got {found})")
+    rate1, rate3 = top1 / len(QUESTIONS), top3 / len(QUESTIONS)
+    report(capsys, f"search quality, questions (CLI, {len(QUESTIONS)} queries): top-1 {rate1:.1%}, "
+                   f"top-3 {rate3:.1%} (issue 18 floors: 80% / 95%)")
+    request.node.user_properties += [("questions_top1", rate1), ("questions_top3", rate3)]
+    assert rate3 >= QUESTION_TOP3_FLOOR, f"top-3 {rate3:.1%}; misses:\n" + "\n".join(misses)
+    assert rate1 >= QUESTION_TOP1_FLOOR, f"top-1 {rate1:.1%}"
+
+
+def test_issue_examples(site_search_index, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = []
+    for query, slug, in_top3 in ISSUE_EXAMPLES:
+        found = slugs(site_search_index, query, 10)
+        lines.append(f"{query!r} -> {slug}: {found.index(slug) + 1 if slug in found else 'not in top 10'}")
+        if in_top3:
+            assert slug in found[:3], lines[-1]
+    report(capsys, "issue 18 examples (position): " + "; ".join(lines))
+
+
+def test_hits_carry_section_anchor_and_snippet(site_search_index) -> None:
+    hit = search(site_search_index, "Binance cum", 10)
+    deep = [h for h in hit if h.anchor]
+    assert deep, "a full-text hit links to its best section"
+    first = deep[0]
+    assert first.link == f"{first.url}#{first.anchor}" and first.section
+    assert first.highlights and all(first.snippet[a:b].lower().startswith(("binanc", "cum")) for a, b in first.highlights)
 
 
 # -- the cache ----------------------------------------------------------------------------
@@ -364,6 +438,25 @@ def test_cli_nothing_found_suggests(glossary_dir: Path) -> None:
     assert "No entry matches 'zqxj'" in proc.stdout
     proc = run_cli("--terms", str(glossary_dir), "--json", "zqxj")
     assert json.loads(proc.stdout) == []
+
+
+def test_cli_text_shows_section_and_snippet(glossary_dir: Path) -> None:
+    proc = run_cli("--terms", str(glossary_dir), "--json", "margin")
+    first = json.loads(proc.stdout)[0]
+    assert {"section", "snippet", "highlights", "kind_label"} <= set(first)
+    assert set(first["section"]) == {"title", "anchor", "url"}
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("   ", "empty"), ("x" * 10_000, "10,000 characters"), ("margin\x01call", "control character"),
+     ("\x1b[31mred", "control character")],
+)
+def test_cli_bad_queries_get_a_clear_message(query: str, message: str) -> None:
+    proc = subprocess.run([sys.executable, "-m", "generator", "search", query], cwd=ROOT,
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 2
+    assert message in proc.stderr and "Traceback" not in proc.stderr
 
 
 @pytest.mark.parametrize("args", [["--limit", "0", "x"], ["--limit", "many", "x"], ["--terms", "/nonexistent", "x"]])

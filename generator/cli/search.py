@@ -1,4 +1,4 @@
-"""`glossary search QUERY` - find entries by title, alias, abbreviation or summary.
+"""`glossary search QUERY` - find entries and site pages by name, summary or full text.
 
 Typos, word order, partial words, plurals, British spellings and questions ("what is
 ltv") are all tolerated; an exact abbreviation ranks first. A warm run reads a cached
@@ -10,9 +10,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 
 from generator.cli import UsageError
 from generator.cli.terms_option import add_terms_option
+
+
+MAX_QUERY = 500  # characters; a longer "query" is a pasted document, not a search
+
+
+def _marked(text: str, highlights: tuple[tuple[int, int], ...]) -> str:
+    """The snippet with the matched words in *asterisks*, the terminal's highlight."""
+    out, last = [], 0
+    for start, end in highlights:
+        out += [text[last:start], "*", text[start:end], "*"]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _positive(text: str) -> int:
@@ -39,6 +53,13 @@ def run(args: argparse.Namespace) -> int:
     query = " ".join(args.query).strip()
     if not query:
         raise UsageError("the query is empty; try e.g. `glossary search liquidation price`")
+    if len(query) > MAX_QUERY:
+        raise UsageError(f"the query is {len(query):,} characters long; at most {MAX_QUERY} are searched "
+                         "(a phrase or a question is enough)")
+    control = next((ch for ch in query if unicodedata.category(ch) in ("Cc", "Cf", "Cs") and ch not in "\t\n"), None)
+    if control is not None:
+        raise UsageError(f"the query holds a control character (U+{ord(control):04X}); type plain text")
+    query = " ".join(query.split())
     if not args.terms.is_dir():
         raise UsageError(f"no terms folder at {args.terms} (use --terms DIR)")
     index = index_for_terms(args.terms, use_cache=not args.no_cache)
@@ -55,8 +76,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     width = max(len(hit.title) for hit in hits)
     for rank, hit in enumerate(hits, 1):
-        print(f"{rank:>2}. {hit.title:<{width}}  {hit.kind:<10}  {hit.score:5.1f}  {hit.url}")
+        print(f"{rank:>2}. {hit.title:<{width}}  {hit.kind_label:<10}  {hit.score:5.1f}  {hit.link}")
         if hit.matched:
             print(f"    matched {hit.matched_field}: {hit.matched}")
-        print(f"    {hit.summary}")
+        if hit.section:
+            print(f"    section: {hit.section}")
+        print(f"    {_marked(hit.snippet, hit.highlights) if hit.snippet else hit.summary}")
     return 0

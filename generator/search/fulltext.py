@@ -1,17 +1,25 @@
-"""Full text: BM25 over sections, precomputed at build time into small integer impacts.
+"""Full text: BM25 over sections, precomputed at build time into small integers.
 
-Everything that needs tokenising, stemming or a logarithm happens here, once, in Python:
-each (term, section) pair gets an integer *impact*, BM25's contribution of that term to
-that section quantised to 1..IMPACT_LEVELS:
+Everything that needs tokenising, stemming or a logarithm happens here, once, in Python.
+BM25's contribution of a term t to a section s,
 
-    raw(t, s)  = idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(s) / avg_len))
-    idf(t)     = ln(1 + (N - df + 0.5) / (df + 0.5))       N sections, df sections with t
-    impact     = max(1, round(IMPACT_LEVELS * raw / max raw over the index))
+    idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(s) / avg_len)),
+    idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5))     (N sections, df of them hold t)
 
-A section's terms are those of its heading and text, plus its page's title once (so a
-section of "Liquidation Price" about Binance answers "binance liquidation price"), and
-the top section of a page counts TOP_BOOST times (what a page is about outranks a passing
-mention elsewhere).
+is shipped as two integer tables whose product is the *impact*:
+
+    impact(t, s) = IDF[t] * TF[length class of s][min(tf, TF_CAP) - 1]
+    IDF[t]       = max(1, round(IDF_SCALE * idf(t)))
+    TF[c][f]     = round(TF_SCALE * f * (k1 + 1) / (f + k1 * (1 - b + b * r_c)))
+
+where a section's length class c is the bucket of len(s) / avg_len in LENGTH_BOUNDS and r_c
+that bucket's representative ratio. So a posting is only (section, tf), which packs into
+about a byte, and the browser multiplies integers exactly as Python does.
+
+A section's terms are those of its heading and text, the top section of a page counting
+TOP_BOOST times (what a page is about outranks a passing mention elsewhere), plus its
+page's title TITLE_BOOST times (so a section of "Liquidation Price" about Binance answers
+"binance liquidation price").
 
 At query time both the CLI (rank.py) and the browser (search-engine.js) do only this, on
 the same integers, in the same order:
@@ -22,7 +30,7 @@ the same integers, in the same order:
     doc        = its best section (the first on a tie): section / ideal, times
                  known terms / terms (words the glossary never uses count against)
 
-so the two agree to the last bit (sums of integers, one division, one product).
+so the two agree to the last bit (integer sums, one division, one product).
 """
 
 from __future__ import annotations
@@ -41,50 +49,65 @@ if TYPE_CHECKING:
 
 K1 = 1.2
 B = 0.75
-IMPACT_LEVELS = 255
 TOP_BOOST = 2
 TITLE_BOOST = 3
+TF_CAP = 8
+IDF_SCALE = 10
+TF_SCALE = 10
+# Upper bounds of len(s) / avg_len for the length classes; the last class is open.
+LENGTH_BOUNDS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+LENGTH_RATIOS = (0.15, 0.375, 0.625, 0.875, 1.25, 1.75, 2.5, 4.0)  # each class's representative
 
 
-def build_postings(docs: Sequence[SearchDoc]) -> tuple[tuple[str, ...], list[list[tuple[int, int]]], list[int]]:
-    """(sorted terms, per term [(section id, impact)] by section, section -> doc id).
+def tf_table() -> list[list[int]]:
+    """TF[length class][tf - 1]: BM25's saturation and length normalisation, scaled."""
+    return [
+        [round(TF_SCALE * f * (K1 + 1) / (f + K1 * (1 - B + B * ratio))) for f in range(1, TF_CAP + 1)]
+        for ratio in LENGTH_RATIOS
+    ]
+
+
+def length_class(ratio: float) -> int:
+    for position, bound in enumerate(LENGTH_BOUNDS):
+        if ratio < bound:
+            return position
+    return len(LENGTH_BOUNDS)
+
+
+def build_postings(
+    docs: Sequence[SearchDoc],
+) -> tuple[tuple[str, ...], list[list[tuple[int, int]]], list[int], list[int], list[int]]:
+    """(sorted terms, per term [(section id, tf)] by section, IDF per term,
+    length class per section, section -> doc id).
 
     Sections are numbered in document order, then in their order on the page.
     """
     section_doc: list[int] = []
     counts: list[Counter[str]] = []
-    lengths: list[int] = []
     for doc_id, doc in enumerate(docs):
         title_terms = Counter({t: TITLE_BOOST for t in text_tokens(doc.title)})
         for position, section in enumerate(doc.sections):
-            terms = text_tokens(f"{section.title} {section.text}")
-            counter = Counter(terms)
+            counter = Counter(text_tokens(f"{section.title} {section.text}"))
             if position == 0:
                 counter = Counter({t: c * TOP_BOOST for t, c in counter.items()})
             counter.update(title_terms)
             section_doc.append(doc_id)
             counts.append(counter)
-            lengths.append(sum(counter.values()))
+    lengths = [sum(c.values()) for c in counts]
     total = len(counts)
     avg_len = (sum(lengths) / total) if total else 1.0
+    classes = [length_class(length / avg_len) for length in lengths]
     doc_freq: Counter[str] = Counter()
     for counter in counts:
         doc_freq.update(counter.keys())
     terms = tuple(sorted(doc_freq))
     ids = {t: i for i, t in enumerate(terms)}
-    idf = {t: math.log(1 + (total - df + 0.5) / (df + 0.5)) for t, df in doc_freq.items()}
-    raw: list[list[tuple[int, float]]] = [[] for _ in terms]
-    top = 0.0
-    for section_id, (counter, length) in enumerate(zip(counts, lengths)):
-        norm = K1 * (1 - B + B * length / avg_len)
+    idf = [max(1, round(IDF_SCALE * math.log(1 + (total - doc_freq[t] + 0.5) / (doc_freq[t] + 0.5)))) for t in terms]
+    postings: list[list[tuple[int, int]]] = [[] for _ in terms]
+    for section_id, counter in enumerate(counts):
         for term, tf in counter.items():
-            value = idf[term] * tf * (K1 + 1) / (tf + norm)
-            raw[ids[term]].append((section_id, value))
-            top = max(top, value)
-    postings = [
-        [(section_id, max(1, round(IMPACT_LEVELS * value / top))) for section_id, value in items] for items in raw
-    ]
-    return terms, postings, section_doc
+            postings[ids[term]].append((section_id, min(tf, TF_CAP)))
+    return terms, postings, idf, classes, section_doc
 
 
 def query_terms(query: str) -> list[str]:
@@ -166,16 +189,17 @@ def _cut(text: str, begin: int, width: int) -> str:
     return ("\u2026" if begin > 0 else "") + piece
 
 
-def pack(postings: list[list[tuple[int, int]]]) -> tuple[array, array, bytes, array]:
+def pack(postings: list[list[tuple[int, int]]], idf: list[int], classes: list[int]) -> tuple[array, array, array, array]:
     """Postings as flat arrays for the cache: (start, section ids, impacts, largest impact)."""
-    start, sections, largest = array("i", [0]), array("i"), array("i")
-    impacts = bytearray()
-    for items in postings:
+    table = tf_table()
+    start, sections, impacts, largest = array("i", [0]), array("i"), array("i"), array("i")
+    for items, weight in zip(postings, idf):
+        values = [weight * table[classes[s]][tf - 1] for s, tf in items]
         sections.extend(s for s, _ in items)
-        impacts.extend(i for _, i in items)
+        impacts.extend(values)
         start.append(len(sections))
-        largest.append(max((i for _, i in items), default=0))
-    return start, sections, bytes(impacts), largest
+        largest.append(max(values, default=0))
+    return start, sections, impacts, largest
 
 
-__all__ = ["IMPACT_LEVELS", "build_postings", "pack", "query_terms", "score_sections", "snippet"]
+__all__ = ["build_postings", "pack", "query_terms", "score_sections", "snippet"]

@@ -81,7 +81,7 @@ class SearchIndex:
         summary_postings: tuple[array, array],
         doc_freq: array,
         text_terms: tuple[str, ...] = (),
-        text_postings: tuple[array, array, bytes, array] = (array("i", [0]), array("i"), b"", array("i")),
+        text_postings: tuple[array, array, array, array] = (array("i", [0]), array("i"), array("i"), array("i")),
         section_doc: array = array("i"),
         section_rows: bytes = b"",
         section_start: array = array("i", [0]),
@@ -120,7 +120,7 @@ class SearchIndex:
         slug, kind, url, summary = self._row(doc_id)[:4]
         return Doc(slug, self.titles[doc_id], kind, summary, url)
 
-    def text_postings(self, term: str) -> tuple[array, bytes, int] | None:
+    def text_postings(self, term: str) -> tuple[array, array, int] | None:
         """(section ids, impacts, largest impact) of a full-text term, None if unknown."""
         terms = self.text_terms
         position = bisect_left(terms, term)
@@ -173,7 +173,7 @@ class SearchIndex:
             self.name_key_len.tobytes(), self._name_postings[0].tobytes(), self._name_postings[1].tobytes(),
             self._summary_postings[0].tobytes(), self._summary_postings[1].tobytes(), self.doc_freq.tobytes(),
             self.text_terms, self._text_postings[0].tobytes(), self._text_postings[1].tobytes(),
-            self._text_postings[2], self._text_postings[3].tobytes(), self.section_doc.tobytes(),
+            self._text_postings[2].tobytes(), self._text_postings[3].tobytes(), self.section_doc.tobytes(),
             self._section_rows, self._section_start.tobytes(),
         )
 
@@ -187,7 +187,7 @@ class SearchIndex:
                    ints(name_start), ints(name_tokens), ints(name_key_len),
                    (ints(name_post_start), ints(name_post)), (ints(summary_post_start), ints(summary_post)),
                    ints(doc_freq), text_terms,
-                   (ints(text_start), ints(text_sections), text_impacts, ints(text_largest)),
+                   (ints(text_start), ints(text_sections), ints(text_impacts), ints(text_largest)),
                    ints(section_doc), section_rows, ints(section_start))
 
 
@@ -285,7 +285,7 @@ def build_index(items: Iterable[Entry | SearchDoc]) -> SearchIndex:
     row_start = array("i", [0])
     for row in rows:
         row_start.append(row_start[-1] + len(row))
-    text_terms, postings, section_doc = build_postings(ordered)
+    text_terms, postings, idf, classes, section_doc = build_postings(ordered)
     section_rows = [
         _SEP.join((clean_text(s.title), s.anchor, clean_text(s.text))).encode() for d in ordered for s in d.sections
     ]
@@ -307,7 +307,7 @@ def build_index(items: Iterable[Entry | SearchDoc]) -> SearchIndex:
         summary_postings=_pack(summary_postings),
         doc_freq=array("i", doc_freq),
         text_terms=text_terms,
-        text_postings=pack(postings),
+        text_postings=pack(postings, idf, classes),
         section_doc=array("i", section_doc),
         section_rows=b"".join(section_rows),
         section_start=section_start,

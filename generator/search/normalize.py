@@ -104,10 +104,9 @@ STOP_WORDS: frozenset[str] = frozenset(
 TEXT_STOP_WORDS: frozenset[str] = frozenset(
     """be being not no nor than then so they them their theirs has have had having also
     but all any each one both either neither some such only own same too very just
-    other its it s t can cannot into over under again further once here there
-    while during before after above below up down out off because until against
-    between through am im ive id happen happens happened want wants need needs work
-    works know really actually way""".split()
+    other its it s t can cannot into again further once here there while because until
+    am im ive id happen happens happened want wants need needs work works know really
+    actually way calculate calculating compute computing""".split()
 )
 TEXT_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("ization", "iz"),

@@ -69,7 +69,10 @@ PARAMS: dict[str, float] = {
     "strong_bonus": 100.0,
     "name_share": 0.8,
     "text_share": 0.6,
+    "summary_share": 0.6,  # name_share for a doc found by its summary alone (no name)
     "text_min": 20.0,
+    "whole_name": 60.0,  # a name matching every query word, scoring this or more, ranks next ...
+    "whole_bonus": 50.0,  # ... by its fused score plus this
 }
 
 FIELD_FACTOR: dict[int, float] = {
@@ -248,15 +251,20 @@ def rank_docs(index: SearchIndex, query: str, terms: list[str] | None = None) ->
     strong, bonus = PARAMS["strong_name"], PARAMS["strong_bonus"]
     name_share, text_share = PARAMS["name_share"], PARAMS["text_share"]
     min_score, text_min = PARAMS["min_score"], PARAMS["text_min"]
+    whole_min, whole_bonus = PARAMS["whole_name"], PARAMS["whole_bonus"]
+    summary_share = PARAMS["summary_share"]
     ranked: dict[int, tuple[float, int, int]] = {}
     for doc_id in set(names) | set(text):
-        name_score, name_id = names.get(doc_id, (0.0, -1))
+        name_score, name_id, whole = names.get(doc_id, (0.0, -1, False))
         text_score, section_id = text.get(doc_id, (0.0, -1))
         text_score = text_score * 100.0
         if name_score >= strong:
             ranked[doc_id] = (bonus + name_score, name_id, -1)
+        elif whole and name_score >= whole_min:
+            ranked[doc_id] = (whole_bonus + name_share * name_score + text_share * text_score, name_id, section_id)
         elif name_score >= min_score or text_score >= text_min:
-            ranked[doc_id] = (name_share * name_score + text_share * text_score, name_id, section_id)
+            share = name_share if name_id >= 0 else summary_share  # a summary is full text too
+            ranked[doc_id] = (share * name_score + text_share * text_score, name_id, section_id)
     return ranked
 
 
@@ -280,7 +288,7 @@ def _exact_names(index: SearchIndex, key: str) -> list[int]:
     return [n for n in index.names_with(wanted[0]) if not index.name_joined[n] and index.tokens_of(n) == target]
 
 
-def _score_docs(index: SearchIndex, query: str) -> dict[int, tuple[float, int]]:
+def _score_docs(index: SearchIndex, query: str) -> dict[int, tuple[float, int, bool]]:
     qwords = query_words(query)
     if not qwords:
         return {}
@@ -310,6 +318,7 @@ def _score_docs(index: SearchIndex, query: str) -> dict[int, tuple[float, int]]:
                     best[position] = quality
 
     name_best: dict[int, tuple[float, int]] = {}
+    whole: set[int] = set()  # docs with a name that matches every query word
     base = PARAMS["completeness_base"]
     floor = PARAMS["similarity_floor"]
     name_doc, name_field, name_key_len = index.name_doc, index.name_field, index.name_key_len
@@ -339,6 +348,8 @@ def _score_docs(index: SearchIndex, query: str) -> dict[int, tuple[float, int]]:
         old = name_best.get(doc_id)
         if old is None or score > old[0] or (score == old[0] and name_id < old[1]):
             name_best[doc_id] = (score, name_id)
+        if 0.0 not in best:
+            whole.add(doc_id)
 
     # Summary side: coverage only, with stricter matching.
     summary_q: dict[int, list[float]] = {}
@@ -353,27 +364,28 @@ def _score_docs(index: SearchIndex, query: str) -> dict[int, tuple[float, int]]:
                 if quality > best[position]:
                     best[position] = quality
 
-    results: dict[int, tuple[float, int]] = {}
+    results: dict[int, tuple[float, int, bool]] = {}
     name_weight, summary_tie, summary_weight = PARAMS["name_weight"], PARAMS["summary_tie"], PARAMS["summary_weight"]
     cap, min_score = PARAMS["fuzzy_cap"], PARAMS["min_score"]
     for doc_id, (name_score, name_id) in name_best.items():
         summary = summary_q.get(doc_id)
         summary_score = _weighted(weights, summary) / total_weight if summary else 0.0
-        score = max(name_weight * name_score + summary_tie * summary_score, summary_weight * summary_score)
+        named = name_weight * name_score + summary_tie * summary_score
+        score = max(named, summary_weight * summary_score)
         if score >= min_score:
-            results[doc_id] = (min(score, cap), name_id)
+            results[doc_id] = (min(score, cap), name_id, doc_id in whole and named >= summary_weight * summary_score)
     for doc_id, summary in summary_q.items():
         if doc_id not in name_best:
             score = summary_weight * (_weighted(weights, summary) / total_weight)
             if score >= min_score:
-                results[doc_id] = (min(score, cap), -1)
+                results[doc_id] = (min(score, cap), -1, False)
 
     for exact_key in dict.fromkeys((query_key, all_key)):
         for name_id in _exact_names(index, exact_key):
             score = EXACT_SCORE[name_field[name_id]]
             doc_id = name_doc[name_id]
-            if score > results.get(doc_id, (0.0, -1))[0]:
-                results[doc_id] = (score, name_id)
+            if score > results.get(doc_id, (0.0, -1, False))[0]:
+                results[doc_id] = (score, name_id, True)
     return results
 
 
@@ -389,7 +401,8 @@ def _hit(index: SearchIndex, doc_id: int, score: float, name_id: int, section_id
         section = index.section(section_id)
         title, anchor, text = section.title, section.anchor, section.text
     shown, marks = snippet(text or doc.summary, terms)
-    return Hit(doc.slug, doc.title, doc.kind, round(score, 1), doc.summary, doc.url, matched, matched_field,
+    shown_score = math.floor(score * 10.0 + 0.5) / 10.0  # as the browser's Math.round(score * 10) / 10
+    return Hit(doc.slug, doc.title, doc.kind, shown_score, doc.summary, doc.url, matched, matched_field,
                title, anchor, shown, tuple(marks))
 
 

@@ -6,9 +6,10 @@
   anchors. The browser builds the name vocabulary from the raw names with the same
   normalisation as the CLI (normalize.py's tables travel in `rules`, rank.py's constants
   in `params`), which keeps the file small;
-- the full text as precomputed postings: the sorted full-text terms and, per term, its
-  (section, impact) pairs (fulltext.py), packed as text (`encode_postings`). Stemming,
-  tokenising and BM25's logarithms all happened here; the browser only adds integers.
+- the full text as precomputed postings: the sorted full-text terms, each term's IDF
+  weight and its (section, tf) pairs packed as text (`encode_postings`), each section's
+  length class and the TF table (fulltext.py). Stemming, tokenising and BM25's
+  logarithms all happened here; the browser multiplies and adds integers.
 
 `search/text/<address>.json` (fetched for the results on screen only): the plain text of
 each section of one page, from which the browser cuts the snippet as the CLI does. They
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.model import KINDS
-from generator.search.fulltext import build_postings
+from generator.search.fulltext import SNIPPET, SNIPPET_LEAD, TF_CAP, build_postings, tf_table
 from generator.search.index import as_docs, clean_text
 from generator.search.normalize import export_rules
 from generator.search.rank import KIND_LABELS, PARAMS
@@ -36,20 +37,19 @@ INDEX_PATH = "search/glossary-index.json"  # relative to the site root
 TEXT_DIR = "search/text"
 INDEX_FORMAT = 2
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
-IMPACT_BASE = 256  # impacts are 1..255 (fulltext.IMPACT_LEVELS)
 
 
 def encode_postings(items: list[tuple[int, int]]) -> str:
-    """One term's (section id, impact) pairs, ascending by section, as text.
+    """One term's (section id, tf) pairs, ascending by section, as text.
 
-    Each pair is the number (section id - previous section id) * 256 + impact (the first
-    "previous" is -1), written in base 32 least significant digit first: a digit that is
-    not the last is ALPHABET[0..31], the last is ALPHABET[32..63].
+    Each pair is the number (section id - previous section id) * TF_CAP + tf - 1 (the
+    first "previous" is -1), written in base 32 least significant digit first: a digit
+    that is not the last is ALPHABET[0..31], the last is ALPHABET[32..63].
     """
     out: list[str] = []
     previous = -1
-    for section_id, impact in items:
-        value = (section_id - previous) * IMPACT_BASE + impact
+    for section_id, tf in items:
+        value = (section_id - previous) * TF_CAP + tf - 1
         previous = section_id
         while value >= 32:
             out.append(ALPHABET[value & 31])
@@ -69,8 +69,8 @@ def decode_postings(text: str) -> list[tuple[int, int]]:
             shift += 5
             continue
         value |= (digit - 32) << shift
-        previous += value // IMPACT_BASE
-        items.append((previous, value % IMPACT_BASE))
+        previous += value // TF_CAP
+        items.append((previous, value % TF_CAP + 1))
         value, shift = 0, 0
     return items
 
@@ -84,13 +84,13 @@ def site_index_data(items: list[Entry] | list[SearchDoc]) -> dict[str, Any]:
     """The index as JSON-ready data; docs in slug order, as build_index orders them."""
     docs = as_docs(items)
     kinds = [*KINDS, PAGE_KIND]
-    terms, postings, _ = build_postings(docs)
+    terms, postings, idf, classes, _ = build_postings(docs)
     data: dict[str, Any] = {
         "format": INDEX_FORMAT,
         "kinds": kinds,
         "kind_labels": [KIND_LABELS.get(kind, kind.title()) for kind in kinds],
         "rules": export_rules(),
-        "params": PARAMS,
+        "params": {**PARAMS, "snippet": SNIPPET, "snippet_lead": SNIPPET_LEAD},
         "docs": [
             [
                 doc.slug,
@@ -105,7 +105,10 @@ def site_index_data(items: list[Entry] | list[SearchDoc]) -> dict[str, Any]:
             for doc in docs
         ],
         "terms": list(terms),
+        "idf": idf,
         "postings": [encode_postings(items) for items in postings],
+        "length_classes": "".join(str(c) for c in classes),
+        "tf_table": tf_table(),
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     data["version"] = hashlib.blake2b(text.encode(), digest_size=6).hexdigest()

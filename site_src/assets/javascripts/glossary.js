@@ -1,7 +1,8 @@
-/* Leverage Glossary page behaviour: math, hover previews, cite box, quick find, filters,
- * graphs and 404 suggestions. Everything is served from the site itself; nothing here
- * makes a request to another host. Entry text is only ever inserted as text
- * (textContent), never as HTML. */
+/* Leverage Glossary page behaviour: math, hover previews, cite box, filters and graphs.
+ * Every search box (header, home quick find, 404 suggestions) is search-ui.js's, ranked by
+ * search-engine.js. Everything is served from the site itself; nothing here makes a
+ * request to another host. Entry text is only ever inserted as text (textContent), never
+ * as HTML. */
 (function () {
   "use strict";
 
@@ -226,129 +227,11 @@
     });
   }
 
-  /* ---------- fuzzy matching (quick find, 404) ------------------------------------------ */
+  /* ---------- area page filter ---------------------------------------------------------- */
 
   function normalise(text) {
     return String(text).toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
   }
-
-  function editDistance(a, b) {
-    if (a === b) return 0;
-    var prev = [], cur = [], i, j;
-    for (j = 0; j <= b.length; j++) prev[j] = j;
-    for (i = 1; i <= a.length; i++) {
-      cur = [i];
-      for (j = 1; j <= b.length; j++) {
-        cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a.charAt(i - 1) === b.charAt(j - 1) ? 0 : 1));
-      }
-      prev = cur;
-    }
-    return prev[b.length];
-  }
-
-  /* A score in [0, 1] for how well `query` names this entry; higher is better. */
-  function matchScore(query, item, slug) {
-    var q = normalise(query);
-    if (!q) return 0;
-    var best = 0;
-    var names = [item.title, slug.replace(/-/g, " ")].concat(item.names || []);
-    names.forEach(function (name) {
-      var n = normalise(name);
-      if (!n) return;
-      var score = 0;
-      if (n === q) score = 1;
-      else if (n.indexOf(q) === 0) score = 0.92 - Math.min(0.2, (n.length - q.length) / 100);
-      else if (n.indexOf(" " + q) >= 0) score = 0.85 - Math.min(0.2, (n.length - q.length) / 100);
-      else if (n.indexOf(q) >= 0) score = 0.75;
-      else {
-        var distance = editDistance(q, n.slice(0, Math.max(q.length, Math.min(n.length, q.length + 2))));
-        score = Math.max(0, 0.7 - distance / Math.max(q.length, 1));
-        var qWords = q.split(" "), nWords = n.split(" ");
-        var shared = qWords.filter(function (w) {
-          return w.length > 1 && nWords.some(function (v) {
-            return v.indexOf(w) === 0;
-          });
-        }).length;
-        score = Math.max(score, (0.6 * shared) / Math.max(qWords.length, 1));
-      }
-      if (score > best) best = score;
-    });
-    if (best < 0.5 && item.summary && q.length > 3 && normalise(item.summary).indexOf(q) >= 0) best = 0.4;
-    return best;
-  }
-
-  function bestMatches(query, all, limit, threshold) {
-    return Object.keys(all)
-      .map(function (slug) {
-        return { slug: slug, item: all[slug], score: matchScore(query, all[slug], slug) };
-      })
-      .filter(function (m) {
-        return m.score >= threshold;
-      })
-      .sort(function (a, b) {
-        return b.score - a.score || a.item.title.localeCompare(b.item.title);
-      })
-      .slice(0, limit);
-  }
-
-  function resultItem(match) {
-    var li = el("li", "gl-result");
-    var link = el("a", "gl-result__link", match.item.title);
-    link.href = siteUrl(match.item.url);
-    li.appendChild(link);
-    li.appendChild(el("span", "gl-result__summary", match.item.summary));
-    return li;
-  }
-
-  function setupQuickFind() {
-    document.querySelectorAll(".gl-quickfind").forEach(function (box) {
-      var input = box.querySelector(".gl-quickfind__input");
-      var list = box.querySelector(".gl-quickfind__results");
-      var limit = parseInt(box.getAttribute("data-results") || "8", 10);
-      function update() {
-        previews().then(function (all) {
-          list.textContent = "";
-          if (!input.value.trim()) return;
-          var found = bestMatches(input.value, all, limit, 0.35);
-          if (!found.length) list.appendChild(el("li", "gl-result gl-result--none", "No entry matches. Try the A–Z list."));
-          found.forEach(function (m) {
-            list.appendChild(resultItem(m));
-          });
-        });
-      }
-      input.addEventListener("input", update);
-      input.addEventListener("keydown", function (event) {
-        if (event.key === "Enter") {
-          var first = list.querySelector("a");
-          if (first) window.location.href = first.href;
-        }
-      });
-    });
-  }
-
-  function setupNotFound() {
-    var holder = document.querySelector(".gl-404-suggest");
-    if (!holder) return;
-    var path = decodeURIComponent(window.location.pathname);
-    var shown = document.querySelector(".gl-404-path");
-    if (shown) shown.textContent = path;
-    var segments = path.split("/").filter(function (s) {
-      return s && s !== "index.html";
-    });
-    var last = (segments[segments.length - 1] || "").replace(/\.(html?|md)$/, "").replace(/[-_+]+/g, " ");
-    if (!last) return;
-    previews().then(function (all) {
-      var found = bestMatches(last, all, 5, 0.3);
-      if (!found.length) return;
-      var list = holder.querySelector(".gl-404-list");
-      found.forEach(function (m) {
-        list.appendChild(resultItem(m));
-      });
-      holder.hidden = false;
-    });
-  }
-
-  /* ---------- area page filter ---------------------------------------------------------- */
 
   function setupFilters() {
     document.querySelectorAll(".gl-filter").forEach(function (bar) {
@@ -565,9 +448,7 @@
     renderMath(document);
     setupPreviews();
     setupCite();
-    setupQuickFind();
     setupFilters();
-    setupNotFound();
     setupLocalGraphs();
     setupGlobalGraph();
   }

@@ -1,12 +1,14 @@
 /*
  * Leverage Glossary site search: the browser port of generator/search (normalize.py,
- * index.py, rank.py). Same normalisation tables and ranking constants, shipped in
- * search/glossary-index.json by generator/search/site.py, so a query ranks the same in
- * the terminal and on the site. Keep the two in step: tests/browser/test_site_search.py
- * compares them query by query.
+ * index.py, rank.py, fulltext.py). Same normalisation tables and ranking constants,
+ * shipped in search/glossary-index.json by generator/search/site.py, so a query ranks the
+ * same in the terminal and on the site. The full text arrives precomputed (terms, IDF
+ * weights, postings, length classes, the TF table): this file only decodes it and adds
+ * integers. Keep the two in step: tests/browser/test_site_search.py compares them query
+ * by query over both quality suites.
  *
- * No DOM here: search-ui.js draws the results, and the 404 page calls
- * window.GlossarySearch.suggest(text, n).
+ * No DOM here: search-ui.js draws the results for the header search and the home page's
+ * quick find, and the 404 page calls window.GlossarySearch.suggest(text, n).
  */
 (function (root) {
   "use strict";
@@ -23,6 +25,10 @@
     this.suffixExceptions = new Set(rules.suffix_exceptions);
     this.suffixMinStem = rules.suffix_min_stem;
     this.stopWords = new Set(rules.stop_words);
+    this.textStopWords = new Set(rules.text_stop_words);
+    this.textSuffixes = rules.text_suffixes;
+    this.textMinStem = rules.text_min_stem;
+    this.ratio = new RegExp(rules.ratio, "g");
   }
 
   var FOLD_JOIN = /(^|[^a-z0-9])([a-z0-9])[&/.]([a-z0-9])(?=[^a-z0-9]|$)/g;
@@ -87,6 +93,38 @@
     word = mapped(this.wordMap, word);
     word = this.stemSuffix(this.americanize(this.stemPlural(word)));
     return mapped(this.wordMap, word);
+  };
+
+  // normalize.query_tokens: the name match's words, question verbs dropped when others remain.
+  Normalizer.prototype.queryTokens = function (text) {
+    var self = this, stop = this.stopWords, textStop = this.textStopWords;
+    var raw = this.fold(text).split(SPLIT).filter(Boolean);
+    var kept = raw.filter(function (w) { return !stop.has(w); });
+    var fewer = kept.filter(function (w) { return !textStop.has(w); });
+    return (fewer.length ? fewer : kept.length ? kept : raw).map(function (w) { return self.word(w); });
+  };
+
+  Normalizer.prototype.stemText = function (word) {
+    for (var i = 0; i < this.textSuffixes.length; i++) {
+      var rule = this.textSuffixes[i];
+      if (endsWith(word, rule[0]) && word.length - rule[0].length >= this.textMinStem) {
+        return word.slice(0, word.length - rule[0].length) + rule[1];
+      }
+    }
+    return word;
+  };
+
+  // normalize.text_word: a folded word as a full-text term, "" for a function word.
+  Normalizer.prototype.textWord = function (word) {
+    if (this.stopWords.has(word) || this.textStopWords.has(word)) return "";
+    return this.stemText(this.word(word));
+  };
+
+  // normalize.text_tokens: function words dropped, stemmed, each ratio ("30:1") added after.
+  Normalizer.prototype.textTokens = function (text) {
+    var self = this, folded = this.fold(text);
+    var terms = folded.split(SPLIT).filter(Boolean).map(function (w) { return self.textWord(w); }).filter(Boolean);
+    return terms.concat(folded.match(this.ratio) || []);
   };
 
   Normalizer.prototype.words = function (text) {
@@ -157,18 +195,53 @@
 
   /* ---- index.py ------------------------------------------------------------------ */
 
+  var ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+  // site.py decode_postings: [[section ids], [tf]] of one term.
+  function decodePostings(text, tfCap) {
+    var sections = [], tfs = [], previous = -1, value = 0, shift = 0;
+    for (var i = 0; i < text.length; i++) {
+      var digit = ALPHABET.indexOf(text[i]);
+      if (digit < 32) { value += digit * Math.pow(2, shift); shift += 5; continue; }
+      value += (digit - 32) * Math.pow(2, shift);
+      previous += Math.floor(value / tfCap);
+      sections.push(previous);
+      tfs.push(value % tfCap + 1);
+      value = 0; shift = 0;
+    }
+    return [sections, tfs];
+  }
+
   function Index(data) {
     var norm = new Normalizer(data.rules);
     var params = data.params;
     var kinds = data.kinds;
-    var sections = data.sections || kinds;
+    var labels = data.kind_labels || kinds;
     var docs = data.docs.map(function (d) {
       return {
-        slug: d[0], title: d[1], kind: kinds[d[2]], section: sections[d[2]], summary: d[3],
-        aliases: d[4], abbreviations: d[5]
+        slug: d[0], title: d[1], kind: kinds[d[2]], label: labels[d[2]], summary: d[3],
+        aliases: d[4], abbreviations: d[5], url: d[6], sections: d[7] || []
       };
     });
     docs.sort(function (a, b) { return a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0; });
+
+    // Full text (fulltext.py): sections numbered in doc order; impact = IDF x TF[class][tf - 1].
+    var sectionDoc = [], sectionIndex = [];
+    docs.forEach(function (doc, docId) {
+      doc.firstSection = sectionDoc.length;
+      doc.sections.forEach(function (_, i) { sectionDoc.push(docId); sectionIndex.push(i); });
+    });
+    var table = data.tf_table || [], classes = data.length_classes || "", tfCap = table.length ? table[0].length : 1;
+    var textTerms = new Map();
+    (data.terms || []).forEach(function (term, i) {
+      var decoded = decodePostings(data.postings[i], tfCap), idf = data.idf[i], largest = 0;
+      var impacts = decoded[1].map(function (tf, j) {
+        var impact = idf * table[+classes[decoded[0][j]]][tf - 1];
+        if (impact > largest) largest = impact;
+        return impact;
+      });
+      textTerms.set(term, [decoded[0], impacts, largest]);
+    });
 
     var rawNames = [], summaryWords = [];
     docs.forEach(function (doc, docId) {
@@ -226,6 +299,9 @@
     this.summaryPostings = summaryPostings;
     this.docFreq = docFreq;
     this.exact = exact;
+    this.textTerms = textTerms;
+    this.sectionDoc = sectionDoc;
+    this.sectionIndex = sectionIndex;
     this.base = "";
   }
 
@@ -257,6 +333,14 @@
         var q = p.prefix_base + p.prefix_span * length / vocab[id].length;
         add(id, q, length >= p.summary_prefix_min ? q : 0);
         prefixed = true;
+      }
+    }
+    // Same full-text stem ("liquidated" for "liquidation"): vocabulary words that begin with it.
+    var stem = this.norm.stemText(word);
+    if (stem.length >= p.prefix_min) {
+      var from = lowerBound(vocab, stem), to = lowerBound(vocab, stem + "\uffff", from);
+      for (var s = from; s < to; s++) {
+        if ((s !== start || !exact) && this.norm.stemText(vocab[s]) === stem) add(s, p.stem_quality, p.stem_quality);
       }
     }
     var typos = this.maxTypos(length, false);
@@ -300,7 +384,54 @@
   };
 
   Index.prototype.queryWords = function (query) {
-    return this.norm.tokens(query);
+    return this.norm.queryTokens(query);
+  };
+
+  // fulltext.query_terms: the query's distinct full-text terms, in order.
+  Index.prototype.queryTerms = function (query) {
+    return Array.from(new Set(this.norm.textTokens(query)));
+  };
+
+  // fulltext.score_sections: Map(doc id -> [text score in [0, 1], best section id]).
+  Index.prototype.scoreSections = function (terms) {
+    var self = this, out = new Map();
+    if (!terms.length) return out;
+    var found = terms.map(function (t) { return self.textTerms.get(t); }).filter(Boolean);
+    if (!found.length) return out;
+    var ideal = 0, scores = new Map();
+    found.forEach(function (hit) {
+      ideal += hit[2];
+      var sections = hit[0], impacts = hit[1];
+      for (var i = 0; i < sections.length; i++) scores.set(sections[i], (scores.get(sections[i]) || 0) + impacts[i]);
+    });
+    var known = found.length / terms.length;
+    var best = new Map();
+    Array.from(scores.keys()).sort(function (a, b) { return a - b; }).forEach(function (sectionId) {
+      var total = scores.get(sectionId), docId = self.sectionDoc[sectionId], old = best.get(docId);
+      if (!old || total > old[0]) best.set(docId, [total, sectionId]);
+    });
+    best.forEach(function (v, docId) { out.set(docId, [v[0] / ideal * known, v[1]]); });
+    return out;
+  };
+
+  // rank.rank_docs: Map(doc id -> [score, name id or -1, section id or -1]).
+  Index.prototype.rankDocs = function (query, terms) {
+    var p = this.params, names = this.scoreDocs(query), text = this.scoreSections(terms), ranked = new Map();
+    var ids = new Set(names.keys());
+    text.forEach(function (_, docId) { ids.add(docId); });
+    ids.forEach(function (docId) {
+      var n = names.get(docId) || [0, -1, false], t = text.get(docId) || [0, -1];
+      var textScore = t[0] * 100;
+      if (n[0] >= p.strong_name) ranked.set(docId, [p.strong_bonus + n[0], n[1], -1]);
+      else if (n[2] && n[0] >= p.whole_name) {
+        ranked.set(docId, [p.whole_bonus + p.name_share * n[0] + p.text_share * textScore, n[1], t[1]]);
+      }
+      else if (n[0] >= p.min_score || textScore >= p.text_min) {
+        var share = n[1] >= 0 ? p.name_share : p.summary_share;  // a summary is full text too
+        ranked.set(docId, [share * n[0] + p.text_share * textScore, n[1], t[1]]);
+      }
+    });
+    return ranked;
   };
 
   Index.prototype.scoreDocs = function (query) {
@@ -333,7 +464,7 @@
       });
     });
 
-    var nameBest = new Map();
+    var nameBest = new Map(), whole = new Set();  // whole: docs with a name matching every query word
     var base = p.completeness_base;
     var fieldFactor = [1, p.alias_factor, p.abbreviation_factor];
     perWord.forEach(function (best, nameId) {
@@ -350,6 +481,7 @@
       score *= fieldFactor[name.field];
       var old = nameBest.get(name.doc);
       if (!old || score > old[0] || (score === old[0] && nameId < old[1])) nameBest.set(name.doc, [score, nameId]);
+      if (best.indexOf(0) < 0) whole.add(name.doc);
     });
 
     var summaryQ = new Map();
@@ -376,8 +508,9 @@
         summaryScore = covered / totalWeight;
       }
       var nb = nameBest.get(docId) || [0, -1];
-      var score = Math.max(p.name_weight * nb[0] + p.summary_tie * summaryScore, p.summary_weight * summaryScore);
-      results.set(docId, [Math.min(score, p.fuzzy_cap), nb[1]]);
+      var named = p.name_weight * nb[0] + p.summary_tie * summaryScore;
+      var score = Math.max(named, p.summary_weight * summaryScore);
+      results.set(docId, [Math.min(score, p.fuzzy_cap), nb[1], whole.has(docId) && named >= p.summary_weight * summaryScore]);
     });
 
     var exactScore = [p.exact_title, p.exact_alias, p.exact_abbreviation];
@@ -387,19 +520,21 @@
         var name = self.names[nameId];
         var score = exactScore[name.field];
         var old = results.get(name.doc);
-        if (score > (old ? old[0] : 0)) results.set(name.doc, [score, nameId]);
+        if (score > (old ? old[0] : 0)) results.set(name.doc, [score, nameId, true]);
       });
     });
     results.forEach(function (v, docId) { if (v[0] < p.min_score) results.delete(docId); });
     return results;
   };
 
-  Index.prototype.hit = function (docId, score, nameId) {
+  Index.prototype.hit = function (docId, score, nameId, sectionId) {
     var doc = this.docs[docId];
+    if (sectionId === undefined || sectionId < 0) sectionId = doc.sections.length ? doc.firstSection : -1;
+    var section = sectionId >= 0 ? doc.sections[this.sectionIndex[sectionId]] : ["", ""];
     var hit = {
-      slug: doc.slug, title: doc.title, kind: doc.kind, score: Math.round(score * 10) / 10,
-      summary: doc.summary, url: "/" + doc.section + "/" + doc.slug + "/",
-      matched: "", matched_field: ""
+      slug: doc.slug, title: doc.title, kind: doc.kind, kind_label: doc.label, score: Math.round(score * 10) / 10,
+      summary: doc.summary, url: doc.url, matched: "", matched_field: "",
+      section: section[0], anchor: section[1], sectionNumber: sectionId >= 0 ? this.sectionIndex[sectionId] : -1
     };
     if (nameId >= 0) {
       var name = this.names[nameId];
@@ -421,8 +556,13 @@
   Index.prototype.search = function (query, limit) {
     var self = this;
     limit = limit || 10;
-    var ranked = this.rank(Array.from(this.scoreDocs(query).entries()));
-    return ranked.slice(0, limit).map(function (e) { return self.hit(e[0], e[1][0], e[1][1]); });
+    var terms = this.queryTerms(query);
+    var ranked = this.rank(Array.from(this.rankDocs(query, terms).entries()));
+    return ranked.slice(0, limit).map(function (e) {
+      var hit = self.hit(e[0], e[1][0], e[1][1], e[1][2]);
+      hit.terms = terms;
+      return hit;
+    });
   };
 
   /** 'Did you mean': search hits first, then the names closest to `text` as a whole. */
@@ -454,6 +594,49 @@
     return hits;
   };
 
+  /* ---- snippets (fulltext.snippet) ------------------------------------------------------ */
+
+  var WORD = /[\p{L}\p{N}]+/gu;
+
+  /** [snippet text, [[start, end], ...]]: a stretch of `text` around the query's words. */
+  Index.prototype.snippet = function (text, terms, width) {
+    var p = this.params, norm = this.norm, wanted = new Set(terms);
+    width = width || p.snippet;
+    var hits = [], match;
+    WORD.lastIndex = 0;
+    while ((match = WORD.exec(text)) !== null) {
+      var term = norm.textWord(norm.fold(match[0]));
+      if (term && wanted.has(term)) hits.push([match.index, match.index + match[0].length, term]);
+    }
+    if (!hits.length) return [cut(text, 0, width), []];
+    var best = 0, bestCount = -1;
+    for (var i = 0; i < hits.length; i++) {
+      var seen = new Set();
+      for (var j = i; j < hits.length; j++) if (hits[j][0] < hits[i][0] + width - p.snippet_lead) seen.add(hits[j][2]);
+      if (seen.size > bestCount) { best = i; bestCount = seen.size; }
+    }
+    var begin = Math.max(0, hits[best][0] - p.snippet_lead);
+    if (begin > 0) {
+      var space = text.indexOf(" ", begin);
+      begin = space >= 0 && space < hits[best][0] ? space + 1 : hits[best][0];
+    }
+    var shown = cut(text, begin, width), offset = begin - (begin > 0 ? 1 : 0);
+    var limit = shown.replace(/\u2026$/, "").length;
+    var marks = hits.filter(function (h) { return h[0] >= begin && h[1] - offset <= limit; })
+      .map(function (h) { return [h[0] - offset, h[1] - offset]; });
+    return [shown, marks];
+  };
+
+  function cut(text, begin, width) {
+    var end = begin + width, piece;
+    if (end >= text.length) piece = text.slice(begin);
+    else {
+      var space = text.lastIndexOf(" ", end - 1);
+      piece = text.slice(begin, space > begin + Math.floor(width / 2) ? space : end) + "\u2026";
+    }
+    return (begin > 0 ? "\u2026" : "") + piece;
+  }
+
   /* ---- loading ---------------------------------------------------------------------- */
 
   // The site root, from this script's own address (assets/javascripts/search-engine.js).
@@ -471,6 +654,7 @@
         .then(function (data) {
           var index = new Index(data);
           index.base = siteBase;
+          index.version = data.version || "";
           api.index = index;
           return index;
         });
@@ -479,8 +663,25 @@
     return loading;
   }
 
+  // The section texts of one page (search/text/<address>.json), fetched once, for snippets.
+  var texts = new Map();
+  function sectionTexts(index, url) {
+    if (!texts.has(url)) {
+      var path = "search/text/" + url.replace(/^\/+|\/+$/g, "") + ".json?v=" + encodeURIComponent(index.version || "");
+      var promise = fetch(new URL(path, siteBase).href, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error("search text: HTTP " + response.status);
+          return response.json();
+        });
+      promise.catch(function () { texts.delete(url); });
+      texts.set(url, promise);
+    }
+    return texts.get(url);
+  }
+
   var api = {
     Index: Index,
+    decodePostings: decodePostings,
     Normalizer: Normalizer,
     osa: osa,
     indelSimilarity: indelSimilarity,
@@ -501,9 +702,18 @@
       if (text.indexOf("/") >= 0) text = text.split("/").filter(Boolean).pop() || "";
       return load().then(function (index) { return index.suggest(text, n || 5); });
     },
-    /** Absolute address of a hit's page. */
+    /** Absolute address of a hit's best section (its page, with #anchor when it has one). */
     href: function (hit) {
-      return new URL(hit.url.replace(/^\//, ""), siteBase).href;
+      return new URL(hit.url.replace(/^\//, "") + (hit.anchor ? "#" + hit.anchor : ""), siteBase).href;
+    },
+    /** Promise of [snippet, highlights] for a hit: its best section's text around the query's words. */
+    snippet: function (hit) {
+      return load().then(function (index) {
+        if (hit.sectionNumber < 0) return index.snippet(hit.summary, hit.terms || []);
+        return sectionTexts(index, hit.url).then(function (all) {
+          return index.snippet(all[hit.sectionNumber] || hit.summary, hit.terms || []);
+        });
+      });
     }
   };
 

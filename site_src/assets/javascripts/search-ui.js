@@ -1,15 +1,27 @@
 /*
- * The header search box (templates/overrides/partials/search.html): results as you type,
- * keyboard navigation (up/down, Enter opens, Escape closes), "did you mean" when nothing
- * matches, and the shortcuts "/", "s" and "f" like Material's own search.
- * Ranking lives in search-engine.js; text is inserted with textContent only.
+ * Every search box of the site, one ranker (search-engine.js, window.GlossarySearch):
+ *
+ * - the header search (templates/overrides/partials/search.html): results as you type,
+ *   keyboard navigation (up/down, Enter opens, Escape closes), "did you mean" when nothing
+ *   matches, the panel closing when focus leaves it, and the shortcuts "/", "s" and "f"
+ *   like Material's own search;
+ * - the home page's quick find (templates/home.md.j2, .gl-quickfind): the same results,
+ *   drawn in the page;
+ * - the 404 page's suggestions (templates/overrides/404.html): the entries nearest to the
+ *   address asked for.
+ *
+ * Each result names its kind as the page does (Article, Definition, Area, Page), links to
+ * its best section (#anchor), shows that section's heading and a snippet with the query's
+ * words marked. Index text only ever goes in through textContent and createElement, never
+ * as HTML. The index is fetched when a search box is focused or typed in (the 404 page,
+ * which must suggest something at once, is the exception).
  */
 (function () {
   "use strict";
 
   var engine = window.GlossarySearch;
   var LIMIT = 10;
-  var SNIPPET = 160;
+  var SNIPPET_DELAY_MS = 120; // section texts are fetched once typing pauses this long
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -18,43 +30,125 @@
     return node;
   }
 
-  function snippet(text) {
-    if (text.length <= SNIPPET) return text;
-    var cut = text.lastIndexOf(" ", SNIPPET);
-    return text.slice(0, cut > 80 ? cut : SNIPPET) + "\u2026";
+  /* ---------- one result's parts ----------------------------------------------------------- */
+
+  // `text` into `node` with each [start, end) of `marks` wrapped in <mark>; text nodes only.
+  function highlight(node, text, marks) {
+    node.textContent = "";
+    var at = 0;
+    marks.slice().sort(function (a, b) { return a[0] - b[0]; }).forEach(function (m) {
+      var start = Math.max(m[0], at), end = Math.min(m[1], text.length);
+      if (end <= start) return;
+      if (start > at) node.appendChild(document.createTextNode(text.slice(at, start)));
+      node.appendChild(el("mark", "", text.slice(start, end)));
+      at = end;
+    });
+    if (at < text.length) node.appendChild(document.createTextNode(text.slice(at)));
   }
 
-  function setup() {
+  // The snippet at once from what the index holds (the summary); the best section's own
+  // text replaces it when loadSnippets fetches the page's texts. data-gl-snippet says which.
+  function snippetNode(tag, className, hit, index) {
+    var node = el(tag, className);
+    var first = index.snippet(hit.summary, hit.terms || []);
+    highlight(node, first[0], first[1]);
+    node.dataset.glSnippet = hit.sectionNumber < 0 ? "done" : "summary";
+    node.glHit = hit;
+    return node;
+  }
+
+  function loadSnippets(container) {
+    container.querySelectorAll('[data-gl-snippet="summary"]').forEach(function (node) {
+      node.dataset.glSnippet = "loading";
+      engine.snippet(node.glHit).then(function (found) {
+        highlight(node, found[0], found[1]);
+        node.dataset.glSnippet = "done";
+      }, function () {
+        node.dataset.glSnippet = "done"; // the summary's snippet stays
+      });
+    });
+  }
+
+  function matchedNode(tag, className, hit) {
+    var node = el(tag, className, hit.matched_field === "abbreviation" ? "abbreviation " : "also called ");
+    node.appendChild(el("mark", "", hit.matched));
+    return node;
+  }
+
+  /* ---------- a list the keyboard moves through -------------------------------------------- */
+
+  // Up/down move the active option (wrapping), its id goes in aria-activedescendant;
+  // target() is the link Enter opens: the active one, else the first.
+  function Options(input, list, selector, activeClass) {
+    this.input = input;
+    this.list = list;
+    this.selector = selector;
+    this.activeClass = activeClass;
+    this.active = -1;
+  }
+
+  Options.prototype.all = function () {
+    return this.list.querySelectorAll(this.selector);
+  };
+
+  Options.prototype.reset = function () {
+    this.active = -1;
+    this.input.removeAttribute("aria-activedescendant");
+  };
+
+  Options.prototype.move = function (step) {
+    var all = this.all(), self = this;
+    if (!all.length) { this.reset(); return; }
+    var n = all.length;
+    this.active = this.active < 0 ? (step > 0 ? 0 : n - 1) : (this.active + step + n) % n;
+    all.forEach(function (option, i) {
+      var on = i === self.active;
+      option.classList.toggle(self.activeClass, on);
+      option.setAttribute("aria-selected", on ? "true" : "false");
+    });
+    this.input.setAttribute("aria-activedescendant", all[this.active].id);
+    all[this.active].scrollIntoView({ block: "nearest" });
+  };
+
+  Options.prototype.target = function () {
+    var all = this.all(), option = all[this.active >= 0 ? this.active : 0];
+    if (!option) return null;
+    return option.matches("a[href]") ? option : option.querySelector("a[href]");
+  };
+
+  // Close when focus goes somewhere outside `box` in this window (Tab away, a click
+  // elsewhere); not while a press inside the box is moving focus, nor when the window
+  // itself loses focus.
+  function closeOnFocusLeaving(box, close) {
+    var pressing = false;
+    box.addEventListener("pointerdown", function () { pressing = true; });
+    document.addEventListener("pointerup", function () { setTimeout(function () { pressing = false; }, 0); });
+    box.addEventListener("focusout", function (event) {
+      if (event.relatedTarget && box.contains(event.relatedTarget)) return;
+      setTimeout(function () {
+        if (pressing || !document.hasFocus() || box.contains(document.activeElement)) return;
+        close();
+      }, 0);
+    });
+  }
+
+  /* ---------- the header search ------------------------------------------------------------ */
+
+  function setupHeader() {
     var root = document.querySelector('[data-md-component="glossary-search"]');
     var toggle = document.getElementById("__search");
-    if (!root || !toggle || !engine) return;
+    if (!root || !toggle) return;
     var input = root.querySelector("[data-gl-search-input]");
     var form = root.querySelector("form");
     var meta = root.querySelector("[data-gl-search-meta]");
     var list = root.querySelector("#gl-search-results");
     var initialMeta = meta.textContent;
-    var active = -1;
+    var options = new Options(input, list, ".md-search-result__link", "gl-search--active");
     var rendered = "";
     var pending = false;
+    var snippetTimer = null;
 
-    function links() {
-      return list.querySelectorAll(".md-search-result__link");
-    }
-
-    function setActive(position) {
-      var all = links();
-      if (!all.length) { active = -1; input.removeAttribute("aria-activedescendant"); return; }
-      active = (position + all.length) % all.length;
-      all.forEach(function (link, i) {
-        var on = i === active;
-        link.classList.toggle("gl-search--active", on);
-        link.setAttribute("aria-selected", on ? "true" : "false");
-      });
-      input.setAttribute("aria-activedescendant", all[active].id);
-      all[active].scrollIntoView({ block: "nearest" });
-    }
-
-    function item(hit, position) {
+    function item(hit, position, index) {
       var li = el("li", "md-search-result__item");
       li.setAttribute("role", "presentation");
       var link = el("a", "md-search-result__link");
@@ -64,16 +158,14 @@
       link.setAttribute("aria-selected", "false");
       link.tabIndex = -1;
       link.dataset.slug = hit.slug;
+      link.dataset.kind = hit.kind;
       var article = el("article", "md-search-result__article md-typeset");
       var title = el("h1", "gl-search__title", hit.title);
-      title.appendChild(el("span", "gl-search__kind", hit.kind));
+      title.appendChild(el("span", "gl-search__kind gl-search__kind--" + hit.kind, hit.kind_label));
       article.appendChild(title);
-      if (hit.matched) {
-        var matched = el("p", "gl-search__matched", hit.matched_field === "abbreviation" ? "abbreviation " : "also called ");
-        matched.appendChild(el("mark", "", hit.matched));
-        article.appendChild(matched);
-      }
-      article.appendChild(el("p", "gl-search__summary", snippet(hit.summary)));
+      if (hit.section) article.appendChild(el("p", "gl-search__section", hit.section));
+      if (hit.matched) article.appendChild(matchedNode("p", "gl-search__matched", hit));
+      article.appendChild(snippetNode("p", "gl-search__snippet", hit, index));
       link.appendChild(article);
       li.appendChild(link);
       return li;
@@ -84,8 +176,8 @@
       if (query === rendered) return;
       rendered = query;
       list.textContent = "";
-      active = -1;
-      input.removeAttribute("aria-activedescendant");
+      options.reset();
+      clearTimeout(snippetTimer);
       if (!query.trim()) {
         meta.textContent = initialMeta;
         input.setAttribute("aria-expanded", "false");
@@ -95,16 +187,17 @@
       var hits = index.search(query, LIMIT);
       var state = "results";
       if (hits.length) {
-        meta.textContent = hits.length === 1 ? "1 matching entry" : hits.length + " matching entries";
+        meta.textContent = hits.length === 1 ? "1 result" : hits.length + " results";
       } else {
         hits = index.suggest(query, 5);
         state = hits.length ? "suggest" : "none";
         meta.textContent = hits.length
-          ? "No entry matches \u201c" + query.trim() + "\u201d. Did you mean:"
-          : "No entry matches \u201c" + query.trim() + "\u201d. Try fewer words, or browse the A\u2013Z list.";
+          ? "Nothing matches \u201c" + query.trim() + "\u201d. Did you mean:"
+          : "Nothing matches \u201c" + query.trim() + "\u201d. Try fewer words, or browse the A\u2013Z list.";
       }
-      hits.forEach(function (hit, i) { list.appendChild(item(hit, i)); });
+      hits.forEach(function (hit, i) { list.appendChild(item(hit, i, index)); });
       input.setAttribute("aria-expanded", hits.length ? "true" : "false");
+      snippetTimer = setTimeout(function () { loadSnippets(list); }, SNIPPET_DELAY_MS);
       announce(state, query, hits.length);
     }
 
@@ -145,8 +238,7 @@
     }
 
     function go() {
-      var all = links();
-      var target = all[active >= 0 ? active : 0];
+      var target = options.target();
       if (target) window.location.assign(target.href);
     }
 
@@ -156,7 +248,11 @@
     toggle.addEventListener("change", function () {
       if (toggle.checked) {
         engine.load();
-        if (document.activeElement !== input) setTimeout(function () { input.focus(); input.select(); }, 0);
+        if (document.activeElement !== input) {
+          setTimeout(function () {
+            if (toggle.checked && document.activeElement !== input) { input.focus(); input.select(); }
+          }, 0);
+        }
       }
     });
     form.addEventListener("submit", function (event) {
@@ -168,10 +264,11 @@
     });
     input.addEventListener("keydown", function (event) {
       if (event.isComposing) return;
-      if (event.key === "ArrowDown") { event.preventDefault(); setActive(active + 1); }
-      else if (event.key === "ArrowUp") { event.preventDefault(); setActive(active - 1); }
+      if (event.key === "ArrowDown") { event.preventDefault(); options.move(1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); options.move(-1); }
       else if (event.key === "Escape") { event.preventDefault(); close(); }
     });
+    closeOnFocusLeaving(root, function () { if (toggle.checked) close(); });
 
     document.addEventListener("keydown", function (event) {
       if (toggle.checked || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -192,6 +289,143 @@
       input.focus();
       update();
     }
+  }
+
+  /* ---------- results drawn in a page (home quick find, 404) ------------------------------- */
+
+  function inlineItem(hit, id, index) {
+    var li = el("li", "gl-result");
+    li.id = id;
+    li.setAttribute("role", "option");
+    li.setAttribute("aria-selected", "false");
+    li.dataset.slug = hit.slug;
+    li.dataset.kind = hit.kind;
+    var link = el("a", "gl-result__link", hit.title);
+    link.href = engine.href(hit);
+    link.tabIndex = -1;
+    li.appendChild(link);
+    li.appendChild(el("span", "gl-kind gl-kind--" + hit.kind + " gl-result__kind", hit.kind_label));
+    if (hit.section) li.appendChild(el("span", "gl-result__section", hit.section));
+    if (hit.matched) li.appendChild(matchedNode("span", "gl-result__matched", hit));
+    li.appendChild(snippetNode("span", "gl-result__snippet", hit, index));
+    return li;
+  }
+
+  function setupQuickFind() {
+    document.querySelectorAll(".gl-quickfind").forEach(function (box, n) {
+      var input = box.querySelector(".gl-quickfind__input");
+      var list = box.querySelector(".gl-quickfind__results");
+      if (!input || !list) return;
+      var limit = parseInt(box.getAttribute("data-results") || "8", 10) || 8;
+      if (!list.id) list.id = "gl-quickfind-results" + (n ? "-" + n : "");
+      input.setAttribute("role", "combobox");
+      input.setAttribute("aria-autocomplete", "list");
+      input.setAttribute("aria-controls", list.id);
+      input.setAttribute("aria-expanded", "false");
+      var options = new Options(input, list, ".gl-result[role=option]", "gl-result--active");
+      var rendered = null;
+      var pending = false;
+      var snippetTimer = null;
+
+      function show(visible) {
+        list.hidden = !visible;
+        input.setAttribute("aria-expanded", visible && list.children.length ? "true" : "false");
+      }
+
+      function render(index) {
+        var query = input.value;
+        if (query === rendered) return;
+        rendered = query;
+        list.textContent = "";
+        options.reset();
+        clearTimeout(snippetTimer);
+        var state = "idle", hits = [];
+        if (query.trim()) {
+          hits = index.search(query, limit);
+          state = "results";
+          if (!hits.length) {
+            hits = index.suggest(query, Math.min(limit, 5));
+            state = hits.length ? "suggest" : "none";
+            list.appendChild(el("li", "gl-result gl-result--none", hits.length
+              ? "Nothing matches \u201c" + query.trim() + "\u201d. Did you mean:"
+              : "Nothing matches \u201c" + query.trim() + "\u201d. Try fewer words, or the A\u2013Z list."));
+          }
+        }
+        hits.forEach(function (hit, i) { list.appendChild(inlineItem(hit, list.id + "-option-" + i, index)); });
+        show(true);
+        snippetTimer = setTimeout(function () { loadSnippets(list); }, SNIPPET_DELAY_MS);
+        box.dataset.glState = state;
+        box.dataset.glQuery = query;
+      }
+
+      function update() {
+        if (pending) return;
+        pending = true;
+        engine.load().then(function (index) {
+          pending = false;
+          render(index);
+        }, function () {
+          pending = false;
+          list.textContent = "";
+          list.appendChild(el("li", "gl-result gl-result--none", "Search is unavailable: its index could not be loaded."));
+        });
+      }
+
+      input.addEventListener("focus", function () {
+        engine.load();
+        if (input.value.trim()) show(true);
+      });
+      input.addEventListener("input", update);
+      input.addEventListener("keydown", function (event) {
+        if (event.isComposing) return;
+        if (event.key === "ArrowDown") { event.preventDefault(); show(true); options.move(1); }
+        else if (event.key === "ArrowUp") { event.preventDefault(); show(true); options.move(-1); }
+        else if (event.key === "Escape" && !list.hidden) {
+          event.preventDefault(); // the first Escape closes the list, a second clears the box
+          options.reset();
+          show(false);
+        }
+        else if (event.key === "Enter") {
+          event.preventDefault();
+          engine.load().then(function (index) {
+            render(index);
+            var target = options.target();
+            if (target) window.location.assign(target.href);
+          });
+        }
+      });
+      closeOnFocusLeaving(box, function () { options.reset(); show(false); });
+      if (input.value.trim()) update(); // a value the browser kept on going back
+    });
+  }
+
+  function setupNotFound() {
+    var holder = document.querySelector(".gl-404-suggest");
+    if (!holder) return;
+    var path = window.location.pathname;
+    try { path = decodeURIComponent(path); } catch (error) { /* keep it encoded */ }
+    var shown = document.querySelector(".gl-404-path");
+    if (shown) shown.textContent = path;
+    var segments = path.split("/").filter(function (s) { return s && s !== "index.html"; });
+    var query = (segments[segments.length - 1] || "").replace(/\.(html?|md)$/, "").replace(/[-_+]+/g, " ").trim();
+    if (!query) return;
+    var list = holder.querySelector(".gl-404-list");
+    // No search box to wait for here: the page exists to suggest, so the index loads now.
+    engine.load().then(function (index) {
+      var hits = index.suggest(query, 5);
+      holder.dataset.glQuery = query;
+      if (!hits.length) return;
+      hits.forEach(function (hit, i) { list.appendChild(inlineItem(hit, "gl-404-option-" + i, index)); });
+      holder.hidden = false;
+      loadSnippets(list);
+    });
+  }
+
+  function setup() {
+    if (!engine) return;
+    setupHeader();
+    setupQuickFind();
+    setupNotFound();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
