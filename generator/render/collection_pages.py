@@ -12,6 +12,7 @@ from markupsafe import Markup
 from generator.render.context import Page, Site, front_matter, plain_head
 from generator.render.entry_pages import example_view
 from generator.render.fragments import Fragments
+from generator.render.metadata import defined_term_set
 
 
 CENTRAL_ON_HOME = 12
@@ -33,7 +34,7 @@ def home_page(env: jinja2.Environment, site: Site) -> tuple[str, Fragments | Non
         "@context": "https://schema.org",
         "@graph": [
             {"@type": "WebSite", "@id": site.config.base, "name": site.config.site_name, "url": site.config.base},
-            {**_defined_term_set(site), "hasDefinedTerm": [
+            {**defined_term_set(site.config.base, site.config.site_name), "hasDefinedTerm": [
                 {"@type": "DefinedTerm", "name": e.title, "url": site.records[s].url}
                 for s, e in sorted(site.entries.items())]},
         ],
@@ -48,11 +49,6 @@ def home_page(env: jinja2.Environment, site: Site) -> tuple[str, Fragments | Non
         page=page, site=site, central=ranked, areas=[a.slug for a in site.areas],
         counts=counts, calculators=len(site.data.calculators),
     )
-
-
-def _defined_term_set(site: Site) -> dict[str, Any]:
-    return {"@type": "DefinedTermSet", "@id": site.config.base, "name": site.config.site_name,
-            "url": site.config.base}
 
 
 def areas_page(env: jinja2.Environment, site: Site) -> tuple[str, Fragments | None]:
