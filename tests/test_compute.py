@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from generator.compute.examples import Comparison, ExampleResult, compute_entry, compute_example, values_match
+from generator.calc.worked_examples import Comparison, ExampleResult, compute_entry, compute_example, values_match
 from generator.model import Entry, Example, Formula, FormulaResult, Variable
 
 FORMULA = Formula(
@@ -134,7 +134,7 @@ def test_list_outputs_and_booleans_from_calculators() -> None:
 
 def test_an_entry_parses_each_formula_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Examples of one entry share the parse of a formula; a shared parse changes no result."""
-    from generator.compute import examples as compute
+    from generator.calc import worked_examples as compute
 
     inputs = {"entry": 50000, "margin": 5000, "qty": 1, "mmr": 0.005}
     narrow = replace(FORMULA, id="narrow", variables=FORMULA.variables[:3])  # same text, 'mmr' undeclared

@@ -137,7 +137,7 @@ def check_examples(entry: Entry, doc: Document, expressions: dict[str, Expressio
 
     `expressions` (from `read_entry` of this entry) spares parsing its formulas again.
     """
-    from generator.compute.examples import compute_example
+    from generator.calc.worked_examples import compute_example
 
     reader = _EntryReader(doc)
     for index, example in enumerate(entry.examples):

@@ -93,7 +93,7 @@ def _svg_is_inert(svg: str) -> bool:
 
 def collect_site_data(entries: Mapping[str, Entry], graph: Graph, config: SiteConfig) -> SiteData:
     """Recompute every worked example and run every calculator once for the pages."""
-    from generator.compute import examples as compute
+    from generator.calc import worked_examples as compute
     from generator.calc import calculators as leverage
 
     examples: dict[str, tuple[WorkedExample, ...]] = {}

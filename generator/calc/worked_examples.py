@@ -1,4 +1,7 @@
-"""The compute stage: recompute every worked example and compare it with what the author wrote.
+"""Worked examples recomputed and compared with what the author wrote.
+
+The checker reports the comparisons and the compute stage hands the results to the pages
+and charts; both call this, below them both.
 
 An example either names a calculator (`calculator: liquidation_price`) or one of its entry's
 own formulas (`formula: isolated-linear-long`). Either way the result carries the outputs,
