@@ -9,8 +9,10 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     commands = ("corpus", "run", "profile", "peers", "boundary")
     if not args or args[0] not in commands:
-        print("usage: python -m bench {corpus,run,profile,peers,boundary} [options]   (-h after a command for its options)",
-              file=sys.stderr)
+        print(
+            "usage: python -m bench {corpus,run,profile,peers,boundary} [options]   (-h after a command for its options)",
+            file=sys.stderr,
+        )
         return 2
     command, rest = args[0], args[1:]
     if command == "corpus":

@@ -38,8 +38,11 @@ def measure(n: int, work: Path) -> dict[str, float]:
     terms, site = work / "terms", work / "site"
     write_corpus(n, terms)
     cpu_before, started = _children_cpu(), time.perf_counter()
-    subprocess.run([sys.executable, "-m", "generator", "build", "--terms", str(terms), "--site-dir", str(site)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--terms", str(terms), "--site-dir", str(site)],
+        check=True,
+        capture_output=True,
+    )
     build_wall, build_cpu = time.perf_counter() - started, _children_cpu() - cpu_before
     pages = [path.read_text(encoding="utf-8") for path in site.rglob("*.html")]
     contents = [found.group(1) for page in pages if (found := _CONTENT.search(page))]
@@ -52,8 +55,15 @@ def measure(n: int, work: Path) -> dict[str, float]:
     for page in unpolicied:
         add_policy(page)
     csp_cpu = time.process_time() - started
-    return {"entries": n, "pages": len(pages), "content_mb": sum(map(len, contents)) / 1e6,
-            "build_wall": build_wall, "build_cpu": build_cpu, "allowlist_cpu": allowlist_cpu, "csp_cpu": csp_cpu}
+    return {
+        "entries": n,
+        "pages": len(pages),
+        "content_mb": sum(map(len, contents)) / 1e6,
+        "build_wall": build_wall,
+        "build_cpu": build_cpu,
+        "allowlist_cpu": allowlist_cpu,
+        "csp_cpu": csp_cpu,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

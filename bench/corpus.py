@@ -41,10 +41,10 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bench import CORPUS_VERSION, SEED  # noqa: F401 - re-exported for callers
-from generator.calc import evaluate as evaluation
-from generator.calc import parse as language
 from generator import markup
 from generator.calc import calculators as leverage
+from generator.calc import evaluate as evaluation
+from generator.calc import parse as language
 from generator.check.prose import MIN_WORDS
 from generator.check.values import normalise_name, precision_of, slugify
 
@@ -169,10 +169,22 @@ BASES: tuple[tuple[str, str, str], ...] = (
 )
 
 AREA_BASES = (
-    "Margin and Liquidation", "DeFi Leverage", "Perpetuals and Futures", "Systemic Leverage",
-    "Leverage Regulation", "Leveraged Products", "Risk Measurement", "Asset-Class Leverage",
-    "Collateral Management", "Funding Markets", "Options Leverage", "Structured Leverage",
-    "Credit Leverage", "Treasury Leverage", "Market Microstructure", "Exchange Risk Controls",
+    "Margin and Liquidation",
+    "DeFi Leverage",
+    "Perpetuals and Futures",
+    "Systemic Leverage",
+    "Leverage Regulation",
+    "Leveraged Products",
+    "Risk Measurement",
+    "Asset-Class Leverage",
+    "Collateral Management",
+    "Funding Markets",
+    "Options Leverage",
+    "Structured Leverage",
+    "Credit Leverage",
+    "Treasury Leverage",
+    "Market Microstructure",
+    "Exchange Risk Controls",
 )
 
 TAGS = """formulas margin liquidation risk perpetuals defi systemic-risk regulation derivatives
@@ -244,31 +256,66 @@ MENTION_SENTENCES = (
     "The same data also drive {m}.",
     "Compare this with {m}, which many dashboards show next to it.",
 )
-TERM_SECTIONS = ("How it works", "Worked example", "Risks", "In practice", "History", "Measurement",
-                 "Relation to other entries", "Regulation", "On-chain variants")
+TERM_SECTIONS = (
+    "How it works",
+    "Worked example",
+    "Risks",
+    "In practice",
+    "History",
+    "Measurement",
+    "Relation to other entries",
+    "Regulation",
+    "On-chain variants",
+)
 FAQ_QUESTIONS = {
-    "Capital": ("Where does the borrowed capital in {t} come from?", "How much can be borrowed in {t}?",
-                "Who supplies the collateral in {t}?"),
-    "Calculation": ("How is leverage measured in {t}?", "Which formula decides when a position in {t} is closed?",
-                    "What inputs does the main ratio in {t} need?"),
-    "Consequence": ("What happens in {t} when prices fall fast?", "Why can losses in {t} spread to other markets?",
-                    "Who bears the loss when collateral in {t} runs out?"),
+    "Capital": (
+        "Where does the borrowed capital in {t} come from?",
+        "How much can be borrowed in {t}?",
+        "Who supplies the collateral in {t}?",
+    ),
+    "Calculation": (
+        "How is leverage measured in {t}?",
+        "Which formula decides when a position in {t} is closed?",
+        "What inputs does the main ratio in {t} need?",
+    ),
+    "Consequence": (
+        "What happens in {t} when prices fall fast?",
+        "Why can losses in {t} spread to other markets?",
+        "Who bears the loss when collateral in {t} runs out?",
+    ),
 }
 PUBLISHERS = (
     ("Binance", "https://www.binance.com/en/support/faq/{hex}", "Binance support article on {topic}"),
     ("Bybit Help Center", "https://www.bybit.com/en/help-center/article/{hex}", "Bybit guide to {topic}"),
-    ("Bank for International Settlements", "https://www.bis.org/publ/work{num}.htm", "BIS working paper {num} on {topic}"),
+    (
+        "Bank for International Settlements",
+        "https://www.bis.org/publ/work{num}.htm",
+        "BIS working paper {num} on {topic}",
+    ),
     ("arXiv", "https://arxiv.org/abs/{yy}{mm}.{five}", "A study of {topic} in crypto derivatives markets"),
     ("Aave", "https://docs.aave.com/risk/{slug}", "Aave risk documentation on {topic}"),
-    ("John C. Hull, Pearson", "https://www-2.rotman.utoronto.ca/~hull/ofod/{slug}.html", "Options, Futures, and Other Derivatives on {topic}"),
-    ("Federal Reserve", "https://www.federalreserve.gov/econres/feds/{slug}.htm", "Financial stability note on {topic}"),
-    ("European Securities and Markets Authority", "https://www.esma.europa.eu/document/{slug}", "ESMA statement on {topic}"),
+    (
+        "John C. Hull, Pearson",
+        "https://www-2.rotman.utoronto.ca/~hull/ofod/{slug}.html",
+        "Options, Futures, and Other Derivatives on {topic}",
+    ),
+    (
+        "Federal Reserve",
+        "https://www.federalreserve.gov/econres/feds/{slug}.htm",
+        "Financial stability note on {topic}",
+    ),
+    (
+        "European Securities and Markets Authority",
+        "https://www.esma.europa.eu/document/{slug}",
+        "ESMA statement on {topic}",
+    ),
     ("CME Group", "https://www.cmegroup.com/education/{slug}.html", "CME Group course on {topic}"),
     ("Deribit", "https://insights.deribit.com/{slug}/", "Deribit insight on {topic}"),
 )
 
 
 # -- worked examples ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class FormulaTemplate:
@@ -286,115 +333,242 @@ def _choices(*values: Any) -> tuple[str, ...]:
 
 
 FORMULAS: tuple[FormulaTemplate, ...] = (
-    FormulaTemplate("leverage-ratio", "Leverage as exposure over equity", "L = \\frac{N}{E}", "notional / equity",
-                    ("leverage", "L", "x"),
-                    (("notional", "N", "position notional", "USD", _choices(10000, 25000, 50000, 120000, 250000)),
-                     ("equity", "E", "own capital", "USD", _choices(2000, 5000, 10000, 25000))),
-                    "{notional} USD of exposure on {equity} USD of equity"),
-    FormulaTemplate("isolated-linear-long", "Isolated margin, linear contract, long",
-                    "P_{liq} = \\frac{P_0 - M/Q}{1 - m}", "(entry - margin / qty) / (1 - mmr)",
-                    ("liquidation_price", "P_{liq}", "USDT"),
-                    (("entry", "P_0", "entry price", "USDT", _choices(20000, 35000, 50000, 64000)),
-                     ("margin", "M", "margin assigned to the position", "USDT", _choices(1000, 2500, 5000)),
-                     ("qty", "Q", "position size", "BTC", _choices(0.5, 1, 2)),
-                     ("mmr", "m", "maintenance margin rate", "ratio", _choices(0.004, 0.005, 0.01))),
-                    "A long of {qty} BTC entered at {entry}"),
-    FormulaTemplate("isolated-linear-short", "Isolated margin, linear contract, short",
-                    "P_{liq} = \\frac{P_0 + M/Q}{1 + m}", "(entry + margin / qty) / (1 + mmr)",
-                    ("liquidation_price", "P_{liq}", "USDT"),
-                    (("entry", "P_0", "entry price", "USDT", _choices(20000, 35000, 50000, 64000)),
-                     ("margin", "M", "margin assigned to the position", "USDT", _choices(1000, 2500, 5000)),
-                     ("qty", "Q", "position size", "BTC", _choices(0.5, 1, 2)),
-                     ("mmr", "m", "maintenance margin rate", "ratio", _choices(0.004, 0.005, 0.01))),
-                    "A short of {qty} BTC entered at {entry}"),
-    FormulaTemplate("funding-payment", "Funding paid by a long", "F = N \\cdot r", "notional * rate",
-                    ("payment", "F", "USDT"),
-                    (("notional", "N", "position value at the mark price", "USDT", _choices(10000, 40000, 150000)),
-                     ("rate", "r", "funding rate for the interval", "ratio", _choices(0.0001, 0.0003, -0.0002, 0.00075))),
-                    "Funding on {notional} USDT at a rate of {rate}"),
-    FormulaTemplate("loan-to-value", "Loan-to-value", "LTV = \\frac{D}{C}", "debt / collateral",
-                    ("ltv", "LTV", "ratio"),
-                    (("debt", "D", "borrowed value", "USD", _choices(3000, 6000, 7500, 9000)),
-                     ("collateral", "C", "collateral value", "USD", _choices(10000, 12000, 20000))),
-                    "{debt} USD borrowed against {collateral} USD"),
-    FormulaTemplate("health-factor", "Health factor", "HF = \\frac{C \\cdot LT}{D}", "collateral * threshold / debt",
-                    ("health_factor", "HF", "ratio"),
-                    (("collateral", "C", "collateral value", "USD", _choices(10000, 15000, 30000)),
-                     ("threshold", "LT", "liquidation threshold", "ratio", _choices(0.75, 0.8, 0.825, 0.86)),
-                     ("debt", "D", "borrowed value", "USD", _choices(5000, 8000, 12000))),
-                    "{collateral} USD of collateral against {debt} USD of debt"),
-    FormulaTemplate("annualised-basis", "Annualised basis (simple)", "b_{yr} = \\left(\\frac{F}{S} - 1\\right)\\frac{1}{T}",
-                    "(futures / spot - 1) / years", ("annualised_basis", "b_{yr}", "ratio per year"),
-                    (("futures", "F", "futures price", "USD", _choices(40.5, 51200, 30900)),
-                     ("spot", "S", "spot price", "USD", _choices(40, 50000, 30000)),
-                     ("years", "T", "time to expiry in years", "years", _choices(0.25, 0.5, 0.0822))),
-                    "A future at {futures} against spot at {spot}"),
-    FormulaTemplate("margin-ratio", "Margin ratio", "MR = \\frac{MM}{E}", "maintenance / equity",
-                    ("margin_ratio", "MR", "ratio"),
-                    (("maintenance", "MM", "maintenance margin", "USDT", _choices(250, 400, 1200)),
-                     ("equity", "E", "account equity", "USDT", _choices(1000, 2500, 6000))),
-                    "{maintenance} USDT of maintenance margin on {equity} USDT of equity"),
-    FormulaTemplate("max-loop-leverage", "Limit of looped leverage", "L_{max} = \\frac{1}{1 - LTV}", "1 / (1 - ltv)",
-                    ("max_leverage", "L_{max}", "x"),
-                    (("ltv", "LTV", "loan-to-value used on each loop", "ratio", _choices(0.5, 0.7, 0.75, 0.8, 0.9)),),
-                    "Looping at a loan-to-value of {ltv}"),
-    FormulaTemplate("normal-var", "Parametric value at risk", "VaR = V \\sigma \\Phi^{-1}(c) \\sqrt{h}",
-                    "position * vol * ppf(confidence) * sqrt(days)", ("var", "VaR", "USD"),
-                    (("position", "V", "position value", "USD", _choices(100000, 1000000, 2500000)),
-                     ("vol", "\\sigma", "daily volatility", "ratio", _choices(0.02, 0.035, 0.05)),
-                     ("confidence", "c", "confidence level", "ratio", _choices(0.95, 0.99, 0.975)),
-                     ("days", "h", "horizon", "days", _choices(1, 10))),
-                    "VaR of {position} USD at {confidence}"),
-    FormulaTemplate("kelly-leverage", "Kelly leverage", "f^* = \\frac{\\mu - r}{\\sigma^2}", "(mu - r) / sigma ** 2",
-                    ("kelly", "f^*", "x"),
-                    (("mu", "\\mu", "expected annual return", "per year", _choices(0.08, 0.12, 0.3)),
-                     ("r", "r", "risk-free rate", "per year", _choices(0.02, 0.04)),
-                     ("sigma", "\\sigma", "annual volatility", "per sqrt(year)", _choices(0.15, 0.2, 0.6))),
-                    "Kelly leverage for a drift of {mu}"),
-    FormulaTemplate("initial-margin", "Initial margin at a given leverage", "IM = \\frac{Q P}{L}", "qty * price / leverage",
-                    ("initial_margin", "IM", "USDT"),
-                    (("qty", "Q", "position size", "BTC", _choices(0.1, 0.5, 1, 3)),
-                     ("price", "P", "entry price", "USDT", _choices(25000, 42000, 60000)),
-                     ("leverage", "L", "leverage", "x", _choices(5, 10, 20, 50))),
-                    "{qty} BTC at {leverage}x"),
-    FormulaTemplate("linear-pnl-long", "Profit of a linear long", "PnL = Q (P_1 - P_0)", "qty * (exit_price - entry)",
-                    ("pnl", "PnL", "USDT"),
-                    (("qty", "Q", "position size", "BTC", _choices(0.25, 1, 2.5)),
-                     ("entry", "P_0", "entry price", "USDT", _choices(30000, 45000, 60000)),
-                     ("exit_price", "P_1", "exit price", "USDT", _choices(28000, 47000, 66000))),
-                    "{qty} BTC bought at {entry} and sold at {exit_price}"),
-    FormulaTemplate("return-on-equity", "Return on margin", "ROE = \\frac{L (P_1 - P_0)}{P_0}",
-                    "leverage * (exit_price - entry) / entry", ("roe", "ROE", "ratio"),
-                    (("leverage", "L", "leverage", "x", _choices(3, 10, 25)),
-                     ("entry", "P_0", "entry price", "USDT", _choices(30000, 45000, 60000)),
-                     ("exit_price", "P_1", "exit price", "USDT", _choices(29000, 46000, 61500))),
-                    "A {leverage}x long from {entry} to {exit_price}"),
-    FormulaTemplate("haircut-leverage", "Leverage allowed by a haircut", "L_{max} = \\frac{1}{h}", "1 / haircut",
-                    ("max_leverage", "L_{max}", "x"),
-                    (("haircut", "h", "collateral haircut", "ratio", _choices(0.02, 0.05, 0.1, 0.25)),),
-                    "A haircut of {haircut}"),
-    FormulaTemplate("utilization", "Pool utilization", "U = \\frac{B}{C + B}", "borrows / (cash + borrows)",
-                    ("utilization", "U", "ratio"),
-                    (("borrows", "B", "borrowed from the pool", "USD", _choices(400000, 750000, 900000)),
-                     ("cash", "C", "cash left in the pool", "USD", _choices(100000, 250000, 600000))),
-                    "{borrows} USD borrowed with {cash} USD idle"),
-    FormulaTemplate("basel-ratio", "Basel III leverage ratio", "LR = \\frac{T1}{X}", "tier1 / exposure",
-                    ("leverage_ratio", "LR", "ratio"),
-                    (("tier1", "T1", "tier one capital", "USD bn", _choices(40, 65, 120)),
-                     ("exposure", "X", "exposure measure", "USD bn", _choices(1100, 1800, 3000))),
-                    "Tier one capital of {tier1} bn against {exposure} bn"),
-    FormulaTemplate("daily-reset-path", "Daily-reset fund after n equal days", "V_n = V_0 (1 + L r)^n",
-                    "start * (1 + leverage * daily_return) ** days", ("final_value", "V_n", "USD"),
-                    (("start", "V_0", "starting value", "USD", _choices(100, 1000)),
-                     ("leverage", "L", "daily leverage multiple", "x", _choices(2, 3, -1)),
-                     ("daily_return", "r", "index return each day", "ratio", _choices(0.01, -0.01, 0.005)),
-                     ("days", "n", "number of days", "days", _choices(5, 10, 20))),
-                    "A {leverage}x fund over {days} days"),
-    FormulaTemplate("liquidation-distance", "Distance to liquidation", "d = \\frac{1}{L} - m", "1 / leverage - mmr",
-                    ("distance", "d", "ratio"),
-                    (("leverage", "L", "leverage", "x", _choices(5, 10, 20, 50)),
-                     ("mmr", "m", "maintenance margin rate", "ratio", _choices(0.004, 0.005, 0.01))),
-                    "How far a {leverage}x position is from liquidation"),
+    FormulaTemplate(
+        "leverage-ratio",
+        "Leverage as exposure over equity",
+        "L = \\frac{N}{E}",
+        "notional / equity",
+        ("leverage", "L", "x"),
+        (
+            ("notional", "N", "position notional", "USD", _choices(10000, 25000, 50000, 120000, 250000)),
+            ("equity", "E", "own capital", "USD", _choices(2000, 5000, 10000, 25000)),
+        ),
+        "{notional} USD of exposure on {equity} USD of equity",
+    ),
+    FormulaTemplate(
+        "isolated-linear-long",
+        "Isolated margin, linear contract, long",
+        "P_{liq} = \\frac{P_0 - M/Q}{1 - m}",
+        "(entry - margin / qty) / (1 - mmr)",
+        ("liquidation_price", "P_{liq}", "USDT"),
+        (
+            ("entry", "P_0", "entry price", "USDT", _choices(20000, 35000, 50000, 64000)),
+            ("margin", "M", "margin assigned to the position", "USDT", _choices(1000, 2500, 5000)),
+            ("qty", "Q", "position size", "BTC", _choices(0.5, 1, 2)),
+            ("mmr", "m", "maintenance margin rate", "ratio", _choices(0.004, 0.005, 0.01)),
+        ),
+        "A long of {qty} BTC entered at {entry}",
+    ),
+    FormulaTemplate(
+        "isolated-linear-short",
+        "Isolated margin, linear contract, short",
+        "P_{liq} = \\frac{P_0 + M/Q}{1 + m}",
+        "(entry + margin / qty) / (1 + mmr)",
+        ("liquidation_price", "P_{liq}", "USDT"),
+        (
+            ("entry", "P_0", "entry price", "USDT", _choices(20000, 35000, 50000, 64000)),
+            ("margin", "M", "margin assigned to the position", "USDT", _choices(1000, 2500, 5000)),
+            ("qty", "Q", "position size", "BTC", _choices(0.5, 1, 2)),
+            ("mmr", "m", "maintenance margin rate", "ratio", _choices(0.004, 0.005, 0.01)),
+        ),
+        "A short of {qty} BTC entered at {entry}",
+    ),
+    FormulaTemplate(
+        "funding-payment",
+        "Funding paid by a long",
+        "F = N \\cdot r",
+        "notional * rate",
+        ("payment", "F", "USDT"),
+        (
+            ("notional", "N", "position value at the mark price", "USDT", _choices(10000, 40000, 150000)),
+            ("rate", "r", "funding rate for the interval", "ratio", _choices(0.0001, 0.0003, -0.0002, 0.00075)),
+        ),
+        "Funding on {notional} USDT at a rate of {rate}",
+    ),
+    FormulaTemplate(
+        "loan-to-value",
+        "Loan-to-value",
+        "LTV = \\frac{D}{C}",
+        "debt / collateral",
+        ("ltv", "LTV", "ratio"),
+        (
+            ("debt", "D", "borrowed value", "USD", _choices(3000, 6000, 7500, 9000)),
+            ("collateral", "C", "collateral value", "USD", _choices(10000, 12000, 20000)),
+        ),
+        "{debt} USD borrowed against {collateral} USD",
+    ),
+    FormulaTemplate(
+        "health-factor",
+        "Health factor",
+        "HF = \\frac{C \\cdot LT}{D}",
+        "collateral * threshold / debt",
+        ("health_factor", "HF", "ratio"),
+        (
+            ("collateral", "C", "collateral value", "USD", _choices(10000, 15000, 30000)),
+            ("threshold", "LT", "liquidation threshold", "ratio", _choices(0.75, 0.8, 0.825, 0.86)),
+            ("debt", "D", "borrowed value", "USD", _choices(5000, 8000, 12000)),
+        ),
+        "{collateral} USD of collateral against {debt} USD of debt",
+    ),
+    FormulaTemplate(
+        "annualised-basis",
+        "Annualised basis (simple)",
+        "b_{yr} = \\left(\\frac{F}{S} - 1\\right)\\frac{1}{T}",
+        "(futures / spot - 1) / years",
+        ("annualised_basis", "b_{yr}", "ratio per year"),
+        (
+            ("futures", "F", "futures price", "USD", _choices(40.5, 51200, 30900)),
+            ("spot", "S", "spot price", "USD", _choices(40, 50000, 30000)),
+            ("years", "T", "time to expiry in years", "years", _choices(0.25, 0.5, 0.0822)),
+        ),
+        "A future at {futures} against spot at {spot}",
+    ),
+    FormulaTemplate(
+        "margin-ratio",
+        "Margin ratio",
+        "MR = \\frac{MM}{E}",
+        "maintenance / equity",
+        ("margin_ratio", "MR", "ratio"),
+        (
+            ("maintenance", "MM", "maintenance margin", "USDT", _choices(250, 400, 1200)),
+            ("equity", "E", "account equity", "USDT", _choices(1000, 2500, 6000)),
+        ),
+        "{maintenance} USDT of maintenance margin on {equity} USDT of equity",
+    ),
+    FormulaTemplate(
+        "max-loop-leverage",
+        "Limit of looped leverage",
+        "L_{max} = \\frac{1}{1 - LTV}",
+        "1 / (1 - ltv)",
+        ("max_leverage", "L_{max}", "x"),
+        (("ltv", "LTV", "loan-to-value used on each loop", "ratio", _choices(0.5, 0.7, 0.75, 0.8, 0.9)),),
+        "Looping at a loan-to-value of {ltv}",
+    ),
+    FormulaTemplate(
+        "normal-var",
+        "Parametric value at risk",
+        "VaR = V \\sigma \\Phi^{-1}(c) \\sqrt{h}",
+        "position * vol * ppf(confidence) * sqrt(days)",
+        ("var", "VaR", "USD"),
+        (
+            ("position", "V", "position value", "USD", _choices(100000, 1000000, 2500000)),
+            ("vol", "\\sigma", "daily volatility", "ratio", _choices(0.02, 0.035, 0.05)),
+            ("confidence", "c", "confidence level", "ratio", _choices(0.95, 0.99, 0.975)),
+            ("days", "h", "horizon", "days", _choices(1, 10)),
+        ),
+        "VaR of {position} USD at {confidence}",
+    ),
+    FormulaTemplate(
+        "kelly-leverage",
+        "Kelly leverage",
+        "f^* = \\frac{\\mu - r}{\\sigma^2}",
+        "(mu - r) / sigma ** 2",
+        ("kelly", "f^*", "x"),
+        (
+            ("mu", "\\mu", "expected annual return", "per year", _choices(0.08, 0.12, 0.3)),
+            ("r", "r", "risk-free rate", "per year", _choices(0.02, 0.04)),
+            ("sigma", "\\sigma", "annual volatility", "per sqrt(year)", _choices(0.15, 0.2, 0.6)),
+        ),
+        "Kelly leverage for a drift of {mu}",
+    ),
+    FormulaTemplate(
+        "initial-margin",
+        "Initial margin at a given leverage",
+        "IM = \\frac{Q P}{L}",
+        "qty * price / leverage",
+        ("initial_margin", "IM", "USDT"),
+        (
+            ("qty", "Q", "position size", "BTC", _choices(0.1, 0.5, 1, 3)),
+            ("price", "P", "entry price", "USDT", _choices(25000, 42000, 60000)),
+            ("leverage", "L", "leverage", "x", _choices(5, 10, 20, 50)),
+        ),
+        "{qty} BTC at {leverage}x",
+    ),
+    FormulaTemplate(
+        "linear-pnl-long",
+        "Profit of a linear long",
+        "PnL = Q (P_1 - P_0)",
+        "qty * (exit_price - entry)",
+        ("pnl", "PnL", "USDT"),
+        (
+            ("qty", "Q", "position size", "BTC", _choices(0.25, 1, 2.5)),
+            ("entry", "P_0", "entry price", "USDT", _choices(30000, 45000, 60000)),
+            ("exit_price", "P_1", "exit price", "USDT", _choices(28000, 47000, 66000)),
+        ),
+        "{qty} BTC bought at {entry} and sold at {exit_price}",
+    ),
+    FormulaTemplate(
+        "return-on-equity",
+        "Return on margin",
+        "ROE = \\frac{L (P_1 - P_0)}{P_0}",
+        "leverage * (exit_price - entry) / entry",
+        ("roe", "ROE", "ratio"),
+        (
+            ("leverage", "L", "leverage", "x", _choices(3, 10, 25)),
+            ("entry", "P_0", "entry price", "USDT", _choices(30000, 45000, 60000)),
+            ("exit_price", "P_1", "exit price", "USDT", _choices(29000, 46000, 61500)),
+        ),
+        "A {leverage}x long from {entry} to {exit_price}",
+    ),
+    FormulaTemplate(
+        "haircut-leverage",
+        "Leverage allowed by a haircut",
+        "L_{max} = \\frac{1}{h}",
+        "1 / haircut",
+        ("max_leverage", "L_{max}", "x"),
+        (("haircut", "h", "collateral haircut", "ratio", _choices(0.02, 0.05, 0.1, 0.25)),),
+        "A haircut of {haircut}",
+    ),
+    FormulaTemplate(
+        "utilization",
+        "Pool utilization",
+        "U = \\frac{B}{C + B}",
+        "borrows / (cash + borrows)",
+        ("utilization", "U", "ratio"),
+        (
+            ("borrows", "B", "borrowed from the pool", "USD", _choices(400000, 750000, 900000)),
+            ("cash", "C", "cash left in the pool", "USD", _choices(100000, 250000, 600000)),
+        ),
+        "{borrows} USD borrowed with {cash} USD idle",
+    ),
+    FormulaTemplate(
+        "basel-ratio",
+        "Basel III leverage ratio",
+        "LR = \\frac{T1}{X}",
+        "tier1 / exposure",
+        ("leverage_ratio", "LR", "ratio"),
+        (
+            ("tier1", "T1", "tier one capital", "USD bn", _choices(40, 65, 120)),
+            ("exposure", "X", "exposure measure", "USD bn", _choices(1100, 1800, 3000)),
+        ),
+        "Tier one capital of {tier1} bn against {exposure} bn",
+    ),
+    FormulaTemplate(
+        "daily-reset-path",
+        "Daily-reset fund after n equal days",
+        "V_n = V_0 (1 + L r)^n",
+        "start * (1 + leverage * daily_return) ** days",
+        ("final_value", "V_n", "USD"),
+        (
+            ("start", "V_0", "starting value", "USD", _choices(100, 1000)),
+            ("leverage", "L", "daily leverage multiple", "x", _choices(2, 3, -1)),
+            ("daily_return", "r", "index return each day", "ratio", _choices(0.01, -0.01, 0.005)),
+            ("days", "n", "number of days", "days", _choices(5, 10, 20)),
+        ),
+        "A {leverage}x fund over {days} days",
+    ),
+    FormulaTemplate(
+        "liquidation-distance",
+        "Distance to liquidation",
+        "d = \\frac{1}{L} - m",
+        "1 / leverage - mmr",
+        ("distance", "d", "ratio"),
+        (
+            ("leverage", "L", "leverage", "x", _choices(5, 10, 20, 50)),
+            ("mmr", "m", "maintenance margin rate", "ratio", _choices(0.004, 0.005, 0.01)),
+        ),
+        "How far a {leverage}x position is from liquidation",
+    ),
 )
 
 
@@ -407,38 +581,101 @@ class CalculatorTemplate:
 
 
 CALCULATOR_EXAMPLES: tuple[CalculatorTemplate, ...] = (
-    CalculatorTemplate("liquidation_price", (("side", ("long", "short")), ("entry", _choices(30000, 50000, 64000)),
-                                             ("qty", _choices(1, 2)), ("leverage", _choices(5, 10, 20)),
-                                             ("mmr", _choices(0.004, 0.005))),
-                       ("liquidation_price",), "A {leverage}x {side} on BTC from {entry}"),
-    CalculatorTemplate("pnl", (("side", ("long", "short")), ("qty", _choices(0.5, 1, 3)), ("entry", _choices(30000, 45000)),
-                               ("exit", _choices(33000, 42000)), ("leverage", _choices(5, 10))),
-                       ("pnl", "roe"), "A {side} of {qty} BTC closed at {exit}"),
-    CalculatorTemplate("funding_payment", (("side", ("long", "short")), ("notional", _choices(20000, 100000)),
-                                           ("rate", _choices(0.0001, -0.0003))),
-                       ("payment",), "Funding on a {side} of {notional} USDT"),
-    CalculatorTemplate("loop_leverage", (("initial_collateral", _choices(1000, 10000)), ("ltv", _choices(0.5, 0.75)),
-                                         ("loops", _choices(2, 3, 5))),
-                       ("leverage", "max_leverage"), "{loops} loops at a loan-to-value of {ltv}"),
-    CalculatorTemplate("leverage_ratio", (("notional", _choices(50000, 300000)), ("equity", _choices(10000, 20000))),
-                       ("leverage",), "{notional} of exposure on {equity} of equity"),
-    CalculatorTemplate("initial_margin", (("qty", _choices(1, 2)), ("price", _choices(40000, 60000)),
-                                          ("leverage", _choices(10, 25))),
-                       ("initial_margin",), "{qty} BTC at {leverage}x"),
-    CalculatorTemplate("maintenance_margin", (("qty", _choices(1, 5)), ("price", _choices(40000, 60000)),
-                                              ("mmr", _choices(0.004, 0.01))),
-                       ("maintenance_margin",), "Maintenance on {qty} BTC at {price}"),
-    CalculatorTemplate("health_factor", (("collateral", _choices(10000, 25000)), ("liquidation_threshold", _choices(0.8, 0.85)),
-                                         ("debt", _choices(6000, 9000))),
-                       ("health_factor", "liquidatable"), "{debt} USD borrowed against {collateral} USD"),
-    CalculatorTemplate("var_es_normal", (("position", _choices(1000000, 5000000)), ("daily_vol", _choices(0.02, 0.04)),
-                                         ("confidence", _choices(0.99, 0.975))),
-                       ("var", "es"), "VaR and ES of {position} USD"),
-    CalculatorTemplate("kelly_leverage", (("mean_return", _choices(0.1, 0.15)), ("risk_free", _choices(0.03,)),
-                                          ("volatility", _choices(0.2, 0.25))),
-                       ("kelly_leverage",), "Kelly leverage at {volatility} volatility"),
-    CalculatorTemplate("basel_leverage_ratio", (("tier1_capital", _choices(60, 90)), ("exposure", _choices(1500, 2500))),
-                       ("leverage_ratio", "meets_minimum"), "Leverage ratio of a bank with {tier1_capital} bn"),
+    CalculatorTemplate(
+        "liquidation_price",
+        (
+            ("side", ("long", "short")),
+            ("entry", _choices(30000, 50000, 64000)),
+            ("qty", _choices(1, 2)),
+            ("leverage", _choices(5, 10, 20)),
+            ("mmr", _choices(0.004, 0.005)),
+        ),
+        ("liquidation_price",),
+        "A {leverage}x {side} on BTC from {entry}",
+    ),
+    CalculatorTemplate(
+        "pnl",
+        (
+            ("side", ("long", "short")),
+            ("qty", _choices(0.5, 1, 3)),
+            ("entry", _choices(30000, 45000)),
+            ("exit", _choices(33000, 42000)),
+            ("leverage", _choices(5, 10)),
+        ),
+        ("pnl", "roe"),
+        "A {side} of {qty} BTC closed at {exit}",
+    ),
+    CalculatorTemplate(
+        "funding_payment",
+        (("side", ("long", "short")), ("notional", _choices(20000, 100000)), ("rate", _choices(0.0001, -0.0003))),
+        ("payment",),
+        "Funding on a {side} of {notional} USDT",
+    ),
+    CalculatorTemplate(
+        "loop_leverage",
+        (("initial_collateral", _choices(1000, 10000)), ("ltv", _choices(0.5, 0.75)), ("loops", _choices(2, 3, 5))),
+        ("leverage", "max_leverage"),
+        "{loops} loops at a loan-to-value of {ltv}",
+    ),
+    CalculatorTemplate(
+        "leverage_ratio",
+        (("notional", _choices(50000, 300000)), ("equity", _choices(10000, 20000))),
+        ("leverage",),
+        "{notional} of exposure on {equity} of equity",
+    ),
+    CalculatorTemplate(
+        "initial_margin",
+        (("qty", _choices(1, 2)), ("price", _choices(40000, 60000)), ("leverage", _choices(10, 25))),
+        ("initial_margin",),
+        "{qty} BTC at {leverage}x",
+    ),
+    CalculatorTemplate(
+        "maintenance_margin",
+        (("qty", _choices(1, 5)), ("price", _choices(40000, 60000)), ("mmr", _choices(0.004, 0.01))),
+        ("maintenance_margin",),
+        "Maintenance on {qty} BTC at {price}",
+    ),
+    CalculatorTemplate(
+        "health_factor",
+        (
+            ("collateral", _choices(10000, 25000)),
+            ("liquidation_threshold", _choices(0.8, 0.85)),
+            ("debt", _choices(6000, 9000)),
+        ),
+        ("health_factor", "liquidatable"),
+        "{debt} USD borrowed against {collateral} USD",
+    ),
+    CalculatorTemplate(
+        "var_es_normal",
+        (
+            ("position", _choices(1000000, 5000000)),
+            ("daily_vol", _choices(0.02, 0.04)),
+            ("confidence", _choices(0.99, 0.975)),
+        ),
+        ("var", "es"),
+        "VaR and ES of {position} USD",
+    ),
+    CalculatorTemplate(
+        "kelly_leverage",
+        (
+            ("mean_return", _choices(0.1, 0.15)),
+            (
+                "risk_free",
+                _choices(
+                    0.03,
+                ),
+            ),
+            ("volatility", _choices(0.2, 0.25)),
+        ),
+        ("kelly_leverage",),
+        "Kelly leverage at {volatility} volatility",
+    ),
+    CalculatorTemplate(
+        "basel_leverage_ratio",
+        (("tier1_capital", _choices(60, 90)), ("exposure", _choices(1500, 2500))),
+        ("leverage_ratio", "meets_minimum"),
+        "Leverage ratio of a bank with {tier1_capital} bn",
+    ),
 )
 
 
@@ -480,6 +717,7 @@ def _value_text(value: Any) -> str:
 
 # -- the plan -------------------------------------------------------------------------------
 
+
 @dataclass
 class Spec:
     slug: str
@@ -516,8 +754,7 @@ class _Names:
     @staticmethod
     def near_key(title: str) -> str:  # the same key as generator.check.cross_entry._near_duplicates
         words = re.findall(r"[a-z0-9]+", normalise_name(title))
-        return " ".join(sorted(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-                               for w in words))
+        return " ".join(sorted(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words))
 
     def title_ok(self, title: str) -> bool:
         slug = slugify(title)
@@ -551,8 +788,9 @@ def _kind_counts(n: int) -> dict[str, int]:
     return {"area": areas, "term": terms, "definition": n - areas - terms}
 
 
-def _titles(rng: random.Random, names: _Names, count: int, bases: Sequence[Any],
-            area: bool) -> list[tuple[str, Any, str]]:
+def _titles(
+    rng: random.Random, names: _Names, count: int, bases: Sequence[Any], area: bool
+) -> list[tuple[str, Any, str]]:
     out: list[tuple[str, Any, str]] = []
     attempts = 0
     while len(out) < count:
@@ -580,8 +818,9 @@ def plan(n: int, seed: int = SEED) -> list[Spec]:
     names = _Names()
     specs: list[Spec] = []
     for title, base, mods in _titles(rng, names, counts["area"], AREA_BASES, area=True):
-        specs.append(Spec(slugify(title), title, "area", base_def=f"the part of the glossary on {base.lower()}",
-                          qualifier=mods))
+        specs.append(
+            Spec(slugify(title), title, "area", base_def=f"the part of the glossary on {base.lower()}", qualifier=mods)
+        )
     for kind in ("term", "definition"):
         for title, base, mods in _titles(rng, names, counts[kind], BASES, area=False):
             specs.append(Spec(slugify(title), title, kind, base_def=base[2], stem=base[1], qualifier=mods))
@@ -627,8 +866,11 @@ def plan(n: int, seed: int = SEED) -> list[Spec]:
 def _names_for(rng: random.Random, names: _Names, spec: Spec) -> None:
     mods = spec.qualifier.split()
     stem = spec.stem or spec.title.split()[-1].lower()
-    wanted = {"definition": rng.choice((1, 2, 2, 3, 3)), "term": rng.choice((2, 2, 3, 3)),
-              "area": rng.choice((0, 1, 1, 2))}[spec.kind]
+    wanted = {
+        "definition": rng.choice((1, 2, 2, 3, 3)),
+        "term": rng.choice((2, 2, 3, 3)),
+        "area": rng.choice((0, 1, 1, 2)),
+    }[spec.kind]
     candidates = [f"{m.lower()} {stem}" for m in mods] + [f"{rng.choice(MODIFIERS).lower()} {stem}" for _ in range(4)]
     candidates.append(f"{stem} ({mods[0].lower()})" if mods else stem)
     for candidate in candidates:
@@ -660,12 +902,13 @@ def _dates(rng: random.Random) -> tuple[str, str]:
 
 def _summary(rng: random.Random, spec: Spec) -> str:
     if spec.kind == "area":
-        text = (f"The area covering {spec.title.lower()}: the measures, limits and mechanisms that decide how "
-                f"much leverage participants can take and what happens when it unwinds.")
+        text = (
+            f"The area covering {spec.title.lower()}: the measures, limits and mechanisms that decide how "
+            f"much leverage participants can take and what happens when it unwinds."
+        )
     else:
         qualifier = spec.qualifier.lower()
-        text = (f"The {qualifier} form of {spec.base_def}, as venues, protocols and supervisors compute and "
-                f"report it.")
+        text = f"The {qualifier} form of {spec.base_def}, as venues, protocols and supervisors compute and report it."
         if rng.random() < 0.6:
             text += " It sets how far prices can move before leverage is forced down."
     return text if len(text) <= 300 else text[:296].rsplit(" ", 1)[0] + "."
@@ -749,8 +992,12 @@ def _formula_example(rng: random.Random, template: FormulaTemplate) -> dict[str,
     values = {name: _parse_literal(text) for name, text in inputs.items()}
     expression = language.parse(template.expr, [v[0] for v in template.variables])
     result = evaluation.evaluate(expression, values)
-    return {"title": template.example.format(**inputs), "formula": template.id, "inputs": inputs,
-            "expect": {template.result[0]: _value_text(result)}}
+    return {
+        "title": template.example.format(**inputs),
+        "formula": template.id,
+        "inputs": inputs,
+        "expect": {template.result[0]: _value_text(result)},
+    }
 
 
 def _calculator_example(rng: random.Random) -> dict[str, Any]:
@@ -768,23 +1015,43 @@ def _calculator_example(rng: random.Random) -> dict[str, Any]:
             if isinstance(value, bool) or (isinstance(value, (int, float)) and math.isfinite(value)):
                 expect[name] = _value_text(value)
         if expect:
-            return {"title": template.title.format(**inputs), "calculator": template.name, "inputs": inputs,
-                    "expect": expect}
+            return {
+                "title": template.title.format(**inputs),
+                "calculator": template.name,
+                "inputs": inputs,
+                "expect": expect,
+            }
 
 
 def _sources(rng: random.Random, spec: Spec) -> list[dict[str, str]]:
-    count = {"definition": rng.choice((2, 3, 4, 4, 5, 6)), "term": rng.choice((4, 5, 6, 7, 8)),
-             "area": rng.choice((5, 6, 7))}[spec.kind]
+    count = {
+        "definition": rng.choice((2, 3, 4, 4, 5, 6)),
+        "term": rng.choice((4, 5, 6, 7, 8)),
+        "area": rng.choice((5, 6, 7)),
+    }[spec.kind]
     topic = spec.title.lower()
     sources = []
     for index, (publisher, url, title) in enumerate(rng.sample(PUBLISHERS, min(count, len(PUBLISHERS)))):
-        fill = {"hex": f"{rng.getrandbits(128):032x}", "num": str(rng.randint(100, 1300)), "yy": str(rng.randint(10, 26)),
-                "mm": f"{rng.randint(1, 12):02d}", "five": f"{rng.randint(0, 99999):05d}", "slug": spec.slug,
-                "topic": topic}
+        fill = {
+            "hex": f"{rng.getrandbits(128):032x}",
+            "num": str(rng.randint(100, 1300)),
+            "yy": str(rng.randint(10, 26)),
+            "mm": f"{rng.randint(1, 12):02d}",
+            "five": f"{rng.randint(0, 99999):05d}",
+            "slug": spec.slug,
+            "topic": topic,
+        }
         accessed = date(2026, 1, 1) + timedelta(days=rng.randrange(0, 300))
-        sources.append({"id": f"{publisher.split()[0].lower().strip(',.')}-{index + 1}", "title": title.format(**fill),
-                        "publisher": publisher, "url": url.format(**fill), "accessed": accessed.isoformat(),
-                        "type": "primary" if index % 2 == 0 else "secondary"})
+        sources.append(
+            {
+                "id": f"{publisher.split()[0].lower().strip(',.')}-{index + 1}",
+                "title": title.format(**fill),
+                "publisher": publisher,
+                "url": url.format(**fill),
+                "accessed": accessed.isoformat(),
+                "type": "primary" if index % 2 == 0 else "secondary",
+            }
+        )
     return sources
 
 
@@ -803,8 +1070,14 @@ def _link(rng: random.Random, by_slug: dict[str, Spec], slug: str) -> str:
     return f"[[{slug}]]"
 
 
-def _paragraph(rng: random.Random, sentences: int, links: list[str], take: int, by_slug: dict[str, Spec],
-               mention: str | None = None) -> str:
+def _paragraph(
+    rng: random.Random,
+    sentences: int,
+    links: list[str],
+    take: int,
+    by_slug: dict[str, Spec],
+    mention: str | None = None,
+) -> str:
     """A paragraph of prose that consumes up to `take` slugs from the end of `links`."""
     parts = rng.sample(SENTENCES, sentences)
     if rng.random() < 0.25:
@@ -848,12 +1121,24 @@ def _body(rng: random.Random, spec: Spec, by_slug: dict[str, Spec], members: dic
             joined = ", ".join(group[:-1]) + (" and " if len(group) > 1 else "") + group[-1]
             bullets.append(f"- {rng.choice(('Limits', 'Measures', 'Mechanisms', 'Products'))}: {joined}.")
         spec.headings = ["What belongs here", "How it is measured"]
-        spec.body = [[intro], ["\n".join(bullets) or "- See the entries listed below."],
-                     [_paragraph(rng, rng.randint(3, 5), links, 0, by_slug, mention)]]
+        spec.body = [
+            [intro],
+            ["\n".join(bullets) or "- See the entries listed below."],
+            [_paragraph(rng, rng.randint(3, 5), links, 0, by_slug, mention)],
+        ]
     elif spec.kind == "definition":
         paragraphs = rng.choice((2, 3, 3, 4))
-        blocks = [_paragraph(rng, rng.randint(4, 6) if i == 0 else rng.randint(3, 5), links, 3 if i == 0 else 2,
-                             by_slug, mention if i == paragraphs - 1 else None) for i in range(paragraphs)]
+        blocks = [
+            _paragraph(
+                rng,
+                rng.randint(4, 6) if i == 0 else rng.randint(3, 5),
+                links,
+                3 if i == 0 else 2,
+                by_slug,
+                mention if i == paragraphs - 1 else None,
+            )
+            for i in range(paragraphs)
+        ]
         if rng.random() < 0.48:
             spec.headings = [rng.choice(TERM_SECTIONS)]
             spec.body = [blocks[:1], blocks[1:]]
@@ -864,8 +1149,10 @@ def _body(rng: random.Random, spec: Spec, by_slug: dict[str, Spec], members: dic
         spec.headings = rng.sample(TERM_SECTIONS, sections)
         spec.body = [[_paragraph(rng, rng.randint(3, 4), links, 2, by_slug)]]
         for index in range(sections):
-            blocks = [_paragraph(rng, rng.randint(4, 6), links, 2, by_slug, mention if index == sections - 1 else None)
-                      for _ in range(rng.choice((1, 1, 2)))]
+            blocks = [
+                _paragraph(rng, rng.randint(4, 6), links, 2, by_slug, mention if index == sections - 1 else None)
+                for _ in range(rng.choice((1, 1, 2)))
+            ]
             if rng.random() < 0.3:
                 blocks.append("\n".join(f"- {s}" for s in rng.sample(SENTENCES, 3)))
             spec.body.append(blocks)
@@ -895,8 +1182,11 @@ _PLAIN_FLOW = re.compile(r"[A-Za-z][A-Za-z0-9 ()'./\-]*")
 def _scalar(text: str, *, flow: bool = False) -> str:
     """Plain when YAML reads it back as the same text, else double-quoted (JSON is valid YAML)."""
     pattern = _PLAIN_FLOW if flow else _PLAIN
-    if pattern.fullmatch(text) and text.lower() not in ("yes", "no", "on", "off", "true", "false", "null", "y", "n") \
-            and not text.endswith(" "):
+    if (
+        pattern.fullmatch(text)
+        and text.lower() not in ("yes", "no", "on", "off", "true", "false", "null", "y", "n")
+        and not text.endswith(" ")
+    ):
         return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -914,8 +1204,13 @@ def _folded(text: str, indent: str) -> list[str]:
 
 
 def to_yaml(spec: Spec) -> str:
-    out = ["# yaml-language-server: $schema=../schema/entry.schema.json",
-           f"title: {_scalar(spec.title)}", f"kind: {spec.kind}", "summary: >-", *_folded(spec.summary, "  ")]
+    out = [
+        "# yaml-language-server: $schema=../schema/entry.schema.json",
+        f"title: {_scalar(spec.title)}",
+        f"kind: {spec.kind}",
+        "summary: >-",
+        *_folded(spec.summary, "  "),
+    ]
     if spec.aliases:
         out.append(f"aliases: {_flow_list(spec.aliases)}")
     if spec.abbreviations:
@@ -931,13 +1226,19 @@ def to_yaml(spec: Spec) -> str:
         out.append("formulas:")
         for formula in spec.formulas:
             name, symbol, unit = formula.result
-            out += [f"  - id: {formula.id}", f"    title: {_scalar(formula.title)}",
-                    f"    latex: {_single(formula.latex)}", f"    expr: {_single(formula.expr)}",
-                    f"    result: {{name: {name}, symbol: {_single(symbol)}, unit: {_scalar(unit, flow=True)}}}",
-                    "    variables:"]
+            out += [
+                f"  - id: {formula.id}",
+                f"    title: {_scalar(formula.title)}",
+                f"    latex: {_single(formula.latex)}",
+                f"    expr: {_single(formula.expr)}",
+                f"    result: {{name: {name}, symbol: {_single(symbol)}, unit: {_scalar(unit, flow=True)}}}",
+                "    variables:",
+            ]
             for var, symbol, meaning, unit, _ in formula.variables:
-                out.append(f"      {var}: {{symbol: {_single(symbol)}, meaning: {_scalar(meaning, flow=True)}, "
-                           f"unit: {_scalar(unit, flow=True)}}}")
+                out.append(
+                    f"      {var}: {{symbol: {_single(symbol)}, meaning: {_scalar(meaning, flow=True)}, "
+                    f"unit: {_scalar(unit, flow=True)}}}"
+                )
     if spec.examples:
         out.append("examples:")
         for example in spec.examples:
@@ -952,20 +1253,30 @@ def to_yaml(spec: Spec) -> str:
     if spec.faq:
         out.append("faq:")
         for facet, question, answer in spec.faq:
-            out += [f"  - facet: {facet}", f"    question: {_scalar(question)}", "    answer: >-",
-                    *_folded(answer, "      ")]
+            out += [
+                f"  - facet: {facet}",
+                f"    question: {_scalar(question)}",
+                "    answer: >-",
+                *_folded(answer, "      "),
+            ]
     out.append("body: |")
     out += [f"  {line}" if line else "" for line in _body_text(spec).rstrip("\n").split("\n")]
     out.append("sources:")
     for source in spec.sources:
-        out += [f"  - id: {source['id']}", f"    title: {_scalar(source['title'])}",
-                f"    publisher: {_scalar(source['publisher'])}", f"    url: {source['url']}",
-                f"    accessed: {source['accessed']}", f"    type: {source['type']}"]
+        out += [
+            f"  - id: {source['id']}",
+            f"    title: {_scalar(source['title'])}",
+            f"    publisher: {_scalar(source['publisher'])}",
+            f"    url: {source['url']}",
+            f"    accessed: {source['accessed']}",
+            f"    type: {source['type']}",
+        ]
     out += [f"published: {spec.published}", f"modified: {spec.modified}", ""]
     return "\n".join(out)
 
 
 # -- writing a corpus -----------------------------------------------------------------------
+
 
 class CorpusError(Exception):
     """The target folder is not empty and --force was not given."""
@@ -1010,8 +1321,9 @@ def summarise(specs: Sequence[Spec], total_bytes: int) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench corpus",
-                                     description="Write N synthetic glossary entries that pass validation.")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench corpus", description="Write N synthetic glossary entries that pass validation."
+    )
     parser.add_argument("--n", type=int, required=True, help="number of entries")
     parser.add_argument("--out", type=Path, required=True, help="folder to write <slug>.yaml files into")
     parser.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")

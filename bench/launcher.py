@@ -45,7 +45,10 @@ def _reap(pid: int, timed_out: bool = False) -> dict:
     _, status, usage = os.wait4(pid, 0)
     wall = time.perf_counter() - _started.pop(pid)
     return {
-        "pid": pid, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss,
+        "pid": pid,
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "maxrss_kb": usage.ru_maxrss,
         "exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
         "timed_out": timed_out,

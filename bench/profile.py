@@ -40,15 +40,32 @@ STAGES: dict[str, tuple[str, ...]] = {
     "generator.check.codec": ("to_plain", "from_plain"),
     "generator.check.fields": ("check_file", "read_entry"),
     "generator.check.examples": ("check_examples",),
-    "generator.check.cross_entry": ("check_across", "_slug_collisions", "_name_clashes", "_links", "_near_duplicates",
-                                    "orphan_warnings"),
+    "generator.check.cross_entry": (
+        "check_across",
+        "_slug_collisions",
+        "_name_clashes",
+        "_links",
+        "_near_duplicates",
+        "orphan_warnings",
+    ),
     "generator.check.math": ("check_keys", "keys", "collect", "check_math"),
     "generator.link.graph": ("build_graph", "find_orphans", "_pagerank", "_components", "Graph.neighbourhood_json"),
     "generator.compute.site_data": ("collect_site_data",),
     # a function is timed where it is called from: the page builders by the name site.py imports
-    "generator.render.site": ("render_site", "entry_page", "raw_entry", "home_page", "areas_page", "a_to_z_page",
-                              "tags_page", "tag_page", "graph_page", "calculators_page", "graph_json",
-                              "previews_json"),
+    "generator.render.site": (
+        "render_site",
+        "entry_page",
+        "raw_entry",
+        "home_page",
+        "areas_page",
+        "a_to_z_page",
+        "tags_page",
+        "tag_page",
+        "graph_page",
+        "calculators_page",
+        "graph_json",
+        "previews_json",
+    ),
     "generator.render.entry_pages": ("_local_graph",),
     "generator.render.context": ("Site.__init__",),
     "generator.render.autolink": ("render_markdown", "_mentions", "NameIndex.build"),
@@ -56,8 +73,13 @@ STAGES: dict[str, tuple[str, ...]] = {
     "generator.render.metadata": ("entry_jsonld", "head_html"),
     "generator.emit.allowlist": ("clean",),
     "generator.emit.csp": ("add_policy",),
-    "mkdocs.commands.build": ("build", "_populate_page", "_build_page", "_build_theme_template",
-                              "_build_extra_template"),
+    "mkdocs.commands.build": (
+        "build",
+        "_populate_page",
+        "_build_page",
+        "_build_theme_template",
+        "_build_extra_template",
+    ),
     "mkdocs.structure.pages": ("Page.render",),
     "mkdocs.structure.files": ("get_files", "File.copy_file"),
 }
@@ -82,6 +104,7 @@ class Timer:
             finally:
                 self.total[name] += time.perf_counter() - started
                 self.active[name] -= 1
+
         return timed
 
     def install(self) -> None:
@@ -107,7 +130,10 @@ class Timer:
                     setattr(owner, attr, self.wrap(f"{module_name}.{name}", func))
 
     def report(self, wall: float) -> str:
-        lines = [f"{'inclusive':>10} {'share':>6} {'calls':>8}  stage", f"{wall:9.2f}s {100:5.0f}% {'':>8}  (whole run)"]
+        lines = [
+            f"{'inclusive':>10} {'share':>6} {'calls':>8}  stage",
+            f"{wall:9.2f}s {100:5.0f}% {'':>8}  (whole run)",
+        ]
         for name, seconds in sorted(self.total.items(), key=lambda kv: -kv[1]):
             lines.append(f"{seconds:9.2f}s {100 * seconds / wall:5.1f}% {self.calls[name]:8d}  {name}")
         return "\n".join(lines)
@@ -123,14 +149,16 @@ def _validate(terms: Path, warm: bool) -> Callable[[], Any]:
 
 def _render(terms: Path) -> Callable[[], Any]:
     def work() -> Any:
+        from generator.compute.site_data import SiteConfig, collect_site_data
         from generator.pipeline import load_all
         from generator.render.site import render_site
-        from generator.compute.site_data import SiteConfig, collect_site_data
 
         loaded = load_all(terms, use_cache=False)
-        config = SiteConfig(site_url="https://leverage-glossary.org/", site_name="Leverage Glossary",
-                            build_day=date(2026, 11, 24))
+        config = SiteConfig(
+            site_url="https://leverage-glossary.org/", site_name="Leverage Glossary", build_day=date(2026, 11, 24)
+        )
         return render_site(collect_site_data(loaded.glossary.entries, loaded.graph, config))
+
     return work
 
 
@@ -143,12 +171,14 @@ def _build(terms: Path, site_dir: Path) -> Callable[[], Any]:
         os.environ["NO_MKDOCS_2_WARNING"] = "1"
         config = load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
         mkdocs_build.build(config)
+
     return work
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench profile", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench profile", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=10000)
     parser.add_argument("--what", choices=("validate", "render", "build"), default="validate")
     parser.add_argument("--warm", action="store_true", help="validate with warm caches")

@@ -22,9 +22,9 @@ def main() -> int:
     terms, out = Path(sys.argv[1]), Path(sys.argv[2])
     phases: dict[str, float] = {}
     started = time.perf_counter()
+    from generator.compute.site_data import SiteConfig, collect_site_data
     from generator.pipeline import load_all
     from generator.render.site import render_site
-    from generator.compute.site_data import SiteConfig, collect_site_data
 
     phases["import"] = time.perf_counter() - started
     mark = time.perf_counter()
@@ -34,8 +34,9 @@ def main() -> int:
         return 1
     phases["load_check_link"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    config = SiteConfig(site_url="https://leverage-glossary.org/", site_name="Leverage Glossary",
-                        build_day=date(2026, 11, 24))
+    config = SiteConfig(
+        site_url="https://leverage-glossary.org/", site_name="Leverage Glossary", build_day=date(2026, 11, 24)
+    )
     data = collect_site_data(loaded.glossary.entries, loaded.graph, config)
     phases["compute"] = time.perf_counter() - mark
     mark = time.perf_counter()
@@ -53,8 +54,15 @@ def main() -> int:
     ctx = export.ExportContext(site_url=config.base, site_name=config.site_name, day=config.build_day)
     export.write_site_files(export.directory_opener(out), loaded.glossary.entries, loaded.graph, ctx)
     phases["exports"] = time.perf_counter() - mark
-    print(json.dumps({"pages": len(rendered.pages), "files": len(rendered.files),
-                      "phases": {k: round(v, 3) for k, v in phases.items()}}))
+    print(
+        json.dumps(
+            {
+                "pages": len(rendered.pages),
+                "files": len(rendered.files),
+                "phases": {k: round(v, 3) for k, v in phases.items()},
+            }
+        )
+    )
     return 0
 
 

@@ -39,7 +39,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ TABLE_START, TABLE_END = "<!-- bench:table:start -->", "<!-- bench:table:end -->
 
 
 # -- measuring one process ------------------------------------------------------------------
+
 
 @dataclass
 class Sample:
@@ -80,8 +81,13 @@ class Launcher:
     """The small process (bench/launcher.py) that forks, execs and reaps every measured command."""
 
     def __init__(self) -> None:
-        self.proc = subprocess.Popen([PY, "-S", "-E", str(BENCH / "launcher.py")], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        self.proc = subprocess.Popen(
+            [PY, "-S", "-E", str(BENCH / "launcher.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
 
     def ask(self, request: dict[str, Any]) -> dict[str, Any]:
         assert self.proc.stdin and self.proc.stdout
@@ -130,8 +136,9 @@ def _sample(reply: dict[str, Any]) -> Sample:
     return Sample(wall=reply["wall"], cpu=reply["cpu"], peak_mb=reply["maxrss_kb"] / 1024, ok=ok, note=note)
 
 
-def run_measured(cmd: list[str], log: Path, *, timeout: float, env: dict[str, str] | None = None,
-                 cwd: Path = ROOT) -> tuple[Sample, str]:
+def run_measured(
+    cmd: list[str], log: Path, *, timeout: float, env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> tuple[Sample, str]:
     """Run `cmd` to completion through the launcher; wall time, CPU time and peak RSS come from wait4."""
     reply = launcher().ask({"op": "run", "timeout": timeout, **_request(cmd, log, env, cwd)})
     sample = _sample(reply)
@@ -145,6 +152,7 @@ def _run_quiet(cmd: list[str], *, timeout: float, env: dict[str, str] | None = N
 
 
 # -- the corpus and the reference projects, per size ------------------------------------------
+
 
 @dataclass
 class Setup:
@@ -171,20 +179,41 @@ def prepare(n: int, seed: int, *, need_peers: bool) -> Setup:
         print(f"  writing a corpus of {n} entries ...", flush=True)
         if base.exists():
             shutil.rmtree(base)
-        done = subprocess.run([PY, "-m", "bench", "corpus", "--n", str(n), "--seed", str(seed),
-                               "--out", str(setup.terms)], cwd=ROOT, env=_env(), capture_output=True, text=True,
-                              check=True)
+        done = subprocess.run(
+            [PY, "-m", "bench", "corpus", "--n", str(n), "--seed", str(seed), "--out", str(setup.terms)],
+            cwd=ROOT,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         summary = json.loads(done.stdout.strip().splitlines()[-1])
         stamp_file.write_text(json.dumps({"stamp": stamp, "summary": summary}, indent=2))
     if need_peers and not ((setup.plain / "mkdocs.yml").exists() and (setup.sphinx / "conf.py").exists()):
         print(f"  writing the MkDocs and Sphinx projects for {n} entries ...", flush=True)
-        subprocess.run([PY, "-m", "bench", "peers", "--terms", str(setup.terms), "--plain", str(setup.plain),
-                        "--sphinx", str(setup.sphinx)], cwd=ROOT, env=_env(), check=True)
+        subprocess.run(
+            [
+                PY,
+                "-m",
+                "bench",
+                "peers",
+                "--terms",
+                str(setup.terms),
+                "--plain",
+                str(setup.plain),
+                "--sphinx",
+                str(setup.sphinx),
+            ],
+            cwd=ROOT,
+            env=_env(),
+            check=True,
+        )
     setup.work.mkdir(parents=True, exist_ok=True)
     return setup
 
 
 # -- contenders --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Contender:
@@ -203,8 +232,11 @@ def _clean(*paths: Path) -> None:
             path.unlink()
 
 
-def _simple(cmd_for: Callable[[Setup], list[str]], check: Callable[[Setup, str], str | None],
-            before: Callable[[Setup, float], None] | None = None) -> Callable[[Setup, Path, float], Sample]:
+def _simple(
+    cmd_for: Callable[[Setup], list[str]],
+    check: Callable[[Setup, str], str | None],
+    before: Callable[[Setup, float], None] | None = None,
+) -> Callable[[Setup, Path, float], Sample]:
     def measure(setup: Setup, log: Path, timeout: float) -> Sample:
         if before:
             before(setup, timeout)
@@ -219,6 +251,7 @@ def _simple(cmd_for: Callable[[Setup], list[str]], check: Callable[[Setup, str],
             except ValueError:
                 pass
         return sample
+
     return measure
 
 
@@ -255,8 +288,9 @@ def _validate_after_edit(setup: Setup, log: Path, timeout: float) -> Sample:
     target = _edited_entry(setup)
     original = _edit(target, f"Zqxedit{time.time_ns() % 10**9}")
     try:
-        sample, text = run_measured([PY, "-m", "generator", "validate", "--terms", str(setup.terms)], log,
-                                    timeout=timeout)
+        sample, text = run_measured(
+            [PY, "-m", "generator", "validate", "--terms", str(setup.terms)], log, timeout=timeout
+        )
     finally:
         target.write_bytes(original)
     if sample.ok:
@@ -284,6 +318,7 @@ def _site_check(folder: str) -> Callable[[Setup, str], str | None]:
         site = setup.work / folder
         pages = sum(1 for _ in site.rglob("index.html")) if site.is_dir() else 0
         return None if pages >= setup.n else f"only {pages} pages in {site}"
+
     return check
 
 
@@ -322,8 +357,14 @@ def _serve(setup: Setup, log: Path, timeout: float) -> Sample:
         reply = launcher().ask({"op": "stop", "pid": pid, "signal": int(signal.SIGINT), "grace": 20})
         target.write_bytes(original)
     ok = rebuild is not None
-    return Sample(wall=rebuild if ok else timeout, cpu=reply["cpu"], peak_mb=reply["maxrss_kb"] / 1024,
-                  ok=ok, note=note, extra={"startup": round(startup, 3) if startup else None, "page": url_path})
+    return Sample(
+        wall=rebuild if ok else timeout,
+        cpu=reply["cpu"],
+        peak_mb=reply["maxrss_kb"] / 1024,
+        ok=ok,
+        note=note,
+        extra={"startup": round(startup, 3) if startup else None, "page": url_path},
+    )
 
 
 def _free_port() -> int:
@@ -363,39 +404,96 @@ def _get(port: int, path: str, timeout: float) -> tuple[int | None, str]:
 
 
 CONTENDERS: tuple[Contender, ...] = (
-    Contender("floor", "a", "floor: bare libyaml parse (CSafeLoader)",
-              _simple(lambda s: [PY, str(BENCH / "floor.py"), str(s.terms)], _floor_check), glossary=False),
-    Contender("validate_cold", "b", "glossary validate --no-cache (cold)",
-              _simple(lambda s: [PY, "-m", "generator", "validate", "--no-cache", "--terms", str(s.terms)],
-                      _validate_check)),
-    Contender("validate_warm", "b", "glossary validate, unchanged input (warm)",
-              _simple(lambda s: [PY, "-m", "generator", "validate", "--terms", str(s.terms)], _validate_check,
-                      _warm_cache)),
+    Contender(
+        "floor",
+        "a",
+        "floor: bare libyaml parse (CSafeLoader)",
+        _simple(lambda s: [PY, str(BENCH / "floor.py"), str(s.terms)], _floor_check),
+        glossary=False,
+    ),
+    Contender(
+        "validate_cold",
+        "b",
+        "glossary validate --no-cache (cold)",
+        _simple(lambda s: [PY, "-m", "generator", "validate", "--no-cache", "--terms", str(s.terms)], _validate_check),
+    ),
+    Contender(
+        "validate_warm",
+        "b",
+        "glossary validate, unchanged input (warm)",
+        _simple(lambda s: [PY, "-m", "generator", "validate", "--terms", str(s.terms)], _validate_check, _warm_cache),
+    ),
     Contender("validate_edit", "b", "glossary validate after one entry changed", _validate_after_edit),
-    Contender("render", "c", "generator to Markdown, no MkDocs",
-              _simple(lambda s: [PY, "-m", "bench.render_pages", str(s.terms), str(s.work / "markdown")],
-                      _render_check, lambda s, t: _clean(s.work / "markdown"))),
-    Contender("build", "d", "glossary build (full site, cold cache)",
-              _simple(lambda s: [PY, "-m", "generator", "build", "--terms", str(s.terms),
-                                 "--site-dir", str(s.work / "site")], _site_check("site"), _cold_build)),
-    Contender("mkdocs_plain", "e", "MkDocs, plain pages (engine floor)",
-              _simple(lambda s: [PY, "-m", "mkdocs", "build", "-q", "--strict", "-f", str(s.plain / "mkdocs.yml"),
-                                 "-d", str(s.work / "plain-site")], _site_check("plain-site"),
-                      lambda s, t: _clean(s.work / "plain-site")), glossary=False),
-    Contender("sphinx", "f", "Sphinx, glossary directives (peer)",
-              _simple(lambda s: [PY, "-m", "sphinx", "-b", "html", "-q", "-E", str(s.sphinx),
-                                 str(s.work / "sphinx-site")], lambda s, t: None,
-                      lambda s, t: _clean(s.work / "sphinx-site")), glossary=False),
-    Contender("search", "g", f"glossary search '{SEARCH_QUERY}' (warm)",
-              _simple(lambda s: [PY, "-m", "generator", "search", "--terms", str(s.terms), "--limit", "10",
-                                 SEARCH_QUERY], lambda s, t: None if " 1. " in t else "no results",
-                      _prime_search)),
+    Contender(
+        "render",
+        "c",
+        "generator to Markdown, no MkDocs",
+        _simple(
+            lambda s: [PY, "-m", "bench.render_pages", str(s.terms), str(s.work / "markdown")],
+            _render_check,
+            lambda s, t: _clean(s.work / "markdown"),
+        ),
+    ),
+    Contender(
+        "build",
+        "d",
+        "glossary build (full site, cold cache)",
+        _simple(
+            lambda s: [PY, "-m", "generator", "build", "--terms", str(s.terms), "--site-dir", str(s.work / "site")],
+            _site_check("site"),
+            _cold_build,
+        ),
+    ),
+    Contender(
+        "mkdocs_plain",
+        "e",
+        "MkDocs, plain pages (engine floor)",
+        _simple(
+            lambda s: [
+                PY,
+                "-m",
+                "mkdocs",
+                "build",
+                "-q",
+                "--strict",
+                "-f",
+                str(s.plain / "mkdocs.yml"),
+                "-d",
+                str(s.work / "plain-site"),
+            ],
+            _site_check("plain-site"),
+            lambda s, t: _clean(s.work / "plain-site"),
+        ),
+        glossary=False,
+    ),
+    Contender(
+        "sphinx",
+        "f",
+        "Sphinx, glossary directives (peer)",
+        _simple(
+            lambda s: [PY, "-m", "sphinx", "-b", "html", "-q", "-E", str(s.sphinx), str(s.work / "sphinx-site")],
+            lambda s, t: None,
+            lambda s, t: _clean(s.work / "sphinx-site"),
+        ),
+        glossary=False,
+    ),
+    Contender(
+        "search",
+        "g",
+        f"glossary search '{SEARCH_QUERY}' (warm)",
+        _simple(
+            lambda s: [PY, "-m", "generator", "search", "--terms", str(s.terms), "--limit", "10", SEARCH_QUERY],
+            lambda s, t: None if " 1. " in t else "no results",
+            _prime_search,
+        ),
+    ),
     Contender("serve", "h", "rebuild after one edit while serving", _serve),
 )
 BY_KEY = {c.key: c for c in CONTENDERS}
 
 
 # -- the run -----------------------------------------------------------------------------------
+
 
 def best(samples: list[Sample]) -> Sample | None:
     good = [s for s in samples if s.ok]
@@ -424,9 +522,13 @@ def run(ns: list[int], keys: list[str], reps: int, timeout: float, slow: float, 
     if _launcher is not None:
         _launcher.close()
     meta["launcher_peak_mb"] = _launcher_peak()
-    return {"meta": meta, "ns": ns, "keys": keys,
-            "samples": {str(n): {k: [asdict(s) for s in v] for k, v in by.items()} for n, by in samples.items()},
-            "corpus": {str(n): json.loads((setups[n].base / "corpus.json").read_text())["summary"] for n in ns}}
+    return {
+        "meta": meta,
+        "ns": ns,
+        "keys": keys,
+        "samples": {str(n): {k: [asdict(s) for s in v] for k, v in by.items()} for n, by in samples.items()},
+        "corpus": {str(n): json.loads((setups[n].base / "corpus.json").read_text())["summary"] for n in ns},
+    }
 
 
 def _meta(seed: int, reps: int, timeout: float, slow: float) -> dict[str, Any]:
@@ -440,14 +542,27 @@ def _meta(seed: int, reps: int, timeout: float, slow: float) -> dict[str, Any]:
             pass
     cpu = ""
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    return {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "python": platform.python_version(),
-            "platform": platform.platform(), "cpus": os.cpu_count(), "cpu": cpu, "versions": versions,
-            "seed": seed, "reps": reps, "timeout": timeout, "slow": slow, "load_at_start": load}
+    return {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "versions": versions,
+        "seed": seed,
+        "reps": reps,
+        "timeout": timeout,
+        "slow": slow,
+        "load_at_start": load,
+    }
 
 
 def _launcher_peak() -> float | None:
@@ -458,6 +573,7 @@ def _launcher_peak() -> float | None:
 
 
 # -- reporting ------------------------------------------------------------------------------------
+
 
 def summarise(results: dict[str, Any]) -> dict[str, Any]:
     """Best time, peak memory and ratio to the floor for each (n, contender)."""
@@ -492,6 +608,7 @@ def floors(table: dict[str, dict[str, Any]], ns: list[int]) -> list[dict[str, An
     A contender stopped at the time limit gives a lower bound (`bound`: the true value is at
     least `value`); a lower bound above the limit is a miss, below it is undecided (None).
     """
+
     def get(n: int, key: str, what: str = "time") -> tuple[float | None, bool]:
         cell = table.get(str(n), {}).get(key, {})
         if cell.get(what) is not None:
@@ -519,18 +636,31 @@ def floors(table: dict[str, dict[str, Any]], ns: list[int]) -> list[dict[str, An
 
     add(f"cold validate / parse floor, {big:,} entries", ratio(get(big, "validate_cold"), get(big, "floor")), 1.3, "x")
     add(f"warm validate / parse floor, {big:,} entries", ratio(get(big, "validate_warm"), get(big, "floor")), 0.3, "x")
-    add(f"full build / MkDocs plain pages, {small:,} entries",
-        ratio(get(small, "build"), get(small, "mkdocs_plain")), 1.5, "x")
-    add(f"full build / Sphinx, {small:,} entries", ratio(get(small, "build"), get(small, "sphinx")), 1.0, "x",
-        below=False)
+    add(
+        f"full build / MkDocs plain pages, {small:,} entries",
+        ratio(get(small, "build"), get(small, "mkdocs_plain")),
+        1.5,
+        "x",
+    )
+    add(
+        f"full build / Sphinx, {small:,} entries",
+        ratio(get(small, "build"), get(small, "sphinx")),
+        1.0,
+        "x",
+        below=False,
+    )
     for key in ("validate_cold", "validate_warm", "validate_edit", "render", "build", "serve"):
         if key in table.get(str(big), {}):
             add(f"peak memory, {BY_KEY[key].label}, {big:,} entries", get(big, key, "peak_mb"), 600, "MB")
     if big != small:
         for key in ("validate_cold", "validate_edit", "render", "build"):
             if key in table.get(str(big), {}):
-                add(f"{big // 1000}k / {small // 1000}k time, {BY_KEY[key].label}",
-                    ratio(get(big, key), get(small, key)), 11 * big / small / 10, "x")
+                add(
+                    f"{big // 1000}k / {small // 1000}k time, {BY_KEY[key].label}",
+                    ratio(get(big, key), get(small, key)),
+                    11 * big / small / 10,
+                    "x",
+                )
     return checks
 
 
@@ -587,16 +717,23 @@ def markdown_table(results: dict[str, Any]) -> str:
         value = _fmt(check["value"], 0 if unit == "MB" else 2, f" {unit}" if unit == "MB" else unit)
         if check["bound"]:
             value = ("≥ " if unit == "MB" else "> ") + value
-        limit = (f"≤ {check['limit']:.0f} MB" if unit == "MB" else
-                 (f"< {check['limit']:.1f}x" if "Sphinx" in check["floor"] else f"≤ {check['limit']:.1f}x"))
+        limit = (
+            f"≤ {check['limit']:.0f} MB"
+            if unit == "MB"
+            else (f"< {check['limit']:.1f}x" if "Sphinx" in check["floor"] else f"≤ {check['limit']:.1f}x")
+        )
         met = "n/a" if check["met"] is None else ("yes" if check["met"] else "**no**")
         lines.append(f"| {check['floor']} | {value} | {limit} | {met} |")
     meta = results["meta"]
-    lines += ["", f"Measured {meta['when'][:10]} on {meta['cpus']} CPUs ({meta['cpu'] or 'unknown CPU'}), "
-              f"Python {meta['python']}, " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
-              + f"; best of {meta['reps']} interleaved rounds, each run limited to {meta['timeout']:.0f} s"
-              + (f" (stopped runs: the time limit is a lower bound, memory the peak until stopped)")
-              + "."]
+    lines += [
+        "",
+        f"Measured {meta['when'][:10]} on {meta['cpus']} CPUs ({meta['cpu'] or 'unknown CPU'}), "
+        f"Python {meta['python']}, "
+        + ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
+        + f"; best of {meta['reps']} interleaved rounds, each run limited to {meta['timeout']:.0f} s"
+        + (" (stopped runs: the time limit is a lower bound, memory the peak until stopped)")
+        + ".",
+    ]
     return "\n".join(lines)
 
 
@@ -607,15 +744,20 @@ def write_docs(results: dict[str, Any], page: Path = DOCS_PAGE) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench run", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", default=",".join(map(str, DEFAULT_NS)), help="corpus sizes, comma-separated")
     parser.add_argument("--reps", type=int, default=3, help="interleaved rounds; the best is reported (default 3)")
     parser.add_argument("--only", help="comma-separated contenders: " + ",".join(BY_KEY))
     parser.add_argument("--skip", help="comma-separated contenders to leave out")
     parser.add_argument("--timeout", type=float, default=600, help="per-run limit in seconds (default 600)")
-    parser.add_argument("--slow", type=float, default=300,
-                        help="a contender whose first run takes longer is not repeated (default 300 s)")
+    parser.add_argument(
+        "--slow",
+        type=float,
+        default=300,
+        help="a contender whose first run takes longer is not repeated (default 300 s)",
+    )
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--write-docs", action="store_true", help=f"write the table into {DOCS_PAGE.relative_to(ROOT)}")
     parser.add_argument("--from-json", type=Path, help="print (and with --write-docs, write) a saved result")

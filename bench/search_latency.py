@@ -79,7 +79,9 @@ def make_corpus(target: Path, count: int, seed: int = 6) -> int:
             text = text[: 300 - len(suffix)].rsplit(" ", 1)[0].rstrip(",;:")
         entry["summary"] = text + suffix
         entry["aliases"] = [alias]
-        (target / f"{slug}.yaml").write_text(yaml.safe_dump(entry, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        (target / f"{slug}.yaml").write_text(
+            yaml.safe_dump(entry, sort_keys=False, allow_unicode=True), encoding="utf-8"
+        )
         written += 1
     return written
 
@@ -110,8 +112,10 @@ def bench_cli(count: int, runs: int) -> None:
         )
         # Where the time goes: interpreter start, and the CLI building its parser (which
         # imports every command module) before the search itself runs.
-        for label, code in (("python start-up", "pass"),
-                            ("glossary CLI start-up", "from generator.cli import build_parser; build_parser()")):
+        for label, code in (
+            ("python start-up", "pass"),
+            ("glossary CLI start-up", "from generator.cli import build_parser; build_parser()"),
+        ):
             spent = []
             for _ in range(runs):
                 started = time.perf_counter()
@@ -171,13 +175,18 @@ def bench_site(count: int) -> None:
         make_corpus(terms, count)
         build = subprocess.run(
             [sys.executable, "-m", "generator", "build", "--terms", str(terms), "--site-dir", str(site)],
-            cwd=ROOT, capture_output=True, text=True,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
         )
         if build.returncode != 0:
             raise SystemExit(build.stdout + build.stderr)
         index = (site / "search" / "glossary-index.json").read_bytes()
-        print(f"site index for {count} entries: {len(index) / 1024:.0f} KB, "
-              f"{len(gzip.compress(index, 9)) / 1024:.0f} KB gzipped (limit 400 KB)")
+        print(
+            f"site index for {count} entries: {len(index) / 1024:.0f} KB, "
+            f"{len(gzip.compress(index, 9)) / 1024:.0f} KB gzipped (limit 400 KB)"
+        )
+
         class Quiet(http.server.SimpleHTTPRequestHandler):
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
                 pass

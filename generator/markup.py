@@ -14,7 +14,6 @@ from dataclasses import dataclass
 # [[slug]] or [[slug|text]]; the slug part is checked separately so that a bad one
 # (`[[../etc/passwd]]`, `[[Margin Call]]`) is reported rather than silently skipped.
 _WIKILINK = re.compile(r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]]{1,300}))?\]\]")  # text may wrap lines
-_PREFIX = re.compile(r"[ >]*")  # what superfences counts as a line's indent (block quotes too)
 _TAB = 4  # Python-Markdown expands tabs to this width before superfences reads a line
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+\S", re.MULTILINE)
@@ -47,7 +46,7 @@ def fenced_code(text: str) -> list[tuple[int, int]]:
     offset = 0
     for line in text.splitlines(keepends=True):
         bare = line.rstrip("\r\n").expandtabs(_TAB)
-        indent = _PREFIX.match(bare).group()  # type: ignore[union-attr] - always matches
+        indent = bare[: len(bare) - len(bare.lstrip(" >"))]  # what superfences counts as indent (block quotes too)
         if opened is None:
             if ">" not in indent:
                 found = RE_NESTED_FENCE_START.match(bare, len(indent))
@@ -58,8 +57,7 @@ def fenced_code(text: str) -> list[tuple[int, int]]:
             content = bare[width:]
             if ">" in indent or len(indent) < width:
                 opened = None  # not indented as the fence: superfences drops it
-            elif (content.startswith(fence) and not content[len(fence):].strip(" ")
-                    and len(indent) == width):
+            elif content.startswith(fence) and not content[len(fence) :].strip(" ") and len(indent) == width:
                 spans.append((start, offset + len(line)))
                 opened = None
         offset += len(line)

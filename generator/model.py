@@ -32,7 +32,7 @@ RELATION_TYPES: tuple[str, ...] = tuple(RELATION_INVERSES)
 KIND_SECTIONS: dict[str, str] = {"definition": "definition", "term": "term", "area": "area"}
 
 
-class Severity(str, Enum):
+class Severity(str, Enum):  # noqa: UP042 - str() of a member is its name, as the messages use it
     ERROR = "error"
     WARNING = "warning"
 

@@ -20,17 +20,17 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
+from generator import signed_cache as sealed
 from generator.check import cross_entry, fields
 from generator.check.fields import check_bytes, unreadable
 from generator.link import graph
 from generator.load import document as load
 from generator.load.files import entry_files, read_entry_file
-from generator import signed_cache as sealed
-from generator.workers import CPU_WORKERS, can_fork
 from generator.model import Document, Glossary, Problem, Severity
+from generator.workers import CPU_WORKERS, can_fork
 
 CACHE_DIR_NAME = ".glossary-cache"
 _CACHE_FORMAT = 2
@@ -62,11 +62,12 @@ def load_all(terms_dir: Path, *, use_cache: bool = True, problems_only: bool = F
     files, problems = entry_files(terms_dir)
     root = terms_dir.resolve()
     held: dict[str, bytes] = {}  # file bytes as checked, so a problem found later points into them
-    checked = _check_files(files, root, _cache_path(terms_dir) if use_cache else None, held,
-                           outline=problems_only and not use_cache)
+    checked = _check_files(
+        files, root, _cache_path(terms_dir) if use_cache else None, held, outline=problems_only and not use_cache
+    )
     paths = [str(path) for path in files]
 
-    @lru_cache(maxsize=None)
+    @cache
     def locate(shown: str) -> Document:
         data = held.get(shown)
         if data is None:
@@ -96,8 +97,9 @@ def _work(task: tuple[list[tuple[str, bytes | None]], Path, bool]) -> list[tuple
     from generator.check.codec import to_plain
 
     items, root, outline = task
-    results = (check_bytes(shown, data) if data is not None else _check_path(Path(shown), root)
-               for shown, data in items)
+    results = (
+        check_bytes(shown, data) if data is not None else _check_path(Path(shown), root) for shown, data in items
+    )
     return [to_plain(_outline(result) if outline else result) for result in results]
 
 
@@ -107,13 +109,17 @@ def _outline(result: fields.FileCheck) -> fields.FileCheck:
     entry = result.entry
     if entry is None:
         return result
-    return dataclasses.replace(result, entry=dataclasses.replace(
-        entry, summary="", body=entry.body if result.odd_links else "", formulas=(), examples=(), faq=(),
-        sources=()))
+    return dataclasses.replace(
+        result,
+        entry=dataclasses.replace(
+            entry, summary="", body=entry.body if result.odd_links else "", formulas=(), examples=(), faq=(), sources=()
+        ),
+    )
 
 
-def _check_files(files: list[Path], root: Path, cache_file: Path | None,
-                 held: dict[str, bytes], *, outline: bool = False) -> list[fields.FileCheck]:
+def _check_files(
+    files: list[Path], root: Path, cache_file: Path | None, held: dict[str, bytes], *, outline: bool = False
+) -> list[fields.FileCheck]:
     """The per-file stage for every file: from the cache, or computed (in parallel when many)."""
     from generator.check.codec import from_plain
 
@@ -156,7 +162,7 @@ def _check_files(files: list[Path], root: Path, cache_file: Path | None,
 
 def _run(todo: list[tuple[str, bytes | None]], root: Path, outline: bool) -> Iterator[tuple]:
     """`_work` over all of `todo`, in worker processes when there are enough files to pay for them."""
-    chunks = [(todo[i:i + _CHUNK], root, outline) for i in range(0, len(todo), _CHUNK)]
+    chunks = [(todo[i : i + _CHUNK], root, outline) for i in range(0, len(todo), _CHUNK)]
     if len(todo) < _PARALLEL_THRESHOLD or CPU_WORKERS < 2:
         for chunk in chunks:
             yield from _work(chunk)
@@ -170,6 +176,7 @@ def _run(todo: list[tuple[str, bytes | None]], root: Path, outline: bool) -> Ite
 
 # -- the result cache ---------------------------------------------------------------------
 # marshal, not pickle: it can only rebuild plain data, so a tampered cache file cannot run code.
+
 
 def _cache_path(terms_dir: Path) -> Path:
     resolved = str(terms_dir.resolve())
@@ -242,8 +249,11 @@ def _verdict_key(terms_dir: Path) -> bytes | None:
                 continue  # only the name of any other file counts
             problems: list[Problem] = []
             data = read_entry_file(Path(item.path), root, problems)
-            digest.update(hashlib.blake2b(data, digest_size=16).digest() if data is not None
-                          else repr([p.as_row() for p in problems]).encode())
+            digest.update(
+                hashlib.blake2b(data, digest_size=16).digest()
+                if data is not None
+                else repr([p.as_row() for p in problems]).encode()
+            )
     except OSError:
         return None
     return digest.digest()
@@ -262,5 +272,7 @@ def validate(terms_dir: Path, *, use_cache: bool = True) -> tuple[int, tuple[Pro
             return stored[0], tuple(Problem.from_row(row) for row in stored[1])
     glossary = load_glossary(terms_dir)
     if key is not None and _verdict_key(terms_dir) == key:  # nothing changed while we checked
-        sealed.write(verdict_file, _VERDICT_MAGIC, key, (len(glossary.entries), [p.as_row() for p in glossary.problems]))
+        sealed.write(
+            verdict_file, _VERDICT_MAGIC, key, (len(glossary.entries), [p.as_row() for p in glossary.problems])
+        )
     return len(glossary.entries), glossary.problems

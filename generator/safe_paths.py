@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 SITE_MARKER = ".glossary-site"  # written into every site `glossary build` makes
-_MARKER_TEXT = ("This folder is a site written by `glossary build`. The next build replaces all of it;\n"
-                "keep nothing else here.\n")
+_MARKER_TEXT = (
+    "This folder is a site written by `glossary build`. The next build replaces all of it;\nkeep nothing else here.\n"
+)
 _TEMP_NAME_CHARS = 40  # of the target's name in a temporary file's name (names are limited to 255 bytes)
 
 
@@ -66,13 +67,19 @@ def read_inside(path: Path, root: Path, limit: int) -> bytes:
             target = os.path.realpath(path, strict=True)
         except OSError as error:
             if error.errno == errno.ELOOP:
-                raise Refused("the file is a link that loops back on itself; it is not read",
-                              "replace the link with the entry file itself") from None
-            raise Refused("the file is a link to nothing (its target does not exist)",
-                          "remove the link, or put the entry file itself in the terms folder") from None
+                raise Refused(
+                    "the file is a link that loops back on itself; it is not read",
+                    "replace the link with the entry file itself",
+                ) from None
+            raise Refused(
+                "the file is a link to nothing (its target does not exist)",
+                "remove the link, or put the entry file itself in the terms folder",
+            ) from None
         if not Path(target).is_relative_to(root):
-            raise Refused("the file is a link to a file outside the terms folder; it is not read",
-                          "put the entry itself in the terms folder instead of a link to it")
+            raise Refused(
+                "the file is a link to a file outside the terms folder; it is not read",
+                "put the entry itself in the terms folder instead of a link to it",
+            )
     with open_regular(target) as file:
         size = os.fstat(file.fileno()).st_size
         if size > limit:
@@ -99,8 +106,10 @@ def open_regular(path: str | Path) -> BinaryIO:
     file = os.fdopen(handle, "rb")
     if not stat.S_ISREG(os.fstat(handle).st_mode):
         file.close()
-        raise Refused("the file is not a regular file (a folder, FIFO, device or socket); it is not read",
-                      "entries are plain files; remove or rename it")
+        raise Refused(
+            "the file is not a regular file (a folder, FIFO, device or socket); it is not read",
+            "entries are plain files; remove or rename it",
+        )
     return file
 
 
@@ -117,8 +126,7 @@ def inside(root: str, relative: str) -> str:
     and nothing the build writes is a link, so no part of the path can lead elsewhere.
     """
     parts = relative.split("/")
-    if (not relative or "\\" in relative or "\x00" in relative
-            or any(part in ("", ".", "..") for part in parts)):
+    if not relative or "\\" in relative or "\x00" in relative or any(part in ("", ".", "..") for part in parts):
         raise UnsafePath(f"refusing to write {relative!r}: it is not a plain path inside the site folder")
     return os.path.join(root, *parts)
 
@@ -141,32 +149,45 @@ def check_site_dir(site: Path, *, terms: Path, project: Path) -> None:
     """
     real = Path(os.path.realpath(site))
     terms_real = Path(os.path.realpath(terms))
-    for guarded, name in ((terms_real, "the terms folder"), (Path(os.path.realpath(project)), "the project folder"),
-                          (terms_real.parent, "the folder that holds the terms folder")):
+    for guarded, name in (
+        (terms_real, "the terms folder"),
+        (Path(os.path.realpath(project)), "the project folder"),
+        (terms_real.parent, "the folder that holds the terms folder"),
+    ):
         if real == guarded:
-            raise Refused(f"--site-dir {site} is {name}; building there would delete it",
-                          "give a folder of its own, such as ./site")
+            raise Refused(
+                f"--site-dir {site} is {name}; building there would delete it",
+                "give a folder of its own, such as ./site",
+            )
         if guarded.is_relative_to(real):
-            raise Refused(f"--site-dir {site} holds {name} ({guarded}); building there would delete it",
-                          "give a folder of its own, such as ./site")
+            raise Refused(
+                f"--site-dir {site} holds {name} ({guarded}); building there would delete it",
+                "give a folder of its own, such as ./site",
+            )
     if real.is_relative_to(terms_real):
         raise Refused(f"--site-dir {site} is inside the terms folder", "give a folder outside it, such as ./site")
     if not os.path.lexists(site):
         return
     if not real.is_dir():
-        raise Refused(f"--site-dir {site} exists and is not a folder; it is not replaced",
-                      "give the path of a folder, or a new one")
+        raise Refused(
+            f"--site-dir {site} exists and is not a folder; it is not replaced",
+            "give the path of a folder, or a new one",
+        )
     with os.scandir(real) as found:
         empty = next(found, None) is None
     if empty or (real / SITE_MARKER).is_file():
         return
     if (real / "index.html").is_file() and (real / "sitemap.xml").is_file():
-        raise Refused(f"--site-dir {site} looks like a site from an older glossary build, which did not mark "
-                      f"its sites ({SITE_MARKER}); it is not replaced in case it is something else",
-                      f"if it is that old site, delete it by hand (rm -r '{site}') and build again")
-    raise Refused(f"--site-dir {site} is a folder with files that `glossary build` did not make; "
-                  "building there would delete them",
-                  "give a new or empty folder, such as ./site")
+        raise Refused(
+            f"--site-dir {site} looks like a site from an older glossary build, which did not mark "
+            f"its sites ({SITE_MARKER}); it is not replaced in case it is something else",
+            f"if it is that old site, delete it by hand (rm -r '{site}') and build again",
+        )
+    raise Refused(
+        f"--site-dir {site} is a folder with files that `glossary build` did not make; "
+        "building there would delete them",
+        "give a new or empty folder, such as ./site",
+    )
 
 
 def mark_site(folder: Path) -> None:
@@ -190,11 +211,20 @@ def check_replaceable(path: Path) -> bool:
         return False
     if stat.S_ISREG(info.st_mode):
         return True
-    kind = ("a link" if stat.S_ISLNK(info.st_mode) else "a folder" if stat.S_ISDIR(info.st_mode)
-            else "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else "a device" if
-            stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "a socket")
-    raise Refused(f"{path} is {kind}, not a regular file; it is never replaced",
-                  "give the path of a regular file, or a new one")
+    kind = (
+        "a link"
+        if stat.S_ISLNK(info.st_mode)
+        else "a folder"
+        if stat.S_ISDIR(info.st_mode)
+        else "a named pipe (FIFO)"
+        if stat.S_ISFIFO(info.st_mode)
+        else "a device"
+        if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+        else "a socket"
+    )
+    raise Refused(
+        f"{path} is {kind}, not a regular file; it is never replaced", "give the path of a regular file, or a new one"
+    )
 
 
 def write_atomic(target: Path, data: bytes, *, force: bool) -> bool:

@@ -28,16 +28,28 @@ _CONTROL_CLASS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
 # Unicode's Default_Ignorable_Code_Point: what renders as nothing. U+200B-U+200F (zero
 # width, LRM/RLM), U+202A-U+202E (embeddings, overrides), U+2060-U+206F (word joiner,
 # isolates U+2066-U+2069, ...), U+FEFF (byte-order mark), soft hyphen, and the rest.
-_INVISIBLE_CLASS = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
-                    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-                    "\U000e0000-\U000e0fff")
+_INVISIBLE_CLASS = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff"
+)
 
 _CONTROL = re.compile(f"[{_CONTROL_CLASS}]")
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CLASS}]+")
 _UNSHOWABLE = re.compile(f"[{_CONTROL_CLASS}{_INVISIBLE_CLASS}]+")
 
-_CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x0B: "VT", 0x0C: "FF", 0x0D: "CR", 0x1B: "ESC",
-                  0x7F: "DEL", 0x85: "NEL", 0x9B: "CSI"}
+_CONTROL_NAMES = {
+    0x00: "NUL",
+    0x07: "BEL",
+    0x08: "BS",
+    0x0B: "VT",
+    0x0C: "FF",
+    0x0D: "CR",
+    0x1B: "ESC",
+    0x7F: "DEL",
+    0x85: "NEL",
+    0x9B: "CSI",
+}
 
 
 def first_control(text: str) -> int | None:

@@ -21,11 +21,65 @@ SegmentKind = Literal["text", "code", "math", "link", "refdef"]
 # Python-Markdown's block-level tag names (`markdown.util.BLOCK_LEVEL_ELEMENTS`), copied so
 # that cutting Markdown does not load Python-Markdown; a test holds the copy to the original.
 BLOCK_LEVEL_ELEMENTS = (
-    "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figcaption", "figure",
-    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "main", "menu", "nav", "ol",
-    "p", "pre", "section", "table", "ul", "canvas", "colgroup", "dd", "body", "dt", "group", "html", "iframe",
-    "li", "legend", "math", "map", "noscript", "output", "object", "option", "progress", "script", "style",
-    "summary", "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "video", "center",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "details",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "ul",
+    "canvas",
+    "colgroup",
+    "dd",
+    "body",
+    "dt",
+    "group",
+    "html",
+    "iframe",
+    "li",
+    "legend",
+    "math",
+    "map",
+    "noscript",
+    "output",
+    "object",
+    "option",
+    "progress",
+    "script",
+    "style",
+    "summary",
+    "tbody",
+    "td",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "video",
+    "center",
 )
 
 # Inline constructs. At each position they are tried in this order and the first that
@@ -42,8 +96,9 @@ _BLOCK_TAG = "|".join(sorted(BLOCK_LEVEL_ELEMENTS, key=len, reverse=True))
 _SPAN_STOP_AFTER_NEWLINE = rf"[ \t]*\n| {{0,3}}<(?:{_BLOCK_TAG})(?![\w-])"
 _SPAN_STOP = re.compile(rf"\n(?:{_SPAN_STOP_AFTER_NEWLINE})", re.IGNORECASE)
 # A code span: whole backtick runs, with no stop in between.
-_CODE = re.compile(rf"(?<![\\`])(?P<ticks>`+)(?!`)(?:[^\n]|\n(?!{_SPAN_STOP_AFTER_NEWLINE}))+?(?<!`)(?P=ticks)(?!`)",
-                   re.IGNORECASE)
+_CODE = re.compile(
+    rf"(?<![\\`])(?P<ticks>`+)(?!`)(?:[^\n]|\n(?!{_SPAN_STOP_AFTER_NEWLINE}))+?(?<!`)(?P=ticks)(?!`)", re.IGNORECASE
+)
 _DOLLAR = re.compile(r"(?<!\\)\$(?!\s)(?:\\.|[^\\$\x02\x03])+?(?<!\s)\$")  # $ ... $
 _PAREN = re.compile(r"(?<!\\)\\\((?:\\[^)]|[^\\\x02\x03])+?\\\)")  # \( ... \)
 # [text](url "title"). The whitespace after `(` is taken whole (atomic) and the case where
@@ -105,8 +160,10 @@ class _Closers:
             return self._bracket >= p + 3  # a bracket body stops only at the end of the text
         if text.startswith("\\(", p):
             if self._paren is None:
-                self._paren = ([m.start(1) for m in _PAREN_CLOSE.finditer(text)],
-                               [m.start(1) for m in _PAREN_STOP.finditer(text)])
+                self._paren = (
+                    [m.start(1) for m in _PAREN_CLOSE.finditer(text)],
+                    [m.start(1) for m in _PAREN_STOP.finditer(text)],
+                )
             return _before(*self._paren, p + 3, p + 2)
         if text.startswith("\\begin{", p):
             begin = _BEGIN.match(text, p)

@@ -46,8 +46,10 @@ def find_project(cwd: Path | None = None) -> Path | None:
 def missing_project_message() -> str:
     named = os.environ.get(PROJECT_ENV)
     where = f"{PROJECT_ENV}={named} is not one" if named else "none in the current folder, above it or beside --terms"
-    return (f"no glossary project found ({where}): the tools need its {', '.join(PROJECT_PARTS)}; "
-            f"run from inside the project, give --terms DIR inside it, or set {PROJECT_ENV}=/path/to/project")
+    return (
+        f"no glossary project found ({where}): the tools need its {', '.join(PROJECT_PARTS)}; "
+        f"run from inside the project, give --terms DIR inside it, or set {PROJECT_ENV}=/path/to/project"
+    )
 
 
 _FOUND = find_project()
@@ -118,7 +120,9 @@ def _read_config(config_file: Path, _mtime: int) -> dict[str, Any] | None:
         pass
 
     def env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> _Env:
-        values = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]
+        values = (
+            loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]
+        )
         *names, default = values if len(values) > 1 else (*values, None)
         return _Env(tuple(str(var) for var in names), default)
 

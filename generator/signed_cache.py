@@ -64,8 +64,12 @@ def _read_key(path: Path) -> bytes | None:
         return None
     with os.fdopen(handle, "rb") as file:
         info = os.fstat(file.fileno())
-        if (not stat.S_ISREG(info.st_mode) or info.st_size != _KEY_BYTES or info.st_mode & 0o077
-                or (hasattr(os, "geteuid") and info.st_uid != os.geteuid())):
+        if (
+            not stat.S_ISREG(info.st_mode)
+            or info.st_size != _KEY_BYTES
+            or info.st_mode & 0o077
+            or (hasattr(os, "geteuid") and info.st_uid != os.geteuid())
+        ):
             return None
         key = file.read(_KEY_BYTES + 1)
     return key if len(key) == _KEY_BYTES else None
@@ -96,7 +100,7 @@ def _make_key(path: Path) -> None:
             pass
 
 
-def _mac(key: bytes, magic: bytes, fingerprint: bytes, payload: bytes) -> bytes:
+def _mac(key: bytes, magic: bytes, fingerprint: bytes, payload: bytes | memoryview) -> bytes:
     mac = hmac.new(key, digestmod=hashlib.sha256)
     mac.update(len(magic).to_bytes(4, "big") + magic + len(fingerprint).to_bytes(4, "big") + fingerprint)
     mac.update(payload)  # apart: a large cache is not copied once more just to be checked
@@ -114,10 +118,10 @@ def read(path: Path, magic: bytes, fingerprint: bytes) -> Any | None:
     except (OSError, Refused):
         return None
     head = len(magic) + len(fingerprint) + _MAC_BYTES
-    if not blob.startswith(magic) or blob[len(magic): len(magic) + len(fingerprint)] != fingerprint:
+    if not blob.startswith(magic) or blob[len(magic) : len(magic) + len(fingerprint)] != fingerprint:
         return None
     payload = memoryview(blob)[head:]
-    if not hmac.compare_digest(_mac(key, magic, fingerprint, payload), blob[head - _MAC_BYTES: head]):
+    if not hmac.compare_digest(_mac(key, magic, fingerprint, payload), blob[head - _MAC_BYTES : head]):
         return None
     try:
         return marshal.loads(payload)

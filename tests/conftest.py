@@ -23,10 +23,12 @@ def run_fresh(code: str, *args: str) -> str:
     have some (the browser tests' web server): code that must take the forking path runs
     here, as the command line would run it.
     """
-    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc.stdout
+
 
 FILLER = (
     "Leverage lets a trader hold a position larger than the capital posted, so gains and losses "
@@ -92,10 +94,15 @@ def write_clean_glossary(terms: Path) -> Path:
     terms.mkdir(parents=True)
     (terms / "test-area.yaml").write_text(entry_yaml("Test Area", kind="area", relations="relations: {related: []}"))
     (terms / "margin-call.yaml").write_text(
-        entry_yaml("Margin Call", relations="relations: {related: [liquidation], broader: [margin]}",
-                   extra="aliases: [call]\nabbreviations: [MC]"))
+        entry_yaml(
+            "Margin Call",
+            relations="relations: {related: [liquidation], broader: [margin]}",
+            extra="aliases: [call]\nabbreviations: [MC]",
+        )
+    )
     (terms / "liquidation.yaml").write_text(
-        entry_yaml("Liquidation", kind="term", relations="relations: {related: [margin-call]}"))
+        entry_yaml("Liquidation", kind="term", relations="relations: {related: [margin-call]}")
+    )
     (terms / "margin.yaml").write_text(entry_yaml("Margin", relations="relations: {related: [liquidation]}"))
     return terms
 

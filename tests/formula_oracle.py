@@ -15,10 +15,11 @@ import ast
 import math
 from collections.abc import Iterable, Mapping
 
-from generator.suggest import did_you_mean_clause
 from generator.calc.evaluate import eval_node as _eval
 from generator.calc.expression import (
     COMPARE_OPS as _COMPARE_OPS,
+)
+from generator.calc.expression import (
     FUNCTIONS,
     MAX_BRACKET_DEPTH,
     MAX_EXPONENT,
@@ -36,6 +37,7 @@ from generator.calc.parse import (
     _FORBIDDEN_OPS,
     _NODE_NAMES,
 )
+from generator.suggest import did_you_mean_clause
 
 
 def _precheck(source: str) -> str:

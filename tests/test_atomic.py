@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -34,21 +34,31 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
 def glossary(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=ROOT, env=ENV,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def start_build(terms: Path, site: Path) -> subprocess.Popen[str]:
     """`glossary build` in its own process group, so a test can kill the whole job."""
-    return subprocess.Popen([sys.executable, "-m", "generator", "build", "--terms", str(terms), "--site-dir", str(site)],
-                            cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--terms", str(terms), "--site-dir", str(site)],
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def manifest(site: Path) -> dict[str, str]:
     """Every file of a site with the hash of its bytes."""
-    return {str(path.relative_to(site)): hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-            for path in sorted(site.rglob("*")) if path.is_file()}
+    return {
+        str(path.relative_to(site)): hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
 
 
 def leftovers(site: Path) -> list[str]:
@@ -159,8 +169,16 @@ def test_killed_build_leaves_the_previous_site_intact(big_glossary, tmp_path: Pa
 
 def complete(site: Path) -> None:
     """Every page a build of the small glossary writes, each a whole HTML document."""
-    for page in ("index.html", "a-z/index.html", "area/test-area/index.html", "definition/margin/index.html",
-                 "term/liquidation/index.html", "404.html", "graph.json", "previews.json"):
+    for page in (
+        "index.html",
+        "a-z/index.html",
+        "area/test-area/index.html",
+        "definition/margin/index.html",
+        "term/liquidation/index.html",
+        "404.html",
+        "graph.json",
+        "previews.json",
+    ):
         assert (site / page).is_file(), page
     for page in site.rglob("*.html"):
         assert page.read_text(encoding="utf-8").rstrip().endswith("</html>"), page
@@ -221,8 +239,9 @@ def test_new_never_overwrites_without_force(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("force", [False, True])
-def test_new_that_fails_mid_write_leaves_nothing_half_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                              force: bool) -> None:
+def test_new_that_fails_mid_write_leaves_nothing_half_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, force: bool
+) -> None:
     """Disk full half-way: no empty or truncated entry appears, an existing one is untouched."""
     from generator.cli import new
 
@@ -350,14 +369,18 @@ def test_a_damaged_katex_cache_is_ignored(tmp_path: Path) -> None:
     if latex.node_binary() is None:
         pytest.skip("node is not installed (apt-get install nodejs)")
     terms = write_clean_glossary(tmp_path / "terms")
-    text = entry_yaml("Doubling", relations="relations: {related: [margin]}", extra="""formulas:
+    text = entry_yaml(
+        "Doubling",
+        relations="relations: {related: [margin]}",
+        extra="""formulas:
   - id: f
     title: Doubling
     latex: 'x = \\fracc{y}{2}'
     expr: 'y * 2'
     result: {name: x, symbol: 'x', unit: USDT}
     variables:
-      y: {symbol: y, meaning: the input, unit: USDT}""")
+      y: {symbol: y, meaning: the input, unit: USDT}""",
+    )
     (terms / "doubling.yaml").write_text(text)
     first = glossary("validate", "--terms", str(terms))
     assert "Undefined control sequence: \\fracc" in first.stdout

@@ -14,9 +14,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.render.autolink import NameIndex
 from generator.model import Entry
 from generator.pipeline import load_all
+from generator.render.autolink import NameIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,8 +39,9 @@ def expected(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, int,
 
 
 def entry(slug: str, title: str, aliases: tuple[str, ...] = ()) -> Entry:
-    return Entry(slug=slug, path=f"terms/{slug}.yaml", title=title, kind="definition", summary="s.",
-                 body="", aliases=aliases)
+    return Entry(
+        slug=slug, path=f"terms/{slug}.yaml", title=title, kind="definition", summary="s.", body="", aliases=aliases
+    )
 
 
 def test_real_bodies_match_the_single_expression() -> None:
@@ -70,14 +71,24 @@ def test_generated_names_and_text_match_the_single_expression(titles: list[str],
     pattern = oracle(index)
     for text in texts:
         # also the names themselves, written as found in text, with plurals and neighbours
-        for sample in (text, " ".join(titles), "-".join(titles), "/".join(t + "es" for t in titles),
-                       " ".join(t.upper() + "s" for t in titles)):
+        for sample in (
+            text,
+            " ".join(titles),
+            "-".join(titles),
+            "/".join(t + "es" for t in titles),
+            " ".join(t.upper() + "s" for t in titles),
+        ):
             assert spans(index, sample) == expected(pattern, sample), (titles, sample)
 
 
 def test_longest_name_wins_and_plurals_link() -> None:
-    index = NameIndex.build([entry("liq", "Liquidation"), entry("liq-price", "Liquidation price"),
-                             entry("call", "Margin call", ("margin  calls",))])
+    index = NameIndex.build(
+        [
+            entry("liq", "Liquidation"),
+            entry("liq-price", "Liquidation price"),
+            entry("call", "Margin call", ("margin  calls",)),
+        ]
+    )
     text = "Liquidation\n  prices rise; liquidations follow; margin calls; re-liquidation; a/liquidation."
     assert spans(index, text) == expected(oracle(index), text)
     assert [m[2] for m in spans(index, text)] == ["Liquidation\n  prices", "liquidations", "margin calls"]

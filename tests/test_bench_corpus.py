@@ -30,8 +30,13 @@ def _entries(terms: Path) -> list[dict]:
 
 
 def test_validate_no_cache_reports_no_problems(corpus: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "generator", "validate", "--no-cache", "--terms", str(corpus)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "validate", "--no-cache", "--terms", str(corpus)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip().splitlines()[-1] == "60 entries checked: no problems."
 
@@ -62,8 +67,9 @@ def test_links_stay_inside_the_corpus_and_names_are_unique(corpus: Path) -> None
         for targets in (entry.get("relations") or {}).values():
             assert set(targets) <= slugs
         assert set(entry.get("areas") or []) <= slugs
-    names = [n.casefold() for e in entries for n in [e["title"], *(e.get("aliases") or []),
-                                                    *(e.get("abbreviations") or [])]]
+    names = [
+        n.casefold() for e in entries for n in [e["title"], *(e.get("aliases") or []), *(e.get("abbreviations") or [])]
+    ]
     assert len(names) == len(set(names))
 
 
@@ -84,8 +90,13 @@ def test_never_overwrites_a_non_empty_folder_without_force(tmp_path: Path) -> No
     with pytest.raises(CorpusError):
         write_corpus(10, terms)
     assert (terms / "mine.yaml").read_text(encoding="utf-8") == "title: Mine\n"
-    cli = subprocess.run([sys.executable, "-m", "bench", "corpus", "--n", "10", "--out", str(terms)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    cli = subprocess.run(
+        [sys.executable, "-m", "bench", "corpus", "--n", "10", "--out", str(terms)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert cli.returncode == 2 and "--force" in cli.stderr
     write_corpus(10, terms, force=True)
     assert not (terms / "mine.yaml").exists()

@@ -9,6 +9,7 @@ own rounding rather than a looser tolerance.
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import pytest
 from hypothesis import assume, given, settings
@@ -22,6 +23,7 @@ def out(name: str, **inputs: object) -> dict[str, object]:
 
 
 # --- leverage_ratio ----------------------------------------------------------------------
+
 
 def test_leverage_ratio_bybit_usdt_example() -> None:
     # Bybit Help Center, "Liquidation Price (USDT Contract)", Example 1: a long of 1 BTC at
@@ -38,6 +40,7 @@ def test_leverage_ratio_webull_2x_bull_fund() -> None:
 
 
 # --- initial_margin ----------------------------------------------------------------------
+
 
 def test_initial_margin_bybit_usdt_example() -> None:
     # Bybit Help Center, "Liquidation Price (USDT Contract)", Example 1:
@@ -58,6 +61,7 @@ def test_initial_margin_bybit_inverse_example() -> None:
 
 # --- maintenance_margin ------------------------------------------------------------------
 
+
 def test_maintenance_margin_bybit_usdt_example() -> None:
     # Bybit Help Center, "Liquidation Price (USDT Contract)", Example 1:
     # Maintenance Margin = 1 x 20,000 x 0.5% - 0 = 100 USDT.
@@ -68,12 +72,13 @@ def test_maintenance_margin_bybit_usdt_example() -> None:
 @pytest.mark.parametrize(
     ("qty", "mark", "mmr", "cum", "published"),
     [
-        (109.488, 31_967.27, 0.025, 16_300.0, 71_200.81144),   # BTCUSDT leg of the calc example
+        (109.488, 31_967.27, 0.025, 16_300.0, 71_200.81144),  # BTCUSDT leg of the calc example
         (3_683.979, 1_335.18, 0.10, 135_365.0, 356_512.508),  # ETHUSDT leg of the calc example
     ],
 )
-def test_maintenance_margin_binance_calc_example(qty: float, mark: float, mmr: float, cum: float,
-                                                 published: float) -> None:
+def test_maintenance_margin_binance_calc_example(
+    qty: float, mark: float, mmr: float, cum: float, published: float
+) -> None:
     # Binance's cross-margin liquidation calculation example as encoded in freqtrade's test
     # suite: the maintenance margin of the *other* contract (mm_ex_1) is 71200.81144 for the
     # BTC leg and 356512.508 for the ETH leg, i.e. notional at mark x MMR - maintenance amount.
@@ -85,6 +90,7 @@ def test_maintenance_margin_binance_calc_example(qty: float, mark: float, mmr: f
 
 # --- liquidation_price -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("margin", "cum", "qty", "entry", "mmr", "published"),
     [
@@ -92,25 +98,34 @@ def test_maintenance_margin_binance_calc_example(qty: float, mark: float, mmr: f
         (1_535_443.01, 16_300.00, 109.488, 32_481.98, 0.025, 18_778.73),
     ],
 )
-def test_liquidation_price_binance_isolated_examples(margin: float, cum: float, qty: float, entry: float,
-                                                     mmr: float, published: float) -> None:
+def test_liquidation_price_binance_isolated_examples(
+    margin: float, cum: float, qty: float, entry: float, mmr: float, published: float
+) -> None:
     # Binance "How to Calculate Liquidation Price of USDⓈ-M Contracts" formula with isolated
     # wallet balance, as pinned by freqtrade's test suite (isolated rows, rounded to 2 dp).
     # https://www.binance.com/en/support/faq/b3c689c1f50a44cabb3a84e663b81d93
     # freqtrade, tests/exchange/test_exchange.py::test_liquidation_price_binance
     # https://github.com/freqtrade/freqtrade/blob/develop/tests/exchange/test_exchange.py
-    result = out("liquidation_price", side="long", entry=entry, qty=qty, margin=margin, mmr=mmr,
-                 maintenance_amount=cum, mm_basis="mark")
+    result = out(
+        "liquidation_price",
+        side="long",
+        entry=entry,
+        qty=qty,
+        margin=margin,
+        mmr=mmr,
+        maintenance_amount=cum,
+        mm_basis="mark",
+    )
     assert round(result["liquidation_price"], 2) == published
 
 
 @pytest.mark.parametrize(
     ("side", "fee", "cum", "published"),
     [
-        ("short", 0.0, 0.01, 11.89108910891089),   # Binance
-        ("long", 0.0, 0.01, 8.070707070707071),    # Binance
+        ("short", 0.0, 0.01, 11.89108910891089),  # Binance
+        ("long", 0.0, 0.01, 8.070707070707071),  # Binance
         ("short", 0.0006, 0.0, 11.87413417771621),  # Gate / OKX, taker fee reserved
-        ("long", 0.0006, 0.0, 8.085708510208207),   # Gate / OKX, taker fee reserved
+        ("long", 0.0006, 0.0, 8.085708510208207),  # Gate / OKX, taker fee reserved
     ],
 )
 def test_liquidation_price_mark_basis_freqtrade_examples(side: str, fee: float, cum: float, published: float) -> None:
@@ -118,8 +133,17 @@ def test_liquidation_price_mark_basis_freqtrade_examples(side: str, fee: float, 
     # entry 10, position 1, wallet balance 2 (5x), MMR 1%; Binance uses maintenance amount 0.01,
     # Gate/OKX reserve a 0.06% taker fee: (10 - 2/1) / (1 - (0.01 + 0.0006)) = 8.085708510208207.
     # https://github.com/freqtrade/freqtrade/blob/develop/tests/test_freqtradebot.py
-    result = out("liquidation_price", side=side, entry=10, qty=1, leverage=5, mmr=0.01,
-                 maintenance_amount=cum, fee_rate=fee, mm_basis="mark")
+    result = out(
+        "liquidation_price",
+        side=side,
+        entry=10,
+        qty=1,
+        leverage=5,
+        mmr=0.01,
+        maintenance_amount=cum,
+        fee_rate=fee,
+        mm_basis="mark",
+    )
     assert result["liquidation_price"] == pytest.approx(published, rel=1e-12)
 
 
@@ -146,8 +170,17 @@ def test_liquidation_price_bybit_inverse_with_closing_fee() -> None:
     # long 10,000 contracts at 8,000 USD, MMR 0.5%, taker fee 0.075% reserved at the bankruptcy
     # price. Bankruptcy = 1.00075 x 10000 / (10000/8000 + 0.5) = 5718.57; Liquidation = 5739.50.
     # https://help.bybit.com/hc/en-us/articles/360039261334-How-to-calculate-Liquidation-Price-Inverse-Contract-
-    result = out("liquidation_price", side="long", entry=8_000, qty=10_000, margin=0.5, mmr=0.005,
-                 fee_rate=0.00075, mm_basis="entry", contract="inverse")
+    result = out(
+        "liquidation_price",
+        side="long",
+        entry=8_000,
+        qty=10_000,
+        margin=0.5,
+        mmr=0.005,
+        fee_rate=0.00075,
+        mm_basis="entry",
+        contract="inverse",
+    )
     assert round(result["bankruptcy_price"], 2) == 5718.57
     # The formula gives 5739.08; Bybit displays prices on its 0.5 USD tick, rounding a long's
     # liquidation price up (towards entry), hence 5739.50.
@@ -162,8 +195,16 @@ def test_liquidation_price_inverse_mark_basis_matches_bybit_uta_formula() -> Non
     # Its example position: 60,000 USD at 50,000 USD, 10x, MMR 0.5%.
     size, entry, lev, mmr = 60_000, 50_000, 10, 0.005
     published_formula = size * (mmr + 1) / (size / entry + size / entry / lev)
-    result = out("liquidation_price", side="long", entry=entry, qty=size, leverage=lev, mmr=mmr,
-                 contract="inverse", mm_basis="mark")
+    result = out(
+        "liquidation_price",
+        side="long",
+        entry=entry,
+        qty=size,
+        leverage=lev,
+        mmr=mmr,
+        contract="inverse",
+        mm_basis="mark",
+    )
     assert result["liquidation_price"] == pytest.approx(published_formula, rel=1e-12)
     assert result["initial_margin"] == pytest.approx(0.12)
 
@@ -196,11 +237,14 @@ def test_low_leverage_long_has_no_liquidation_price() -> None:
 
 # --- pnl ---------------------------------------------------------------------------------
 
+
 def test_pnl_bybit_inverse_quote_example() -> None:
     # Bybit Help Center, "Perpetual Contracts Quotes": buy 10,000 contracts at 8,000 USD, close at
     # 12,500 USD: 1.25 BTC - 0.8 BTC = 0.45 BTC.
     # https://help.bybit.com/hc/en-us/articles/360008915194-Perpetual-Contracts-Quotes
-    assert out("pnl", side="long", qty=10_000, entry=8_000, exit=12_500, contract="inverse")["pnl"] == pytest.approx(0.45)
+    assert out("pnl", side="long", qty=10_000, entry=8_000, exit=12_500, contract="inverse")["pnl"] == pytest.approx(
+        0.45
+    )
 
 
 def test_pnl_bitmex_perpetual_guide_example() -> None:
@@ -229,6 +273,7 @@ def test_pnl_linear_fees_and_roe() -> None:
 
 # --- funding_payment ---------------------------------------------------------------------
 
+
 def test_funding_bitmex_guide_example() -> None:
     # BitMEX, "Perpetual Contracts Guide Examples": Funding Amount = Mark Value x Funding Rate =
     # 20 XBT x 0.25% = 0.05 XBT; the rate is positive, so the long pays.
@@ -244,6 +289,7 @@ def test_funding_kraken_short_receives() -> None:
 
 
 # --- loop_leverage -----------------------------------------------------------------------
+
 
 def test_loop_leverage_reaper_example() -> None:
     # Reaper Farm docs, "LTV Looping": 100 FTM at a 70% maximum debt ratio looped 6 times ends at
@@ -277,6 +323,7 @@ def test_loop_leverage_cryptogloss_table(loops: int, collateral: float) -> None:
 
 # --- health_factor -----------------------------------------------------------------------
 
+
 def test_health_factor_aave_help_example() -> None:
     # Aave Help Center, "Liquidations": supply $10,000 of ETH with an 80% liquidation threshold
     # and borrow $6,000 of GHO: health factor 1.333.
@@ -303,6 +350,7 @@ def test_health_factor_lists_and_liquidatable() -> None:
 
 
 # --- leveraged_etf_path ------------------------------------------------------------------
+
 
 def test_leveraged_etf_nasdaq_inverse_example() -> None:
     # Nasdaq Listing Center FAQ 1539, "Are there additional risks associated with investing in
@@ -337,11 +385,12 @@ def test_leveraged_etf_3x_forum_example_and_wipe_out() -> None:
 
 # --- var_es_normal -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("position", "vol", "sigma_10", "hull_var"),
     [
         (10_000_000, 0.02, 632_456, 1_473_621),  # Microsoft example
-        (5_000_000, 0.01, 158_114, 368_405),     # AT&T example
+        (5_000_000, 0.01, 158_114, 368_405),  # AT&T example
     ],
 )
 def test_var_hull_examples(position: float, vol: float, sigma_10: float, hull_var: float) -> None:
@@ -368,6 +417,7 @@ def test_es_975_close_to_var_99_for_normal() -> None:
 
 # --- historical_var_es -------------------------------------------------------------------
 
+
 def test_historical_var_hull_example() -> None:
     # J. C. Hull, "Risk Management and Financial Institutions", Historical Simulation (Table
     # "Losses ranked from highest to lowest for 500 scenarios"): with 500 scenarios the one-day
@@ -389,6 +439,7 @@ def test_historical_var_order_and_small_samples() -> None:
 
 # --- kelly_leverage ----------------------------------------------------------------------
 
+
 def test_kelly_thorp_example() -> None:
     # E. O. Thorp, "The Kelly Criterion in Blackjack, Sports Betting, and the Stock Market"
     # (1997/2006), section 7: m = .11, s = .15, r = .06 gives f* = 2.22 and growth g = .1156.
@@ -408,6 +459,7 @@ def test_kelly_chan_spy_example() -> None:
 
 
 # --- basel_leverage_ratio ----------------------------------------------------------------
+
 
 def test_basel_leverage_ratio_morgan_stanley_2018() -> None:
     # Morgan Stanley, Form 10-Q for Q1 2018, "Regulatory Requirements (Capital Measures)": Tier 1
@@ -437,30 +489,50 @@ def test_basel_minimum_boundary() -> None:
 
 # --- liquidation_cascade -----------------------------------------------------------------
 
+
 def test_cascade_rounds_follow_linear_impact() -> None:
     # The model (Kyle-style linear impact lambda = 1% of price per `depth` sold, fire-sale rounds as
     # in Greenwood, Landier & Thesmar 2015) worked by hand: a 5% shock takes 100 to 95, which
     # crosses the 96 level; selling 1m moves the price 1% of 100 to 94, which crosses 94; selling
     # 2m takes it to 92, crossing 92; selling 1.5m ends at 90.5, above the last level of 85.
-    result = out("liquidation_cascade", price=100, initial_shock=0.05, depth=1_000_000,
-                 liquidation_prices=[96, 94, 92, 85], notionals=[1e6, 2e6, 1.5e6, 3e6])
+    result = out(
+        "liquidation_cascade",
+        price=100,
+        initial_shock=0.05,
+        depth=1_000_000,
+        liquidation_prices=[96, 94, 92, 85],
+        notionals=[1e6, 2e6, 1.5e6, 3e6],
+    )
     assert [(r["round"], r["price"], r["liquidated_notional"]) for r in result["rounds"]] == [
-        (0, 95, 0), (1, 94, 1e6), (2, 92, 2e6), (3, pytest.approx(90.5), 1.5e6)]
+        (0, 95, 0),
+        (1, 94, 1e6),
+        (2, 92, 2e6),
+        (3, pytest.approx(90.5), 1.5e6),
+    ]
     assert result["final_price"] == pytest.approx(90.5)
     assert result["total_liquidated"] == 4.5e6
 
 
 def test_cascade_short_squeeze_and_no_cascade() -> None:
-    squeeze = out("liquidation_cascade", price=100, initial_shock=0.02, depth=500_000, side="short",
-                  liquidation_prices=[101, 103, 110], notionals=[500_000, 500_000, 1_000_000])
+    squeeze = out(
+        "liquidation_cascade",
+        price=100,
+        initial_shock=0.02,
+        depth=500_000,
+        side="short",
+        liquidation_prices=[101, 103, 110],
+        notionals=[500_000, 500_000, 1_000_000],
+    )
     assert squeeze["final_price"] == pytest.approx(104) and squeeze["total_liquidated"] == 1_000_000
-    calm = out("liquidation_cascade", price=100, initial_shock=0.01, depth=1e6,
-               liquidation_prices=[90], notionals=[1e6])
+    calm = out(
+        "liquidation_cascade", price=100, initial_shock=0.01, depth=1e6, liquidation_prices=[90], notionals=[1e6]
+    )
     assert calm["rounds"] == [{"round": 0, "price": 99, "liquidated_notional": 0.0}]
     assert calm["total_liquidated"] == 0
 
 
 # --- validation --------------------------------------------------------------------------
+
 
 def test_unknown_calculator_suggests_nearest() -> None:
     with pytest.raises(CalculatorError, match="did you mean 'liquidation_price'"):
@@ -470,18 +542,37 @@ def test_unknown_calculator_suggests_nearest() -> None:
 @pytest.mark.parametrize(
     ("name", "inputs", "message"),
     [
-        ("liquidation_price", {"side": "long", "entry": 100, "leverage": 5, "mmr": 0.01, "colour": 1},
-         "unknown input 'colour'.*accepted: side, entry"),
+        (
+            "liquidation_price",
+            {"side": "long", "entry": 100, "leverage": 5, "mmr": 0.01, "colour": 1},
+            "unknown input 'colour'.*accepted: side, entry",
+        ),
         ("liquidation_price", {"side": "long", "entry": 100, "leverage": 5}, "missing input 'mmr'"),
-        ("liquidation_price", {"side": "long", "entry": -100, "leverage": 5, "mmr": 0.01}, "'entry' must be a number > 0"),
-        ("liquidation_price", {"side": "long", "entry": 100, "leverage": 0, "mmr": 0.01}, "'leverage' must be a number > 0"),
-        ("liquidation_price", {"side": "up", "entry": 100, "leverage": 5, "mmr": 0.01}, "'side' must be one of long, short"),
+        (
+            "liquidation_price",
+            {"side": "long", "entry": -100, "leverage": 5, "mmr": 0.01},
+            "'entry' must be a number > 0",
+        ),
+        (
+            "liquidation_price",
+            {"side": "long", "entry": 100, "leverage": 0, "mmr": 0.01},
+            "'leverage' must be a number > 0",
+        ),
+        (
+            "liquidation_price",
+            {"side": "up", "entry": 100, "leverage": 5, "mmr": 0.01},
+            "'side' must be one of long, short",
+        ),
         ("liquidation_price", {"side": "long", "entry": "100", "leverage": 5, "mmr": 0.01}, "'entry' must be a number"),
         ("liquidation_price", {"side": "long", "entry": True, "leverage": 5, "mmr": 0.01}, "'entry' must be a number"),
         ("loop_leverage", {"initial_collateral": 1, "ltv": 1, "loops": 2}, "'ltv' must be a number >= 0 and < 1"),
         ("loop_leverage", {"initial_collateral": 1, "ltv": -0.1, "loops": 2}, "'ltv' must be"),
         ("loop_leverage", {"initial_collateral": 1, "ltv": 0.5, "loops": 2.5}, "'loops' must be a whole number"),
-        ("var_es_normal", {"position": 1, "daily_vol": 0.1, "confidence": 1}, "'confidence' must be a number > 0 and < 1"),
+        (
+            "var_es_normal",
+            {"position": 1, "daily_vol": 0.1, "confidence": 1},
+            "'confidence' must be a number > 0 and < 1",
+        ),
         ("var_es_normal", {"position": 1, "daily_vol": 0.1, "confidence": 0}, "'confidence' must be"),
         ("historical_var_es", {"losses": [], "confidence": 0.9}, "'losses' must be a list of numbers"),
         ("historical_var_es", {"losses": [1, "x"], "confidence": 0.9}, "'losses' must be"),
@@ -521,15 +612,29 @@ rates = st.floats(min_value=0.0, max_value=0.05)
 
 
 @settings(max_examples=200, deadline=None)
-@given(entry=prices, mmr=rates, fee=st.floats(min_value=0, max_value=0.002),
-       low=st.floats(min_value=1.01, max_value=15), step=st.floats(min_value=0.01, max_value=5),
-       basis=st.sampled_from(["mark", "entry"]), contract=st.sampled_from(["linear", "inverse"]))
-def test_long_liquidation_below_entry_and_rises_with_leverage(entry: float, mmr: float, fee: float, low: float,
-                                                            step: float, basis: str, contract: str) -> None:
+@given(
+    entry=prices,
+    mmr=rates,
+    fee=st.floats(min_value=0, max_value=0.002),
+    low=st.floats(min_value=1.01, max_value=15),
+    step=st.floats(min_value=0.01, max_value=5),
+    basis=st.sampled_from(["mark", "entry"]),
+    contract=st.sampled_from(["linear", "inverse"]),
+)
+def test_long_liquidation_below_entry_and_rises_with_leverage(
+    entry: float, mmr: float, fee: float, low: float, step: float, basis: str, contract: str
+) -> None:
     high = low + step
     assume(high * (mmr + fee) < 0.95)  # margin still covers maintenance at entry
-    common = {"side": "long", "entry": entry, "qty": 3, "mmr": mmr, "fee_rate": fee, "mm_basis": basis,
-              "contract": contract}
+    common = {
+        "side": "long",
+        "entry": entry,
+        "qty": 3,
+        "mmr": mmr,
+        "fee_rate": fee,
+        "mm_basis": basis,
+        "contract": contract,
+    }
     p_low = out("liquidation_price", leverage=low, **common)["liquidation_price"]
     p_high = out("liquidation_price", leverage=high, **common)["liquidation_price"]
     assert p_high is not None and p_high < entry
@@ -538,15 +643,29 @@ def test_long_liquidation_below_entry_and_rises_with_leverage(entry: float, mmr:
 
 
 @settings(max_examples=200, deadline=None)
-@given(entry=prices, mmr=rates, fee=st.floats(min_value=0, max_value=0.002),
-       low=st.floats(min_value=1.01, max_value=15), step=st.floats(min_value=0.01, max_value=5),
-       basis=st.sampled_from(["mark", "entry"]), contract=st.sampled_from(["linear", "inverse"]))
-def test_short_liquidation_above_entry_and_falls_with_leverage(entry: float, mmr: float, fee: float, low: float,
-                                                             step: float, basis: str, contract: str) -> None:
+@given(
+    entry=prices,
+    mmr=rates,
+    fee=st.floats(min_value=0, max_value=0.002),
+    low=st.floats(min_value=1.01, max_value=15),
+    step=st.floats(min_value=0.01, max_value=5),
+    basis=st.sampled_from(["mark", "entry"]),
+    contract=st.sampled_from(["linear", "inverse"]),
+)
+def test_short_liquidation_above_entry_and_falls_with_leverage(
+    entry: float, mmr: float, fee: float, low: float, step: float, basis: str, contract: str
+) -> None:
     high = low + step
     assume(high * (mmr + fee) < 0.95)
-    common = {"side": "short", "entry": entry, "qty": 3, "mmr": mmr, "fee_rate": fee, "mm_basis": basis,
-              "contract": contract}
+    common = {
+        "side": "short",
+        "entry": entry,
+        "qty": 3,
+        "mmr": mmr,
+        "fee_rate": fee,
+        "mm_basis": basis,
+        "contract": contract,
+    }
     p_low = out("liquidation_price", leverage=low, **common)["liquidation_price"]
     p_high = out("liquidation_price", leverage=high, **common)["liquidation_price"]
     assert p_high is not None and p_high > entry
@@ -555,8 +674,11 @@ def test_short_liquidation_above_entry_and_falls_with_leverage(entry: float, mmr
 
 
 @settings(max_examples=200, deadline=None)
-@given(collateral=st.floats(min_value=1, max_value=1e9), ltv=st.floats(min_value=0, max_value=0.95),
-       loops=st.integers(min_value=0, max_value=300))
+@given(
+    collateral=st.floats(min_value=1, max_value=1e9),
+    ltv=st.floats(min_value=0, max_value=0.95),
+    loops=st.integers(min_value=0, max_value=300),
+)
 def test_loop_leverage_monotone_and_bounded_by_limit(collateral: float, ltv: float, loops: int) -> None:
     now = out("loop_leverage", initial_collateral=collateral, ltv=ltv, loops=loops)
     later = out("loop_leverage", initial_collateral=collateral, ltv=ltv, loops=loops + 1)
@@ -573,11 +695,16 @@ def test_loop_leverage_approaches_the_asymptote(ltv: float) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(position=st.floats(min_value=1, max_value=1e9), vol=st.floats(min_value=1e-4, max_value=0.2),
-       conf=st.floats(min_value=0.5, max_value=0.999), horizon=st.floats(min_value=0.1, max_value=250),
-       factor=st.floats(min_value=1.5, max_value=100))
-def test_var_scales_with_square_root_of_horizon(position: float, vol: float, conf: float, horizon: float,
-                                                factor: float) -> None:
+@given(
+    position=st.floats(min_value=1, max_value=1e9),
+    vol=st.floats(min_value=1e-4, max_value=0.2),
+    conf=st.floats(min_value=0.5, max_value=0.999),
+    horizon=st.floats(min_value=0.1, max_value=250),
+    factor=st.floats(min_value=1.5, max_value=100),
+)
+def test_var_scales_with_square_root_of_horizon(
+    position: float, vol: float, conf: float, horizon: float, factor: float
+) -> None:
     one = out("var_es_normal", position=position, daily_vol=vol, confidence=conf, horizon_days=horizon)
     many = out("var_es_normal", position=position, daily_vol=vol, confidence=conf, horizon_days=horizon * factor)
     assert many["var"] == pytest.approx(one["var"] * math.sqrt(factor), rel=1e-9)
@@ -586,9 +713,12 @@ def test_var_scales_with_square_root_of_horizon(position: float, vol: float, con
 
 
 @settings(max_examples=200, deadline=None)
-@given(collateral=st.lists(st.floats(min_value=0, max_value=1e9), min_size=1, max_size=6),
-       threshold=st.floats(min_value=0.01, max_value=1), debt=st.floats(min_value=1, max_value=1e9),
-       factor=st.floats(min_value=1.1, max_value=1000))
+@given(
+    collateral=st.lists(st.floats(min_value=0, max_value=1e9), min_size=1, max_size=6),
+    threshold=st.floats(min_value=0.01, max_value=1),
+    debt=st.floats(min_value=1, max_value=1e9),
+    factor=st.floats(min_value=1.1, max_value=1000),
+)
 def test_health_factor_inverse_in_debt(collateral: list[float], threshold: float, debt: float, factor: float) -> None:
     one = out("health_factor", collateral=collateral, liquidation_threshold=threshold, debt=debt)
     more = out("health_factor", collateral=collateral, liquidation_threshold=threshold, debt=debt * factor)
@@ -604,13 +734,24 @@ def test_one_x_fund_tracks_index(returns: list[float]) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(levels=st.lists(st.floats(min_value=1, max_value=99), min_size=1, max_size=20),
-       shock=st.floats(min_value=0, max_value=0.5), depth=st.floats(min_value=1e4, max_value=1e8))
-def test_cascade_price_never_rises_for_longs_and_volume_adds_up(levels: list[float], shock: float, depth: float) -> None:
-    result = out("liquidation_cascade", price=100, initial_shock=shock, depth=depth,
-                 liquidation_prices=levels, notionals=[1e5] * len(levels))
+@given(
+    levels=st.lists(st.floats(min_value=1, max_value=99), min_size=1, max_size=20),
+    shock=st.floats(min_value=0, max_value=0.5),
+    depth=st.floats(min_value=1e4, max_value=1e8),
+)
+def test_cascade_price_never_rises_for_longs_and_volume_adds_up(
+    levels: list[float], shock: float, depth: float
+) -> None:
+    result = out(
+        "liquidation_cascade",
+        price=100,
+        initial_shock=shock,
+        depth=depth,
+        liquidation_prices=levels,
+        notionals=[1e5] * len(levels),
+    )
     prices_by_round = [r["price"] for r in result["rounds"]]
-    assert all(b <= a for a, b in zip(prices_by_round, prices_by_round[1:]))
+    assert all(b <= a for a, b in pairwise(prices_by_round))
     assert result["total_liquidated"] == pytest.approx(sum(r["liquidated_notional"] for r in result["rounds"]))
     # When the rounds stop, exactly the positions whose level the final price has reached are gone.
     liquidated = round(result["total_liquidated"] / 1e5)

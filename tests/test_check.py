@@ -39,7 +39,9 @@ def linked(relations: str = "relations: {related: [margin]}") -> str:
 
 
 def test_missing_required_field(glossary_dir: Path) -> None:
-    text = entry_yaml("Funding Rate", relations=linked()).replace("summary: A short precise definition used in tests.\n", "")
+    text = entry_yaml("Funding Rate", relations=linked()).replace(
+        "summary: A short precise definition used in tests.\n", ""
+    )
     add(glossary_dir, "funding-rate.yaml", text)
     problem = single(glossary_dir, "funding-rate.yaml", "MISSING_FIELD")
     assert (problem.mark.line, problem.mark.column) == (1, 1)
@@ -99,8 +101,11 @@ def test_body_too_short_for_a_definition(glossary_dir: Path) -> None:
 
 
 def test_term_needs_sections(glossary_dir: Path) -> None:
-    add(glossary_dir, "funding-rate.yaml",
-        entry_yaml("Funding Rate", kind="term", relations=linked(), body=body_text(320)))
+    add(
+        glossary_dir,
+        "funding-rate.yaml",
+        entry_yaml("Funding Rate", kind="term", relations=linked(), body=body_text(320)),
+    )
     problem = single(glossary_dir, "funding-rate.yaml", "BODY_TOO_SHORT")
     assert "needs at least 2 `##` sections" in problem.message
 
@@ -126,35 +131,53 @@ def test_dangling_body_link_points_into_the_body(glossary_dir: Path) -> None:
     add(glossary_dir, "funding-rate.yaml", entry_yaml("Funding Rate", relations=linked(), body=body))
     problem = single(glossary_dir, "funding-rate.yaml", "DANGLING_LINK")
     text = (glossary_dir / "funding-rate.yaml").read_text().splitlines()
-    assert text[problem.mark.line - 1][problem.mark.column - 1:].startswith("[[liquidaton]]")
+    assert text[problem.mark.line - 1][problem.mark.column - 1 :].startswith("[[liquidaton]]")
     assert problem.hint == "did you mean 'liquidation'?"
 
 
 def test_path_in_a_link_is_refused(glossary_dir: Path) -> None:
     body = "Read [[../../etc/passwd|this]] now. " + body_text(90)
-    add(glossary_dir, "funding-rate.yaml",
-        entry_yaml("Funding Rate", relations="relations: {related: [margin, ../margin]}", body=body))
+    add(
+        glossary_dir,
+        "funding-rate.yaml",
+        entry_yaml("Funding Rate", relations="relations: {related: [margin, ../margin]}", body=body),
+    )
     found = [p for p in problems(glossary_dir, "funding-rate.yaml") if p.code == "BAD_SLUG"]
     assert len(found) == 2
     assert all("contains a path" in p.message for p in found)
 
 
 def test_self_link(glossary_dir: Path) -> None:
-    add(glossary_dir, "funding-rate.yaml", entry_yaml("Funding Rate", relations="relations: {related: [funding-rate, margin]}"))
+    add(
+        glossary_dir,
+        "funding-rate.yaml",
+        entry_yaml("Funding Rate", relations="relations: {related: [funding-rate, margin]}"),
+    )
     problem = single(glossary_dir, "funding-rate.yaml", "SELF_LINK")
     assert problem.mark.line == 5
 
 
 def test_broader_and_narrower_must_agree(glossary_dir: Path) -> None:
     add(glossary_dir, "funding-rate.yaml", entry_yaml("Funding Rate", relations="relations: {broader: [margin]}"))
-    add(glossary_dir, "margin.yaml", entry_yaml("Margin", relations="relations: {related: [liquidation], broader: [funding-rate]}"))
+    add(
+        glossary_dir,
+        "margin.yaml",
+        entry_yaml("Margin", relations="relations: {related: [liquidation], broader: [funding-rate]}"),
+    )
     found = [p for p in problems(glossary_dir) if p.code == "RELATION_CONFLICT"]
     assert len(found) == 1
-    assert "'funding-rate' states broader 'margin'" in found[0].message or "'margin' states broader 'funding-rate'" in found[0].message
+    assert (
+        "'funding-rate' states broader 'margin'" in found[0].message
+        or "'margin' states broader 'funding-rate'" in found[0].message
+    )
 
 
 def test_alias_may_not_be_another_entrys_title(glossary_dir: Path) -> None:
-    add(glossary_dir, "funding-rate.yaml", entry_yaml("Funding Rate", relations=linked(), extra="aliases: [Margin Call]"))
+    add(
+        glossary_dir,
+        "funding-rate.yaml",
+        entry_yaml("Funding Rate", relations=linked(), extra="aliases: [Margin Call]"),
+    )
     problem = single(glossary_dir, "funding-rate.yaml", "NAME_CLASH")
     assert problem.mark.line == 6
     assert "'margin call' is used as alias here and as title of 'margin-call'" == problem.message
@@ -176,8 +199,13 @@ def test_orphan_warns(glossary_dir: Path) -> None:
 def test_dates(glossary_dir: Path) -> None:
     text = entry_yaml("Funding Rate", relations=linked()).replace("published: 2026-03-14", "published: 2026-13-01")
     add(glossary_dir, "funding-rate.yaml", text)
-    add(glossary_dir, "basis.yaml", entry_yaml("Basis", relations="relations: {related: [funding-rate]}")
-        .replace("modified: 2026-11-20", "modified: 2026-01-01"))
+    add(
+        glossary_dir,
+        "basis.yaml",
+        entry_yaml("Basis", relations="relations: {related: [funding-rate]}").replace(
+            "modified: 2026-11-20", "modified: 2026-01-01"
+        ),
+    )
     bad = single(glossary_dir, "funding-rate.yaml", "BAD_DATE")
     assert bad.message == "published '2026-13-01' is not an ISO date"
     order = single(glossary_dir, "basis.yaml", "BAD_DATE")
@@ -195,14 +223,20 @@ FORMULA = """formulas:
       equity: {{symbol: E, meaning: trader equity, unit: USD}}"""
 
 
-@pytest.mark.parametrize("expr, message", [
-    ("notional / equty", "expression uses 'equty', which is not declared"),
-    ("__import__(\"os\")", "expression does not parse"),
-    ("notional.__class__", "expression does not parse"),
-])
+@pytest.mark.parametrize(
+    "expr, message",
+    [
+        ("notional / equty", "expression uses 'equty', which is not declared"),
+        ('__import__("os")', "expression does not parse"),
+        ("notional.__class__", "expression does not parse"),
+    ],
+)
 def test_formula_language(glossary_dir: Path, expr: str, message: str) -> None:
-    add(glossary_dir, "funding-rate.yaml",
-        entry_yaml("Funding Rate", relations=linked(), extra=FORMULA.format(expr=expr)))
+    add(
+        glossary_dir,
+        "funding-rate.yaml",
+        entry_yaml("Funding Rate", relations=linked(), extra=FORMULA.format(expr=expr)),
+    )
     problem = single(glossary_dir, "funding-rate.yaml", "FORMULA")
     assert problem.mark.line == 10
     assert message in problem.message
@@ -216,8 +250,11 @@ examples:
     inputs: {notional: 50000, equity: 5000}
     expect: {leverage: 11.0}
     source: src"""
-    add(glossary_dir, "funding-rate.yaml",
-        entry_yaml("Funding Rate", relations=linked(), extra=FORMULA.format(expr="notional / equity") + example))
+    add(
+        glossary_dir,
+        "funding-rate.yaml",
+        entry_yaml("Funding Rate", relations=linked(), extra=FORMULA.format(expr="notional / equity") + example),
+    )
     problem = single(glossary_dir, "funding-rate.yaml", "EXAMPLE_MISMATCH")
     assert problem.mark.line == 19  # the `expect:` line of the example
     assert "leverage expected 11.0, computed 10" in problem.message
@@ -231,14 +268,25 @@ examples:
     inputs: {notional: 10000, equity: 3000}
     expect: {leverage: 3.33}
     source: src"""
-    add(glossary_dir, "funding-rate.yaml",
-        entry_yaml("Funding Rate", relations=linked(), extra=FORMULA.format(expr="notional / equity") + example))
+    add(
+        glossary_dir,
+        "funding-rate.yaml",
+        entry_yaml("Funding Rate", relations=linked(), extra=FORMULA.format(expr="notional / equity") + example),
+    )
     assert [p for p in problems(glossary_dir, "funding-rate.yaml") if p.severity is Severity.ERROR] == []
 
 
 def test_every_problem_is_reported_in_one_run(glossary_dir: Path) -> None:
-    add(glossary_dir, "a-one.yaml", entry_yaml("A One", relations="relations: {related: [nowhere]}", extra="colour: red"))
-    add(glossary_dir, "b-two.yaml", entry_yaml("B Two", relations=linked()).replace("kind: definition", "kind: definition\nkind: term"))
+    add(
+        glossary_dir,
+        "a-one.yaml",
+        entry_yaml("A One", relations="relations: {related: [nowhere]}", extra="colour: red"),
+    )
+    add(
+        glossary_dir,
+        "b-two.yaml",
+        entry_yaml("B Two", relations=linked()).replace("kind: definition", "kind: definition\nkind: term"),
+    )
     codes = sorted(p.code for p in problems(glossary_dir) if p.severity is Severity.ERROR)
     assert codes == ["DANGLING_LINK", "DUPLICATE_KEY", "UNKNOWN_FIELD"]
 
@@ -263,8 +311,11 @@ def test_checking_in_worker_processes_finds_the_same(glossary_dir: Path, monkeyp
     """Large glossaries are checked file by file in worker processes; the verdict must not change."""
     from generator import pipeline
 
-    add(glossary_dir, "funding-rate.yaml", entry_yaml("Funding Rate", relations=linked(),
-                                                      body="See [[liquidaton]]. " + body_text(90)))
+    add(
+        glossary_dir,
+        "funding-rate.yaml",
+        entry_yaml("Funding Rate", relations=linked(), body="See [[liquidaton]]. " + body_text(90)),
+    )
     add(glossary_dir, "broken.yaml", "title: [unclosed\n")
     serial = load_glossary(glossary_dir, use_cache=False)
     monkeypatch.setattr(pipeline, "_PARALLEL_THRESHOLD", 1)
@@ -289,12 +340,17 @@ examples:
 def venue_entry(formula_claim: str = "", example_claim: str = "", source_type: str = "primary") -> str:
     """Funding Rate with one formula and one example; `*_claim` are extra lines for each."""
     extra = FORMULA.format(expr="notional / equity") + formula_claim + VENUE_EXAMPLE.format(claim=example_claim)
-    return entry_yaml("Funding Rate", relations=linked(), extra=extra).replace("type: primary}", f"type: {source_type}}}")
+    return entry_yaml("Funding Rate", relations=linked(), extra=extra).replace(
+        "type: primary}", f"type: {source_type}}}"
+    )
 
 
 def claim(venue: str | None = "Binance", as_of: str | None = "2026-11-20", source: str | None = None) -> str:
-    lines = [f"{key}: {value}" for key, value in (("venue", venue), ("as_of", as_of), ("source", source))
-             if value is not None]
+    lines = [
+        f"{key}: {value}"
+        for key, value in (("venue", venue), ("as_of", as_of), ("source", source))
+        if value is not None
+    ]
     return "".join("\n    " + line for line in lines)
 
 
@@ -311,33 +367,41 @@ def test_venue_claims_and_source_types_are_read(glossary_dir: Path) -> None:
 
 
 def test_a_source_without_a_type_is_an_error(glossary_dir: Path) -> None:
-    add(glossary_dir, "funding-rate.yaml",
-        entry_yaml("Funding Rate", relations=linked()).replace(", type: primary}", "}"))
+    add(
+        glossary_dir,
+        "funding-rate.yaml",
+        entry_yaml("Funding Rate", relations=linked()).replace(", type: primary}", "}"),
+    )
     problem = single(glossary_dir, "funding-rate.yaml", "MISSING_FIELD")
     assert problem.message == "source 1 is missing required field 'type'"
     assert "`type: primary`" in problem.hint and "`type: secondary`" in problem.hint
 
 
 def test_a_source_type_is_primary_or_secondary(glossary_dir: Path) -> None:
-    add(glossary_dir, "funding-rate.yaml", entry_yaml("Funding Rate", relations=linked())
-        .replace("type: primary}", "type: primery}"))
+    add(
+        glossary_dir,
+        "funding-rate.yaml",
+        entry_yaml("Funding Rate", relations=linked()).replace("type: primary}", "type: primery}"),
+    )
     problem = single(glossary_dir, "funding-rate.yaml", "BAD_VALUE")
     assert problem.message == "source type 'primery' is not primary or secondary"
     assert problem.hint == "did you mean 'primary'?"
 
 
-@pytest.mark.parametrize("formula_claim, example_claim, code, message", [
-    (claim(as_of=None, source="src"), "", "MISSING_FIELD", "formula 'lev' names a venue but has no 'as_of'"),
-    ("", claim(as_of=None), "MISSING_FIELD", "example 'Ten times' names a venue but has no 'as_of'"),
-    (claim(venue=None, source="src"), "", "BAD_VALUE", "formula 'lev' has 'as_of' but no 'venue'"),
-    ("", claim(venue=None), "BAD_VALUE", "example 'Ten times' has 'as_of' but no 'venue'"),
-    (claim(), "", "MISSING_FIELD", "formula 'lev' names a venue but no 'source'"),
-    (claim(source="binance"), "", "DANGLING_LINK", "formula cites source 'binance', which is not among"),
-    (claim(as_of="2026-11", source="src"), "", "BAD_DATE", "as_of '2026-11' is not an ISO date"),
-    (claim(venue="''", source="src"), "", "BAD_VALUE", "venue is empty"),
-])
-def test_venue_claim_rules(glossary_dir: Path, formula_claim: str, example_claim: str, code: str,
-                           message: str) -> None:
+@pytest.mark.parametrize(
+    "formula_claim, example_claim, code, message",
+    [
+        (claim(as_of=None, source="src"), "", "MISSING_FIELD", "formula 'lev' names a venue but has no 'as_of'"),
+        ("", claim(as_of=None), "MISSING_FIELD", "example 'Ten times' names a venue but has no 'as_of'"),
+        (claim(venue=None, source="src"), "", "BAD_VALUE", "formula 'lev' has 'as_of' but no 'venue'"),
+        ("", claim(venue=None), "BAD_VALUE", "example 'Ten times' has 'as_of' but no 'venue'"),
+        (claim(), "", "MISSING_FIELD", "formula 'lev' names a venue but no 'source'"),
+        (claim(source="binance"), "", "DANGLING_LINK", "formula cites source 'binance', which is not among"),
+        (claim(as_of="2026-11", source="src"), "", "BAD_DATE", "as_of '2026-11' is not an ISO date"),
+        (claim(venue="''", source="src"), "", "BAD_VALUE", "venue is empty"),
+    ],
+)
+def test_venue_claim_rules(glossary_dir: Path, formula_claim: str, example_claim: str, code: str, message: str) -> None:
     add(glossary_dir, "funding-rate.yaml", venue_entry(formula_claim, example_claim))
     problem = single(glossary_dir, "funding-rate.yaml", code)
     assert message in problem.message

@@ -32,11 +32,19 @@ VERSION_URL = "https://leverage-glossary.org/rev/liquidation-price/486a06c5a059/
 
 def liquidation_price(**changes: object) -> Entry:
     fields: dict[str, object] = dict(
-        slug="liquidation-price", path="terms/liquidation-price.yaml", title="Liquidation Price", kind="term",
+        slug="liquidation-price",
+        path="terms/liquidation-price.yaml",
+        title="Liquidation Price",
+        kind="term",
         summary="The mark price at which a leveraged position's margin falls to its maintenance requirement.",
-        body="## How it works\n\nText.", aliases=("liq price",), abbreviations=("LP",),
-        areas=("margin-and-liquidation",), tags=("margin",), relations={"broader": ("liquidation",)},
-        published="2026-03-14", modified="2026-11-20",
+        body="## How it works\n\nText.",
+        aliases=("liq price",),
+        abbreviations=("LP",),
+        areas=("margin-and-liquidation",),
+        tags=("margin",),
+        relations={"broader": ("liquidation",)},
+        published="2026-03-14",
+        modified="2026-11-20",
     )
     fields.update(changes)
     return Entry(**fields)  # type: ignore[arg-type]
@@ -108,7 +116,9 @@ def test_chicago(record) -> None:
 
 
 def test_bibtex(record) -> None:
-    assert record.format("bibtex", DAY) == """\
+    assert (
+        record.format("bibtex", DAY)
+        == """\
 @misc{leverage-glossary-liquidation-price,
   author = {{Leverage Glossary contributors}},
   title = {{Liquidation Price}},
@@ -122,10 +132,13 @@ def test_bibtex(record) -> None:
   url = {https://leverage-glossary.org/term/liquidation-price/},
   urldate = {2026-11-24}
 }"""
+    )
 
 
 def test_ris(record) -> None:
-    assert record.format("ris", DAY) == """\
+    assert (
+        record.format("ris", DAY)
+        == """\
 TY  - DICT
 AU  - Leverage Glossary contributors
 TI  - Liquidation Price
@@ -139,23 +152,26 @@ LA  - en
 UR  - https://leverage-glossary.org/term/liquidation-price/
 Y2  - 2026/11/24
 ER  - """
+    )
 
 
 def test_csl_json(record) -> None:
-    assert json.loads(record.format("csl_json", DAY)) == [{
-        "id": "leverage-glossary-liquidation-price",
-        "type": "entry-dictionary",
-        "title": "Liquidation Price",
-        "container-title": "Leverage Glossary",
-        "publisher": "Leverage Glossary",
-        "author": [{"literal": "Leverage Glossary contributors"}],
-        "issued": {"date-parts": [[2026, 11, 20]]},
-        "accessed": {"date-parts": [[2026, 11, 24]]},
-        "version": "2026-11-20-486a06c5a059",
-        "abstract": "The mark price at which a leveraged position's margin falls to its maintenance requirement.",
-        "URL": "https://leverage-glossary.org/term/liquidation-price/",
-        "language": "en",
-    }]
+    assert json.loads(record.format("csl_json", DAY)) == [
+        {
+            "id": "leverage-glossary-liquidation-price",
+            "type": "entry-dictionary",
+            "title": "Liquidation Price",
+            "container-title": "Leverage Glossary",
+            "publisher": "Leverage Glossary",
+            "author": [{"literal": "Leverage Glossary contributors"}],
+            "issued": {"date-parts": [[2026, 11, 20]]},
+            "accessed": {"date-parts": [[2026, 11, 24]]},
+            "version": "2026-11-20-486a06c5a059",
+            "abstract": "The mark price at which a leveraged position's margin falls to its maintenance requirement.",
+            "URL": "https://leverage-glossary.org/term/liquidation-price/",
+            "language": "en",
+        }
+    ]
 
 
 def test_style_names_people_type() -> None:
@@ -252,17 +268,20 @@ def test_version_url_does_not_depend_on_kind() -> None:
 # -- details --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("title", "expected"), [
-    ("Liquidation Price", "Liquidation price"),
-    ("Loan-to-Value Ratio", "Loan-to-value ratio"),
-    ("Auto-Deleveraging", "Auto-deleveraging"),
-    ("Leverage Dynamics in DeFi", "Leverage dynamics in DeFi"),
-    ("Basel III Leverage Ratio", "Basel III leverage ratio"),
-    ("Unrealized PnL", "Unrealized PnL"),
-    ("Leveraged ETF", "Leveraged ETF"),
-    ("Tier 1 Capital", "Tier 1 capital"),
-    ("Leverage: A Primer", "Leverage: A primer"),
-])
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Liquidation Price", "Liquidation price"),
+        ("Loan-to-Value Ratio", "Loan-to-value ratio"),
+        ("Auto-Deleveraging", "Auto-deleveraging"),
+        ("Leverage Dynamics in DeFi", "Leverage dynamics in DeFi"),
+        ("Basel III Leverage Ratio", "Basel III leverage ratio"),
+        ("Unrealized PnL", "Unrealized PnL"),
+        ("Leveraged ETF", "Leveraged ETF"),
+        ("Tier 1 Capital", "Tier 1 capital"),
+        ("Leverage: A Primer", "Leverage: A primer"),
+    ],
+)
 def test_apa_titles_are_in_sentence_case(title: str, expected: str) -> None:
     assert cite_styles.sentence_case(title) == expected
 
@@ -286,7 +305,9 @@ def test_page_script_mirrors_the_access_date_formats() -> None:
 def test_html_views_put_the_access_date_in_a_span(record) -> None:
     views = cite_box.html_views(record, DAY, modifier="version")
     assert [v["style"] for v in views] == list(cite_styles.STYLES)
-    assert '<span class="gl-accessed gl-accessed--version" data-style="apa">November 24, 2026</span>' in views[0]["html"]
+    assert (
+        '<span class="gl-accessed gl-accessed--version" data-style="apa">November 24, 2026</span>' in views[0]["html"]
+    )
     box = str(cite_box.cite_box_html(views, record, box_id="cite-version-box"))
     assert box.count('name="__cite_version_box"') == len(cite_styles.STYLES)
     assert 'id="cite-version-box"' in box and "gl-cite__copy" in box
@@ -300,8 +321,10 @@ def test_hostile_text_is_escaped_in_html_views() -> None:
 
 def test_site_settings_read_mkdocs_yml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "mkdocs.yml"
-    config.write_text('site_name: My Glossary\nsite_url: !ENV [MY_URL, "https://example.test/g"]\n'
-                      "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:x.y\n")
+    config.write_text(
+        'site_name: My Glossary\nsite_url: !ENV [MY_URL, "https://example.test/g"]\n'
+        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:x.y\n"
+    )
     monkeypatch.delenv("MY_URL", raising=False)
     assert settings.site_settings(config) == ("https://example.test/g/", "My Glossary")
     monkeypatch.setenv("MY_URL", "https://other.test/")
@@ -318,13 +341,36 @@ def test_cli_cite_prints_the_records_citation(glossary_dir: Path, capsys: pytest
     entry = load_glossary(glossary_dir).entries["margin-call"]
     record = cite.CitationRecord.from_entry(entry, site_url="https://g.test/")
     for style in ("apa", "mla", "chicago", "bibtex", "ris", "csl-json"):
-        code = main(["cite", "margin-call", "--style", style, "--terms", str(glossary_dir),
-                     "--accessed", "2026-11-24", "--site-url", "https://g.test"])
+        code = main(
+            [
+                "cite",
+                "margin-call",
+                "--style",
+                style,
+                "--terms",
+                str(glossary_dir),
+                "--accessed",
+                "2026-11-24",
+                "--site-url",
+                "https://g.test",
+            ]
+        )
         out = capsys.readouterr().out
         assert code == 0
         assert out == record.format(style, DAY) + "\n", style
-    main(["cite", "margin-call", "--terms", str(glossary_dir), "--accessed", "2026-11-24",
-          "--site-url", "https://g.test", "--this-version"])
+    main(
+        [
+            "cite",
+            "margin-call",
+            "--terms",
+            str(glossary_dir),
+            "--accessed",
+            "2026-11-24",
+            "--site-url",
+            "https://g.test",
+            "--this-version",
+        ]
+    )
     assert capsys.readouterr().out.rstrip().endswith(record.version_url)
 
 

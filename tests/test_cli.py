@@ -18,18 +18,29 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def glossary(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_five_broken_files_reported_in_one_run_under_a_second(glossary_dir: Path) -> None:
     related = "relations: {related: [margin]}"
     (glossary_dir / "dup-key.yaml").write_text(
-        entry_yaml("Dup Key", relations=related).replace("kind: definition", "kind: definition\nkind: term"))
+        entry_yaml("Dup Key", relations=related).replace("kind: definition", "kind: definition\nkind: term")
+    )
     (glossary_dir / "dangling.yaml").write_text(entry_yaml("Dangling", relations="relations: {related: [margn]}"))
-    (glossary_dir / "unknown-field.yaml").write_text(entry_yaml("Unknown Field", relations=related, extra="colour: red"))
+    (glossary_dir / "unknown-field.yaml").write_text(
+        entry_yaml("Unknown Field", relations=related, extra="colour: red")
+    )
     (glossary_dir / "alias-bomb.yaml").write_bytes(billion_laughs())
-    (glossary_dir / "latin1.yaml").write_bytes(entry_yaml("Latin", relations=related).replace("Latin", "Lat\u00edn").encode("latin-1"))
+    (glossary_dir / "latin1.yaml").write_bytes(
+        entry_yaml("Latin", relations=related).replace("Latin", "Lat\u00edn").encode("latin-1")
+    )
 
     started = time.perf_counter()
     result = glossary("validate", "--terms", str(glossary_dir), "--no-cache")
@@ -62,11 +73,13 @@ def test_json_and_github_formats(glossary_dir: Path) -> None:
     as_json = glossary("validate", "--terms", str(glossary_dir), "--format", "json")
     report = json.loads(as_json.stdout)
     assert report["ok"] is False and report["errors"] == 1
-    problem = [p for p in report["problems"] if p["code"] == "DANGLING_LINK"][0]
+    problem = next(p for p in report["problems"] if p["code"] == "DANGLING_LINK")
     assert problem["line"] == 5 and problem["hint"] == "did you mean 'margin'?"
     github = glossary("validate", "--terms", str(glossary_dir), "--format", "github")
-    assert any(line.startswith("::error file=") and "line=5" in line and "title=DANGLING_LINK" in line
-               for line in github.stdout.splitlines())
+    assert any(
+        line.startswith("::error file=") and "line=5" in line and "title=DANGLING_LINK" in line
+        for line in github.stdout.splitlines()
+    )
 
 
 def test_usage_errors_exit_2() -> None:
@@ -80,7 +93,9 @@ def test_new_writes_a_schema_valid_skeleton_and_never_overwrites(tmp_path: Path)
 
     from generator.load.document import load_file
 
-    first = glossary("new", "Loan-to-Value Ratio", "--kind", "term", "--area", "defi-leverage", "--terms", str(tmp_path))
+    first = glossary(
+        "new", "Loan-to-Value Ratio", "--kind", "term", "--area", "defi-leverage", "--terms", str(tmp_path)
+    )
     assert first.returncode == 0, first.stderr
     target = tmp_path / "loan-to-value-ratio.yaml"
     text = target.read_text()
@@ -138,8 +153,9 @@ def _with_claims(terms: Path, formula_as_of: date, example_as_of: date) -> Path:
     from tests.test_check import claim, venue_entry
 
     path = terms / "funding-rate.yaml"
-    path.write_text(venue_entry(claim("Binance", formula_as_of.isoformat(), "src"),
-                                claim("Aave V3", example_as_of.isoformat())))
+    path.write_text(
+        venue_entry(claim("Binance", formula_as_of.isoformat(), "src"), claim("Aave V3", example_as_of.isoformat()))
+    )
     margin = terms / "margin.yaml"  # link to it, so the only warnings are about its claims
     margin.write_text(margin.read_text().replace("related: [liquidation]", "related: [liquidation, funding-rate]"))
     return path
@@ -151,17 +167,21 @@ def test_validate_warns_about_a_venue_claim_older_than_twelve_months(glossary_di
     path = _with_claims(glossary_dir, old, today - timedelta(days=10))
     text = path.read_text()
     line = next(n for n, row in enumerate(text.splitlines(), 1) if row.strip() == f"as_of: {old.isoformat()}")
-    for attempt in range(2):  # the second run answers from the verdict cache: staleness is never cached
+    for _attempt in range(2):  # the second run answers from the verdict cache: staleness is never cached
         result = glossary("validate", "--terms", str(glossary_dir))
         assert result.returncode == 0, result.stdout  # a warning, not an error
         lines = result.stdout.splitlines()
         stale = [row for row in lines if "STALE_VENUE_CLAIM" in row]
-        assert stale == [f"{path}:{line}:12: STALE_VENUE_CLAIM warning: formula 'lev' states a Binance rule last "
-                         f"checked {old.isoformat()}, 13 months ago (the limit is 12)"], result.stdout
+        assert stale == [
+            f"{path}:{line}:12: STALE_VENUE_CLAIM warning: formula 'lev' states a Binance rule last "
+            f"checked {old.isoformat()}, 13 months ago (the limit is 12)"
+        ], result.stdout
         assert lines[lines.index(stale[0]) + 1].startswith("    hint: check the rule against its source again")
         assert lines[-1] == "5 entries checked: 0 errors, 1 warning."
     report = json.loads(glossary("validate", "--terms", str(glossary_dir), "--format", "json").stdout)
-    assert [(p["code"], p["severity"], p["line"]) for p in report["problems"]] == [("STALE_VENUE_CLAIM", "warning", line)]
+    assert [(p["code"], p["severity"], p["line"]) for p in report["problems"]] == [
+        ("STALE_VENUE_CLAIM", "warning", line)
+    ]
 
 
 def test_stale_lists_venue_claims_oldest_first_and_exits_1_when_one_is_stale(glossary_dir: Path) -> None:
@@ -187,8 +207,15 @@ def test_stale_lists_venue_claims_oldest_first_and_exits_1_when_one_is_stale(glo
     report = json.loads(strict.stdout)
     assert (report["today"], report["months"], report["claims"], report["stale"]) == (today.isoformat(), 2, 2, 2)
     first = report["items"][0]
-    assert (first["as_of"], first["venue"], first["entry"], first["kind"], first["what"], first["age_months"],
-            first["stale"]) == (old.isoformat(), "Aave V3", "funding-rate", "example", "Ten times", 13, True)
+    assert (
+        first["as_of"],
+        first["venue"],
+        first["entry"],
+        first["kind"],
+        first["what"],
+        first["age_months"],
+        first["stale"],
+    ) == (old.isoformat(), "Aave V3", "funding-rate", "example", "Ten times", 13, True)
     assert first["path"].endswith("funding-rate.yaml") and first["line"] > 1
 
 

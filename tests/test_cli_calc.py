@@ -17,8 +17,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def calc(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "generator", "calc", *args], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "calc", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
 
 
 def test_list_names_every_calculator_with_inputs() -> None:
@@ -31,8 +37,9 @@ def test_list_names_every_calculator_with_inputs() -> None:
 
 
 def test_step_by_step_derivation_with_units() -> None:
-    result = calc("liquidation_price", "--set", "side=long", "--set", "entry=50000", "--set", "leverage=10",
-                  "--set", "mmr=0.005")
+    result = calc(
+        "liquidation_price", "--set", "side=long", "--set", "entry=50000", "--set", "leverage=10", "--set", "mmr=0.005"
+    )
     assert result.returncode == 0, result.stderr
     text = result.stdout
     assert "entry = 50000 quote" in text
@@ -48,12 +55,20 @@ def test_json_output_shape_and_values() -> None:
     assert data["calculator"] == "loop_leverage"
     assert data["inputs"] == {"initial_collateral": 100.0, "ltv": 0.7, "loops": 6}
     assert data["outputs"]["leverage"] == pytest.approx(3.05882, abs=5e-6)
-    assert [step["label"] for step in data["steps"]][0] == "Total collateral position"
+    assert data["steps"][0]["label"] == "Total collateral position"
 
 
 def test_values_parse_as_json_else_text() -> None:
-    result = calc("health_factor", "--set", "collateral=[6000, 4000]", "--set", "liquidation_threshold=0.8",
-                  "--set", "debt=6000", "--json")
+    result = calc(
+        "health_factor",
+        "--set",
+        "collateral=[6000, 4000]",
+        "--set",
+        "liquidation_threshold=0.8",
+        "--set",
+        "debt=6000",
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["inputs"]["collateral"] == [6000.0, 4000.0]
@@ -61,8 +76,18 @@ def test_values_parse_as_json_else_text() -> None:
 
 
 def test_never_liquidated_is_null_in_json() -> None:
-    result = calc("liquidation_price", "--set", "side=long", "--set", "entry=100", "--set", "leverage=1",
-                  "--set", "mmr=0.005", "--json")
+    result = calc(
+        "liquidation_price",
+        "--set",
+        "side=long",
+        "--set",
+        "entry=100",
+        "--set",
+        "leverage=1",
+        "--set",
+        "mmr=0.005",
+        "--json",
+    )
     assert result.returncode == 0
     assert json.loads(result.stdout)["outputs"]["liquidation_price"] is None
 
@@ -70,21 +95,63 @@ def test_never_liquidated_is_null_in_json() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("liquidation_price", "--set", "side=long", "--set", "entry=50000", "--set", "leverage=10"),
-         "missing input 'mmr'"),
-        (("liquidation_price", "--set", "side=long", "--set", "entry=-5", "--set", "leverage=10", "--set", "mmr=0.01"),
-         "'entry' must be a number > 0, got -5"),
-        (("liquidation_price", "--set", "side=long", "--set", "entry=50000", "--set", "leverage=0", "--set", "mmr=0.01"),
-         "'leverage' must be a number > 0, got 0"),
-        (("loop_leverage", "--set", "initial_collateral=1", "--set", "ltv=1", "--set", "loops=3"),
-         "'ltv' must be a number >= 0 and < 1, got 1"),
+        (
+            ("liquidation_price", "--set", "side=long", "--set", "entry=50000", "--set", "leverage=10"),
+            "missing input 'mmr'",
+        ),
+        (
+            (
+                "liquidation_price",
+                "--set",
+                "side=long",
+                "--set",
+                "entry=-5",
+                "--set",
+                "leverage=10",
+                "--set",
+                "mmr=0.01",
+            ),
+            "'entry' must be a number > 0, got -5",
+        ),
+        (
+            (
+                "liquidation_price",
+                "--set",
+                "side=long",
+                "--set",
+                "entry=50000",
+                "--set",
+                "leverage=0",
+                "--set",
+                "mmr=0.01",
+            ),
+            "'leverage' must be a number > 0, got 0",
+        ),
+        (
+            ("loop_leverage", "--set", "initial_collateral=1", "--set", "ltv=1", "--set", "loops=3"),
+            "'ltv' must be a number >= 0 and < 1, got 1",
+        ),
         (("liquidation_prize",), "unknown calculator 'liquidation_prize'; did you mean 'liquidation_price'"),
         (("pnl", "--set", "side"), "--set expects KEY=VALUE"),
         (("pnl", "--set", "side=long", "--set", "side=short"), "--set side given twice"),
-        (("pnl", "--set", "side=long", "--set", "qty=1", "--set", "entry=NaN", "--set", "exit=2"),
-         "'entry' must be a number"),
-        (("funding_payment", "--set", "side=long", "--set", "notional=1", "--set", "rate=0.1", "--set", "colour=red"),
-         "unknown input 'colour'"),
+        (
+            ("pnl", "--set", "side=long", "--set", "qty=1", "--set", "entry=NaN", "--set", "exit=2"),
+            "'entry' must be a number",
+        ),
+        (
+            (
+                "funding_payment",
+                "--set",
+                "side=long",
+                "--set",
+                "notional=1",
+                "--set",
+                "rate=0.1",
+                "--set",
+                "colour=red",
+            ),
+            "unknown input 'colour'",
+        ),
         ((), "name a calculator"),
     ],
 )

@@ -38,8 +38,15 @@ def example(**changes: Any) -> Example:
     return replace(base, **changes)
 
 
-ENTRY = Entry(slug="liquidation-price", path="terms/liquidation-price.yaml", title="Liquidation Price",
-              kind="term", summary="A price.", body="", formulas=(FORMULA,))
+ENTRY = Entry(
+    slug="liquidation-price",
+    path="terms/liquidation-price.yaml",
+    title="Liquidation Price",
+    kind="term",
+    summary="A price.",
+    body="",
+    formulas=(FORMULA,),
+)
 
 
 def test_calculator_example_matches_at_stated_precision() -> None:
@@ -51,15 +58,18 @@ def test_calculator_example_matches_at_stated_precision() -> None:
 
 
 def test_calculator_example_mismatch_is_reported_with_both_values() -> None:
-    result = compute_example(ENTRY, example(expect={"liquidation_price": 45300.0}, tolerance={"liquidation_price": 0.05}))
+    result = compute_example(
+        ENTRY, example(expect={"liquidation_price": 45300.0}, tolerance={"liquidation_price": 0.05})
+    )
     assert not result.ok and result.error is None
     (comparison,) = result.mismatches
     assert comparison.expected == 45300.0 and comparison.computed == pytest.approx(45226.13065)
 
 
 def test_formula_example_steps_show_formula_substitution_and_unit() -> None:
-    worked = example(calculator=None, formula="isolated-linear-long",
-                     inputs={"entry": 50000, "margin": 5000, "qty": 1, "mmr": 0.005})
+    worked = example(
+        calculator=None, formula="isolated-linear-long", inputs={"entry": 50000, "margin": 5000, "qty": 1, "mmr": 0.005}
+    )
     result = compute_example(ENTRY, worked)
     assert result.ok
     (step,) = result.steps
@@ -87,14 +97,34 @@ def test_default_tolerance_is_relative_1e_9() -> None:
         ({"calculator": None}, "needs 'calculator'"),
         ({"formula": "isolated-linear-long"}, "not both"),
         ({"calculator": None, "formula": "nope"}, "no formula 'nope'"),
-        ({"calculator": None, "formula": "isolated-linear-long", "inputs": {"entry": 1, "margin": 1, "qty": 0, "mmr": 0}},
-         "division by zero"),
-        ({"calculator": None, "formula": "isolated-linear-long", "inputs": {"entry": 1, "margin": 1, "qty": 1}},
-         "missing input 'mmr'"),
-        ({"calculator": None, "formula": "isolated-linear-long",
-          "inputs": {"entry": 1, "margin": 1, "qty": 1, "mmr": 0, "fee": 1}}, "'fee' is not a variable"),
-        ({"calculator": None, "formula": "isolated-linear-long",
-          "inputs": {"entry": "lots", "margin": 1, "qty": 1, "mmr": 0}}, "'entry' must be a number"),
+        (
+            {
+                "calculator": None,
+                "formula": "isolated-linear-long",
+                "inputs": {"entry": 1, "margin": 1, "qty": 0, "mmr": 0},
+            },
+            "division by zero",
+        ),
+        (
+            {"calculator": None, "formula": "isolated-linear-long", "inputs": {"entry": 1, "margin": 1, "qty": 1}},
+            "missing input 'mmr'",
+        ),
+        (
+            {
+                "calculator": None,
+                "formula": "isolated-linear-long",
+                "inputs": {"entry": 1, "margin": 1, "qty": 1, "mmr": 0, "fee": 1},
+            },
+            "'fee' is not a variable",
+        ),
+        (
+            {
+                "calculator": None,
+                "formula": "isolated-linear-long",
+                "inputs": {"entry": "lots", "margin": 1, "qty": 1, "mmr": 0},
+            },
+            "'entry' must be a number",
+        ),
     ],
 )
 def test_bad_author_input_becomes_an_error_not_an_exception(changes: dict[str, Any], message: str) -> None:
@@ -106,8 +136,10 @@ def test_bad_author_input_becomes_an_error_not_an_exception(changes: dict[str, A
 def test_broken_formula_text_is_an_error() -> None:
     broken = replace(FORMULA, expr="entry ^ 2")
     entry = replace(ENTRY, formulas=(broken,))
-    result = compute_example(entry, example(calculator=None, formula="isolated-linear-long",
-                                            inputs={"entry": 1, "margin": 1, "qty": 1, "mmr": 0}))
+    result = compute_example(
+        entry,
+        example(calculator=None, formula="isolated-linear-long", inputs={"entry": 1, "margin": 1, "qty": 1, "mmr": 0}),
+    )
     assert result.error is not None and "use ** for powers" in result.error
 
 
@@ -121,11 +153,18 @@ def test_booleans_lists_and_strings_compare_exactly() -> None:
 
 
 def test_list_outputs_and_booleans_from_calculators() -> None:
-    etf = example(calculator="leveraged_etf_path", inputs={"leverage": -1, "index_returns": [-0.1, 0.2, -0.2, 0.2]},
-                  expect={"fund_path": [100, 110, 88, 105.6, 84.48], "final_index": 103.68},
-                  tolerance={"fund_path": 0.005, "final_index": 0.005})
-    hf = example(calculator="health_factor", inputs={"collateral": 10000, "liquidation_threshold": 0.8, "debt": 6000},
-                 expect={"health_factor": 1.333, "liquidatable": False}, tolerance={"health_factor": 0.0005})
+    etf = example(
+        calculator="leveraged_etf_path",
+        inputs={"leverage": -1, "index_returns": [-0.1, 0.2, -0.2, 0.2]},
+        expect={"fund_path": [100, 110, 88, 105.6, 84.48], "final_index": 103.68},
+        tolerance={"fund_path": 0.005, "final_index": 0.005},
+    )
+    hf = example(
+        calculator="health_factor",
+        inputs={"collateral": 10000, "liquidation_threshold": 0.8, "debt": 6000},
+        expect={"health_factor": 1.333, "liquidatable": False},
+        tolerance={"health_factor": 0.0005},
+    )
     wrong = replace(hf, expect={"liquidatable": True}, tolerance={})
     results = compute_entry(replace(ENTRY, examples=(etf, hf, wrong)))
     assert [r.ok for r in results] == [True, True, False]
@@ -138,15 +177,23 @@ def test_an_entry_parses_each_formula_once(monkeypatch: pytest.MonkeyPatch) -> N
 
     inputs = {"entry": 50000, "margin": 5000, "qty": 1, "mmr": 0.005}
     narrow = replace(FORMULA, id="narrow", variables=FORMULA.variables[:3])  # same text, 'mmr' undeclared
-    entry = replace(ENTRY, formulas=(FORMULA, narrow), examples=(
-        example(calculator=None, formula="isolated-linear-long", inputs=inputs, expect={"liquidation_price": 45226.13}),
-        example(calculator=None, formula="isolated-linear-long", inputs=inputs, expect={"liquidation_price": 1.0}),
-        example(calculator=None, formula="narrow", inputs=inputs, expect={"liquidation_price": 45226.13}),
-    ))
+    entry = replace(
+        ENTRY,
+        formulas=(FORMULA, narrow),
+        examples=(
+            example(
+                calculator=None, formula="isolated-linear-long", inputs=inputs, expect={"liquidation_price": 45226.13}
+            ),
+            example(calculator=None, formula="isolated-linear-long", inputs=inputs, expect={"liquidation_price": 1.0}),
+            example(calculator=None, formula="narrow", inputs=inputs, expect={"liquidation_price": 45226.13}),
+        ),
+    )
     alone = tuple(compute_example(entry, item) for item in entry.examples)
     calls: list[str] = []
     real_parse = compute.parse
-    monkeypatch.setattr(compute, "parse", lambda text, variables=None: calls.append(text) or real_parse(text, variables))
+    monkeypatch.setattr(
+        compute, "parse", lambda text, variables=None: calls.append(text) or real_parse(text, variables)
+    )
     assert compute_entry(entry) == alone
     assert calls == [FORMULA.expr]
     assert [r.ok for r in alone] == [True, False, False]

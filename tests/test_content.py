@@ -14,8 +14,14 @@ from generator.pipeline import load_all
 ROOT = Path(__file__).resolve().parent.parent
 SEED = json.loads((Path(__file__).parent / "data" / "seed-facts.json").read_text())
 AREAS = {
-    "asset-class-leverage", "margin-and-liquidation", "perpetuals-and-futures", "defi-leverage",
-    "risk-measurement", "leveraged-products", "systemic-leverage", "leverage-regulation",
+    "asset-class-leverage",
+    "margin-and-liquidation",
+    "perpetuals-and-futures",
+    "defi-leverage",
+    "risk-measurement",
+    "leveraged-products",
+    "systemic-leverage",
+    "leverage-regulation",
 }
 
 
@@ -65,7 +71,9 @@ def test_every_entry_is_linked_tagged_sourced_and_long_enough(entries) -> None:
             assert word_count(entry.body) >= 80, slug
         if entry.kind == "term":
             assert word_count(entry.body) >= 300, slug
-            titles = [entry.body[offset:].split("\n", 1)[0].lower() for level, offset in headings(entry.body) if level == 2]
+            titles = [
+                entry.body[offset:].split("\n", 1)[0].lower() for level, offset in headings(entry.body) if level == 2
+            ]
             for section in ("how it works", "example", "risks"):
                 assert any(section in title for title in titles), f"{slug}: no '{section}' section"
 
@@ -78,13 +86,24 @@ def test_worked_examples_cite_a_source_with_an_address(entries) -> None:
             assert ids[example.source].url.startswith(("https://", "http://")), (slug, example.title)
 
 
-@pytest.mark.parametrize("name, slug", [
-    ("LTV", "loan-to-value-ratio"), ("MMR", "maintenance-margin-rate"), ("ADL", "auto-deleveraging"),
-    ("perp", "perpetual-swap"), ("HF", "health-factor"), ("VaR", "value-at-risk"),
-    ("ES", "expected-shortfall"), ("CVaR", "expected-shortfall"), ("LETF", "leveraged-etf"),
-    ("ROE", "return-on-equity"), ("PnL", "profit-and-loss"),
-    ("recursive borrowing", "recursive-leverage-dynamics"), ("liquidation cascade", "leverage-cascade-dynamics"),
-])
+@pytest.mark.parametrize(
+    "name, slug",
+    [
+        ("LTV", "loan-to-value-ratio"),
+        ("MMR", "maintenance-margin-rate"),
+        ("ADL", "auto-deleveraging"),
+        ("perp", "perpetual-swap"),
+        ("HF", "health-factor"),
+        ("VaR", "value-at-risk"),
+        ("ES", "expected-shortfall"),
+        ("CVaR", "expected-shortfall"),
+        ("LETF", "leveraged-etf"),
+        ("ROE", "return-on-equity"),
+        ("PnL", "profit-and-loss"),
+        ("recursive borrowing", "recursive-leverage-dynamics"),
+        ("liquidation cascade", "leverage-cascade-dynamics"),
+    ],
+)
 def test_the_names_people_type_lead_to_one_entry(entries, name: str, slug: str) -> None:
     entry = entries[slug]
     assert name.casefold() in {n.casefold() for n in entry.names}
@@ -99,7 +118,8 @@ def test_near_duplicate_families_explain_how_they_differ(entries) -> None:
         for slug in family:
             text = entries[slug].body
             linked = set(re.findall(r"\[\[([a-z0-9-]+)", text)) | {
-                t for targets in entries[slug].relations.values() for t in targets}
+                t for targets in entries[slug].relations.values() for t in targets
+            }
             siblings = set(family) - {slug}
             assert siblings <= linked, f"{slug} does not link to {siblings - linked}"
             assert re.search(r"differ|unlike|distinct|whereas|narrower than|broader than", text, re.I), slug

@@ -26,8 +26,18 @@ def test_installed_engine_is_tested_and_pyproject_pins_the_same_ranges() -> None
         assert pin in pyproject, pin
 
 
-@pytest.mark.parametrize("version, tested", [("1.6.1", True), ("1.6.9", True), ("1.6.0", False), ("1.7.0", False),
-                                             ("1.7.0rc1", False), ("2.0", False), ("1.6.1.post1", True)])
+@pytest.mark.parametrize(
+    "version, tested",
+    [
+        ("1.6.1", True),
+        ("1.6.9", True),
+        ("1.6.0", False),
+        ("1.7.0", False),
+        ("1.7.0rc1", False),
+        ("2.0", False),
+        ("1.6.1.post1", True),
+    ],
+)
 def test_version_ranges(monkeypatch: pytest.MonkeyPatch, version: str, tested: bool) -> None:
     real = internals.installed_version
     monkeypatch.setattr(internals, "installed_version", lambda name: version if name == "mkdocs" else real(name))
@@ -43,11 +53,16 @@ def test_version_ranges(monkeypatch: pytest.MonkeyPatch, version: str, tested: b
 
 
 def test_no_module_but_internals_names_a_private_engine_internal() -> None:
-    private = re.compile(r"_RawHTMLPreprocessor|_ExtractAnchorsTreeprocessor|_RelativePathTreeprocessor|"
-                         r"_ExtractTitleTreeprocessor|\._register\b|\._title_from_render|\._current_page|"
-                         r"commands\.build import|\bget_context\(nav")
-    found = [str(path.relative_to(ROOT)) for path in (ROOT / "generator").rglob("*.py")
-             if path.name != "internals.py" and private.search(path.read_text(encoding="utf-8"))]
+    private = re.compile(
+        r"_RawHTMLPreprocessor|_ExtractAnchorsTreeprocessor|_RelativePathTreeprocessor|"
+        r"_ExtractTitleTreeprocessor|\._register\b|\._title_from_render|\._current_page|"
+        r"commands\.build import|\bget_context\(nav"
+    )
+    found = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "generator").rglob("*.py")
+        if path.name != "internals.py" and private.search(path.read_text(encoding="utf-8"))
+    ]
     assert found == []
 
 
@@ -107,8 +122,12 @@ def test_an_untested_engine_builds_the_same_pages_on_the_plain_path(glossary_dir
     pages = sorted(str(p.relative_to(fast)) for p in fast.rglob("*.html"))
     assert len(pages) > 10
     assert pages == sorted(str(p.relative_to(plain)) for p in plain.rglob("*.html"))
-    for page in ("index.html", "a-z/index.html", "about/index.html",
-                 *[p for p in pages if p.startswith("term/") or p.startswith("definition/")][:3]):
+    for page in (
+        "index.html",
+        "a-z/index.html",
+        "about/index.html",
+        *[p for p in pages if p.startswith("term/") or p.startswith("definition/")][:3],
+    ):
         assert _article((plain / page).read_text("utf-8")) == _article((fast / page).read_text("utf-8")), page
     # the whole page too: the theme's own rendering of the nav is what the cache kept
     for page in pages:

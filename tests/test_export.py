@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 
 from generator.cite import record as cite
-from generator.export import formats as export
 from generator.cli import main
+from generator.export import formats as export
 from generator.pipeline import load_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,8 +28,11 @@ SITE = "https://g.test/"
 def loaded(glossary_dir: Path):
     # an alias and an abbreviation with characters Turtle, CSV and BibTeX must escape
     path = glossary_dir / "margin.yaml"
-    path.write_text(path.read_text().replace(
-        "areas: [test-area]", "areas: [test-area]\naliases: ['say \"margin\", \\ please']\nabbreviations: [M&M]"))
+    path.write_text(
+        path.read_text().replace(
+            "areas: [test-area]", "areas: [test-area]\naliases: ['say \"margin\", \\ please']\nabbreviations: [M&M]"
+        )
+    )
     result = load_all(glossary_dir, use_cache=False)
     assert not result.glossary.errors, [p.format() for p in result.glossary.errors]
     return result
@@ -64,8 +67,12 @@ def test_json_entry_carries_content_links_version_and_citation(loaded, ctx) -> N
     assert entry["url"] == SITE + "definition/margin-call/"
     assert entry["aliases"] == ["call"] and entry["abbreviations"] == ["MC"]
     assert entry["relations"]["broader"] == ["margin"] and entry["relations"]["related"] == ["liquidation"]
-    assert entry["version"] == {"id": record.version, "fingerprint": record.fingerprint,
-                                "modified": "2026-11-20", "url": record.version_url}
+    assert entry["version"] == {
+        "id": record.version,
+        "fingerprint": record.fingerprint,
+        "modified": "2026-11-20",
+        "url": record.version_url,
+    }
     assert entry["citation"] == record.csl_item()
     assert entry["sources"][0]["url"] == "https://example.org/a"
     margin = next(e for e in data["entries"] if e["slug"] == "margin")
@@ -128,10 +135,12 @@ def test_csv_reads_back_one_row_per_entry(loaded, ctx) -> None:
 def _graphs(loaded, ctx):
     import rdflib
 
-    turtle = rdflib.Graph().parse(data=export.export("skos-turtle", loaded.glossary.entries, loaded.graph, ctx),
-                                  format="turtle")
-    jsonld = rdflib.Graph().parse(data=export.export("skos-jsonld", loaded.glossary.entries, loaded.graph, ctx),
-                                  format="json-ld")
+    turtle = rdflib.Graph().parse(
+        data=export.export("skos-turtle", loaded.glossary.entries, loaded.graph, ctx), format="turtle"
+    )
+    jsonld = rdflib.Graph().parse(
+        data=export.export("skos-jsonld", loaded.glossary.entries, loaded.graph, ctx), format="json-ld"
+    )
     return turtle, jsonld
 
 
@@ -192,9 +201,15 @@ def test_bibtex_export_reads_back_one_entry_each(loaded, ctx) -> None:
 
 def test_site_api_paths(loaded, ctx) -> None:
     files = dict(export.site_files(loaded.glossary.entries, loaded.graph, ctx))
-    expected = {"api/glossary.json", "api/glossary.csv", "api/glossary.ttl", "api/glossary.jsonld",
-                "api/glossary.bib", "api/export.schema.json",
-                *(f"api/entries/{slug}.json" for slug in loaded.glossary.entries)}
+    expected = {
+        "api/glossary.json",
+        "api/glossary.csv",
+        "api/glossary.ttl",
+        "api/glossary.jsonld",
+        "api/glossary.bib",
+        "api/export.schema.json",
+        *(f"api/entries/{slug}.json" for slug in loaded.glossary.entries),
+    }
     assert set(files) == expected
 
 

@@ -45,8 +45,9 @@ def test_links_count_where_the_page_shows_them_as_text(body: str) -> None:
     assert found == _shown_as_text(body)
 
 
-_LINE = st.sampled_from(["```", "````", "~~~", "  ```", "```py", "```!", "``` x=1", "[[a]]", "[[b]]", "text", "",
-                         "   ~~~~", "- ```"])
+_LINE = st.sampled_from(
+    ["```", "````", "~~~", "  ```", "```py", "```!", "``` x=1", "[[a]]", "[[b]]", "text", "", "   ~~~~", "- ```"]
+)
 # Not in the soup: a fence indented four spaces or more. Python-Markdown may read that line
 # as an indented code block and then place a later fence's output inside a paragraph,
 # which this rule does not model (noted in site_src/reference/hostile-input.md).

@@ -39,8 +39,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def run(*args: str, cache: Path, timeout: float = 300, **extra_env: str) -> subprocess.CompletedProcess[str]:
     """`python -m generator ARGS` with its own user cache folder (so its own cache key)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "XDG_CACHE_HOME": str(cache), **extra_env}
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -98,14 +99,18 @@ def test_the_same_plant_under_the_users_own_key_is_what_a_cache_hit_looks_like(b
     assert result.returncode == 0 and "no problems" in result.stdout
 
 
-def test_a_planted_check_cache_does_not_hide_a_files_problems(broken: Path, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_planted_check_cache_does_not_hide_a_files_problems(
+    broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A per-file result forged for margin.yaml (no problems, a tag that climbs out of the site) is ignored."""
     from generator.check.codec import to_plain
 
-    clean = pipeline.check_bytes(str(broken / "margin.yaml"),
-                                 (broken / "margin.yaml").read_bytes().replace(b"[nowhere]", b"[liquidation]"))
-    forged = to_plain(dataclasses.replace(clean, problems=(), entry=dataclasses.replace(clean.entry, tags=("../../escape",))))
+    clean = pipeline.check_bytes(
+        str(broken / "margin.yaml"), (broken / "margin.yaml").read_bytes().replace(b"[nowhere]", b"[liquidation]")
+    )
+    forged = to_plain(
+        dataclasses.replace(clean, problems=(), entry=dataclasses.replace(clean.entry, tags=("../../escape",)))
+    )
     data = (broken / "margin.yaml").read_bytes()
     entries = {(str(broken / "margin.yaml"), hashlib.blake2b(data, digest_size=16).digest()): forged}
     monkeypatch.setattr(sealed, "secret_key", lambda: os.urandom(32))  # the attacker's key, not the user's
@@ -150,14 +155,26 @@ def test_a_key_others_can_read_is_not_used(tmp_path: Path) -> None:
     assert sealed._read_key(key_file) == key_file.read_bytes()
 
 
-@pytest.mark.parametrize("bad", ["../outside.html", "tags/../../outside.html", "/etc/outside", "a//b.html",
-                                 "./a.html", "a\\..\\b.html", "", "tags/x\x00.html", "tags/.."])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "../outside.html",
+        "tags/../../outside.html",
+        "/etc/outside",
+        "a//b.html",
+        "./a.html",
+        "a\\..\\b.html",
+        "",
+        "tags/x\x00.html",
+        "tags/..",
+    ],
+)
 def test_the_build_writes_nothing_outside_its_folder(tmp_path: Path, bad: str) -> None:
     """The one check every written path passes, whatever a cache or an entry said."""
     from mkdocs.exceptions import Abort
 
-    from generator.export import formats as export
     from generator.emit.mkdocs import hooks as mkdocs_hooks
+    from generator.export import formats as export
 
     site = tmp_path / "staging"
     site.mkdir()
@@ -185,8 +202,14 @@ def test_build_refuses_a_site_dir_that_would_lose_files(tmp_path: Path, where: s
     (project / "notes").mkdir()
     (project / "notes" / "ideas.md").write_text("an author's notes\n")
     (project / "page.html").write_text("<p>someone's page</p>\n")
-    site = {"terms": terms, "project": project, "above-project": tmp_path, "file": project / "page.html",
-            "notes": project / "notes", "inside-terms": terms / "site"}[where]
+    site = {
+        "terms": terms,
+        "project": project,
+        "above-project": tmp_path,
+        "file": project / "page.html",
+        "notes": project / "notes",
+        "inside-terms": terms / "site",
+    }[where]
     before = snapshot(tmp_path)
     result = run("build", "--terms", str(terms), "--site-dir", str(site), cache=tmp_path.parent / "user-cache")
     assert result.returncode == 2, result.stdout + result.stderr
@@ -232,8 +255,18 @@ def test_export_out_replaces_only_a_regular_file_even_with_force(glossary_dir: P
     else:
         target.symlink_to("/dev/null")
     before = os.lstat(target)
-    result = run("export", "json", "--terms", str(glossary_dir), "--no-history", "--out", str(target), "--force",
-                 cache=tmp_path / "user-cache", timeout=60)
+    result = run(
+        "export",
+        "json",
+        "--terms",
+        str(glossary_dir),
+        "--no-history",
+        "--out",
+        str(target),
+        "--force",
+        cache=tmp_path / "user-cache",
+        timeout=60,
+    )
     assert result.returncode == 2, result.stderr
     assert "is never replaced" in result.stderr and "Traceback" not in result.stderr
     after = os.lstat(target)
@@ -245,15 +278,27 @@ def test_export_out_replaces_only_a_regular_file_even_with_force(glossary_dir: P
 def test_export_out_still_replaces_a_regular_file_with_force(glossary_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "glossary.json"
     out.write_text("an earlier export\n")
-    result = run("export", "json", "--terms", str(glossary_dir), "--no-history", "--out", str(out), "--force",
-                 cache=tmp_path / "user-cache", timeout=60)
+    result = run(
+        "export",
+        "json",
+        "--terms",
+        str(glossary_dir),
+        "--no-history",
+        "--out",
+        str(out),
+        "--force",
+        cache=tmp_path / "user-cache",
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert out.read_text().lstrip().startswith("{")
 
 
 def test_csv_export_neutralises_formula_cells_and_only_the_csv(glossary_dir: Path, tmp_path: Path) -> None:
     margin = glossary_dir / "margin.yaml"
-    margin.write_text(margin.read_text().replace("title: Margin", "title: Margin\naliases: ['=1+1', '@SUM(A1)', '-2+3']"))
+    margin.write_text(
+        margin.read_text().replace("title: Margin", "title: Margin\naliases: ['=1+1', '@SUM(A1)', '-2+3']")
+    )
     csv_out = run("export", "csv", "--terms", str(glossary_dir), "--no-history", cache=tmp_path / "user-cache")
     assert csv_out.returncode == 0, csv_out.stderr
     row = next(line for line in csv_out.stdout.splitlines() if line.startswith("margin,"))
@@ -262,9 +307,20 @@ def test_csv_export_neutralises_formula_cells_and_only_the_csv(glossary_dir: Pat
     assert '"=1+1"' in json_out.stdout and "'=1+1" not in json_out.stdout
 
 
-@pytest.mark.parametrize("text, shown", [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"),
-                                         ("\tx", "'\tx"), ("\rx", "'\rx"), ("Margin", "Margin"), ("", ""),
-                                         ("1=1", "1=1")])
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@A1", "'@A1"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Margin", "Margin"),
+        ("", ""),
+        ("1=1", "1=1"),
+    ],
+)
 def test_csv_cell(text: str, shown: str) -> None:
     from generator.export.csv_export import csv_cell
 
@@ -278,7 +334,9 @@ def test_reserved_names_are_refused_for_entries_tags_and_areas(glossary_dir: Pat
         (glossary_dir / "index.yaml").write_text(entry_yaml("Index Entry", relations=related))
         expected = "index.yaml:1:1: RESERVED_SLUG 'index' is an address the site keeps for its own pages"
     elif where == "tag":
-        (glossary_dir / "tagged.yaml").write_text(entry_yaml("Tagged", relations=related, extra="tags: [margin, index]"))
+        (glossary_dir / "tagged.yaml").write_text(
+            entry_yaml("Tagged", relations=related, extra="tags: [margin, index]")
+        )
         expected = "tagged.yaml:6:16: RESERVED_SLUG 'index' in tags"
     else:
         (glossary_dir / "in-api.yaml").write_text(entry_yaml("In Api", relations=related, areas="[test-area, api]"))
@@ -329,9 +387,14 @@ def _running(pid: int) -> bool:
 def test_killing_glossary_build_kills_its_mkdocs(tmp_path: Path) -> None:
     terms = write_clean_glossary(tmp_path / "terms")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "XDG_CACHE_HOME": str(tmp_path / "user-cache")}
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--terms", str(terms),
-                             "--site-dir", str(tmp_path / "site")], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--terms", str(terms), "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     children: list[int] = []
     deadline = time.monotonic() + 60
     while not children and proc.poll() is None and time.monotonic() < deadline:
@@ -353,8 +416,10 @@ def test_a_build_that_runs_out_of_disk_says_so_without_mkdocs_traceback() -> Non
     """What `glossary build` prints when MkDocs died writing (disk full, read-only, quota)."""
     from generator.cli.build import _write_failure
 
-    traceback = ('Traceback (most recent call last):\n  File "x.py", line 1\n'
-                 "OSError: [Errno 28] No space left on device: '/site/.building-site-1-x/index.html'\n")
+    traceback = (
+        'Traceback (most recent call last):\n  File "x.py", line 1\n'
+        "OSError: [Errno 28] No space left on device: '/site/.building-site-1-x/index.html'\n"
+    )
     assert _write_failure(traceback) == "No space left on device"
     assert _write_failure("OSError: [Errno 30] Read-only file system: '/x'") == "Read-only file system"
     assert _write_failure("ERROR - Config value 'nav': a page is missing") is None

@@ -19,8 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.calc import parse as formulas
 from generator.calc import evaluate as evaluation
+from generator.calc import parse as formulas
 from generator.calc.expression import FUNCTIONS, MAX_TREE_DEPTH, FormulaError
 from generator.calc.parse import restrict
 from generator.load.document import load_bytes
@@ -53,8 +53,9 @@ def assert_substitute_matches(source: str, rng: random.Random) -> None:
         parsed = formulas.parse(source)
     except FormulaError:
         return
-    values = {name: rng.choice((0, 2, -3, 2.5, -0.125, 1e-12, 123456789.123, True, 10**20))
-              for name in sorted(parsed.names)}
+    values = {
+        name: rng.choice((0, 2, -3, 2.5, -0.125, 1e-12, 123456789.123, True, 10**20)) for name in sorted(parsed.names)
+    }
     if values and rng.random() < 0.4:  # leave out one or more: the first one met is reported
         for name in rng.sample(sorted(values), rng.randint(1, len(values))):
             del values[name]
@@ -78,6 +79,7 @@ def assert_restrict_matches(source: str, variables: Iterable[str]) -> None:
 
 
 # --- inputs people wrote, and hostile ones ----------------------------------------------------
+
 
 def _yaml_exprs(paths: Iterable[Path]) -> Iterator[tuple[str, list[str] | None]]:
     for path in paths:
@@ -104,9 +106,11 @@ def _test_formula_sources() -> list[str]:
 def test_real_and_hostile_formulas_agree() -> None:
     from bench.corpus import FORMULAS
 
-    cases = [*_yaml_exprs(sorted((ROOT / "terms").glob("*.yaml"))),
-             *_yaml_exprs(sorted((ROOT / "tests" / "hostile" / "entries").glob("formula-*.yaml"))),
-             *((template.expr, None) for template in FORMULAS)]
+    cases = [
+        *_yaml_exprs(sorted((ROOT / "terms").glob("*.yaml"))),
+        *_yaml_exprs(sorted((ROOT / "tests" / "hostile" / "entries").glob("formula-*.yaml"))),
+        *((template.expr, None) for template in FORMULAS),
+    ]
     sources = _test_formula_sources()
     assert len(cases) > 150 and len(sources) > 40
     rng = random.Random(7)
@@ -125,8 +129,27 @@ def test_real_and_hostile_formulas_agree() -> None:
 # --- generated expressions --------------------------------------------------------------------
 
 NAMES = ("a", "b", "x", "y1", "rate", "rat", "_a", "__import__", "min", "sqrt", "True", "None", "foo", "lam")
-NUMBERS = ("0", "1", "2", "2.5", ".5", "1e3", "1e999", "1e308", "10", "9", "99999", "10000", "0.5", "1j",
-           "0x10", "1_000", "9" * 320, "...", "3")
+NUMBERS = (
+    "0",
+    "1",
+    "2",
+    "2.5",
+    ".5",
+    "1e3",
+    "1e999",
+    "1e308",
+    "10",
+    "9",
+    "99999",
+    "10000",
+    "0.5",
+    "1j",
+    "0x10",
+    "1_000",
+    "9" * 320,
+    "...",
+    "3",
+)
 CALLEES = (*FUNCTIONS, *FUNCTIONS, "foo", "__import__", "log10", "(a)", "a.b", "sqrt(2)")
 BINARY = ("+", "-", "*", "/", "**")
 REFUSED_BINARY = ("//", "%", "<<", ">>", "@", "&", "|", "^")
@@ -150,8 +173,21 @@ def _expr(rng: random.Random, budget: int) -> str:
         return f"{_expr(rng, sub)} {operator} {_expr(rng, sub)}"
     if pick < 0.33:  # powers: constant, bounded, out of bounds, failing inside
         base = rng.choice(("x", "2", "(1/0)", "a", "sqrt(-1)", _expr(rng, sub)))
-        exponent = rng.choice(("2", "99999", "-10001", "0.5", "(1 < 2)", "(1/0)", "x", "2 ** 2 ** 2 ** 2",
-                               "log(0)", "(a if 1 else 9 ** 9 ** 9)", _expr(rng, sub)))
+        exponent = rng.choice(
+            (
+                "2",
+                "99999",
+                "-10001",
+                "0.5",
+                "(1 < 2)",
+                "(1/0)",
+                "x",
+                "2 ** 2 ** 2 ** 2",
+                "log(0)",
+                "(a if 1 else 9 ** 9 ** 9)",
+                _expr(rng, sub),
+            )
+        )
         return f"{base} ** {exponent}"
     if pick < 0.39:
         return f"{rng.choice(UNARY) if rng.random() < 0.97 else '~'}{_expr(rng, sub)}"
@@ -171,9 +207,16 @@ def _expr(rng: random.Random, budget: int) -> str:
     if pick < 0.83:
         return f"({_expr(rng, sub)})"
     if pick < 0.87:
-        return rng.choice((f"({_expr(rng, sub)}, {_expr(rng, sub)})", f"({_expr(rng, sub)}).real",
-                           f"({_expr(rng, sub)} for a in b)", f"(yield {_expr(rng, sub)})",
-                           f"await {_expr(rng, sub)}", f"{_expr(rng, sub)},"))
+        return rng.choice(
+            (
+                f"({_expr(rng, sub)}, {_expr(rng, sub)})",
+                f"({_expr(rng, sub)}).real",
+                f"({_expr(rng, sub)} for a in b)",
+                f"(yield {_expr(rng, sub)})",
+                f"await {_expr(rng, sub)}",
+                f"{_expr(rng, sub)},",
+            )
+        )
     if pick < 0.91:  # a deep run, mostly right at the depth limit
         prefix = rng.choice(("-", "+", "not ", "- ", "sqrt(", "(", "abs("))
         count = rng.randint(MAX_TREE_DEPTH - 12, MAX_TREE_DEPTH + 5) if rng.random() < 0.8 else rng.randint(1, 300)
@@ -190,8 +233,27 @@ def _expr(rng: random.Random, budget: int) -> str:
 def _near_the_limit() -> Iterator[str]:
     """Every kind of node ending a unary chain at depths around MAX_TREE_DEPTH, with and without
     a refusal higher up: depth must win over the refusal, and only when the tree is too deep."""
-    tails = ("x", "1", "sqrt(x)", "min(x, 1)", "x + 1", "x < 1", "x if y else z", "not x", "(x, y)", "a.b",
-             "foo(x)", "x ** 2", "2 ** 2", "min()", "x and y", "-1", "1e999", "_a", "(x for x in y)")
+    tails = (
+        "x",
+        "1",
+        "sqrt(x)",
+        "min(x, 1)",
+        "x + 1",
+        "x < 1",
+        "x if y else z",
+        "not x",
+        "(x, y)",
+        "a.b",
+        "foo(x)",
+        "x ** 2",
+        "2 ** 2",
+        "min()",
+        "x and y",
+        "-1",
+        "1e999",
+        "_a",
+        "(x for x in y)",
+    )
     prefixes = ("-", "not ", "+ ")
     for count in range(MAX_TREE_DEPTH - 8, MAX_TREE_DEPTH + 2):
         for index, tail in enumerate(tails):
@@ -222,14 +284,23 @@ def test_thousands_of_generated_expressions_agree() -> None:
             assert_substitute_matches(source, rng)
     # The generator must reach every stage, or the agreement says little.
     assert kinds["ok"] > 600
-    for start in ("unknown name", "unknown function", "expression is nested", "exponent", "invalid syntax",
-                  "attribute access", "brackets nested", "character", "number is too large", "division by zero"):
+    for start in (
+        "unknown name",
+        "unknown function",
+        "expression is nested",
+        "exponent",
+        "invalid syntax",
+        "attribute access",
+        "brackets nested",
+        "character",
+        "number is too large",
+        "division by zero",
+    ):
         assert any(key.startswith(start) for key in kinds), (start, sorted(kinds))
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet="ab_x1.()+-*/<>=!, eifnotlsqrm\n2^'%", max_size=40),
-       st.sampled_from(VARIABLE_SETS))
+@given(st.text(alphabet="ab_x1.()+-*/<>=!, eifnotlsqrm\n2^'%", max_size=40), st.sampled_from(VARIABLE_SETS))
 def test_arbitrary_text_agrees(source: str, variables: tuple[str, ...] | None) -> None:
     assert_same(source, variables)
 

@@ -22,12 +22,17 @@ def value(source: str, **values: float) -> float | bool:
 
 # --- the language --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("source", "values", "expected"),
     [
-        ("(entry - margin / qty) / (1 - mmr)", {"entry": 50000, "margin": 5000, "qty": 1, "mmr": 0.005}, 45226.13065326633),
+        (
+            "(entry - margin / qty) / (1 - mmr)",
+            {"entry": 50000, "margin": 5000, "qty": 1, "mmr": 0.005},
+            45226.13065326633,
+        ),
         ("2 ** 10", {}, 1024),
-        ("-x ** 2", {"x": 3}, -9),          # unary minus binds looser than ** (as in Python)
+        ("-x ** 2", {"x": 3}, -9),  # unary minus binds looser than ** (as in Python)
         ("2 ** -1", {}, 0.5),
         ("1.5e3 + .5", {}, 1500.5),
         ("a if a > b else b", {"a": 2, "b": 7}, 7),
@@ -37,7 +42,7 @@ def value(source: str, **values: float) -> float | bool:
         ("1 < x <= 3", {"x": 4}, False),
         ("x == 2 or not x != 5", {"x": 5}, True),
         ("(x > 0) and (y > 0)", {"x": 1, "y": -1}, False),
-        ("x\n  + y", {"x": 1, "y": 2}, 3),   # YAML block scalars may break lines
+        ("x\n  + y", {"x": 1, "y": 2}, 3),  # YAML block scalars may break lines
     ],
 )
 def test_evaluates(source: str, values: dict[str, float], expected: float | bool) -> None:
@@ -73,10 +78,17 @@ def test_substitute_shows_numbers_in_place() -> None:
 
 # --- the standard normal -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("p", "z"),
-    [(0.5, 0.0), (0.975, 1.959963984540054), (0.99, 2.3263478740408408), (0.01, -2.3263478740408408),
-     (0.999, 3.090232306167813), (1e-10, -6.361340902404056)],
+    [
+        (0.5, 0.0),
+        (0.975, 1.959963984540054),
+        (0.99, 2.3263478740408408),
+        (0.01, -2.3263478740408408),
+        (0.999, 3.090232306167813),
+        (1e-10, -6.361340902404056),
+    ],
 )
 def test_ppf_known_quantiles(p: float, z: float) -> None:
     assert norm_ppf(p) == pytest.approx(z, abs=1e-9)
@@ -100,6 +112,7 @@ def test_ppf_inverts_cdf(p: float) -> None:
 
 # --- domain errors ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("source", "values", "message"),
     [
@@ -120,6 +133,7 @@ def test_domain_errors(source: str, values: dict[str, float], message: str) -> N
 
 
 # --- refusals --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("source", "message", "column"),
@@ -186,8 +200,9 @@ def test_evaluation_never_calls_eval(monkeypatch: pytest.MonkeyPatch) -> None:
     real_compile = builtins.compile
     calls: list[int] = []
 
-    def tree_only_compile(source: object, filename: object, mode: str, flags: int = 0, *args: object,
-                          **kwargs: object) -> object:
+    def tree_only_compile(
+        source: object, filename: object, mode: str, flags: int = 0, *args: object, **kwargs: object
+    ) -> object:
         calls.append(flags)
         if not flags & ast.PyCF_ONLY_AST:
             raise AssertionError("author text compiled to code")

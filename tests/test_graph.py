@@ -6,10 +6,23 @@ from generator.link.graph import build_graph
 from generator.model import Entry
 
 
-def entry(slug: str, kind: str = "definition", body: str = "", areas: tuple[str, ...] = ("area",),
-          **relations: tuple[str, ...]) -> Entry:
-    return Entry(slug=slug, path=f"terms/{slug}.yaml", title=slug.replace("-", " ").title(), kind=kind,
-                 summary="s.", body=body, areas=areas if kind != "area" else (), relations=dict(relations))
+def entry(
+    slug: str,
+    kind: str = "definition",
+    body: str = "",
+    areas: tuple[str, ...] = ("area",),
+    **relations: tuple[str, ...],
+) -> Entry:
+    return Entry(
+        slug=slug,
+        path=f"terms/{slug}.yaml",
+        title=slug.replace("-", " ").title(),
+        kind=kind,
+        summary="s.",
+        body=body,
+        areas=areas if kind != "area" else (),
+        relations=dict(relations),
+    )
 
 
 def sample() -> dict[str, Entry]:
@@ -28,8 +41,10 @@ def sample() -> dict[str, Entry]:
 
 def test_inverse_relations_appear_on_the_other_side() -> None:
     graph = build_graph(sample())
-    assert graph.relations("liquidation") == {"narrower": ("liquidation-price",),
-                                              "related": ("maintenance-margin", "margin-call")}
+    assert graph.relations("liquidation") == {
+        "narrower": ("liquidation-price",),
+        "related": ("maintenance-margin", "margin-call"),
+    }
     assert graph.relations("maintenance-margin") == {"related": ("liquidation",), "used_by": ("liquidation-price",)}
     assert graph.relations("short-position") == {"contrasts": ("long-position",)}
 
@@ -61,18 +76,28 @@ def test_json_export_and_neighbourhood() -> None:
     graph = build_graph(sample())
     data = graph.to_json()
     assert {n["id"] for n in data["nodes"]} == set(sample())
-    pairs = {(l["source"], l["target"], l["type"]) for l in data["links"]}
+    pairs = {(link["source"], link["target"], link["type"]) for link in data["links"]}
     assert ("liquidation-price", "liquidation", "broader") in pairs
     assert not any(t == "member_of" for _, _, t in pairs)
     local = graph.neighbourhood_json("liquidation")
-    assert {n["id"] for n in local["nodes"]} == {"liquidation", "liquidation-price", "maintenance-margin", "margin-call"}
+    assert {n["id"] for n in local["nodes"]} == {
+        "liquidation",
+        "liquidation-price",
+        "maintenance-margin",
+        "margin-call",
+    }
 
 
 def test_wikilink_text_may_wrap_across_lines() -> None:
     from generator.markup import iter_wikilinks
 
-    links = list(iter_wikilinks("See [[margin-call|the call\nfrom the broker]] and [[liquidation]].\n```\n[[in-code]]\n```"))
-    assert [(l.slug, l.text) for l in links] == [("margin-call", "the call from the broker"), ("liquidation", None)]
+    links = list(
+        iter_wikilinks("See [[margin-call|the call\nfrom the broker]] and [[liquidation]].\n```\n[[in-code]]\n```")
+    )
+    assert [(link.slug, link.text) for link in links] == [
+        ("margin-call", "the call from the broker"),
+        ("liquidation", None),
+    ]
 
 
 def test_centrality_is_computed_only_when_asked_for() -> None:
@@ -88,7 +113,7 @@ def test_neighbourhoods_are_the_whole_graph_cut_down() -> None:
     for slug in sample():
         local = graph.neighbourhood_json(slug)
         keep = {n["id"] for n in local["nodes"]}
-        links = [l for l in full["links"] if l["source"] in keep and l["target"] in keep]
+        links = [link for link in full["links"] if link["source"] in keep and link["target"] in keep]
         assert local["links"] == links
         assert [n["id"] for n in local["nodes"]] == sorted(keep)
         near = {e.target for e in graph.edges if e.source == slug and e.type not in ("member_of", "has_member")}

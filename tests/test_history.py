@@ -24,11 +24,18 @@ needs_git = pytest.mark.skipif(GIT is None, reason="git is not installed")
 
 
 def git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
-           "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
-           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
-    result = subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=repo, env=env,
-                            capture_output=True, text=True, check=True)
+    env = {
+        **os.environ,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+    }
+    result = subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
+    )
     return result.stdout.strip()
 
 
@@ -157,9 +164,14 @@ def _render_revisions(terms: Path, found: history.History) -> dict[str, str]:
 
     entries = load_glossary(terms, use_cache=False).entries
     return revisions.revision_pages(
-        make_environment(), entries=entries, history=found,
-        names=NameIndex.build(entries.values()), titles={s: e.title for s, e in entries.items()},
-        site_url=SITE, site_name="Leverage Glossary", day=DAY,
+        make_environment(),
+        entries=entries,
+        history=found,
+        names=NameIndex.build(entries.values()),
+        titles={s: e.title for s, e in entries.items()},
+        site_url=SITE,
+        site_name="Leverage Glossary",
+        day=DAY,
     )
 
 
@@ -186,7 +198,11 @@ def test_old_revisions_get_pages_marked_old_that_link_to_the_current_one(repo) -
 @needs_git
 def test_old_text_loses_links_that_may_point_nowhere(repo) -> None:
     call = repo["terms"] / "margin-call.yaml"
-    edit(call, "body: |\n", "body: |\n  See [a page](other.md), [an anchor](#gone), [a site](https://example.org/) and [[margin]].\n\n")
+    edit(
+        call,
+        "body: |\n",
+        "body: |\n  See [a page](other.md), [an anchor](#gone), [a site](https://example.org/) and [[margin]].\n\n",
+    )
     commit(repo["root"], "links")
     edit(call, "The third wording", "The fourth wording")
     commit(repo["root"], "fourth")
@@ -209,8 +225,9 @@ def test_current_version_address_forwards_to_the_entry(glossary_dir: Path) -> No
 def test_version_block_offers_cite_this_version(glossary_dir: Path) -> None:
     entries = load_glossary(glossary_dir, use_cache=False).entries
     record = cite.CitationRecord.from_entry(entries["margin"], site_url=SITE)
-    block = revisions.version_block(entries["margin"], record, history.no_history("not a git checkout"),
-                                  page_path="definition/margin.md", day=DAY)
+    block = revisions.version_block(
+        entries["margin"], record, history.no_history("not a git checkout"), page_path="definition/margin.md", day=DAY
+    )
     assert "<summary>Cite this version</summary>" in block
     assert block.count('class="gl-accessed gl-accessed--version"') == len(cite_styles.STYLES)
     assert record.version_url in block and 'id="cite-version-box"' in block
@@ -222,8 +239,9 @@ def test_version_block_lists_earlier_versions(repo) -> None:
     entries = load_glossary(repo["terms"], use_cache=False).entries
     found = history.collect_history(repo["terms"])
     record = cite.CitationRecord.from_entry(entries["margin-call"], site_url=SITE)
-    block = revisions.version_block(entries["margin-call"], record, found, page_path="definition/margin-call.md",
-                                  day=DAY)
+    block = revisions.version_block(
+        entries["margin-call"], record, found, page_path="definition/margin-call.md", day=DAY
+    )
     for rev in found.earlier(entries["margin-call"]):
         assert f"(../rev/margin-call/{rev.fingerprint}.md)" in block
 
@@ -248,7 +266,10 @@ def test_site_build_publishes_old_revisions_and_the_api(repo, tmp_path: Path) ->
         assert "Old revision" in page and "Read the current version" in page
         assert rev.fingerprint in page
     record = cite.CitationRecord.from_entry(entries["margin-call"], site_url="https://leverage-glossary.org/")
-    assert "url=../../../definition/margin-call/" in (site / f"rev/margin-call/{record.fingerprint}/index.html").read_text()
+    assert (
+        "url=../../../definition/margin-call/"
+        in (site / f"rev/margin-call/{record.fingerprint}/index.html").read_text()
+    )
     entry_page = (site / "definition/margin-call/index.html").read_text()
     assert "Cite this version" in entry_page and record.version_url in entry_page
     api = json.loads((site / "api/entries/margin-call.json").read_text())

@@ -121,15 +121,21 @@ def _huge_file(terms: Path, name: str) -> None:
 
 
 def _too_many_values(terms: Path, name: str) -> None:
-    text = entry_yaml("Too Many Values", relations="relations: {related: [margin]}",
-                      extra="aliases: [" + ", ".join(["a"] * 20_001) + "]")
+    text = entry_yaml(
+        "Too Many Values",
+        relations="relations: {related: [margin]}",
+        extra="aliases: [" + ", ".join(["a"] * 20_001) + "]",
+    )
     (terms / name).write_text(text)
 
 
 def _deep_nesting_at_limit(terms: Path, name: str) -> None:
     depth = 125_000  # 250 KB of brackets: the deepest a file under the size limit can go
-    text = entry_yaml("Deep Nesting At Limit", relations="relations: {related: [margin]}",
-                      extra="aliases: " + "[" * depth + "]" * depth)
+    text = entry_yaml(
+        "Deep Nesting At Limit",
+        relations="relations: {related: [margin]}",
+        extra="aliases: " + "[" * depth + "]" * depth,
+    )
     (terms / name).write_text(text)
 
 
@@ -204,10 +210,22 @@ CASES: tuple[Case, ...] = (
     Case("alias-bomb.yaml", "ALIAS_LIMIT", (11, 17), "more than 20,000 nodes", bomb=True),
     Case("undefined-alias.yaml", "YAML_SYNTAX", (7, 10), "alias *nowhere refers to no anchor"),
     Case("deep-nesting.yaml", "DEPTH_LIMIT", (7, 41), "nesting deeper than 32 levels", bomb=True),
-    Case("deep-nesting-at-limit.yaml", "DEPTH_LIMIT", (6, 41), "nesting deeper than 32 levels", bomb=True,
-         make=_deep_nesting_at_limit),
-    Case("too-many-values.yaml", "FILE_TOO_LARGE", (6, 59960), "more than 20,000 values", bomb=True,
-         make=_too_many_values),
+    Case(
+        "deep-nesting-at-limit.yaml",
+        "DEPTH_LIMIT",
+        (6, 41),
+        "nesting deeper than 32 levels",
+        bomb=True,
+        make=_deep_nesting_at_limit,
+    ),
+    Case(
+        "too-many-values.yaml",
+        "FILE_TOO_LARGE",
+        (6, 59960),
+        "more than 20,000 values",
+        bomb=True,
+        make=_too_many_values,
+    ),
     Case("huge-file.yaml", "FILE_TOO_LARGE", (1, 1), "the limit is 262,144", bomb=True, make=_huge_file),
     Case("python-object-tag.yaml", "YAML_TAG", (7, 10), "tag !!python/object/apply:os.system is not allowed"),
     Case("python-name-tag.yaml", "YAML_TAG", (7, 10), "tag !!python/name:os.system is not allowed"),
@@ -233,12 +251,29 @@ CASES: tuple[Case, ...] = (
     Case("placeholder.yaml", "PLACEHOLDER", (4, 10), "TODO placeholder"),
     Case("bad-date.yaml", "BAD_DATE", (9, 12), "'2026-02-30' is not an ISO date"),
     # slugs, paths and links
-    Case("slug-case.yaml", "SLUG_COLLISION", (1, 1), "'MARGIN' collides with 'margin'", install_as="MARGIN.yaml",
-         also=("BAD_SLUG",)),
-    Case("slug-unicode.yaml", "SLUG_COLLISION", (1, 1), "collides with 'margin'", install_as="\uff4dargin.yaml",
-         also=("BAD_SLUG",)),
-    Case("bad-file-name.yaml", "BAD_SLUG", (1, 1), "file name 'Bad File Name' is not a valid slug",
-         install_as="Bad File Name.yaml"),
+    Case(
+        "slug-case.yaml",
+        "SLUG_COLLISION",
+        (1, 1),
+        "'MARGIN' collides with 'margin'",
+        install_as="MARGIN.yaml",
+        also=("BAD_SLUG",),
+    ),
+    Case(
+        "slug-unicode.yaml",
+        "SLUG_COLLISION",
+        (1, 1),
+        "collides with 'margin'",
+        install_as="\uff4dargin.yaml",
+        also=("BAD_SLUG",),
+    ),
+    Case(
+        "bad-file-name.yaml",
+        "BAD_SLUG",
+        (1, 1),
+        "file name 'Bad File Name' is not a valid slug",
+        install_as="Bad File Name.yaml",
+    ),
     Case("traversal-relation.yaml", "BAD_SLUG", (6, 23), "'../../etc/passwd' in relations.related contains a path"),
     Case("traversal-area.yaml", "BAD_SLUG", (5, 9), "'/etc/test-area' in areas contains a path"),
     Case("traversal-link.yaml", "BAD_SLUG", (18, 7), "link [[../../secrets]] contains a path"),
@@ -263,25 +298,52 @@ CASES: tuple[Case, ...] = (
     Case("latex-body-math.yaml", "FORMULA", (18, 8), "KaTeX cannot render the math $x^{^}$", needs_node=True),
     # worked examples
     Case("example-wrong-value.yaml", "EXAMPLE_MISMATCH", (19, 17), "x expected 3, computed 2"),
-    Case("example-infinite-tolerance.yaml", "WRONG_TYPE", (21, 16), "tolerance must be a finite non-negative number",
-         also=("EXAMPLE_MISMATCH",)),
+    Case(
+        "example-infinite-tolerance.yaml",
+        "WRONG_TYPE",
+        (21, 16),
+        "tolerance must be a finite non-negative number",
+        also=("EXAMPLE_MISMATCH",),
+    ),
     Case("example-overflow.yaml", "BAD_VALUE", (19, 17), "stated value 1.0e+400 of x is not a finite number"),
     Case("example-unknown-calculator.yaml", "EXAMPLE_ERROR", (9, 17), "unknown calculator 'os_system'"),
     # markup that would make Markdown crawl (quadratic) or recurse too deep
     Case("markup-backticks.yaml", "MARKUP_LIMIT", (11, 7), "3,000 markup characters", bomb=True),
     Case("nested-lists.yaml", "MARKUP_LIMIT", (11, 7), "more than 32 nested lists or quotes"),
-    Case("markup-brackets.yaml", "MARKUP_LIMIT", (10, 7), "60,000 markup characters", bomb=True,
-         make=_markup_brackets),
-    Case("markup-math-openers.yaml", "MARKUP_LIMIT", (10, 7), "60,000 markup characters", bomb=True,
-         make=_markup_math_openers),
-    Case("markup-source-title.yaml", "MARKUP_LIMIT", (7, 22), "20,000 markup characters", bomb=True,
-         make=_markup_in_source_title),
+    Case("markup-brackets.yaml", "MARKUP_LIMIT", (10, 7), "60,000 markup characters", bomb=True, make=_markup_brackets),
+    Case(
+        "markup-math-openers.yaml",
+        "MARKUP_LIMIT",
+        (10, 7),
+        "60,000 markup characters",
+        bomb=True,
+        make=_markup_math_openers,
+    ),
+    Case(
+        "markup-source-title.yaml",
+        "MARKUP_LIMIT",
+        (7, 22),
+        "20,000 markup characters",
+        bomb=True,
+        make=_markup_in_source_title,
+    ),
     Case("deep-indented-list.yaml", "MARKUP_LIMIT", (10, 7), "indented 132 columns or more", make=_deep_indented_list),
     # files
-    Case("symlink-outside.yaml", "FILE_UNREADABLE", (1, 1), "a link to a file outside the terms folder",
-         make=_symlink_outside),
-    Case("undecodable-file-name.yaml", "BAD_SLUG", (1, 1), "bytes that are not UTF-8 text", make=_undecodable_name,
-         shown_as="caf\\xe9.yaml"),
+    Case(
+        "symlink-outside.yaml",
+        "FILE_UNREADABLE",
+        (1, 1),
+        "a link to a file outside the terms folder",
+        make=_symlink_outside,
+    ),
+    Case(
+        "undecodable-file-name.yaml",
+        "BAD_SLUG",
+        (1, 1),
+        "bytes that are not UTF-8 text",
+        make=_undecodable_name,
+        shown_as="caf\\xe9.yaml",
+    ),
     Case("symlink-loop.yaml", "FILE_UNREADABLE", (1, 1), "a link that loops back on itself", make=_symlink_loop),
     Case("symlink-to-fifo.yaml", "FILE_UNREADABLE", (1, 1), "not a regular file", make=_symlink_to_fifo),
 )
@@ -305,13 +367,16 @@ def run_validate(terms: Path, *extra: str) -> Outcome:
     command = [sys.executable, "-m", "generator", "validate", "--no-cache", "--terms", str(terms), *extra]
     # setrlimit in a tiny launcher that then execs validate (same pid), not in preexec_fn:
     # tests run these from several threads, where preexec_fn is unsafe.
-    launcher = ("import os, resource, sys; "
-                f"resource.setrlimit(resource.RLIMIT_AS, ({ADDRESS_SPACE}, {ADDRESS_SPACE})); "
-                "os.execv(sys.argv[1], sys.argv[1:])")
+    launcher = (
+        "import os, resource, sys; "
+        f"resource.setrlimit(resource.RLIMIT_AS, ({ADDRESS_SPACE}, {ADDRESS_SPACE})); "
+        "os.execv(sys.argv[1], sys.argv[1:])"
+    )
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-c", launcher, *command], cwd=ROOT, stdout=out, stderr=err,
-                                stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", launcher, *command], cwd=ROOT, stdout=out, stderr=err, stdin=subprocess.DEVNULL
+        )
         timer = threading.Timer(TIME_LIMIT * 3, proc.kill)  # a hung run fails the time assertion, not CI
         timer.start()
         try:
@@ -322,8 +387,14 @@ def run_validate(terms: Path, *extra: str) -> Outcome:
         seconds = time.monotonic() - started
         out.seek(0)
         err.seek(0)
-        return Outcome(proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                       seconds, usage.ru_maxrss / 1024, terms)
+        return Outcome(
+            proc.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            seconds,
+            usage.ru_maxrss / 1024,
+            terms,
+        )
 
 
 def install(case: Case, terms: Path) -> None:
@@ -371,17 +442,25 @@ def test_hostile_entry_gets_a_clear_error(case: Case, outcomes: dict[str, Future
     lines = result.stdout.splitlines()
     prefix = f"{shown}:{case.at[0]}:{case.at[1]}: {case.code} "
     found = [i for i, line in enumerate(lines) if line.startswith(prefix)]
-    codes_here = [line[len(shown):] for line in lines if line.startswith(shown + ":")]
+    codes_here = [line[len(shown) :] for line in lines if line.startswith(shown + ":")]
     assert found, f"expected a line starting {prefix!r}; got:\n" + "\n".join(codes_here)
     line = lines[found[0]]
     assert case.message in line, line
     assert found[0] + 1 < len(lines) and re.match(r"^    hint: \S", lines[found[0] + 1]), "no hint line"
 
-    errors = {m.group(1) for text in lines if text.startswith(shown + ":")
-              for m in [re.match(r".*?:\d+:\d+: ([A-Z_]+) (?!warning:)", text)] if m}
+    errors = {
+        m.group(1)
+        for text in lines
+        if text.startswith(shown + ":")
+        for m in [re.match(r".*?:\d+:\d+: ([A-Z_]+) (?!warning:)", text)]
+        if m
+    }
     assert errors == {case.code, *case.also}, f"unexpected errors for this file: {errors}"
-    others = [text for text in lines if re.match(r"^/.*:\d+:\d+: [A-Z_]+ (?!warning:)", text)
-              and not text.startswith(shown + ":")]
+    others = [
+        text
+        for text in lines
+        if re.match(r"^/.*:\d+:\d+: [A-Z_]+ (?!warning:)", text) and not text.startswith(shown + ":")
+    ]
     assert not others, f"errors leaked into other files: {others}"
 
 
@@ -464,32 +543,37 @@ def test_without_node_latex_is_skipped_with_one_warning(tmp_path: Path, monkeypa
 # -- safe output, without a browser (tests/browser/test_hostile_site.py drives chromium) -------
 
 
-@pytest.mark.parametrize("html, kept", [
-    ('<h1 id="t" onclick="alert(&#39;x&#39;)">T</h1>', '<h1 id="t">T</h1>'),  # `# Title {: onclick=... }`
-    ("<em onmouseover=alert(1)>x</em>", "<em>x</em>"),  # `*x*{: onmouseover=alert(1) }`
-    ('<img src="a.png" ONERROR = "alert(1)" />', '<img src="a.png">'),
-    ('<a href="https://example.org" title="a>b onclick=x" onclick="alert(1)">l</a>',
-     '<a href="https://example.org" title="a&gt;b onclick=x">l</a>'),
-    ('<a href="JaVaScRiPt:alert(1)">l</a>', "<a>l</a>"),
-    ('<a href="&#106;avascript:alert(1)">l</a>', "<a>l</a>"),
-    ("<a href=javascript:alert(1)>l</a>", "<a>l</a>"),  # unquoted
-    ('<p>text onclick="x" stays text</p>', '<p>text onclick="x" stays text</p>'),
-    ("<code>&lt;b onclick=x&gt;</code>", "<code>&lt;b onclick=x&gt;</code>"),
-    ('<a href="x"onclick="alert(1)">l</a>', '<a href="x">l</a>'),  # browsers need no space after a quote
-    ("<a/onclick=alert(1)>l</a>", "<a>l</a>"),  # nor before a name, after a slash
-    ("<p>a<script>alert(1)</script>b</p>", "<p>ab</p>"),
-    ('<img src="x" srcset="https://evil.test/a.png 2x">', '<img src="x">'),
-    ('<img src="//evil.test/p.png">', "<img>"),  # images only from the site
-    ('<img src="https://evil.test/p.png">', "<img>"),
-    ('<p style="background:url(//evil.test/x.png);position:fixed;inset:0">x</p>', "<p>x</p>"),
-    ('<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>', ""),
-    ('<meta http-equiv="refresh" content="0;url=//evil.test">', ""),
-    ('<base href="//evil.test/">', ""),
-    ('<form action="//evil.test"><input name="q"></form>', '<input name="q">'),
-    ("<style>*{background:url(//evil.test)}</style>", ""),
-    ('<svg onload="alert(1)"><title>t</title></svg>', "<svg><title>t</title></svg>"),
-    ('<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">l</a>', "<a>l</a>"),
-])
+@pytest.mark.parametrize(
+    "html, kept",
+    [
+        ('<h1 id="t" onclick="alert(&#39;x&#39;)">T</h1>', '<h1 id="t">T</h1>'),  # `# Title {: onclick=... }`
+        ("<em onmouseover=alert(1)>x</em>", "<em>x</em>"),  # `*x*{: onmouseover=alert(1) }`
+        ('<img src="a.png" ONERROR = "alert(1)" />', '<img src="a.png">'),
+        (
+            '<a href="https://example.org" title="a>b onclick=x" onclick="alert(1)">l</a>',
+            '<a href="https://example.org" title="a&gt;b onclick=x">l</a>',
+        ),
+        ('<a href="JaVaScRiPt:alert(1)">l</a>', "<a>l</a>"),
+        ('<a href="&#106;avascript:alert(1)">l</a>', "<a>l</a>"),
+        ("<a href=javascript:alert(1)>l</a>", "<a>l</a>"),  # unquoted
+        ('<p>text onclick="x" stays text</p>', '<p>text onclick="x" stays text</p>'),
+        ("<code>&lt;b onclick=x&gt;</code>", "<code>&lt;b onclick=x&gt;</code>"),
+        ('<a href="x"onclick="alert(1)">l</a>', '<a href="x">l</a>'),  # browsers need no space after a quote
+        ("<a/onclick=alert(1)>l</a>", "<a>l</a>"),  # nor before a name, after a slash
+        ("<p>a<script>alert(1)</script>b</p>", "<p>ab</p>"),
+        ('<img src="x" srcset="https://evil.test/a.png 2x">', '<img src="x">'),
+        ('<img src="//evil.test/p.png">', "<img>"),  # images only from the site
+        ('<img src="https://evil.test/p.png">', "<img>"),
+        ('<p style="background:url(//evil.test/x.png);position:fixed;inset:0">x</p>', "<p>x</p>"),
+        ('<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>', ""),
+        ('<meta http-equiv="refresh" content="0;url=//evil.test">', ""),
+        ('<base href="//evil.test/">', ""),
+        ('<form action="//evil.test"><input name="q"></form>', '<input name="q">'),
+        ("<style>*{background:url(//evil.test)}</style>", ""),
+        ('<svg onload="alert(1)"><title>t</title></svg>', "<svg><title>t</title></svg>"),
+        ('<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">l</a>', "<a>l</a>"),
+    ],
+)
 def test_the_output_allowlist_keeps_no_script_handler_or_offsite_load(html: str, kept: str) -> None:
     from generator.emit.allowlist import clean
 
@@ -501,8 +585,10 @@ def test_the_allowlist_leaves_attribute_values_and_text_as_written() -> None:
     only attributes *named* on... are event handlers, not words in a value."""
     from generator.emit.allowlist import clean
 
-    html = ('<div role="img" aria-label="Graph of Return on Equity and the entries linked to it">'
-            '<abbr title="Return on Equity">RoE</abbr> based on = this</div>')
+    html = (
+        '<div role="img" aria-label="Graph of Return on Equity and the entries linked to it">'
+        '<abbr title="Return on Equity">RoE</abbr> based on = this</div>'
+    )
     assert clean(html) == html
     assert clean(html.replace("<abbr ", "<abbr onclick=alert(1) ")) == html
 
@@ -523,5 +609,6 @@ def test_validate_without_cache_finds_what_a_full_load_finds(tmp_path: Path) -> 
     full = pipeline.load_all(terms, use_cache=False).glossary
     assert count == len(full.entries)
     assert problems == full.problems
-    assert any(p.code == "DANGLING_LINK" and "no-such-entry" in p.message and p.path.endswith("margin.yaml")
-               for p in problems)
+    assert any(
+        p.code == "DANGLING_LINK" and "no-such-entry" in p.message and p.path.endswith("margin.yaml") for p in problems
+    )

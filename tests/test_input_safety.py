@@ -34,8 +34,9 @@ RELATED = "relations: {related: [margin]}"
 
 def run(*args: str, cache: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "XDG_CACHE_HOME": str(cache)}
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def clean_error(result: subprocess.CompletedProcess[str], code: int = 1) -> str:
@@ -47,8 +48,26 @@ def clean_error(result: subprocess.CompletedProcess[str], code: int = 1) -> str:
 
 # -- 8. YAML 1.2 scalars -------------------------------------------------------------------------
 
-YAML11_LOOKALIKES = ["1:30", "010", "0x10", "0b11", "1_000", "0o10", "yes", "no", "on", "off", "y", "n",
-                     "Yes", "OFF", "+.5e", "1__0", "0x", "12:30:45"]
+YAML11_LOOKALIKES = [
+    "1:30",
+    "010",
+    "0x10",
+    "0b11",
+    "1_000",
+    "0o10",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "Yes",
+    "OFF",
+    "+.5e",
+    "1__0",
+    "0x",
+    "12:30:45",
+]
 
 
 def both_routes(text: str) -> tuple[object, object, list[str]]:
@@ -68,10 +87,27 @@ def test_yaml11_lookalikes_are_the_text_written_on_both_routes(written: str, lay
     assert fast == careful == expected and problems == []
 
 
-@pytest.mark.parametrize("written, value", [("12", 12), ("-3", -3), ("+7", 7), ("0", 0), ("0.5", 0.5),
-                                            ("-.5", -0.5), ("1e3", 1000.0), ("2.5E-3", 0.0025), (".inf", math.inf),
-                                            ("-.Inf", -math.inf), ("true", True), ("FALSE", False), ("~", None),
-                                            ("null", None), ("", None), ("2026-11-20", "2026-11-20")])
+@pytest.mark.parametrize(
+    "written, value",
+    [
+        ("12", 12),
+        ("-3", -3),
+        ("+7", 7),
+        ("0", 0),
+        ("0.5", 0.5),
+        ("-.5", -0.5),
+        ("1e3", 1000.0),
+        ("2.5E-3", 0.0025),
+        (".inf", math.inf),
+        ("-.Inf", -math.inf),
+        ("true", True),
+        ("FALSE", False),
+        ("~", None),
+        ("null", None),
+        ("", None),
+        ("2026-11-20", "2026-11-20"),
+    ],
+)
 def test_decimal_numbers_and_true_false_are_read_alike_on_both_routes(written: str, value: object) -> None:
     fast, careful, _ = both_routes(f"a: {written}\nb: [{written}]\n")
     assert fast == careful
@@ -99,13 +135,16 @@ def test_the_shipped_entries_read_the_same_on_both_routes() -> None:
             assert (fast.data, fast.raw) == (careful.data, careful.raw), path.name
 
 
-@pytest.mark.parametrize("written, reading", [("1:30", "90"), ("010", "8"), ("0x10", "16"), ("0b11", "3"),
-                                              ("1_000", "1000")])
-def test_a_yaml11_number_in_an_example_is_an_error_not_a_silent_value(glossary_dir: Path, tmp_path: Path,
-                                                                      written: str, reading: str) -> None:
+@pytest.mark.parametrize(
+    "written, reading", [("1:30", "90"), ("010", "8"), ("0x10", "16"), ("0b11", "3"), ("1_000", "1000")]
+)
+def test_a_yaml11_number_in_an_example_is_an_error_not_a_silent_value(
+    glossary_dir: Path, tmp_path: Path, written: str, reading: str
+) -> None:
     source = (ROOT / "tests" / "hostile" / "entries" / "example-wrong-value.yaml").read_text()
     (glossary_dir / "doubling.yaml").write_text(
-        source.replace("inputs: {y: 1}", f"inputs: {{y: {written}}}").replace("expect: {x: 3}", "expect: {x: 2}"))
+        source.replace("inputs: {y: 1}", f"inputs: {{y: {written}}}").replace("expect: {x: 3}", "expect: {x: 2}")
+    )
     output = clean_error(run("validate", "--terms", str(glossary_dir), cache=tmp_path / "cache"))
     line = next(line for line in output.splitlines() if "AMBIGUOUS_VALUE" in line)
     assert line.startswith(f"{glossary_dir / 'doubling.yaml'}:18:17: AMBIGUOUS_VALUE '{written}' is text here")
@@ -117,9 +156,11 @@ def test_a_number_in_a_text_field_is_kept_as_written(glossary_dir: Path) -> None
     from generator.pipeline import load_glossary
 
     margin = glossary_dir / "margin.yaml"
-    margin.write_text(margin.read_text().replace("aliases: [call]", "aliases: [call, 010, 1.50, on]", 1)
-                      if "aliases: [call]" in margin.read_text() else
-                      margin.read_text().replace("title: Margin\n", "title: Margin\naliases: [010, 1.50, on]\n"))
+    margin.write_text(
+        margin.read_text().replace("aliases: [call]", "aliases: [call, 010, 1.50, on]", 1)
+        if "aliases: [call]" in margin.read_text()
+        else margin.read_text().replace("title: Margin\n", "title: Margin\naliases: [010, 1.50, on]\n")
+    )
     entry = load_glossary(glossary_dir, use_cache=False).entries["margin"]
     assert {"010", "1.50", "on"} <= set(entry.aliases)
 
@@ -127,10 +168,20 @@ def test_a_number_in_a_text_field_is_kept_as_written(glossary_dir: Path) -> None
 # -- 9. control and invisible characters ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("escape, shown", [("\\0", "U+0000 (NUL)"), ("\\e", "U+001B (ESC)"), ("\\x9b", "U+009B (CSI)"),
-                                           ("\\r", "U+000D (CR)"), ("\\x7f", "U+007F (DEL)"), ("\\a", "U+0007 (BEL)")])
-def test_control_characters_are_refused_in_every_field_with_a_position(glossary_dir: Path, tmp_path: Path,
-                                                                       escape: str, shown: str) -> None:
+@pytest.mark.parametrize(
+    "escape, shown",
+    [
+        ("\\0", "U+0000 (NUL)"),
+        ("\\e", "U+001B (ESC)"),
+        ("\\x9b", "U+009B (CSI)"),
+        ("\\r", "U+000D (CR)"),
+        ("\\x7f", "U+007F (DEL)"),
+        ("\\a", "U+0007 (BEL)"),
+    ],
+)
+def test_control_characters_are_refused_in_every_field_with_a_position(
+    glossary_dir: Path, tmp_path: Path, escape: str, shown: str
+) -> None:
     text = entry_yaml("Controlled", relations=RELATED, extra=f'aliases: ["plain", "x{escape}y"]')
     (glossary_dir / "controlled.yaml").write_text(text)
     output = clean_error(run("validate", "--no-cache", "--terms", str(glossary_dir), cache=tmp_path / "cache"))
@@ -144,7 +195,11 @@ def test_tab_and_line_breaks_stay_allowed() -> None:
 
 
 def test_names_differing_only_by_invisible_characters_clash(glossary_dir: Path, tmp_path: Path) -> None:
-    for slug, title in (("zero-width", "Mar\u200bgin"), ("soft-hyphen", "Mar\u00adgin Call"), ("bidi", "\u202eLiquidation")):
+    for slug, title in (
+        ("zero-width", "Mar\u200bgin"),
+        ("soft-hyphen", "Mar\u00adgin Call"),
+        ("bidi", "\u202eLiquidation"),
+    ):
         (glossary_dir / f"{slug}.yaml").write_text(entry_yaml(title, relations=RELATED))
     output = clean_error(run("validate", "--terms", str(glossary_dir), cache=tmp_path / "cache"))
     clashes = [line for line in output.splitlines() if ":1:8: NAME_CLASH" in line]
@@ -155,12 +210,16 @@ def test_names_differing_only_by_invisible_characters_clash(glossary_dir: Path, 
 
 def test_what_commands_print_holds_no_invisible_or_bidi_characters(glossary_dir: Path, tmp_path: Path) -> None:
     margin = glossary_dir / "margin.yaml"
-    margin.write_text(margin.read_text().replace("title: Margin", "title: \u202eMar\u200bgin\u2066 Deposit\u2069\ufeff"))
+    margin.write_text(
+        margin.read_text().replace("title: Margin", "title: \u202eMar\u200bgin\u2066 Deposit\u2069\ufeff")
+    )
     cache = tmp_path / "cache"
-    outputs = [run("search", "margin", "--terms", str(glossary_dir), cache=cache),
-               run("search", "margin", "--json", "--terms", str(glossary_dir), cache=cache),
-               run("cite", "margin", "--terms", str(glossary_dir), cache=cache),
-               run("cite", "margin", "--style", "bibtex", "--terms", str(glossary_dir), cache=cache)]
+    outputs = [
+        run("search", "margin", "--terms", str(glossary_dir), cache=cache),
+        run("search", "margin", "--json", "--terms", str(glossary_dir), cache=cache),
+        run("cite", "margin", "--terms", str(glossary_dir), cache=cache),
+        run("cite", "margin", "--style", "bibtex", "--terms", str(glossary_dir), cache=cache),
+    ]
     (glossary_dir / "margin-deposit.yaml").write_text(entry_yaml("Margin\u200b Deposit\u202e", relations=RELATED))
     outputs.append(run("validate", "--terms", str(glossary_dir), cache=cache))  # messages quote the titles
     for result in outputs:
@@ -170,8 +229,17 @@ def test_what_commands_print_holds_no_invisible_or_bidi_characters(glossary_dir:
     assert "Margin Deposit" in outputs[0].stdout and "margin deposit" in outputs[2].stdout.lower()
 
 
-@pytest.mark.parametrize("text, shown", [("a\x1b[2Jb", "a[2Jb"), ("x\u202ey\u200bz", "xyz"), ("t\tn\n", "t\tn\n"),
-                                         ("\x9b31m\r", "31m"), ("plain", "plain"), ("Zürich €", "Zürich €")])
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("a\x1b[2Jb", "a[2Jb"),
+        ("x\u202ey\u200bz", "xyz"),
+        ("t\tn\n", "t\tn\n"),
+        ("\x9b31m\r", "31m"),
+        ("plain", "plain"),
+        ("Zürich €", "Zürich €"),
+    ],
+)
 def test_for_terminal(text: str, shown: str) -> None:
     assert for_terminal(text) == shown
 
@@ -179,15 +247,23 @@ def test_for_terminal(text: str, shown: str) -> None:
 # -- 9. deep nesting, links, long names, write errors ---------------------------------------------
 
 
-def test_a_list_nested_260_levels_by_indentation_is_a_clean_error_in_validate_and_build(glossary_dir: Path,
-                                                                                         tmp_path: Path) -> None:
+def test_a_list_nested_260_levels_by_indentation_is_a_clean_error_in_validate_and_build(
+    glossary_dir: Path, tmp_path: Path
+) -> None:
     body = body_text(100) + "\n\n" + "\n".join(" " * (4 * level) + "- item" for level in range(260)) + "\n"
     (glossary_dir / "deep.yaml").write_text(entry_yaml("Deep", relations=RELATED, body=body))
     started = time.monotonic()
     output = clean_error(run("validate", "--terms", str(glossary_dir), cache=tmp_path / "cache"))
     assert "deep.yaml:10:7: MARKUP_LIMIT a line is indented 132 columns or more" in output
-    built = run("build", "--terms", str(glossary_dir), "--site-dir", str(tmp_path / "site"), cache=tmp_path / "cache",
-                timeout=120)
+    built = run(
+        "build",
+        "--terms",
+        str(glossary_dir),
+        "--site-dir",
+        str(tmp_path / "site"),
+        cache=tmp_path / "cache",
+        timeout=120,
+    )
     output = clean_error(built)
     assert "MARKUP_LIMIT" in output and "RecursionError" not in output
     assert time.monotonic() - started < 20  # each well under 10 s; two interpreters and a MkDocs start
@@ -195,8 +271,9 @@ def test_a_list_nested_260_levels_by_indentation_is_a_clean_error_in_validate_an
 
 @pytest.mark.parametrize("cached", [True, False], ids=["cache", "no-cache"])
 @pytest.mark.parametrize("link", ["loop", "pair-loop", "proc-kmsg", "fifo-inside", "fifo-outside", "dangling"])
-def test_bad_links_are_clean_errors_before_anything_reads_them(glossary_dir: Path, tmp_path: Path, link: str,
-                                                               cached: bool) -> None:
+def test_bad_links_are_clean_errors_before_anything_reads_them(
+    glossary_dir: Path, tmp_path: Path, link: str, cached: bool
+) -> None:
     if link == "proc-kmsg" and not os.path.exists("/proc/kmsg"):
         pytest.skip("no /proc/kmsg here")
     name = glossary_dir / "bad-link.yaml"
@@ -232,8 +309,9 @@ def test_new_with_a_300_character_title_is_a_clean_error(glossary_dir: Path, tmp
     assert sorted(p.name for p in glossary_dir.iterdir()) == before
 
 
-def test_new_on_a_full_disk_is_a_clean_error_and_leaves_nothing(glossary_dir: Path, capsys: pytest.CaptureFixture[str],
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_on_a_full_disk_is_a_clean_error_and_leaves_nothing(
+    glossary_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from generator.cli import main
 
     def full(*args: object, **kwargs: object) -> object:
@@ -248,13 +326,28 @@ def test_new_on_a_full_disk_is_a_clean_error_and_leaves_nothing(glossary_dir: Pa
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
-@pytest.mark.parametrize("command", [["export", "json", "--no-history"], ["export", "csv", "--no-history"],
-                                     ["validate"], ["search", "margin"], ["cite", "margin"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "json", "--no-history"],
+        ["export", "csv", "--no-history"],
+        ["validate"],
+        ["search", "margin"],
+        ["cite", "margin"],
+    ],
+)
 def test_writing_to_a_full_device_is_a_clean_error(glossary_dir: Path, tmp_path: Path, command: list[str]) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")}
     with open("/dev/full", "w") as full:
-        result = subprocess.run([sys.executable, "-m", "generator", *command, "--terms", str(glossary_dir)], cwd=ROOT,
-                                env=env, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", *command, "--terms", str(glossary_dir)],
+            cwd=ROOT,
+            env=env,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
     assert result.returncode == 1, result.stderr
     assert result.stderr.strip().endswith("cannot write the output: No space left on device"), result.stderr
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
@@ -264,8 +357,9 @@ def test_site_dir_on_an_unwritable_path_is_a_clean_error(glossary_dir: Path, tmp
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder\n")
     for site in (blocker / "site", Path("/proc/self/site")):
-        output = clean_error(run("build", "--terms", str(glossary_dir), "--site-dir", str(site),
-                                 cache=tmp_path / "cache"))
+        output = clean_error(
+            run("build", "--terms", str(glossary_dir), "--site-dir", str(site), cache=tmp_path / "cache")
+        )
         assert "cannot write the site" in output and "unchanged" in output
     assert blocker.read_text() == "not a folder\n"
 

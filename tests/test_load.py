@@ -124,12 +124,15 @@ def test_syntax_error_has_position() -> None:
     assert problem.mark.line >= 2
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "file is empty"),
-    (b"# only a comment\n", "file is empty"),
-    (b"- a\n- b\n", "top level is a list"),
-    (b"just text\n", "top level is a text"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "file is empty"),
+        (b"# only a comment\n", "file is empty"),
+        (b"- a\n- b\n", "top level is a list"),
+        (b"just text\n", "top level is a text"),
+    ],
+)
 def test_empty_and_non_mapping_documents(data: bytes, message: str) -> None:
     _, problem = only_problem(data)
     assert problem.code == "NOT_A_MAPPING"

@@ -59,8 +59,12 @@ CI = settings(
     derandomize=SCALE == 1,  # in CI the same examples on every run: never a flake from a new seed
     database=None,
     deadline=None,  # shared CI machines stall; the time bound is asserted per example below
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
-                           HealthCheck.function_scoped_fixture],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
 PER_EXAMPLE_SECONDS = 5.0
 
@@ -107,14 +111,54 @@ def validate_bytes(data: bytes, name: str = "x-entry.yaml") -> list[Problem]:
 
 # -- strategies -------------------------------------------------------------------------------
 
-FIELD_NAMES = sorted({*FIELDS, *FORMULA_FIELDS, *RESULT_FIELDS, *VARIABLE_FIELDS, *EXAMPLE_FIELDS,
-                      *FAQ_FIELDS, *SOURCE_FIELDS, *RELATION_TYPES, "inputs", "expect", "side", "entry",
-                      "qty", "leverage", "mmr", "liquidation_price"})
+FIELD_NAMES = sorted(
+    {
+        *FIELDS,
+        *FORMULA_FIELDS,
+        *RESULT_FIELDS,
+        *VARIABLE_FIELDS,
+        *EXAMPLE_FIELDS,
+        *FAQ_FIELDS,
+        *SOURCE_FIELDS,
+        *RELATION_TYPES,
+        "inputs",
+        "expect",
+        "side",
+        "entry",
+        "qty",
+        "leverage",
+        "mmr",
+        "liquidation_price",
+    }
+)
 HOSTILE_TEXT = [
-    "<script>alert(1)</script>", "javascript:alert(1)", "[[../../etc/passwd]]", "[[Margin]]", "[[margin-call]]",
-    "__import__('os')", "9**9**9**9", "x.__class__", "\\href{javascript:alert(1)}{x}", "$\\frac{a}{$",
-    "TODO", "2026-02-30", "2026-11-20T25:00:00Z", "https://example.org/a", "\u202e\u200b", "ｍargin",
-    "term", "definition", "area", "liquidation_price", "long", "-" * 3, "{", "]", "&a", "*a", "!!python/object",
+    "<script>alert(1)</script>",
+    "javascript:alert(1)",
+    "[[../../etc/passwd]]",
+    "[[Margin]]",
+    "[[margin-call]]",
+    "__import__('os')",
+    "9**9**9**9",
+    "x.__class__",
+    "\\href{javascript:alert(1)}{x}",
+    "$\\frac{a}{$",
+    "TODO",
+    "2026-02-30",
+    "2026-11-20T25:00:00Z",
+    "https://example.org/a",
+    "\u202e\u200b",
+    "ｍargin",
+    "term",
+    "definition",
+    "area",
+    "liquidation_price",
+    "long",
+    "-" * 3,
+    "{",
+    "]",
+    "&a",
+    "*a",
+    "!!python/object",
 ]
 keys = st.one_of(st.sampled_from(FIELD_NAMES), st.text(max_size=12))
 scalars = st.one_of(
@@ -135,22 +179,115 @@ values = st.recursive(
 documents = st.dictionaries(keys, values, min_size=0, max_size=14)
 
 YAML_TOKENS = [
-    "title", "kind", "summary", "body", "formulas", "examples", "relations", "sources", "faq", "latex", "expr",
-    ":", ": ", " ", "  ", "\n", "\n  ", "\n    ", "- ", "-", "[", "]", "{", "}", ",", "'", '"', "#", "&a ", "*a",
-    "&b ", "*b", "!!python/object:os.system ", "!!str ", "!!binary ", "!tag ", "? ", "|", ">-", "---", "...",
-    "%YAML 1.1", "<<: *a", "~", "null", "true", "0x1F", "1e400", ".nan", "-.inf", "1:2:3", "2026-03-14", "\t",
-    "\\", "\ufeff", "\r\n", "\x00", "[[margin]]", "$x$",
+    "title",
+    "kind",
+    "summary",
+    "body",
+    "formulas",
+    "examples",
+    "relations",
+    "sources",
+    "faq",
+    "latex",
+    "expr",
+    ":",
+    ": ",
+    " ",
+    "  ",
+    "\n",
+    "\n  ",
+    "\n    ",
+    "- ",
+    "-",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "'",
+    '"',
+    "#",
+    "&a ",
+    "*a",
+    "&b ",
+    "*b",
+    "!!python/object:os.system ",
+    "!!str ",
+    "!!binary ",
+    "!tag ",
+    "? ",
+    "|",
+    ">-",
+    "---",
+    "...",
+    "%YAML 1.1",
+    "<<: *a",
+    "~",
+    "null",
+    "true",
+    "0x1F",
+    "1e400",
+    ".nan",
+    "-.inf",
+    "1:2:3",
+    "2026-03-14",
+    "\t",
+    "\\",
+    "\ufeff",
+    "\r\n",
+    "\x00",
+    "[[margin]]",
+    "$x$",
 ]
 yamlish = st.lists(st.one_of(st.sampled_from(YAML_TOKENS), st.text(max_size=8)), max_size=80).map("".join)
 
 REPLACEMENTS = [
-    "[]", "{}", "~", "''", "true", "1.0e+400", "-1", "0", "[1, [2, {a: b}]]", "{title: x}", ".nan", ".inf",
-    "'[[../x]]'", "!!python/name:os.system", "&x [1]", "*x", "|", ">", "- a", "'<script>'", "2026-13-45",
-    "9" * 120, "0x" + "f" * 90,
+    "[]",
+    "{}",
+    "~",
+    "''",
+    "true",
+    "1.0e+400",
+    "-1",
+    "0",
+    "[1, [2, {a: b}]]",
+    "{title: x}",
+    ".nan",
+    ".inf",
+    "'[[../x]]'",
+    "!!python/name:os.system",
+    "&x [1]",
+    "*x",
+    "|",
+    ">",
+    "- a",
+    "'<script>'",
+    "2026-13-45",
+    "9" * 120,
+    "0x" + "f" * 90,
 ]
 NUMBERS = [
-    "1.0e+400", "-1.0e+400", "2.0e-400", "1" + "0" * 5000, "0." + "0" * 400 + "1", "0x" + "f" * 2000, "1:2:3:4",
-    ".nan", ".inf", "-.inf", "-0.0", "1_000", "0o17", "0b101", "1e5", "+12", "~", "true", "'7'", "[]", "{}",
+    "1.0e+400",
+    "-1.0e+400",
+    "2.0e-400",
+    "1" + "0" * 5000,
+    "0." + "0" * 400 + "1",
+    "0x" + "f" * 2000,
+    "1:2:3:4",
+    ".nan",
+    ".inf",
+    "-.inf",
+    "-0.0",
+    "1_000",
+    "0o17",
+    "0b101",
+    "1e5",
+    "+12",
+    "~",
+    "true",
+    "'7'",
+    "[]",
+    "{}",
 ]
 
 
@@ -188,8 +325,11 @@ def mutated_entries(draw: st.DrawFn) -> tuple[str, bytes]:
     for _ in range(draw(st.integers(0 if renumbered else 1, 3))):
         lines = data.split(b"\n")
         i = draw(st.integers(0, max(0, len(lines) - 1)))
-        op = draw(st.sampled_from(["delete", "duplicate", "swap", "retype", "indent", "dedent",
-                                   "truncate", "unicode", "bytes", "token"]))
+        op = draw(
+            st.sampled_from(
+                ["delete", "duplicate", "swap", "retype", "indent", "dedent", "truncate", "unicode", "bytes", "token"]
+            )
+        )
         if op == "delete":
             del lines[i]
         elif op == "duplicate":
@@ -260,14 +400,50 @@ def test_mutated_real_entries_never_crash(case: tuple[str, bytes]) -> None:
 
 # -- KaTeX, in batches ------------------------------------------------------------------------
 
-TEX_TOKENS = ["\\frac", "\\sqrt", "\\def", "\\a", "\\href", "\\url", "\\htmlId", "\\includegraphics", "\\text",
-              "\\begin{matrix}", "\\end{matrix}", "\\left(", "\\right)", "{", "}", "^", "_", "&", "\\\\", "x", "1",
-              "\\alpha", "é", "<", ">", "$", "#1", "\\newcommand", "\\mathrm", "\\color{red}", " "]
+TEX_TOKENS = [
+    "\\frac",
+    "\\sqrt",
+    "\\def",
+    "\\a",
+    "\\href",
+    "\\url",
+    "\\htmlId",
+    "\\includegraphics",
+    "\\text",
+    "\\begin{matrix}",
+    "\\end{matrix}",
+    "\\left(",
+    "\\right)",
+    "{",
+    "}",
+    "^",
+    "_",
+    "&",
+    "\\\\",
+    "x",
+    "1",
+    "\\alpha",
+    "é",
+    "<",
+    ">",
+    "$",
+    "#1",
+    "\\newcommand",
+    "\\mathrm",
+    "\\color{red}",
+    " ",
+]
 
 
 @settings(CI, max_examples=4 * SCALE)
-@given(st.lists(st.one_of(st.lists(st.sampled_from(TEX_TOKENS), max_size=30).map("".join), st.text(max_size=40)),
-                min_size=40, max_size=80, unique=True))
+@given(
+    st.lists(
+        st.one_of(st.lists(st.sampled_from(TEX_TOKENS), max_size=30).map("".join), st.text(max_size=40)),
+        min_size=40,
+        max_size=80,
+        unique=True,
+    )
+)
 def test_katex_batches_never_crash(monkeypatch: pytest.MonkeyPatch, batch: list[str]) -> None:
     """One node run per batch; every item gets a verdict, whatever it holds."""
     monkeypatch.delenv(latex.NODE_ENV, raising=False)
@@ -286,6 +462,7 @@ def test_katex_batches_never_crash(monkeypatch: pytest.MonkeyPatch, batch: list[
 # `parse_text` takes libyaml's composer for files that cannot be hostile and the event walk
 # for the rest; whichever route a file takes, the author must get the same data and positions.
 
+
 def _both_routes(text: str) -> tuple[object, object]:
     from generator.load.careful import parse_events
     from generator.load.fast import compose_fast
@@ -300,23 +477,38 @@ def _assert_routes_agree(text: str) -> None:
     if fast is None:
         return  # the fast route stepped aside: only the careful route answers
     assert careful is not None, "the fast route accepted a file the careful route finds problems in"
-    assert (fast.data, fast.marks, fast.key_marks, fast.raw) == (careful.data, careful.marks, careful.key_marks,
-                                                                 careful.raw)
+    assert (fast.data, fast.marks, fast.key_marks, fast.raw) == (
+        careful.data,
+        careful.marks,
+        careful.key_marks,
+        careful.raw,
+    )
 
 
 def test_fast_route_takes_real_entries_and_agrees() -> None:
     for name, data in REAL.items():
         text = data.decode("utf-8-sig")
-        fast, careful = _both_routes(text)
+        fast, _careful = _both_routes(text)
         assert fast is not None, f"{name} should take the fast route"
         _assert_routes_agree(text)
 
 
-@pytest.mark.parametrize("text", [
-    "title: a\ntitle: b\n", "a: &x [1]\nb: *x\n", "a: !!binary aGk=\n", "a: !tag x\n",
-    "a: 1\n---\nb: 2\n", "- a\n", "[" * 6000 + "]" * 6000, "a:\n" + "".join(" " * i + "- \n" for i in range(40)),
-    "a: " + "9" * 200 + "\n", "? [a]\n: b\n", "a: !!int x\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: a\ntitle: b\n",
+        "a: &x [1]\nb: *x\n",
+        "a: !!binary aGk=\n",
+        "a: !tag x\n",
+        "a: 1\n---\nb: 2\n",
+        "- a\n",
+        "[" * 6000 + "]" * 6000,
+        "a:\n" + "".join(" " * i + "- \n" for i in range(40)),
+        "a: " + "9" * 200 + "\n",
+        "? [a]\n: b\n",
+        "a: !!int x\n",
+    ],
+)
 def test_fast_route_steps_aside_for_anything_unusual(text: str) -> None:
     from generator.load.fast import compose_fast
 

@@ -15,16 +15,18 @@ import pytest
 
 from generator.cite import record as cite
 from generator.cite import styles as cite_styles
-from generator.render.autolink import NameIndex, render_markdown
-from generator.link.graph import build_graph
-from generator.render.escape import json_for_script
-from generator.model import Entry, Example, FaqItem, Formula, FormulaResult, Source, Variable
-from generator.render.paths import page_path, relative
-from generator.render.site import render_site
-from generator.render.sanitize import safe_href, sanitize_markdown
 from generator.compute.site_data import SiteConfig, collect_site_data
+from generator.link.graph import build_graph
+from generator.model import Entry, Example, FaqItem, Formula, FormulaResult, Source, Variable
+from generator.render.autolink import NameIndex, render_markdown
+from generator.render.escape import json_for_script
+from generator.render.paths import page_path, relative
+from generator.render.sanitize import safe_href, sanitize_markdown
+from generator.render.site import render_site
 
-SOURCE = Source(id="src", title="A Source", publisher="Example Press", url="https://example.org/a", accessed="2026-11-01")
+SOURCE = Source(
+    id="src", title="A Source", publisher="Example Press", url="https://example.org/a", accessed="2026-11-01"
+)
 CONFIG = SiteConfig(site_url="https://glossary.test/", site_name="Leverage Glossary", build_day=date(2026, 11, 24))
 
 
@@ -53,21 +55,46 @@ RATIO = Formula(
 
 def fixture_entries() -> dict[str, Entry]:
     entries = [
-        entry("margin-area", "Margin Area", kind="area", body="Everything about margin.",
-              faq=(FaqItem("Capital", "How much capital?", "Enough; see Margin Call."),
-                   FaqItem("Calculation", "How is it computed?", "As a ratio."),
-                   FaqItem("Consequence", "What follows?", "Liquidation.")),
-              relations={}),
-        entry("margin-call", "Margin Call", aliases=("call notice",), abbreviations=("MC",),
-              relations={"broader": ("margin",)},
-              body="A margin call follows when Liquidation nears. Liquidation again. See [[margin]]."),
+        entry(
+            "margin-area",
+            "Margin Area",
+            kind="area",
+            body="Everything about margin.",
+            faq=(
+                FaqItem("Capital", "How much capital?", "Enough; see Margin Call."),
+                FaqItem("Calculation", "How is it computed?", "As a ratio."),
+                FaqItem("Consequence", "What follows?", "Liquidation."),
+            ),
+            relations={},
+        ),
+        entry(
+            "margin-call",
+            "Margin Call",
+            aliases=("call notice",),
+            abbreviations=("MC",),
+            relations={"broader": ("margin",)},
+            body="A margin call follows when Liquidation nears. Liquidation again. See [[margin]].",
+        ),
         entry("margin", "Margin", relations={"related": ("liquidation",)}, tags=("margin", "basics")),
-        entry("liquidation", "Liquidation", kind="term", tags=("margin",),
-              formulas=(RATIO,),
-              examples=(Example(title="Ten times", calculator=None, formula="ratio",
-                                inputs={"notional": 1000, "equity": 100}, expect={"leverage": 10},
-                                tolerance={}, source="src"),),
-              body="## How it works\n\nWhen the margin call is ignored, the venue closes.\n\n## Risks\n\nLosses."),
+        entry(
+            "liquidation",
+            "Liquidation",
+            kind="term",
+            tags=("margin",),
+            formulas=(RATIO,),
+            examples=(
+                Example(
+                    title="Ten times",
+                    calculator=None,
+                    formula="ratio",
+                    inputs={"notional": 1000, "equity": 100},
+                    expect={"leverage": 10},
+                    tolerance={},
+                    source="src",
+                ),
+            ),
+            body="## How it works\n\nWhen the margin call is ignored, the venue closes.\n\n## Risks\n\nLosses.",
+        ),
     ]
     return {e.slug: e for e in entries}
 
@@ -98,10 +125,20 @@ def front_matter(page: str) -> dict[str, object]:
 def test_every_entry_has_its_page_at_its_address(site) -> None:
     for slug, e in fixture_entries().items():
         assert page_path(e) in site.pages, slug
-        assert site.files[e.url_path + "index.md"].startswith(f"\n# {e.title}") or f"# {e.title}" in site.files[
-            e.url_path + "index.md"]
-    assert {"index.md", "area/index.md", "a-z.md", "tags/index.md", "tags/margin.md", "tags/basics.md",
-            "graph.md", "calculators.md"} <= set(site.pages)
+        assert (
+            site.files[e.url_path + "index.md"].startswith(f"\n# {e.title}")
+            or f"# {e.title}" in site.files[e.url_path + "index.md"]
+        )
+    assert {
+        "index.md",
+        "area/index.md",
+        "a-z.md",
+        "tags/index.md",
+        "tags/margin.md",
+        "tags/basics.md",
+        "graph.md",
+        "calculators.md",
+    } <= set(site.pages)
     assert page_path(fixture_entries()["liquidation"]) == "term/liquidation.md"
     assert page_path(fixture_entries()["margin"]) == "definition/margin.md"
 
@@ -128,9 +165,23 @@ def test_summary_is_the_first_block_under_the_title(site) -> None:
 
 def test_entry_page_sections_come_in_reading_order(site) -> None:
     text = site.source("term/liquidation.md")
-    order = ["# Liquidation", "gl-summary", "## Formula", r"\[L = \frac{N}{E}\]", "gl-vars",
-             "## Worked example", "<summary>Ten times</summary>", "gl-checks", "## How it works", "## Related entries",
-             "## Referenced by", "## Local graph", "## Sources", "## Cite this", "Last modified"]
+    order = [
+        "# Liquidation",
+        "gl-summary",
+        "## Formula",
+        r"\[L = \frac{N}{E}\]",
+        "gl-vars",
+        "## Worked example",
+        "<summary>Ten times</summary>",
+        "gl-checks",
+        "## How it works",
+        "## Related entries",
+        "## Referenced by",
+        "## Local graph",
+        "## Sources",
+        "## Cite this",
+        "Last modified",
+    ]
     positions = [text.index(marker) for marker in order]
     assert positions == sorted(positions)
 
@@ -168,8 +219,15 @@ def test_local_graph_data_is_embedded_as_escaped_json(site) -> None:
 
 def test_area_page_has_scope_faq_facets_and_members_with_summaries(site) -> None:
     text = site.source("area/margin-area.md")
-    for marker in ("## Scope", "## Questions", "### Capital", "### Calculation", "### Consequence",
-                   "**How much capital?**", "## All entries in Margin Area"):
+    for marker in (
+        "## Scope",
+        "## Questions",
+        "### Capital",
+        "### Calculation",
+        "### Consequence",
+        "**How much capital?**",
+        "## All entries in Margin Area",
+    ):
         assert marker in text
     members = text.split('id="area-members"', 1)[1]
     assert '<a href="../../definition/margin-call/">Margin Call</a>' in members
@@ -194,12 +252,16 @@ def test_tag_pages_list_their_entries(site) -> None:
     assert '<a href="../../term/liquidation/">Liquidation</a>' in site.source("tags/margin.md")
 
 
-
 def test_list_summaries_link_with_final_urls_from_each_page() -> None:
     """A summary in a list is finished HTML: its links must already be the site's URLs."""
     entries = fixture_entries()
-    entries["margin"] = entry("margin", "Margin", relations={"related": ("liquidation",)}, tags=("basics",),
-                              summary="Margin backs a position; see [[liquidation]] and [the about page](../about.md).")
+    entries["margin"] = entry(
+        "margin",
+        "Margin",
+        relations={"related": ("liquidation",)},
+        tags=("basics",),
+        summary="Margin backs a position; see [[liquidation]] and [the about page](../about.md).",
+    )
     site = render(entries)
 
     def item(page: str, href: str) -> str:
@@ -212,6 +274,7 @@ def test_list_summaries_link_with_final_urls_from_each_page() -> None:
     assert '<a href="../term/liquidation/">Liquidation</a>' in on_a_to_z
     assert '<a href="../about/">the about page</a>' in on_a_to_z
 
+
 # -- autolinks and wikilinks -----------------------------------------------------------------
 
 
@@ -221,9 +284,14 @@ def links_in(markdown: str) -> list[tuple[str, str]]:
 
 def render_body(body: str, linked: set[str] | None = None, self_slug: str = "margin-call") -> str:
     entries = fixture_entries()
-    return render_markdown(body, self_slug=self_slug, index=NameIndex.build(entries.values()),
-                           titles={s: e.title for s, e in entries.items()},
-                           href_for=lambda slug: f"{slug}.md", linked=set() if linked is None else linked)
+    return render_markdown(
+        body,
+        self_slug=self_slug,
+        index=NameIndex.build(entries.values()),
+        titles={s: e.title for s, e in entries.items()},
+        href_for=lambda slug: f"{slug}.md",
+        linked=set() if linked is None else linked,
+    )
 
 
 def test_first_mention_is_linked_once() -> None:
@@ -232,8 +300,10 @@ def test_first_mention_is_linked_once() -> None:
 
 
 def test_no_autolinks_in_code_math_headings_or_links() -> None:
-    body = ("## Liquidation heading\n\n`Liquidation` in code and $Liquidation$ in math "
-            "and [Liquidation](https://example.org) linked.\n\n```\nLiquidation\n```\n")
+    body = (
+        "## Liquidation heading\n\n`Liquidation` in code and $Liquidation$ in math "
+        "and [Liquidation](https://example.org) linked.\n\n```\nLiquidation\n```\n"
+    )
     assert links_in(render_body(body)) == [("Liquidation", "https://example.org")]
 
 
@@ -269,8 +339,14 @@ def test_code_keeps_its_characters_and_math_gets_lt() -> None:
 
 
 def test_unsafe_link_targets_are_neutralised() -> None:
-    for url in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "java\tscript:alert(1)", "data:text/html,x",
-                "vbscript:x", "&#106;avascript:alert(1)"):
+    for url in (
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,x",
+        "vbscript:x",
+        "&#106;avascript:alert(1)",
+    ):
         assert safe_href(url) == "#", url
     for url in ("https://example.org/a?b=1&c=2", "http://x.org", "mailto:a@b.org", "../term/x.md", "#anchor"):
         assert safe_href(url) == url
@@ -308,23 +384,33 @@ def test_output_allowlist_keeps_the_themes_names_for_the_theme() -> None:
     from generator.emit.allowlist import clean
 
     assert clean('<div class="admonition md-dialog md-dialog--active">x</div>') == '<div class="admonition">x</div>'
-    assert clean('<p class="md-dialog" id="__config">{"base": "https://evil.example/"}</p>') == \
-        '<p>{"base": "https://evil.example/"}</p>'
+    assert (
+        clean('<p class="md-dialog" id="__config">{"base": "https://evil.example/"}</p>')
+        == '<p>{"base": "https://evil.example/"}</p>'
+    )
     assert clean('<h2 id="__config">x</h2>') == "<h2>x</h2>"
-    kept = ('<button class="md-button md-button--primary gl-cite__copy" type="button">Copy</button>'
-            '<input id="__cite_1" name="__cite" type="radio"><input id="__cite_version_box_2" type="radio">'
-            '<input id="__tabbed_1_2" type="radio"><h2 id="how-it-works">x</h2>')
+    kept = (
+        '<button class="md-button md-button--primary gl-cite__copy" type="button">Copy</button>'
+        '<input id="__cite_1" name="__cite" type="radio"><input id="__cite_version_box_2" type="radio">'
+        '<input id="__tabbed_1_2" type="radio"><h2 id="how-it-works">x</h2>'
+    )
     assert clean(kept) == kept
 
 
 def test_hostile_entry_fields_never_reach_the_page_as_html() -> None:
     entries = fixture_entries()
     evil = "</script><script>alert(1)</script>"
-    entries["margin"] = entry("margin", f"Margin {evil}", summary=f"Bad {evil} summary.",
-                              aliases=(f"<b>{evil}</b>",), body=f"Body {evil} [x](javascript:alert(1))",
-                              relations={"related": ("liquidation",)},
-                              sources=(Source(id="s", title=evil, publisher=evil, url="javascript:alert(1)",
-                                              accessed="2026-11-01", note=evil),))
+    entries["margin"] = entry(
+        "margin",
+        f"Margin {evil}",
+        summary=f"Bad {evil} summary.",
+        aliases=(f"<b>{evil}</b>",),
+        body=f"Body {evil} [x](javascript:alert(1))",
+        relations={"related": ("liquidation",)},
+        sources=(
+            Source(id="s", title=evil, publisher=evil, url="javascript:alert(1)", accessed="2026-11-01", note=evil),
+        ),
+    )
     site = render(entries)
     for path in site.pages:
         text = site.source(path)
@@ -370,8 +456,9 @@ def test_area_jsonld_adds_collection_and_faq(site) -> None:
 
 def test_highwire_tags_and_open_graph_agree_with_the_citation(site) -> None:
     head = str(front_matter(site.source("definition/margin-call.md"))["glossary_head"])
-    record = cite.CitationRecord.from_entry(fixture_entries()["margin-call"], site_url=CONFIG.site_url,
-                                            site_name=CONFIG.site_name)
+    record = cite.CitationRecord.from_entry(
+        fixture_entries()["margin-call"], site_url=CONFIG.site_url, site_name=CONFIG.site_name
+    )
     for name, value in record.highwire():
         assert f'<meta name="{name}" content="{value}">' in head
     assert '<meta property="og:type" content="website">' in head
@@ -392,8 +479,9 @@ def test_cite_box_text_is_the_records_citation_for_each_style(site) -> None:
     """What a reader copies is exactly what cite.py formats (build day as the default date)."""
     import html
 
-    record = cite.CitationRecord.from_entry(fixture_entries()["margin-call"], site_url=CONFIG.site_url,
-                                            site_name=CONFIG.site_name)
+    record = cite.CitationRecord.from_entry(
+        fixture_entries()["margin-call"], site_url=CONFIG.site_url, site_name=CONFIG.site_name
+    )
     text = site.source("definition/margin-call.md")
     for style in cite_styles.STYLES:
         match = re.search(rf'<pre class="gl-cite__text" data-style="{style}"><code>(.*?)</code></pre>', text, re.S)
@@ -403,8 +491,9 @@ def test_cite_box_text_is_the_records_citation_for_each_style(site) -> None:
 
 
 def test_citation_formats_parse() -> None:
-    record = cite.CitationRecord.from_entry(fixture_entries()["margin-call"], site_url="https://glossary.test",
-                                            site_name="Leverage Glossary")
+    record = cite.CitationRecord.from_entry(
+        fixture_entries()["margin-call"], site_url="https://glossary.test", site_name="Leverage Glossary"
+    )
     day = date(2026, 12, 1)
     url = "https://glossary.test/definition/margin-call/"
     assert "Retrieved December 1, 2026, from " + url in record.format("apa", day)
@@ -432,8 +521,12 @@ def test_version_changes_with_content_only() -> None:
 def test_previews_and_graph_json(site) -> None:
     previews = json.loads(site.files["previews.json"])
     assert previews["margin-call"] == {
-        "title": "Margin Call", "summary": "Margin Call is a fixture entry used in tests.",
-        "kind": "definition", "url": "definition/margin-call/", "names": ["call notice", "MC"]}
+        "title": "Margin Call",
+        "summary": "Margin Call is a fixture entry used in tests.",
+        "kind": "definition",
+        "url": "definition/margin-call/",
+        "names": ["call notice", "MC"],
+    }
     graph = json.loads(site.files["graph.json"])
     assert {n["id"] for n in graph["nodes"]} == set(fixture_entries())
     assert graph["areas"] == [{"id": "margin-area", "title": "Margin Area"}]
@@ -443,8 +536,9 @@ def test_raw_markdown_copy_has_absolute_links_and_no_html(site) -> None:
     raw = site.files["definition/margin-call/index.md"]
     assert raw.lstrip().startswith("# Margin Call")
     assert "[Margin](https://glossary.test/definition/margin/)" in raw
-    record = cite.CitationRecord.from_entry(fixture_entries()["margin-call"], site_url=CONFIG.site_url,
-                                            site_name=CONFIG.site_name)
+    record = cite.CitationRecord.from_entry(
+        fixture_entries()["margin-call"], site_url=CONFIG.site_url, site_name=CONFIG.site_name
+    )
     assert record.format("apa", CONFIG.build_day) in raw
 
 
@@ -463,7 +557,9 @@ def test_attribute_lists_in_author_text_cannot_set_ids_classes_or_styles() -> No
 
     from generator.render.sanitize import sanitize_markdown
 
-    text = sanitize_markdown("A paragraph {: #__config .md-header style=\"display:none\" }\n\nSet $\\{x\\}$ and `{: #c}`.")
+    text = sanitize_markdown(
+        'A paragraph {: #__config .md-header style="display:none" }\n\nSet $\\{x\\}$ and `{: #c}`.'
+    )
     html = markdown.markdown(text, extensions=["attr_list"])
     assert "<p>A paragraph " in html  # the paragraph got no id, class or style
     assert not any(f"<p {attribute}" in html for attribute in ("id=", "class=", "style="))
@@ -500,16 +596,25 @@ def test_venue_claims_say_when_they_were_checked_and_sources_say_their_type() ->
 
     entries = fixture_entries()
     primary = replace(SOURCE, type="primary")
-    summary = Source(id="sum", title="A Summary", publisher="Blog", url="https://example.org/b",
-                     accessed="2026-11-02", type="secondary")
+    summary = Source(
+        id="sum",
+        title="A Summary",
+        publisher="Blog",
+        url="https://example.org/b",
+        accessed="2026-11-02",
+        type="secondary",
+    )
     formula = replace(RATIO, venue="<b>Bin_ance_</b> *x*", as_of="2026-11-20", source="src")
     example = replace(entries["liquidation"].examples[0], venue="Aave V3", as_of="2026-10-01")
-    entries["liquidation"] = replace(entries["liquidation"], formulas=(formula,), examples=(example,),
-                                     sources=(primary, summary))
+    entries["liquidation"] = replace(
+        entries["liquidation"], formulas=(formula,), examples=(example,), sources=(primary, summary)
+    )
     site = render(entries)
     text = site.source("term/liquidation.md")
-    assert ('<summary>Leverage ratio <span class="gl-checked">&lt;b&gt;Bin_ance_&lt;/b&gt; *x* rule as checked '
-            '2026-11-20</span></summary>') in text  # plain text, escaped, never Markdown
+    assert (
+        '<summary>Leverage ratio <span class="gl-checked">&lt;b&gt;Bin_ance_&lt;/b&gt; *x* rule as checked '
+        "2026-11-20</span></summary>"
+    ) in text  # plain text, escaped, never Markdown
     assert '<summary>Ten times <span class="gl-checked">Aave V3 rule as checked 2026-10-01</span></summary>' in text
     sources = text.split("## Sources", 1)[1]
     assert 'Accessed 2026-11-01; <span class="gl-source-type">primary source</span>.' in sources

@@ -15,14 +15,21 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
 def glossary(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=ENV,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=300
+    )
 
 
 def stock_mkdocs(folder: Path) -> subprocess.CompletedProcess[str]:
     """MkDocs alone, run from elsewhere: nothing of the glossary's own on its path but the folder."""
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(folder / "mkdocs.yml")],
-                          cwd=folder.parent, env=ENV, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(folder / "mkdocs.yml")],
+        cwd=folder.parent,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +46,7 @@ def test_the_folder_is_a_plain_mkdocs_project(rendered: Path) -> None:
     assert "docs_dir: docs" in config and "custom_dir: overrides" in config
     assert "markdown_extensions:" in config and "nav:" in config and "name: material" in config
     page = (rendered / "docs" / "term" / "liquidation-price.md").read_text(encoding="utf-8")
-    assert page.startswith("---\ntitle: \"Liquidation Price\"")
+    assert page.startswith('---\ntitle: "Liquidation Price"')
     assert '<div class="gl-summary" markdown="1">' in page  # its summary is Markdown inside the fragment
     assert (rendered / "docs" / "about.md").is_file() and (rendered / "docs" / "assets" / "vendor" / "katex").is_dir()
     assert (rendered / "docs" / "api").is_dir() and (rendered / "docs" / "graph.json").is_file()
@@ -70,7 +77,9 @@ def test_its_pages_say_what_the_hooks_pages_say(glossary_dir: Path, tmp_path: Pa
     assert glossary("render", "--terms", str(glossary_dir), "--out", str(tmp_path / "plain")).returncode == 0
     assert stock_mkdocs(tmp_path / "plain").returncode == 0
     hooks, plain = tmp_path / "site", tmp_path / "plain" / "site"
-    pages = sorted(str(p.relative_to(hooks)) for p in hooks.rglob("index.html") if not str(p).startswith(str(hooks / "rev")))
+    pages = sorted(
+        str(p.relative_to(hooks)) for p in hooks.rglob("index.html") if not str(p).startswith(str(hooks / "rev"))
+    )
     assert len(pages) > 10
     for page in pages:
         ours = _article((hooks / page).read_text("utf-8"))

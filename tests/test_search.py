@@ -42,31 +42,73 @@ ISSUE_EXAMPLES = [
 ]
 
 
-def entry(slug: str, title: str, summary: str = "", kind: str = "definition", aliases: tuple[str, ...] = (),
-          abbreviations: tuple[str, ...] = ()) -> Entry:
-    return Entry(slug=slug, path=f"terms/{slug}.yaml", title=title, kind=kind,  # type: ignore[arg-type]
-                 summary=summary or f"What {title} means.", body="", aliases=aliases, abbreviations=abbreviations)
+def entry(
+    slug: str,
+    title: str,
+    summary: str = "",
+    kind: str = "definition",
+    aliases: tuple[str, ...] = (),
+    abbreviations: tuple[str, ...] = (),
+) -> Entry:
+    return Entry(
+        slug=slug,
+        path=f"terms/{slug}.yaml",
+        title=title,
+        kind=kind,  # type: ignore[arg-type]
+        summary=summary or f"What {title} means.",
+        body="",
+        aliases=aliases,
+        abbreviations=abbreviations,
+    )
 
 
 SMALL = [
-    entry("liquidation-price", "Liquidation Price", "The price at which a position is force-closed.",
-          kind="term", aliases=("liq price",)),
+    entry(
+        "liquidation-price",
+        "Liquidation Price",
+        "The price at which a position is force-closed.",
+        kind="term",
+        aliases=("liq price",),
+    ),
     entry("liquidation", "Liquidation", "The forced closing of a leveraged position.", kind="term"),
-    entry("liquidation-threshold", "Liquidation Threshold", "Collateral value share at which loans are liquidated.",
-          abbreviations=("LT",)),
-    entry("loan-to-value-ratio", "Loan-to-Value Ratio", "Debt divided by collateral value.", kind="term",
-          abbreviations=("LTV",)),
+    entry(
+        "liquidation-threshold",
+        "Liquidation Threshold",
+        "Collateral value share at which loans are liquidated.",
+        abbreviations=("LT",),
+    ),
+    entry(
+        "loan-to-value-ratio",
+        "Loan-to-Value Ratio",
+        "Debt divided by collateral value.",
+        kind="term",
+        abbreviations=("LTV",),
+    ),
     entry("ltv-cap", "LTV Cap", "A venue's ceiling on the loan-to-value ratio."),
-    entry("maintenance-margin", "Maintenance Margin", "The least margin that keeps a position open.",
-          abbreviations=("MM",)),
-    entry("maintenance-margin-rate", "Maintenance Margin Rate", "Maintenance margin as a share of notional.",
-          abbreviations=("MMR",)),
+    entry(
+        "maintenance-margin",
+        "Maintenance Margin",
+        "The least margin that keeps a position open.",
+        abbreviations=("MM",),
+    ),
+    entry(
+        "maintenance-margin-rate",
+        "Maintenance Margin Rate",
+        "Maintenance margin as a share of notional.",
+        abbreviations=("MMR",),
+    ),
     entry("utilization-rate", "Utilization Rate", "Borrowed share of a lending pool.", aliases=("utilisation rate",)),
     entry("overcollateralization", "Overcollateralization", "Posting more collateral than the loan."),
-    entry("stop-loss-order", "Stop-Loss Order", "An order that closes a position at a set price.",
-          aliases=("stop loss",)),
-    entry("perpetual-swap", "Perpetual Swap", "A future without expiry, anchored by funding.", kind="term",
-          aliases=("perp", "perpetual futures")),
+    entry(
+        "stop-loss-order", "Stop-Loss Order", "An order that closes a position at a set price.", aliases=("stop loss",)
+    ),
+    entry(
+        "perpetual-swap",
+        "Perpetual Swap",
+        "A future without expiry, anchored by funding.",
+        kind="term",
+        aliases=("perp", "perpetual futures"),
+    ),
     entry("profit-and-loss", "Profit and Loss", "Gains minus losses.", abbreviations=("PnL", "P&L")),
 ]
 
@@ -270,8 +312,9 @@ def test_question_suite_is_large_enough(site_search_index) -> None:
     assert not unknown, f"tests/search_questions.yaml expects pages that do not exist: {unknown}"
 
 
-def test_question_suite_hit_rates(site_search_index, request: pytest.FixtureRequest,
-                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_question_suite_hit_rates(
+    site_search_index, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
     top1 = top3 = 0
     misses: list[str] = []
     for item in QUESTIONS:
@@ -282,8 +325,11 @@ def test_question_suite_hit_rates(site_search_index, request: pytest.FixtureRequ
         if not any(slug in found for slug in wanted):
             misses.append(f"{item['q']!r} -> {wanted} (got {found})")
     rate1, rate3 = top1 / len(QUESTIONS), top3 / len(QUESTIONS)
-    report(capsys, f"search quality, questions (CLI, {len(QUESTIONS)} queries): top-1 {rate1:.1%}, "
-                   f"top-3 {rate3:.1%} (issue 18 floors: 80% / 95%)")
+    report(
+        capsys,
+        f"search quality, questions (CLI, {len(QUESTIONS)} queries): top-1 {rate1:.1%}, "
+        f"top-3 {rate3:.1%} (issue 18 floors: 80% / 95%)",
+    )
     request.node.user_properties += [("questions_top1", rate1), ("questions_top3", rate3)]
     assert rate3 >= QUESTION_TOP3_FLOOR, f"top-3 {rate3:.1%}; misses:\n" + "\n".join(misses)
     assert rate1 >= QUESTION_TOP1_FLOOR, f"top-1 {rate1:.1%}"
@@ -305,7 +351,9 @@ def test_hits_carry_section_anchor_and_snippet(site_search_index) -> None:
     assert deep, "a full-text hit links to its best section"
     first = deep[0]
     assert first.link == f"{first.url}#{first.anchor}" and first.section
-    assert first.highlights and all(first.snippet[a:b].lower().startswith(("binanc", "cum")) for a, b in first.highlights)
+    assert first.highlights and all(
+        first.snippet[a:b].lower().startswith(("binanc", "cum")) for a, b in first.highlights
+    )
 
 
 # -- the cache ----------------------------------------------------------------------------
@@ -410,8 +458,9 @@ def test_corrupt_cache_is_rebuilt(terms: Path) -> None:
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", "search", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "search", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_json(glossary_dir: Path) -> None:
@@ -449,12 +498,17 @@ def test_cli_text_shows_section_and_snippet(glossary_dir: Path) -> None:
 
 @pytest.mark.parametrize(
     ("query", "message"),
-    [("   ", "empty"), ("x" * 10_000, "10,000 characters"), ("margin\x01call", "control character"),
-     ("\x1b[31mred", "control character")],
+    [
+        ("   ", "empty"),
+        ("x" * 10_000, "10,000 characters"),
+        ("margin\x01call", "control character"),
+        ("\x1b[31mred", "control character"),
+    ],
 )
 def test_cli_bad_queries_get_a_clear_message(query: str, message: str) -> None:
-    proc = subprocess.run([sys.executable, "-m", "generator", "search", query], cwd=ROOT,
-                          capture_output=True, text=True, timeout=30)
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "search", query], cwd=ROOT, capture_output=True, text=True, timeout=30
+    )
     assert proc.returncode == 2
     assert message in proc.stderr and "Traceback" not in proc.stderr
 

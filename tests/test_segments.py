@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
-from markdown.util import BLOCK_LEVEL_ELEMENTS
 from hypothesis import strategies as st
+from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from generator.check.prose import markdown_fields
 from generator.markup import fenced_code
@@ -132,21 +132,99 @@ def test_benchmark_corpus_cuts_as_before(tmp_path: Path) -> None:
 # stops (`\x02`, a backslash before a newline) escaped or not, a closer right after the
 # opener, titles after whitespace, fences of other lengths, indented definitions.
 EDGE_CASES = [
-    "\\[x\\]", "\\[\\]x\\]", "\\[\\\\]x\\]", "a\\\\[x\\]", "\\[x\\\\]", "\\[x\\\\\\]", "\\[\\", "\\[x",
-    "\\(x\\)", "\\(\\)x\\)", "\\(a\x02b\\)", "\\(a\\\x02b\\)", "\\(a\\\\\x02b\\)", "\\(a\x03\\)", "\\(\\\\)x\\)",
-    "\\begin{a}x\\end{a}", "\\begin{a}\\end{a}", "\\begin{a}\\end{a}x\\end{a}", "\\begin{a}x\\\n\\end{a}",
-    "\\begin{a}x\\\\\n\\end{a}", "\\begin{a}x\\\\end{a}", "\\begin{a}x\\\\\\end{a}", "\\begin{a*}x\\end{a*}",
-    "\\begin{a}x\\end{b}\\end{a}", "\\\\begin{a}x\\end{a}", "\\begin{a}\\", "\\begin{a}x\\", "\\begin{a}x\\end{a",
-    "\\begin{a}\n\\end{a}", "\\begin{a}\\\nx\\end{a}", "\\begin{ab}x\\end{a}\\end{ab}",
-    "`x`", "``x``", "``x`", "`x``y`", "\\`x`", "```x```", "`` ` ``", "`x\n`", "`\\`x`", "``` `` ```",
-    '[a]( "t x")', "[a](  'q r')", "[a](\n(t u))", "[a]( <u v>)", "[a](u (t))", "[a](<u>)", "[a]( )",
-    '[a](u  "t"  )', '[a]( "t" x)', "![a](u)", "[a [b] c](u)", "[a](b(c)d)", '[a](\t"t"\n)', "[a]( (t)x)",
-    '[a]( "t"', "[a]( ", "[a](<u> 't')", "[a](u\n'x y')",
-    "```\nx\n```", "````\nx\n```\ny\n````", "```\n```` \n", "~~~\nx\n~~~", "```\nx", " ```\nx\n   ```",
-    "```\r\nx\r\n```\r\n", "```\nx\n``` a\n```", "~~~~\n~~~\n~~~~~", "```\n~~~\n```", "    ```\nx\n```",
-    "[a]: b", "   [a]: b", "    [a]: b", "x\n [a]: b\ny", "[a]:   \n", " [a]: javascript:x", "\n\n  [a]:b",
-    "$x$", "$ x$", "$x $", "$$x$$", "$$$x$$", "\\$x$", "$x\\$y$", "$x\x02y$", "$x\\\x02y$", "$$x\\\ny$$",
-    "$$\n$$", "$x\ny$", "$$x$", "$x$$", "$\\$", "$$\\$$$",
+    "\\[x\\]",
+    "\\[\\]x\\]",
+    "\\[\\\\]x\\]",
+    "a\\\\[x\\]",
+    "\\[x\\\\]",
+    "\\[x\\\\\\]",
+    "\\[\\",
+    "\\[x",
+    "\\(x\\)",
+    "\\(\\)x\\)",
+    "\\(a\x02b\\)",
+    "\\(a\\\x02b\\)",
+    "\\(a\\\\\x02b\\)",
+    "\\(a\x03\\)",
+    "\\(\\\\)x\\)",
+    "\\begin{a}x\\end{a}",
+    "\\begin{a}\\end{a}",
+    "\\begin{a}\\end{a}x\\end{a}",
+    "\\begin{a}x\\\n\\end{a}",
+    "\\begin{a}x\\\\\n\\end{a}",
+    "\\begin{a}x\\\\end{a}",
+    "\\begin{a}x\\\\\\end{a}",
+    "\\begin{a*}x\\end{a*}",
+    "\\begin{a}x\\end{b}\\end{a}",
+    "\\\\begin{a}x\\end{a}",
+    "\\begin{a}\\",
+    "\\begin{a}x\\",
+    "\\begin{a}x\\end{a",
+    "\\begin{a}\n\\end{a}",
+    "\\begin{a}\\\nx\\end{a}",
+    "\\begin{ab}x\\end{a}\\end{ab}",
+    "`x`",
+    "``x``",
+    "``x`",
+    "`x``y`",
+    "\\`x`",
+    "```x```",
+    "`` ` ``",
+    "`x\n`",
+    "`\\`x`",
+    "``` `` ```",
+    '[a]( "t x")',
+    "[a](  'q r')",
+    "[a](\n(t u))",
+    "[a]( <u v>)",
+    "[a](u (t))",
+    "[a](<u>)",
+    "[a]( )",
+    '[a](u  "t"  )',
+    '[a]( "t" x)',
+    "![a](u)",
+    "[a [b] c](u)",
+    "[a](b(c)d)",
+    '[a](\t"t"\n)',
+    "[a]( (t)x)",
+    '[a]( "t"',
+    "[a]( ",
+    "[a](<u> 't')",
+    "[a](u\n'x y')",
+    "```\nx\n```",
+    "````\nx\n```\ny\n````",
+    "```\n```` \n",
+    "~~~\nx\n~~~",
+    "```\nx",
+    " ```\nx\n   ```",
+    "```\r\nx\r\n```\r\n",
+    "```\nx\n``` a\n```",
+    "~~~~\n~~~\n~~~~~",
+    "```\n~~~\n```",
+    "    ```\nx\n```",
+    "[a]: b",
+    "   [a]: b",
+    "    [a]: b",
+    "x\n [a]: b\ny",
+    "[a]:   \n",
+    " [a]: javascript:x",
+    "\n\n  [a]:b",
+    "$x$",
+    "$ x$",
+    "$x $",
+    "$$x$$",
+    "$$$x$$",
+    "\\$x$",
+    "$x\\$y$",
+    "$x\x02y$",
+    "$x\\\x02y$",
+    "$$x\\\ny$$",
+    "$$\n$$",
+    "$x\ny$",
+    "$$x$",
+    "$x$$",
+    "$\\$",
+    "$$\\$$$",
 ]
 
 
@@ -156,16 +234,60 @@ def test_edge_cases_cut_as_before(text: str) -> None:
         assert cut(variant) == oracle(variant)
 
 
-OPENERS = ["$", "$$", "\\(", "\\[", "\\begin{a}", "\\begin{b*}", "`", "``", "[", "![", "[a](", "](",
-           "\n[a]: ", "\n  [b]:", "\n```\n", "\n~~~\n", "<"]
+OPENERS = [
+    "$",
+    "$$",
+    "\\(",
+    "\\[",
+    "\\begin{a}",
+    "\\begin{b*}",
+    "`",
+    "``",
+    "[",
+    "![",
+    "[a](",
+    "](",
+    "\n[a]: ",
+    "\n  [b]:",
+    "\n```\n",
+    "\n~~~\n",
+    "<",
+]
 CLOSERS = ["$", "$$", "\\)", "\\]", "\\end{a}", "\\end{b*}", "`", "``", ")", "]", "]]", "\n```", "\n~~~~", ">"]
-FILLERS = ["x", " ", "  ", "\n", "\t", "\r\n", "\u2028", "\\", "\\\\", "\x02", "\x03", "\\\x02", "\\\n",
-           "\\$", "\\`", "\\)", '"t x"', "'t'", "(t)", "(", "{", "}", "!", "http://e.x/y", "javascript:x"]
+FILLERS = [
+    "x",
+    " ",
+    "  ",
+    "\n",
+    "\t",
+    "\r\n",
+    "\u2028",
+    "\\",
+    "\\\\",
+    "\x02",
+    "\x03",
+    "\\\x02",
+    "\\\n",
+    "\\$",
+    "\\`",
+    "\\)",
+    '"t x"',
+    "'t'",
+    "(t)",
+    "(",
+    "{",
+    "}",
+    "!",
+    "http://e.x/y",
+    "javascript:x",
+]
 TOKENS = OPENERS + CLOSERS + FILLERS
-soup = st.lists(st.one_of(st.sampled_from(OPENERS), st.sampled_from(CLOSERS), st.sampled_from(FILLERS)),
-                max_size=40).map("".join)
-SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples=3000,
-                    suppress_health_check=[HealthCheck.too_slow])
+soup = st.lists(
+    st.one_of(st.sampled_from(OPENERS), st.sampled_from(CLOSERS), st.sampled_from(FILLERS)), max_size=40
+).map("".join)
+SETTINGS = settings(
+    derandomize=True, database=None, deadline=None, max_examples=3000, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @SETTINGS
@@ -203,8 +325,9 @@ HOSTILE: dict[str, Callable[[int], str]] = {
     "$$ pairs": lambda n: "$$ " * (n // 3),
     "unclosed $": lambda n: "$a " * (n // 3),
     "unclosed \\begin{a}": lambda n: "\\begin{a}" * (n // 9),
-    "\\begin{} with many names": lambda n: "".join(f"\\begin{{{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}}}"
-                                                   for i in range(n // 10)) + "\\end{a}",
+    "\\begin{} with many names": lambda n: (
+        "".join(f"\\begin{{{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}}}" for i in range(n // 10)) + "\\end{a}"
+    ),
     "\\begin{a} before a closer past a stop": lambda n: "\\begin{a}" * (n // 9) + "\\\n\\end{a}",
     "backtick runs of many lengths": lambda n: "".join("`" * k + "a" for k in range(1, int((2 * n) ** 0.5))),
     "one long backtick run": lambda n: "`" * n,

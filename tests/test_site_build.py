@@ -15,16 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from generator.safe_paths import SITE_MARKER, mark_site
 from generator.emit.mkdocs.site_build import build_site
+from generator.safe_paths import SITE_MARKER, mark_site
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def glossary(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def staging_folders(folder: Path) -> list[str]:
@@ -63,11 +64,24 @@ def test_every_entry_has_its_page_and_markdown_copy(built) -> None:
 
 def test_site_level_pages_and_post_build_files(built) -> None:
     _, _, site = built
-    for page in ("index.html", "a-z/index.html", "area/index.html", "tags/index.html", "graph/index.html",
-                 "calculators/index.html", "about/index.html", "how-to-cite/index.html", "404.html"):
+    for page in (
+        "index.html",
+        "a-z/index.html",
+        "area/index.html",
+        "tags/index.html",
+        "graph/index.html",
+        "calculators/index.html",
+        "about/index.html",
+        "how-to-cite/index.html",
+        "404.html",
+    ):
         assert (site / page).is_file(), page
     assert {n["id"] for n in json.loads((site / "graph.json").read_text())["nodes"]} == {
-        "test-area", "margin-call", "liquidation", "margin"}
+        "test-area",
+        "margin-call",
+        "liquidation",
+        "margin",
+    }
     assert json.loads((site / "previews.json").read_text())["margin"]["title"] == "Margin"
     assert (site / "assets/vendor/katex/katex.min.js").is_file()
     assert (site / "assets/vendor/force-graph/force-graph.min.js").is_file()
@@ -91,7 +105,8 @@ def test_no_page_requests_another_host(built) -> None:
             if 'rel="canonical"' in url:
                 continue
             assert not url.startswith(("http://", "https://", "//")) or url.startswith(
-                "https://leverage-glossary.org/"), (page, url)
+                "https://leverage-glossary.org/"
+            ), (page, url)
 
 
 def test_validation_error_stops_the_build_and_keeps_the_old_site(built, tmp_path: Path) -> None:
@@ -185,40 +200,62 @@ def test_pages_converted_by_worker_processes_are_the_same(glossary_dir: Path, tm
     """A large glossary's pages are converted in forked workers; the site must not change."""
     from tests.conftest import run_fresh
 
-    run_fresh(_BUILD + """
+    run_fresh(
+        _BUILD
+        + """
 build_site(terms, out / "serial", parallel=False)
 build_site(terms, out / "parallel", parallel=True)
-""", str(glossary_dir), str(tmp_path))
+""",
+        str(glossary_dir),
+        str(tmp_path),
+    )
     assert_same_site(tmp_path / "serial", tmp_path / "parallel")
 
 
 def test_a_warning_met_in_a_worker_still_fails_the_strict_build(glossary_dir: Path, tmp_path: Path) -> None:
     from tests.conftest import body_text, entry_yaml, run_fresh
 
-    (glossary_dir / "funding-rate.yaml").write_text(entry_yaml(
-        "Funding Rate", relations="relations: {related: [margin]}",
-        body="See [the missing page](missing-page.md). " + body_text(90)), encoding="utf-8")
-    printed = run_fresh(_BUILD + """
+    (glossary_dir / "funding-rate.yaml").write_text(
+        entry_yaml(
+            "Funding Rate",
+            relations="relations: {related: [margin]}",
+            body="See [the missing page](missing-page.md). " + body_text(90),
+        ),
+        encoding="utf-8",
+    )
+    printed = run_fresh(
+        _BUILD
+        + """
 from mkdocs.exceptions import Abort
 try:
     build_site(terms, out / "site", parallel=True)
 except Abort as error:
     print("aborted:", error)
-""", str(glossary_dir), str(tmp_path))
+""",
+        str(glossary_dir),
+        str(tmp_path),
+    )
     assert printed.startswith("aborted:") and "strict" in printed
 
 
 @pytest.mark.parametrize("theme", [False, True], ids=["converted-apart", "converted-with-theme"])
-def test_a_link_to_a_missing_anchor_fails_the_strict_build_in_workers(glossary_dir: Path, tmp_path: Path,
-                                                                      theme: bool) -> None:
+def test_a_link_to_a_missing_anchor_fails_the_strict_build_in_workers(
+    glossary_dir: Path, tmp_path: Path, theme: bool
+) -> None:
     """MkDocs checks anchors after its loop: what the workers found must reach it either way."""
     from tests.conftest import body_text, entry_yaml, run_fresh
 
-    (glossary_dir / "funding-rate.yaml").write_text(entry_yaml(
-        "Funding Rate", relations="relations: {related: [margin]}",
-        body="See [its sources](margin.md#sources) and [nowhere](margin.md#no-such-part). " + body_text(90)),
-        encoding="utf-8")
-    printed = run_fresh(_BUILD + f"""
+    (glossary_dir / "funding-rate.yaml").write_text(
+        entry_yaml(
+            "Funding Rate",
+            relations="relations: {related: [margin]}",
+            body="See [its sources](margin.md#sources) and [nowhere](margin.md#no-such-part). " + body_text(90),
+        ),
+        encoding="utf-8",
+    )
+    printed = run_fresh(
+        _BUILD
+        + f"""
 import logging
 from mkdocs.exceptions import Abort
 warnings = []
@@ -232,48 +269,71 @@ try:
 except Abort as error:
     print("aborted:", error)
 print(warnings)
-""", str(glossary_dir), str(tmp_path))
+""",
+        str(glossary_dir),
+        str(tmp_path),
+    )
     assert printed.startswith("aborted:") and "strict" in printed
     assert "no-such-part" in printed and "#sources'" not in printed
 
 
-@pytest.mark.parametrize("parallel, theme", [(False, False), (True, False), (True, True)],
-                         ids=["one-process", "converted-apart", "converted-with-theme"])
+@pytest.mark.parametrize(
+    "parallel, theme",
+    [(False, False), (True, False), (True, True)],
+    ids=["one-process", "converted-apart", "converted-with-theme"],
+)
 def test_a_link_to_an_anchor_in_generated_html_passes_the_strict_build(
-        glossary_dir: Path, tmp_path: Path, parallel: bool, theme: bool) -> None:
+    glossary_dir: Path, tmp_path: Path, parallel: bool, theme: bool
+) -> None:
     """A source, the cite box: ids the templates write as finished HTML are anchors of the
     page like its headings, and an author may link to them."""
     from tests.conftest import body_text, entry_yaml, run_fresh
 
-    (glossary_dir / "funding-rate.yaml").write_text(entry_yaml(
-        "Funding Rate", relations="relations: {related: [margin]}",
-        body="See [its first source](margin.md#source-1) and [how to cite it](margin.md#cite-box). "
-             + body_text(90)), encoding="utf-8")
-    printed = run_fresh(_BUILD + f"""
+    (glossary_dir / "funding-rate.yaml").write_text(
+        entry_yaml(
+            "Funding Rate",
+            relations="relations: {related: [margin]}",
+            body="See [its first source](margin.md#source-1) and [how to cite it](margin.md#cite-box). "
+            + body_text(90),
+        ),
+        encoding="utf-8",
+    )
+    printed = run_fresh(
+        _BUILD
+        + f"""
 from mkdocs.exceptions import Abort
 try:
     build_site(terms, out / "site", parallel={parallel}, theme={theme})
     print("built")
 except Abort as error:
     print("aborted:", error)
-""", str(glossary_dir), str(tmp_path))
+""",
+        str(glossary_dir),
+        str(tmp_path),
+    )
     assert printed.strip() == "built", printed
     page = (tmp_path / "site" / "definition" / "funding-rate" / "index.html").read_text(encoding="utf-8")
     assert 'href="../margin/#source-1"' in page
 
 
 def test_pages_left_for_theme_workers_that_cannot_start_are_converted_in_the_parent(
-        glossary_dir: Path, tmp_path: Path) -> None:
+    glossary_dir: Path, tmp_path: Path
+) -> None:
     """If forking is possible when MkDocs builds the nav but not later, nothing is lost."""
     from tests.conftest import run_fresh
 
-    run_fresh(_BUILD + """
+    run_fresh(
+        _BUILD
+        + """
 answers = iter([True, False])  # at on_nav (pages left unconverted), then at on_env
 theme_render.possible = lambda *args: next(answers)
 build_site(terms, out / "fallback", parallel=True)
 theme_render.possible = lambda *args: False
 build_site(terms, out / "serial", parallel=True)
-""", str(glossary_dir), str(tmp_path))
+""",
+        str(glossary_dir),
+        str(tmp_path),
+    )
     assert_same_site(tmp_path / "serial", tmp_path / "fallback")
 
 
@@ -281,7 +341,9 @@ def test_pages_put_in_the_theme_by_worker_processes_are_the_same(glossary_dir: P
     """A large glossary's pages go through the theme in forked workers; not a byte may change."""
     from tests.conftest import run_fresh
 
-    printed = run_fresh(_BUILD + """
+    printed = run_fresh(
+        _BUILD
+        + """
 import mkdocs.commands.build as mkdocs_build
 
 built, taken = [], []
@@ -304,7 +366,10 @@ build_site(terms, out / "parallel", parallel=True, theme=True)
 assert taken == built, (taken, built)  # every page MkDocs built came from a worker
 print(len(taken))
 print([message for message in logged if "skipped" in message])
-""", str(glossary_dir), str(tmp_path))
+""",
+        str(glossary_dir),
+        str(tmp_path),
+    )
     count, skipped = printed.splitlines()
     assert int(count) > 10
     assert skipped == "[]"  # MkDocs' loop wrote nothing itself, but no page was skipped
@@ -338,13 +403,16 @@ logging.getLogger("mkdocs").addHandler(Show())
 
 
 @pytest.mark.parametrize("trouble", ["warning", "error"])
-def test_trouble_met_in_the_theme_in_a_worker_fails_the_build(
-        glossary_dir: Path, tmp_path: Path, trouble: str) -> None:
+def test_trouble_met_in_the_theme_in_a_worker_fails_the_build(glossary_dir: Path, tmp_path: Path, trouble: str) -> None:
     """A warning logged while a worker puts a page in the theme fails the strict build; an error
     fails the build at that page, as MkDocs would."""
     from tests.conftest import run_fresh
 
-    printed = run_fresh(_BUILD + f"TROUBLE = {trouble!r}\n" + _THEME_TROUBLE + """
+    printed = run_fresh(
+        _BUILD
+        + f"TROUBLE = {trouble!r}\n"
+        + _THEME_TROUBLE
+        + """
 import multiprocessing, time
 from mkdocs.exceptions import Abort
 from generator.export import formats as export
@@ -358,7 +426,10 @@ except Abort as error:
 except ValueError as error:
     print("raised:", error)
 print("processes left:", len(multiprocessing.active_children()))
-""", str(glossary_dir), str(tmp_path))
+""",
+        str(glossary_dir),
+        str(tmp_path),
+    )
     assert "processes left: 0" in printed  # no worker, and no /api/ writer, outlives the build
     if trouble == "warning":
         assert "logged: WARNING theme trouble, in a worker: True" in printed
@@ -371,7 +442,8 @@ print("processes left:", len(multiprocessing.active_children()))
 
 
 def test_navigation_rendered_once_for_pages_outside_the_nav_is_materials_own(
-        glossary_dir: Path, tmp_path: Path) -> None:
+    glossary_dir: Path, tmp_path: Path
+) -> None:
     """The tabs and primary nav kept from one page for the next (generator/emit/mkdocs/theme_cache.py)
     are, byte for byte, what Material's own partials write on every page."""
     from tests.conftest import run_fresh
@@ -380,14 +452,19 @@ def test_navigation_rendered_once_for_pages_outside_the_nav_is_materials_own(
     shutil.copytree(Path(__file__).resolve().parent.parent / "templates" / "overrides", overrides)
     for name in ("nav.html", "tabs.html"):
         (overrides / "partials" / name).unlink()  # Material's partials, included as they are
-    run_fresh(_BUILD + f"""
+    run_fresh(
+        _BUILD
+        + f"""
 build_site(terms, out / "cached", parallel=False)
 from mkdocs.config import load_config
 from mkdocs.commands.build import build
 config = load_config(str(CONFIG_FILE), strict=True, site_dir=str(out / "material"))
 config.theme.dirs[0] = {str(overrides)!r}
 build(config)
-""", str(glossary_dir), str(tmp_path))
+""",
+        str(glossary_dir),
+        str(tmp_path),
+    )
     assert_same_site(tmp_path / "cached", tmp_path / "material")
 
 
@@ -395,7 +472,9 @@ def test_a_failure_writing_the_api_stops_the_build(glossary_dir: Path, tmp_path:
     """/api/ is written by a separate process during the build; if it fails, so does the build."""
     from tests.conftest import run_fresh
 
-    printed = run_fresh(_BUILD + """
+    printed = run_fresh(
+        _BUILD
+        + """
 from mkdocs.exceptions import Abort
 from generator.export import formats as export
 
@@ -407,5 +486,8 @@ try:
     build_site(terms, out / "site", parallel=True)
 except Abort as error:
     print("aborted:", error)
-""", str(glossary_dir), str(tmp_path))
+""",
+        str(glossary_dir),
+        str(tmp_path),
+    )
     assert printed.startswith("aborted:") and "/api/" in printed

@@ -20,10 +20,7 @@ WIKILINK = re.compile(r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,300}))?\]\]")
 
 def read_entries(terms: Path) -> dict[str, dict[str, Any]]:
     """slug -> entry data, in slug order (plain PyYAML: setup, not measured)."""
-    return {
-        path.stem: yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
-        for path in sorted(terms.glob("*.yaml"))
-    }
+    return {path.stem: yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader) for path in sorted(terms.glob("*.yaml"))}
 
 
 def blocks(markdown: str) -> list[str]:

@@ -17,8 +17,15 @@ import yaml
 from bench.peers import WIKILINK, read_entries
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-COPIED_KEYS = ("theme", "plugins", "markdown_extensions", "extra_css", "extra_javascript", "validation",
-               "use_directory_urls")
+COPIED_KEYS = (
+    "theme",
+    "plugins",
+    "markdown_extensions",
+    "extra_css",
+    "extra_javascript",
+    "validation",
+    "use_directory_urls",
+)
 
 
 def real_config() -> dict[str, Any]:
@@ -30,8 +37,12 @@ def real_config() -> dict[str, Any]:
 
 def config_for(project: Path) -> dict[str, Any]:
     real = real_config()
-    config: dict[str, Any] = {"site_name": "Plain pages", "site_url": "https://example.org/",
-                              "docs_dir": "docs", "strict": True}
+    config: dict[str, Any] = {
+        "site_name": "Plain pages",
+        "site_url": "https://example.org/",
+        "docs_dir": "docs",
+        "strict": True,
+    }
     for key in COPIED_KEYS:
         if key in real:
             config[key] = real[key]
@@ -71,6 +82,7 @@ def write_project(terms: Path, project: Path) -> int:
     for slug, entry in entries.items():
         (docs / "entries" / f"{slug}.md").write_text(page(slug, entry, titles), encoding="utf-8")
     (docs / "index.md").write_text(f"# Plain pages\n\n{len(entries)} entry pages, one per entry.\n", encoding="utf-8")
-    (project / "mkdocs.yml").write_text(yaml.safe_dump(config_for(project), sort_keys=False, allow_unicode=True),
-                                        encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        yaml.safe_dump(config_for(project), sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
     return len(entries)

@@ -15,11 +15,11 @@ from typing import Any
 
 from bench.peers import WIKILINK, blocks, read_entries
 
-CONF = '''project = "Leverage Glossary (Sphinx peer)"
+CONF = """project = "Leverage Glossary (Sphinx peer)"
 extensions = ["sphinx.ext.mathjax"]
 html_theme = "alabaster"
 exclude_patterns = ["_build"]
-'''
+"""
 
 
 def rst_text(text: str) -> str:
@@ -34,7 +34,7 @@ def _term_text(markdown: str, titles: dict[str, str]) -> str:
     pieces: list[str] = []
     last = 0
     for match in WIKILINK.finditer(markdown):
-        pieces.append(rst_text(markdown[last:match.start()]))
+        pieces.append(rst_text(markdown[last : match.start()]))
         target = match.group(1).strip()
         title = titles.get(target, target)
         shown = match.group(2)
@@ -50,8 +50,11 @@ def _body(markdown: str, titles: dict[str, str], indent: str) -> list[str]:
         if block.startswith("#"):
             lines += [f"{indent}.. rubric:: {rst_text(block.lstrip('#').strip())}", ""]
         elif block.startswith("- "):
-            lines += [f"{indent}- {_term_text(item[2:].replace(chr(10), ' '), titles)}"
-                      for item in block.split("\n") if item.startswith("- ")]
+            lines += [
+                f"{indent}- {_term_text(item[2:].replace(chr(10), ' '), titles)}"
+                for item in block.split("\n")
+                if item.startswith("- ")
+            ]
             lines.append("")
         else:
             lines += [indent + _term_text(" ".join(block.split("\n")), titles), ""]
@@ -65,10 +68,19 @@ def page(slug: str, entry: dict[str, Any], titles: dict[str, str]) -> str:
     lines += [f"      {_term_text(' '.join(entry['summary'].split()), titles)}", ""]
     lines += _body(entry["body"], titles, "      ")
     for formula in entry.get("formulas") or []:
-        lines += [rst_text(formula["title"]), "-" * len(rst_text(formula["title"])), "",
-                  ".. math::", "", f"   {formula['latex']}", ""]
-        lines += [f"- {rst_text(name)}: {rst_text(spec['meaning'])} ({rst_text(spec['unit'])})"
-                  for name, spec in formula["variables"].items()]
+        lines += [
+            rst_text(formula["title"]),
+            "-" * len(rst_text(formula["title"])),
+            "",
+            ".. math::",
+            "",
+            f"   {formula['latex']}",
+            "",
+        ]
+        lines += [
+            f"- {rst_text(name)}: {rst_text(spec['meaning'])} ({rst_text(spec['unit'])})"
+            for name, spec in formula["variables"].items()
+        ]
         lines.append("")
     if entry.get("examples"):
         lines += ["Worked examples", "---------------", ""]
@@ -102,5 +114,7 @@ def write_project(terms: Path, project: Path) -> int:
     (project / "conf.py").write_text(CONF, encoding="utf-8")
     (project / "index.rst").write_text(
         "Leverage Glossary (Sphinx peer)\n===============================\n\n"
-        f"{len(entries)} entry pages; see the :ref:`genindex` for every term.\n", encoding="utf-8")
+        f"{len(entries)} entry pages; see the :ref:`genindex` for every term.\n",
+        encoding="utf-8",
+    )
     return len(entries)

@@ -23,16 +23,21 @@ from generator.suggest import did_you_mean_clause
 __all__ = ["CALCULATORS", "CalcResult", "Calculator", "CalculatorError", "Output", "Param", "Step", "run", "unit_for"]
 
 
-CALCULATORS: dict[str, Calculator] = {c.name: c for c in (
-    *margin.CALCULATORS, *lending.CALCULATORS, *products.CALCULATORS, *risk.CALCULATORS,
-)}
+CALCULATORS: dict[str, Calculator] = {
+    c.name: c
+    for c in (
+        *margin.CALCULATORS,
+        *lending.CALCULATORS,
+        *products.CALCULATORS,
+        *risk.CALCULATORS,
+    )
+}
 
 
 def _check_range(calc: str, param: Param, value: float) -> None:
     low, high = param.minimum, param.maximum
-    bad = (
-        (low is not None and (value <= low if param.exclusive_minimum else value < low))
-        or (high is not None and (value >= high if param.exclusive_maximum else value > high))
+    bad = (low is not None and (value <= low if param.exclusive_minimum else value < low)) or (
+        high is not None and (value >= high if param.exclusive_maximum else value > high)
     )
     if bad:
         raise CalculatorError(f"{calc}: '{param.name}' must be {param.allowed}, got {fmt(value)}")

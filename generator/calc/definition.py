@@ -137,8 +137,14 @@ def make_step(label: str, formula: str, latex: str, substituted: str, value: Any
 
 
 SIDE = Param("side", "choice", "", "position direction", choices=("long", "short"))
-CONTRACT = Param("contract", "choice", "", "linear (margined in quote) or inverse (coin-margined, qty in USD)",
-                 default="linear", choices=("linear", "inverse"))
+CONTRACT = Param(
+    "contract",
+    "choice",
+    "",
+    "linear (margined in quote) or inverse (coin-margined, qty in USD)",
+    default="linear",
+    choices=("linear", "inverse"),
+)
 
 
 def positive_param(name: str, unit: str, description: str, default: Any = REQUIRED) -> Param:

@@ -9,7 +9,12 @@ import math
 from collections.abc import Mapping
 
 from generator.calc.expression import (
-    COMPARE_OPS, MAX_EXPONENT, Expression, FormulaError, column_of, variable_nodes,
+    COMPARE_OPS,
+    MAX_EXPONENT,
+    Expression,
+    FormulaError,
+    column_of,
+    variable_nodes,
 )
 from generator.calc.numbers import format_number
 from generator.calc.statistics import norm_cdf, norm_pdf, norm_ppf
@@ -76,7 +81,7 @@ def _call(name: str, args: list[float], node: ast.AST) -> float:
 def eval_node(node: ast.AST, values: Mapping[str, float]) -> float | bool:
     """Evaluate a whitelisted node; depth is bounded by parse, so recursion is safe."""
     if isinstance(node, ast.Constant):
-        return float(node.value)
+        return float(node.value)  # type: ignore[arg-type]  # parse admits only numeric constants
     if isinstance(node, ast.Name):
         if node.id not in values:
             raise FormulaError(f"no value given for '{node.id}'", column_of(node))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-
+from typing import Any
 
 MAX_LENGTH = 2000
 MAX_BRACKET_DEPTH = 50
@@ -53,7 +53,7 @@ def column_of(node: ast.AST) -> int | None:
     return None if offset is None else max(offset, 1)
 
 
-def operands(node: ast.expr) -> Sequence[ast.expr]:
+def operands(node: Any) -> Sequence[ast.expr]:  # an ast.expr, read by its exact type below
     """The expression children of a whitelisted node; a call's function name is not one."""
     kind = type(node)
     if kind is ast.BinOp:

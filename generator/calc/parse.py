@@ -12,23 +12,32 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Iterable
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from generator.calc.evaluate import eval_node
 from generator.calc.expression import (
-    COMPARE_OPS, FUNCTIONS, MAX_BRACKET_DEPTH, MAX_EXPONENT, MAX_LENGTH, MAX_TREE_DEPTH, Expression, FormulaError,
-    column_of, operands, variable_nodes,
+    COMPARE_OPS,
+    FUNCTIONS,
+    MAX_BRACKET_DEPTH,
+    MAX_EXPONENT,
+    MAX_LENGTH,
+    MAX_TREE_DEPTH,
+    Expression,
+    FormulaError,
+    column_of,
+    operands,
+    variable_nodes,
 )
 from generator.calc.numbers import format_number
 from generator.suggest import did_you_mean_clause
 
-
-
-_ALLOWED_CHARS = frozenset(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ .,+-*/()<>=!"
-)
+_ALLOWED_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ .,+-*/()<>=!")
 _BINARY_OPS: dict[type[ast.operator], str] = {
-    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**",
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.Pow: "**",
 }
 _FORBIDDEN_OPS: dict[type[ast.AST], str] = {
     ast.Mod: "'%' is not allowed",
@@ -145,7 +154,9 @@ def _check_name(node: ast.Name, variables: frozenset[str] | None) -> None:
         raise FormulaError(f"'{node.id}' is not allowed; only numbers", column)
     if variables is not None and node.id not in variables:
         allowed = ", ".join(sorted(variables)) or "none"
-        raise FormulaError(f"unknown name '{node.id}'{did_you_mean_clause(node.id, variables)} (declared: {allowed})", column)
+        raise FormulaError(
+            f"unknown name '{node.id}'{did_you_mean_clause(node.id, variables)} (declared: {allowed})", column
+        )
 
 
 def _check_constant(node: ast.Constant) -> None:
@@ -170,7 +181,8 @@ def _check_call(node: ast.Call) -> None:
     name = node.func.id
     if name not in FUNCTIONS:
         raise FormulaError(
-            f"unknown function '{name}'{did_you_mean_clause(name, FUNCTIONS)} (available: {', '.join(FUNCTIONS)})", column
+            f"unknown function '{name}'{did_you_mean_clause(name, FUNCTIONS)} (available: {', '.join(FUNCTIONS)})",
+            column,
         )
     if node.keywords:
         raise FormulaError(f"{name}() takes no keyword arguments", column)
@@ -187,9 +199,7 @@ def _refuse_operator(node: ast.BinOp | ast.UnaryOp) -> NoReturn:
 _UNARY_OPS = frozenset({ast.USub, ast.UAdd, ast.Not})
 
 
-def _whitelist(
-    module: ast.Expression, variables: frozenset[str] | None
-) -> tuple[dict[str, ast.Name], list[ast.BinOp]]:
+def _whitelist(module: ast.Expression, variables: frozenset[str] | None) -> tuple[dict[str, ast.Name], list[ast.BinOp]]:
     """Check the whole tree in one pass: each name's first Name node, and the powers, in order.
 
     The pass goes breadth first, level by level (the order of `ast.walk`), so that of
@@ -211,6 +221,7 @@ def _whitelist(
                 raise deep
         below: list[ast.expr] = []
         try:
+            node: Any
             for node in level:
                 kind = type(node)
                 if kind is ast.Name:

@@ -8,7 +8,6 @@ from statistics import NormalDist
 from generator.calc.expression import FormulaError
 from generator.calc.numbers import format_number
 
-
 _STANDARD_NORMAL = NormalDist()  # cdf via math.erf; inv_cdf is Wichura's AS241 (~1e-16)
 
 

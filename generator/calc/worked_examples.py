@@ -17,10 +17,10 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from generator.calc.calculators import CalculatorError, Step, run
 from generator.calc.evaluate import evaluate, substitute
 from generator.calc.expression import Expression, FormulaError
 from generator.calc.parse import parse, restrict
-from generator.calc.calculators import CalculatorError, Step, run
 from generator.model import Entry, Example, Formula
 
 DEFAULT_RELATIVE_TOLERANCE = 1e-9
@@ -173,8 +173,8 @@ def compute_example(
             outputs, steps = _formula_example(entry, example, parsed)
         else:
             raise CalculatorError("an example needs 'calculator' (a named calculator) or 'formula' (a formula id)")
-    except (CalculatorError, FormulaError) as error:
-        return ExampleResult(example=example, outputs={}, steps=(), comparisons=(), error=str(error))
+    except (CalculatorError, FormulaError) as failed:
+        return ExampleResult(example=example, outputs={}, steps=(), comparisons=(), error=str(failed))
     comparisons, error = _compare(example, outputs)
     return ExampleResult(example=example, outputs=outputs, steps=steps, comparisons=comparisons, error=error)
 

@@ -28,13 +28,24 @@ from generator.model import (
 
 SHAPES: dict[type, dict[str, tuple[type, bool]]] = {
     FileCheck: {"entry": (Entry, False), "problems": (Problem, True)},
-    Entry: {"formulas": (Formula, True), "examples": (Example, True), "faq": (FaqItem, True),
-            "sources": (Source, True)},
+    Entry: {
+        "formulas": (Formula, True),
+        "examples": (Example, True),
+        "faq": (FaqItem, True),
+        "sources": (Source, True),
+    },
     Formula: {"result": (FormulaResult, False), "variables": (Variable, True)},
     Problem: {"mark": (Mark, False)},
-    Example: {}, FaqItem: {}, Source: {}, Variable: {}, FormulaResult: {}, Mark: {},
+    Example: {},
+    FaqItem: {},
+    Source: {},
+    Variable: {},
+    FormulaResult: {},
+    Mark: {},
 }
-_NAMES = {cls: getattr(cls, "_fields", None) or tuple(f.name for f in fields(cls)) for cls in SHAPES}  # Mark: a named tuple
+_NAMES = {
+    cls: getattr(cls, "_fields", None) or tuple(f.name for f in fields(cls)) for cls in SHAPES
+}  # Mark: a named tuple
 
 
 def to_plain(value: Any, cls: type = FileCheck) -> tuple:
@@ -54,8 +65,10 @@ def to_plain(value: Any, cls: type = FileCheck) -> tuple:
 
 
 # field index -> (class, many) for the fields that hold dataclasses
-_NESTED = {cls: [(_NAMES[cls].index(name), inner, many) for name, (inner, many) in shape.items()]
-           for cls, shape in SHAPES.items()}
+_NESTED = {
+    cls: [(_NAMES[cls].index(name), inner, many) for name, (inner, many) in shape.items()]
+    for cls, shape in SHAPES.items()
+}
 
 
 def from_plain(plain: tuple, cls: type = FileCheck) -> Any:

@@ -14,20 +14,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-
 from generator import markup
 from generator.check import math as latex
 from generator.check import venue_claims
-from generator.load import document as load
-from generator.load.document import is_slug
-from generator.site_paths import RESERVED
-from generator.suggest import did_you_mean
+from generator.check.examples import _read_examples, check_examples
+from generator.check.formulas import _read_formulas
+from generator.check.prose import _check_body, _check_summary, _check_texts
 from generator.check.reader import _EntryReader, _item_path
 from generator.check.values import normalise_name, parse_date, slug_of, slugify
-from generator.check.prose import _check_body, _check_summary, _check_texts
-from generator.check.formulas import _read_formulas
-from generator.check.examples import _read_examples, check_examples
+from generator.load import document as load
+from generator.load.document import is_slug
 from generator.model import KINDS, RELATION_TYPES, Document, Entry, FaqItem, Mark, NodePath, Problem, Source
+from generator.site_paths import RESERVED
+from generator.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from generator.calc.expression import Expression
@@ -69,27 +68,42 @@ def read_entry(doc: Document, expressions: dict[str, Expression] | None = None) 
     slug = slug_of(doc.path)
     kind_value = data.get("kind")
     kind = kind_value if kind_value in KINDS else None
-    required = [name for name, kinds in FIELDS.items() if kind is None and name in ("title", "kind")
-                or kind in kinds]
+    required = [name for name, kinds in FIELDS.items() if (kind is None and name in ("title", "kind")) or kind in kinds]
     reader.mapping((), data, tuple(FIELDS), required, "the entry")
 
     if not is_slug(slug):
-        reader.report((), "BAD_SLUG", f"file name '{slug}' is not a valid slug",
-                      f"rename the file to '{slugify(slug) or 'my-entry'}.yaml' (lower-case letters, digits, hyphens)",
-                      mark=Mark(1, 1))
+        reader.report(
+            (),
+            "BAD_SLUG",
+            f"file name '{slug}' is not a valid slug",
+            f"rename the file to '{slugify(slug) or 'my-entry'}.yaml' (lower-case letters, digits, hyphens)",
+            mark=Mark(1, 1),
+        )
     elif slug in RESERVED:
-        reader.report((), "RESERVED_SLUG", f"'{slug}' is an address the site keeps for its own pages",
-                      f"rename the file to a more specific slug, such as '{slug}-{kind or 'entry'}.yaml'",
-                      mark=Mark(1, 1))
+        reader.report(
+            (),
+            "RESERVED_SLUG",
+            f"'{slug}' is an address the site keeps for its own pages",
+            f"rename the file to a more specific slug, such as '{slug}-{kind or 'entry'}.yaml'",
+            mark=Mark(1, 1),
+        )
     if "kind" in data and kind is None:
         shown = data.get("kind")
-        reader.report(("kind",), "BAD_VALUE", f"kind '{shown}' is not one of {', '.join(KINDS)}",
-                      did_you_mean(str(shown), KINDS, "use definition, term or area"))
+        reader.report(
+            ("kind",),
+            "BAD_VALUE",
+            f"kind '{shown}' is not one of {', '.join(KINDS)}",
+            did_you_mean(str(shown), KINDS, "use definition, term or area"),
+        )
 
     title = reader.text(("title",), data.get("title"), "title", single_line=True)
     if len(title) > TITLE_MAX_CHARS:
-        reader.report(("title",), "BAD_VALUE", f"title is {len(title)} characters; the limit is {TITLE_MAX_CHARS}",
-                      "shorten the title and put the rest in the summary")
+        reader.report(
+            ("title",),
+            "BAD_VALUE",
+            f"title is {len(title)} characters; the limit is {TITLE_MAX_CHARS}",
+            "shorten the title and put the rest in the summary",
+        )
     summary = reader.text(("summary",), data.get("summary"), "summary")
     _check_summary(reader, summary)
     body = reader.text(("body",), data.get("body"), "body")
@@ -100,12 +114,20 @@ def read_entry(doc: Document, expressions: dict[str, Expression] | None = None) 
     for field, names in (("aliases", aliases), ("abbreviations", abbreviations)):
         for name in names:
             if title and normalise_name(name) == normalise_name(title):
-                reader.report(_item_path((field,), data.get(field), name, 0), "BAD_VALUE",
-                              f"'{name}' in {field} repeats the title", "remove it; the title is always searchable")
+                reader.report(
+                    _item_path((field,), data.get(field), name, 0),
+                    "BAD_VALUE",
+                    f"'{name}' in {field} repeats the title",
+                    "remove it; the title is always searchable",
+                )
     areas = reader.slug_list(("areas",), data.get("areas"), "areas")
     if kind in ("definition", "term") and data.get("areas") == []:
-        reader.report(("areas",), "MISSING_FIELD", "a definition or term belongs to at least one area",
-                      "list the area slugs, such as [margin-and-liquidation]")
+        reader.report(
+            ("areas",),
+            "MISSING_FIELD",
+            "a definition or term belongs to at least one area",
+            "list the area slugs, such as [margin-and-liquidation]",
+        )
     tags = reader.slug_list(("tags",), data.get("tags"), "tags")
     _check_reserved(reader, data, "areas", areas)
     _check_reserved(reader, data, "tags", tags)
@@ -115,24 +137,45 @@ def read_entry(doc: Document, expressions: dict[str, Expression] | None = None) 
     examples = _read_examples(reader, data.get("examples"), formulas, sources)
     faq = _read_faq(reader, data.get("faq"))
     if kind == "area" and "faq" in data and not faq:
-        reader.report(("faq",), "FAQ_MISSING", "an area needs FAQ facets",
-                      "add items {facet, question, answer} for at least Capital, Calculation and Consequence")
+        reader.report(
+            ("faq",),
+            "FAQ_MISSING",
+            "an area needs FAQ facets",
+            "add items {facet, question, answer} for at least Capital, Calculation and Consequence",
+        )
     published = reader.date(("published",), data.get("published"), "published")
     modified = reader.date(("modified",), data.get("modified"), "modified")
     if published and modified:
         first, last = parse_date(published), parse_date(modified)
         if first and last and last < first:
-            reader.report(("modified",), "BAD_DATE", f"modified ({modified}) is earlier than published ({published})",
-                          "set modified to the date of the latest change")
+            reader.report(
+                ("modified",),
+                "BAD_DATE",
+                f"modified ({modified}) is earlier than published ({published})",
+                "set modified to the date of the latest change",
+            )
 
     _check_texts(reader, data, ())
     if not title or kind is None:
         return None, reader.problems
     entry = Entry(
-        slug=slug, path=doc.path, title=title, kind=kind, summary=summary, body=body,
-        aliases=aliases, abbreviations=abbreviations, areas=areas, tags=tags, relations=relations,
-        formulas=formulas, examples=examples, faq=faq, sources=sources,
-        published=published, modified=modified,
+        slug=slug,
+        path=doc.path,
+        title=title,
+        kind=kind,
+        summary=summary,
+        body=body,
+        aliases=aliases,
+        abbreviations=abbreviations,
+        areas=areas,
+        tags=tags,
+        relations=relations,
+        formulas=formulas,
+        examples=examples,
+        faq=faq,
+        sources=sources,
+        published=published,
+        modified=modified,
     )
     return entry, reader.problems
 
@@ -142,9 +185,12 @@ def _check_reserved(reader: _EntryReader, data: Mapping[str, Any], field: str, n
     take that page's address (`tags/index`) or lose its own page to it."""
     for index, name in enumerate(names):
         if name in RESERVED:
-            reader.report(_item_path((field,), data.get(field), name, index), "RESERVED_SLUG",
-                          f"'{name}' in {field} is an address the site keeps for its own pages",
-                          f"use a more specific name, such as '{name}-{field.rstrip('s')}'")
+            reader.report(
+                _item_path((field,), data.get(field), name, index),
+                "RESERVED_SLUG",
+                f"'{name}' in {field} is an address the site keeps for its own pages",
+                f"use a more specific name, such as '{name}-{field.rstrip('s')}'",
+            )
 
 
 def _read_relations(reader: _EntryReader, value: Any) -> dict[str, tuple[str, ...]]:
@@ -177,26 +223,36 @@ def _read_sources(reader: _EntryReader, value: Any) -> tuple[Source, ...]:
         if "id" in mapping:
             source_id = reader.text((*path, "id"), mapping.get("id"), "source id", single_line=True)
             if source_id and not is_slug(source_id):
-                reader.report((*path, "id"), "BAD_VALUE", f"source id '{source_id}' is not [a-z0-9-]",
-                              f"use '{slugify(source_id)}'")
+                reader.report(
+                    (*path, "id"),
+                    "BAD_VALUE",
+                    f"source id '{source_id}' is not [a-z0-9-]",
+                    f"use '{slugify(source_id)}'",
+                )
             if source_id in ids:
                 reader.report((*path, "id"), "BAD_VALUE", f"source id '{source_id}' is used twice", "make ids unique")
             ids.add(source_id)
         url = reader.text((*path, "url"), mapping.get("url"), "url", single_line=True)
         if url and not _URL.fullmatch(url):
-            reader.report((*path, "url"), "BAD_VALUE", f"url '{url[:80]}' is not an http(s) address",
-                          "give the full address starting with https://")
+            reader.report(
+                (*path, "url"),
+                "BAD_VALUE",
+                f"url '{url[:80]}' is not an http(s) address",
+                "give the full address starting with https://",
+            )
             url = ""
         source_type = venue_claims.read_source_type(reader, path, mapping, f"source {index + 1}")
-        result.append(Source(
-            title=reader.text((*path, "title"), mapping.get("title"), "source title", single_line=True),
-            publisher=reader.text((*path, "publisher"), mapping.get("publisher"), "publisher", single_line=True),
-            url=url,
-            accessed=reader.date((*path, "accessed"), mapping.get("accessed"), "accessed", date_only=True),
-            id=source_id or None,
-            note=reader.text((*path, "note"), mapping.get("note"), "note") if "note" in mapping else "",
-            type=source_type,
-        ))
+        result.append(
+            Source(
+                title=reader.text((*path, "title"), mapping.get("title"), "source title", single_line=True),
+                publisher=reader.text((*path, "publisher"), mapping.get("publisher"), "publisher", single_line=True),
+                url=url,
+                accessed=reader.date((*path, "accessed"), mapping.get("accessed"), "accessed", date_only=True),
+                id=source_id or None,
+                note=reader.text((*path, "note"), mapping.get("note"), "note") if "note" in mapping else "",
+                type=source_type,
+            )
+        )
     return tuple(result)
 
 
@@ -207,11 +263,13 @@ def _read_faq(reader: _EntryReader, value: Any) -> tuple[FaqItem, ...]:
         mapping = reader.mapping(path, item, FAQ_FIELDS, FAQ_FIELDS, f"faq item {index + 1}")
         if mapping is None:
             continue
-        result.append(FaqItem(
-            reader.text((*path, "facet"), mapping.get("facet"), "facet", single_line=True),
-            reader.text((*path, "question"), mapping.get("question"), "question", single_line=True),
-            reader.text((*path, "answer"), mapping.get("answer"), "answer"),
-        ))
+        result.append(
+            FaqItem(
+                reader.text((*path, "facet"), mapping.get("facet"), "facet", single_line=True),
+                reader.text((*path, "question"), mapping.get("question"), "question", single_line=True),
+                reader.text((*path, "answer"), mapping.get("answer"), "answer"),
+            )
+        )
     return tuple(result)
 
 

@@ -30,8 +30,8 @@ from generator import settings
 from generator.check.formulas import _braces_balance
 from generator.check.prose import markdown_fields, markup_limit
 from generator.check.reader import _EntryReader
-from generator.segments import segments  # how the site itself finds math in Markdown
 from generator.model import Document, Mark, NodePath, Problem, Severity
+from generator.segments import segments  # how the site itself finds math in Markdown
 
 KATEX_JS = settings.KATEX_JS
 NODE_ENV = "GLOSSARY_NODE"  # path of the node binary; empty means "do not use node"
@@ -194,10 +194,11 @@ def collect(doc: Document) -> Iterator[Math]:
         if isinstance(result, dict) and isinstance(result.get("symbol"), str) and result["symbol"].strip():
             yield Math(result["symbol"].strip(), False, doc.path, (*path, "result", "symbol"), "result symbol")
         variables = formula.get("variables")
-        for name, spec in (variables.items() if isinstance(variables, dict) else ()):
+        for name, spec in variables.items() if isinstance(variables, dict) else ():
             if isinstance(spec, dict) and isinstance(spec.get("symbol"), str) and spec["symbol"].strip():
-                yield Math(spec["symbol"].strip(), False, doc.path, (*path, "variables", name, "symbol"),
-                           f"symbol of '{name}'")
+                yield Math(
+                    spec["symbol"].strip(), False, doc.path, (*path, "variables", name, "symbol"), f"symbol of '{name}'"
+                )
     for path, text in markdown_fields(data):
         yield from _markdown_math(doc, path, text)
 
@@ -221,9 +222,14 @@ def _markdown_math(doc: Document, path: NodePath, text: str) -> Iterator[Math]:
 
 def _strip_delimiters(math: str) -> tuple[str, bool]:
     """The text KaTeX receives for one math segment, and whether it is display math."""
-    for opening, closing, display in (("$$", "$$", True), ("\\[", "\\]", True), ("\\(", "\\)", False), ("$", "$", False)):
+    for opening, closing, display in (
+        ("$$", "$$", True),
+        ("\\[", "\\]", True),
+        ("\\(", "\\)", False),
+        ("$", "$", False),
+    ):
         if math.startswith(opening) and math.endswith(closing) and len(math) >= len(opening) + len(closing):
-            return math[len(opening): len(math) - len(closing)], display
+            return math[len(opening) : len(math) - len(closing)], display
     return math, True  # \begin{env} ... \end{env} goes to KaTeX whole
 
 
@@ -250,8 +256,9 @@ def _for_katex(math: Math) -> bool:
     return not (math.what == "latex" and not _braces_balance(math.tex))
 
 
-def check_keys(found: Sequence[tuple[str, Sequence[MathKey]]], locate: Callable[[str], Document],
-               cache_file: Path | None = None) -> list[Problem]:
+def check_keys(
+    found: Sequence[tuple[str, Sequence[MathKey]]], locate: Callable[[str], Document], cache_file: Path | None = None
+) -> list[Problem]:
     """FORMULA problems for math KaTeX rejects; one warning if the check could not run.
 
     `found` is (file, `keys` of that file) per file; `locate(file)` parses a file again,
@@ -266,8 +273,11 @@ def check_keys(found: Sequence[tuple[str, Sequence[MathKey]]], locate: Callable[
     verdicts, failure = check_math(wanted)
     if cache_file is not None and missing and failure is None:
         _write_disk_cache(cache_file, verdicts)
-    bad = {key for key in wanted
-           if (verdict := verdicts.get(key)) is not None and (verdict.error or verdict.untrusted or verdict.warnings)}
+    bad = {
+        key
+        for key in wanted
+        if (verdict := verdicts.get(key)) is not None and (verdict.error or verdict.untrusted or verdict.warnings)
+    }
     problems: list[Problem] = []
     for file, file_keys in found:
         if not bad.intersection(file_keys):
@@ -284,11 +294,16 @@ def check_keys(found: Sequence[tuple[str, Sequence[MathKey]]], locate: Callable[
         file = next(file for file, file_keys in found if file_keys)
         doc = locate(file)
         first = next((m for m in collect(doc) if _for_katex(m)), None)  # None: the file changed meanwhile
-        problems.append(Problem(
-            file, _mark(first, doc, None) if first else Mark(1, 1), "LATEX_UNCHECKED",
-            f"LaTeX was not checked with KaTeX: {failure}",
-            "install Node.js (Debian: apt-get install nodejs) so formulas are checked before readers see them",
-            Severity.WARNING))
+        problems.append(
+            Problem(
+                file,
+                _mark(first, doc, None) if first else Mark(1, 1),
+                "LATEX_UNCHECKED",
+                f"LaTeX was not checked with KaTeX: {failure}",
+                "install Node.js (Debian: apt-get install nodejs) so formulas are checked before readers see them",
+                Severity.WARNING,
+            )
+        )
     return problems
 
 
@@ -296,19 +311,32 @@ def _problems_for(math: Math, verdict: Verdict, doc: Document) -> list[Problem]:
     where = _describe(math)
     problems = []
     if verdict.error:
-        problems.append(Problem(
-            math.file, _mark(math, doc, verdict.position), "FORMULA",
-            f"KaTeX cannot render {where}: {_clean(verdict.error)}",
-            "fix the LaTeX (KaTeX supports most of LaTeX math; see katex.org/docs/supported)"))
+        problems.append(
+            Problem(
+                math.file,
+                _mark(math, doc, verdict.position),
+                "FORMULA",
+                f"KaTeX cannot render {where}: {_clean(verdict.error)}",
+                "fix the LaTeX (KaTeX supports most of LaTeX math; see katex.org/docs/supported)",
+            )
+        )
     for command in verdict.untrusted:
-        problems.append(Problem(
-            math.file, _mark(math, doc, None), "FORMULA",
-            f"{command} in {where} is not allowed", _UNTRUSTED_HINT))
+        problems.append(
+            Problem(
+                math.file, _mark(math, doc, None), "FORMULA", f"{command} in {where} is not allowed", _UNTRUSTED_HINT
+            )
+        )
     for warning in () if problems else verdict.warnings:  # an error already says what to fix
-        problems.append(Problem(
-            math.file, _mark(math, doc, None), "FORMULA", f"KaTeX warns about {where}: {_clean(warning)}",
-            "write it the way LaTeX expects; KaTeX renders it, but not everywhere the same",
-            Severity.WARNING))
+        problems.append(
+            Problem(
+                math.file,
+                _mark(math, doc, None),
+                "FORMULA",
+                f"KaTeX warns about {where}: {_clean(warning)}",
+                "write it the way LaTeX expects; KaTeX renders it, but not everywhere the same",
+                Severity.WARNING,
+            )
+        )
     return problems
 
 
@@ -342,9 +370,9 @@ def _mark(math: Math, doc: Document, position: int | None) -> Mark:
         return base
     line = lines[base.line - 1]
     start = base.column - 1
-    if line[start: start + 1] in ("'", '"'):
+    if line[start : start + 1] in ("'", '"'):
         start += 1
-    if line[start: start + len(math.tex)] != math.tex:
+    if line[start : start + len(math.tex)] != math.tex:
         return base  # escapes or folding: the text in the file differs from the value
     return Mark(base.line, start + 1 + max(0, min(position, len(math.tex))))
 
@@ -379,10 +407,15 @@ def _read_disk_cache(cache_file: Path) -> None:
     try:
         for tex, display, error, position, warnings, untrusted in stored or ():
             key = (str(tex), bool(display))
-            _cache.setdefault(key, Verdict(
-                str(error) if error is not None else None,
-                int(position) if isinstance(position, int) else None,
-                tuple(str(w) for w in warnings), tuple(str(u) for u in untrusted)))
+            _cache.setdefault(
+                key,
+                Verdict(
+                    str(error) if error is not None else None,
+                    int(position) if isinstance(position, int) else None,
+                    tuple(str(w) for w in warnings),
+                    tuple(str(u) for u in untrusted),
+                ),
+            )
     except (ValueError, TypeError):
         return  # a cache of the wrong shape only costs one node run
 
@@ -391,6 +424,8 @@ def _write_disk_cache(cache_file: Path, verdicts: Mapping[tuple[str, bool], Verd
     """Atomic (see sealed.py); only this run's math is kept."""
     from generator import signed_cache as sealed
 
-    rows = [(tex, display, v.error, v.position, tuple(v.warnings), tuple(v.untrusted))
-            for (tex, display), v in verdicts.items()]
+    rows = [
+        (tex, display, v.error, v.position, tuple(v.warnings), tuple(v.untrusted))
+        for (tex, display), v in verdicts.items()
+    ]
     sealed.write(cache_file, _DISK_MAGIC, _fingerprint().encode(), rows)

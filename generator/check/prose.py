@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-
 from generator import markup
-from generator.model import NodePath
-
 from generator.check.reader import _EntryReader
+from generator.model import NodePath
 
 SUMMARY_MAX_CHARS = 300
 
@@ -39,7 +37,9 @@ _MARKUP_CHARS = "[<&`\\$"
 _SHORTEST_OVER_LIMIT = min(MAX_MARKUP_CHARS, 2 * MAX_LIST_NESTING)  # `markup_limit` passes anything shorter
 
 
-_NESTED_MARKERS = re.compile(rf"^[ \t]*(?:(?:[-*+]|\d{{1,9}}[.)])[ \t]+|>[ \t]*){{{MAX_LIST_NESTING + 1}}}", re.MULTILINE)
+_NESTED_MARKERS = re.compile(
+    rf"^[ \t]*(?:(?:[-*+]|\d{{1,9}}[.)])[ \t]+|>[ \t]*){{{MAX_LIST_NESTING + 1}}}", re.MULTILINE
+)
 
 
 # Lists nested by indentation, one line each (260 levels made the build recurse too deep):
@@ -52,8 +52,9 @@ def markdown_fields(data: Any) -> list[tuple[NodePath, str]]:
     """The fields rendered as Markdown: summary, body, FAQ answers, formula and example notes."""
     if not isinstance(data, dict):
         return []
-    found: list[tuple[NodePath, str]] = [((field,), data[field]) for field in ("summary", "body")
-                                         if isinstance(data.get(field), str)]
+    found: list[tuple[NodePath, str]] = [
+        ((field,), data[field]) for field in ("summary", "body") if isinstance(data.get(field), str)
+    ]
     for list_field, key in (("faq", "answer"), ("formulas", "note"), ("examples", "note")):
         items = data.get(list_field)
         for index, item in enumerate(items if isinstance(items, list) else ()):
@@ -67,13 +68,17 @@ def markup_limit(text: str) -> str | None:
     if len(text) > MAX_MARKUP_CHARS:  # shorter texts cannot hold too many
         count = sum(text.count(char) for char in _MARKUP_CHARS)
         if count > MAX_MARKUP_CHARS:
-            return (f"the text has {count:,} markup characters ({' '.join(_MARKUP_CHARS)}); "
-                    f"the limit is {MAX_MARKUP_CHARS:,}")
+            return (
+                f"the text has {count:,} markup characters ({' '.join(_MARKUP_CHARS)}); "
+                f"the limit is {MAX_MARKUP_CHARS:,}"
+            )
     if len(text) > 2 * MAX_LIST_NESTING and _NESTED_MARKERS.search(text):
         return f"a line opens more than {MAX_LIST_NESTING} nested lists or quotes"
     if len(text) > MAX_LIST_NESTING and _DEEP_INDENT.search(text):
-        return (f"a line is indented {4 * (MAX_LIST_NESTING + 1)} columns or more: Markdown nests a list "
-                f"or block for every 4, and more than {MAX_LIST_NESTING} levels are not allowed")
+        return (
+            f"a line is indented {4 * (MAX_LIST_NESTING + 1)} columns or more: Markdown nests a list "
+            f"or block for every 4, and more than {MAX_LIST_NESTING} levels are not allowed"
+        )
     return None
 
 
@@ -95,39 +100,63 @@ def _check_texts(reader: _EntryReader, value: Any, path: NodePath) -> None:
 
 def _check_text(reader: _EntryReader, text: str, path: NodePath) -> None:
     if "TODO" in text:  # skeletons from `glossary new` say TODO where the author still has to write
-        reader.report(path, "PLACEHOLDER", "text still contains a TODO placeholder",
-                      "replace the placeholder with the real text")
+        reader.report(
+            path, "PLACEHOLDER", "text still contains a TODO placeholder", "replace the placeholder with the real text"
+        )
     too_much = markup_limit(text)
     if too_much:
-        reader.report(path, "MARKUP_LIMIT", too_much,
-                      "write it as prose: that much markup makes Markdown (and the site build) crawl")
+        reader.report(
+            path,
+            "MARKUP_LIMIT",
+            too_much,
+            "write it as prose: that much markup makes Markdown (and the site build) crawl",
+        )
 
 
 def _check_summary(reader: _EntryReader, summary: str) -> None:
     if not summary:
         return
     if len(summary) > SUMMARY_MAX_CHARS:
-        reader.report(("summary",), "SUMMARY", f"summary is {len(summary)} characters; the limit is {SUMMARY_MAX_CHARS}",
-                      "keep the one- or two-sentence definition here and move detail into the body")
+        reader.report(
+            ("summary",),
+            "SUMMARY",
+            f"summary is {len(summary)} characters; the limit is {SUMMARY_MAX_CHARS}",
+            "keep the one- or two-sentence definition here and move detail into the body",
+        )
     sentences = count_sentences(summary)
     if sentences > 2:
-        reader.report(("summary",), "SUMMARY", f"summary has {sentences} sentences; at most 2",
-                      "a summary is the citable definition: one or two sentences")
+        reader.report(
+            ("summary",),
+            "SUMMARY",
+            f"summary has {sentences} sentences; at most 2",
+            "a summary is the citable definition: one or two sentences",
+        )
     if summary[-1] not in ".!?":
-        reader.report(("summary",), "SUMMARY", "summary does not end with a full stop",
-                      "end the sentence with '.'")
+        reader.report(("summary",), "SUMMARY", "summary does not end with a full stop", "end the sentence with '.'")
 
 
 def _check_body(reader: _EntryReader, kind: str, body: str) -> None:
     minimum = MIN_WORDS[kind]
     words = markup.word_count(body, at_most=minimum)  # the exact count whenever it is short
     if words < minimum:
-        reader.report(("body",), "BODY_TOO_SHORT", f"body has {words} words; a {kind} needs at least {minimum}",
-                      "explain how it works, give an example and name the risks")
+        reader.report(
+            ("body",),
+            "BODY_TOO_SHORT",
+            f"body has {words} words; a {kind} needs at least {minimum}",
+            "explain how it works, give an example and name the risks",
+        )
     levels = markup.headings(body)
     if any(level == 1 for level, _ in levels):
-        reader.report(("body",), "BAD_VALUE", "the body contains a level-1 heading",
-                      "start sections at `##`; the title is the page's only level-1 heading")
+        reader.report(
+            ("body",),
+            "BAD_VALUE",
+            "the body contains a level-1 heading",
+            "start sections at `##`; the title is the page's only level-1 heading",
+        )
     if kind == "term" and sum(1 for level, _ in levels if level == 2) < MIN_TERM_SECTIONS:
-        reader.report(("body",), "BODY_TOO_SHORT", f"a term body needs at least {MIN_TERM_SECTIONS} `##` sections",
-                      "use sections such as `## How it works`, `## Example` and `## Risks`")
+        reader.report(
+            ("body",),
+            "BODY_TOO_SHORT",
+            f"a term body needs at least {MIN_TERM_SECTIONS} `##` sections",
+            "use sections such as `## How it works`, `## Example` and `## Risks`",
+        )

@@ -6,12 +6,10 @@ import bisect
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-
+from generator.check.values import _DATE, normalise_name, parse_date, slugify
 from generator.load.document import is_slug
 from generator.model import Document, Mark, NodePath, Problem, Severity, Source
-
 from generator.suggest import did_you_mean
-from generator.check.values import _DATE, normalise_name, parse_date, slugify
 
 
 class _EntryReader:
@@ -23,8 +21,17 @@ class _EntryReader:
         self._line_starts: list[int] | None = None
 
     # -- reporting -------------------------------------------------------------------
-    def report(self, path: NodePath, code: str, message: str, hint: str = "", *,
-               at_key: bool = False, severity: Severity = Severity.ERROR, mark: Mark | None = None) -> None:
+    def report(
+        self,
+        path: NodePath,
+        code: str,
+        message: str,
+        hint: str = "",
+        *,
+        at_key: bool = False,
+        severity: Severity = Severity.ERROR,
+        mark: Mark | None = None,
+    ) -> None:
         where = mark or (self.doc.key_mark(path) if at_key else self.doc.mark(path))
         self.problems.append(Problem(self.doc.path, where, code, message, hint, severity))
 
@@ -32,7 +39,7 @@ class _EntryReader:
         """Position of character `offset` (0-based) inside a one-line scalar."""
         base = self.doc.mark(path)
         line_text = self.doc.text.splitlines()[base.line - 1] if self.doc.text else ""
-        quote = 1 if line_text[base.column - 1: base.column] in ("'", '"') else 0
+        quote = 1 if line_text[base.column - 1 : base.column] in ("'", '"') else 0
         return Mark(base.line, base.column + quote + offset)
 
     def find_mark(self, path: NodePath, needle: str, nth: int) -> Mark:
@@ -52,11 +59,16 @@ class _EntryReader:
         return Mark(line, offset - self._line_starts[line - 1] + 1)
 
     # -- typed readers -----------------------------------------------------------------
-    def mapping(self, path: NodePath, value: Any, allowed: Sequence[str], required: Sequence[str],
-                what: str) -> dict[str, Any] | None:
+    def mapping(
+        self, path: NodePath, value: Any, allowed: Sequence[str], required: Sequence[str], what: str
+    ) -> dict[str, Any] | None:
         if not isinstance(value, dict):
-            self.report(path, "WRONG_TYPE", f"{what} must be a mapping of fields, not {_describe(value)}",
-                        f"write {what} as `key: value` lines")
+            self.report(
+                path,
+                "WRONG_TYPE",
+                f"{what} must be a mapping of fields, not {_describe(value)}",
+                f"write {what} as `key: value` lines",
+            )
             return None
         for key in value:
             if key not in allowed:
@@ -65,17 +77,25 @@ class _EntryReader:
                 self.report((*path, key), "UNKNOWN_FIELD", f"unknown field '{shown}' in {what}", hint, at_key=True)
         for key in required:
             if key not in value or value[key] is None:
-                self.report(path, "MISSING_FIELD", f"{what} is missing required field '{key}'",
-                            f"add `{key}:`" + (" (see the entry format reference)" if not path else ""),
-                            mark=self.doc.mark(path) if path else Mark(1, 1))
+                self.report(
+                    path,
+                    "MISSING_FIELD",
+                    f"{what} is missing required field '{key}'",
+                    f"add `{key}:`" + (" (see the entry format reference)" if not path else ""),
+                    mark=self.doc.mark(path) if path else Mark(1, 1),
+                )
         return value
 
     def text(self, path: NodePath, value: Any, what: str, *, single_line: bool = False) -> str:
         if value is None:
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.report(path, "WRONG_TYPE", f"{what} must be text, not {_describe(value)}",
-                        "write it as plain text (quote it if it starts with [ or {)")
+            self.report(
+                path,
+                "WRONG_TYPE",
+                f"{what} must be text, not {_describe(value)}",
+                "write it as plain text (quote it if it starts with [ or {)",
+            )
             return ""
         # a number where text is wanted is the text as written (`1.50`, not `1.5`)
         text = (value if isinstance(value, str) else self.doc.raw.get(path) or str(value)).strip()
@@ -89,8 +109,12 @@ class _EntryReader:
         if value is None:
             return ()
         if not isinstance(value, list):
-            self.report(path, "WRONG_TYPE", f"{what} must be a list, not {_describe(value)}",
-                        f"write it as [a, b] or one `- item` per line")
+            self.report(
+                path,
+                "WRONG_TYPE",
+                f"{what} must be a list, not {_describe(value)}",
+                "write it as [a, b] or one `- item` per line",
+            )
             return ()
         items: list[str] = []
         seen: set[str] = set()
@@ -117,12 +141,20 @@ class _EntryReader:
         if is_slug(text):
             return True
         if "/" in text or "\\" in text or ".." in text:
-            self.report(path, "BAD_SLUG", f"'{text}' in {what} contains a path; a slug is a bare name",
-                        "write just the entry's slug, such as `liquidation-price`")
+            self.report(
+                path,
+                "BAD_SLUG",
+                f"'{text}' in {what} contains a path; a slug is a bare name",
+                "write just the entry's slug, such as `liquidation-price`",
+            )
         else:
             wanted = slugify(text)
-            self.report(path, "BAD_SLUG", f"'{text}' in {what} is not a slug (lower-case letters, digits, hyphens)",
-                        f"did you mean '{wanted}'?" if wanted else "use lower-case letters, digits and hyphens")
+            self.report(
+                path,
+                "BAD_SLUG",
+                f"'{text}' in {what} is not a slug (lower-case letters, digits, hyphens)",
+                f"did you mean '{wanted}'?" if wanted else "use lower-case letters, digits and hyphens",
+            )
         return False
 
     def date(self, path: NodePath, value: Any, what: str, *, date_only: bool = False) -> str:
@@ -140,8 +172,9 @@ class _EntryReader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.report(path, "WRONG_TYPE", f"{what} must be a list, not {_describe(value)}",
-                        "write one `- ...` item per line")
+            self.report(
+                path, "WRONG_TYPE", f"{what} must be a list, not {_describe(value)}", "write one `- ...` item per line"
+            )
             return []
         return value
 
@@ -170,13 +203,18 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _source_ref(reader: _EntryReader, path: NodePath, mapping: Mapping[str, Any], sources: tuple[Source, ...],
-                what: str) -> str | None:
+def _source_ref(
+    reader: _EntryReader, path: NodePath, mapping: Mapping[str, Any], sources: tuple[Source, ...], what: str
+) -> str | None:
     """The `source` a formula or example cites, which must be one of the entry's source ids."""
     value = mapping.get("source")
     source_id = reader.text((*path, "source"), value, "source", single_line=True) if value is not None else None
     source_ids = {s.id for s in sources if s.id}
     if source_id and source_id not in source_ids:
-        reader.report((*path, "source"), "DANGLING_LINK", f"{what} cites source '{source_id}', which is not among this entry's source ids",
-                      did_you_mean(source_id, source_ids, "give the source an `id:` and use it here"))
+        reader.report(
+            (*path, "source"),
+            "DANGLING_LINK",
+            f"{what} cites source '{source_id}', which is not among this entry's source ids",
+            did_you_mean(source_id, source_ids, "give the source an `id:` and use it here"),
+        )
     return source_id or None

@@ -30,11 +30,14 @@ STALE_AFTER_MONTHS = 12
 SOURCE_TYPES = ("primary", "secondary")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-TYPE_HINT = ("add `type: primary` for the venue's or protocol's own documentation, the regulation, "
-             "the paper or the book, or `type: secondary` for anything that summarises them")
+TYPE_HINT = (
+    "add `type: primary` for the venue's or protocol's own documentation, the regulation, "
+    "the paper or the book, or `type: secondary` for anything that summarises them"
+)
 
 
 # -- field rules (called by the entry reader in check.py) -----------------------------------
+
 
 def read_source_type(reader: _EntryReader, path: NodePath, mapping: Mapping[str, Any], what: str) -> str:
     """A source's `type`: required, so a reader can always tell a venue's own word from a summary."""
@@ -45,14 +48,26 @@ def read_source_type(reader: _EntryReader, path: NodePath, mapping: Mapping[str,
     if value and value not in SOURCE_TYPES:
         from generator.suggest import did_you_mean
 
-        reader.report((*path, "type"), "BAD_VALUE", f"source type '{value[:40]}' is not primary or secondary",
-                      did_you_mean(value[:40], SOURCE_TYPES, TYPE_HINT))
+        reader.report(
+            (*path, "type"),
+            "BAD_VALUE",
+            f"source type '{value[:40]}' is not primary or secondary",
+            did_you_mean(value[:40], SOURCE_TYPES, TYPE_HINT),
+        )
         return ""
     return value
 
 
-def read_claim(reader: _EntryReader, path: NodePath, mapping: Mapping[str, Any], what: str, *,
-               cites: str | None, sources: Sequence[Source], needs_source: bool) -> tuple[str, str]:
+def read_claim(
+    reader: _EntryReader,
+    path: NodePath,
+    mapping: Mapping[str, Any],
+    what: str,
+    *,
+    cites: str | None,
+    sources: Sequence[Source],
+    needs_source: bool,
+) -> tuple[str, str]:
     """`venue` and `as_of` of a formula or example (`what`), checked as a pair.
 
     A venue without a date cannot be shown as checked, and a date without a venue says
@@ -66,21 +81,36 @@ def read_claim(reader: _EntryReader, path: NodePath, mapping: Mapping[str, Any],
     if as_of is not None:
         as_of = reader.date((*path, "as_of"), as_of, "as_of", date_only=True)
     if "venue" in mapping and "as_of" not in mapping:
-        reader.report(path, "MISSING_FIELD", f"{what} names a venue but has no 'as_of'",
-                      "add `as_of: YYYY-MM-DD`, the day the rule was last checked against its source")
+        reader.report(
+            path,
+            "MISSING_FIELD",
+            f"{what} names a venue but has no 'as_of'",
+            "add `as_of: YYYY-MM-DD`, the day the rule was last checked against its source",
+        )
     if "as_of" in mapping and "venue" not in mapping:
-        reader.report((*path, "as_of"), "BAD_VALUE", f"{what} has 'as_of' but no 'venue'",
-                      "add `venue:` naming the venue or protocol whose rule this is, or remove as_of")
+        reader.report(
+            (*path, "as_of"),
+            "BAD_VALUE",
+            f"{what} has 'as_of' but no 'venue'",
+            "add `venue:` naming the venue or protocol whose rule this is, or remove as_of",
+        )
     if "venue" in mapping and needs_source and mapping.get("source") is None:
-        reader.report(path, "MISSING_FIELD", f"{what} names a venue but no 'source'",
-                      "add `source:` with the id of the source that states the rule")
+        reader.report(
+            path,
+            "MISSING_FIELD",
+            f"{what} names a venue but no 'source'",
+            "add `source:` with the id of the source that states the rule",
+        )
     if venue and cites:
         cited = next((s for s in sources if s.id == cites), None)
         if cited is not None and cited.type == "secondary":
-            reader.report((*path, "source"), "SECONDARY_VENUE_SOURCE",
-                          f"{what} states a {venue} rule but cites '{cites}', a secondary source",
-                          f"cite {venue}'s own documentation (a source with `type: primary`) for its rules",
-                          severity=Severity.WARNING)
+            reader.report(
+                (*path, "source"),
+                "SECONDARY_VENUE_SOURCE",
+                f"{what} states a {venue} rule but cites '{cites}', a secondary source",
+                f"cite {venue}'s own documentation (a source with `type: primary`) for its rules",
+                severity=Severity.WARNING,
+            )
     return venue or "", as_of or ""
 
 
@@ -95,6 +125,7 @@ def _optional(reader: _EntryReader, path: NodePath, mapping: Mapping[str, Any], 
 
 
 # -- staleness (shared by `glossary validate` and `glossary stale`) ---------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Claim:
@@ -148,8 +179,9 @@ def claims_in(doc: Document) -> list[Claim]:
                 continue
             name = item.get(name_key)
             what = " ".join(name.split()) if isinstance(name, str) and name.strip() else f"{kind} {index + 1}"
-            found.append(Claim(doc.path, slug, doc.mark((f"{kind}s", index, "as_of")), kind, what,
-                               " ".join(venue.split()), day))
+            found.append(
+                Claim(doc.path, slug, doc.mark((f"{kind}s", index, "as_of")), kind, what, " ".join(venue.split()), day)
+            )
     return found
 
 
@@ -190,11 +222,16 @@ def stale_warnings(claims: Iterable[Claim], today: date, months: int = STALE_AFT
     problems = []
     for claim in claims:
         if is_stale(claim.as_of, today, months):
-            problems.append(Problem(
-                claim.path, claim.mark, "STALE_VENUE_CLAIM",
-                f"{claim.label} states a {claim.venue} rule last checked {claim.as_of.isoformat()}, "
-                f"{age_months(claim.as_of, today)} months ago (the limit is {months})",
-                "check the rule against its source again, update what changed, and set as_of (and the "
-                "source's accessed) to the day you checked; `glossary stale` lists every claim by age",
-                Severity.WARNING))
+            problems.append(
+                Problem(
+                    claim.path,
+                    claim.mark,
+                    "STALE_VENUE_CLAIM",
+                    f"{claim.label} states a {claim.venue} rule last checked {claim.as_of.isoformat()}, "
+                    f"{age_months(claim.as_of, today)} months ago (the limit is {months})",
+                    "check the rule against its source again, update what changed, and set as_of (and the "
+                    "source's accessed) to the day you checked; `glossary stale` lists every claim by age",
+                    Severity.WARNING,
+                )
+            )
     return problems

@@ -21,8 +21,9 @@ def html_views(record: CitationRecord, day: date, *, modifier: str = "") -> list
     for style in STYLES:
         before, _, after = record.template(style).partition(ACCESSED)
         accessed = f'<span class="{css}" data-style="{escape(style)}">{escape(format_accessed(style, day))}</span>'
-        views.append({"style": style, "label": STYLE_LABELS[style],
-                      "html": Markup(f"{escape(before)}{accessed}{escape(after)}")})
+        views.append(
+            {"style": style, "label": STYLE_LABELS[style], "html": Markup(f"{escape(before)}{accessed}{escape(after)}")}
+        )
     return views
 
 
@@ -38,12 +39,16 @@ def cite_box_html(views: list[dict[str, Any]], record: CitationRecord, *, box_id
     name = escape("__" + box_id.replace("-", "_"))
     inputs = "".join(
         f'<input {_CHECKED if i == 1 else ""}id="{name}_{i}" name="{name}" type="radio">'
-        for i in range(1, len(views) + 1))
-    labels = "".join(f'<label for="{name}_{i}">{escape(view["label"])}</label>'
-                     for i, view in enumerate(views, start=1))
+        for i in range(1, len(views) + 1)
+    )
+    labels = "".join(
+        f'<label for="{name}_{i}">{escape(view["label"])}</label>' for i, view in enumerate(views, start=1)
+    )
     blocks = "\n".join(
         f'<div class="tabbed-block"><pre class="gl-cite__text" data-style="{escape(view["style"])}"><code>'
-        f'{escape(view["html"])}</code></pre></div>' for view in views)
+        f"{escape(view['html'])}</code></pre></div>"
+        for view in views
+    )
     box = escape(box_id)
     return Markup(
         f'<div class="gl-cite" id="{box}" data-version="{escape(record.version)}">\n'
@@ -52,5 +57,5 @@ def cite_box_html(views: list[dict[str, Any]], record: CitationRecord, *, box_id
         f'<div class="tabbed-content">\n{blocks}\n</div>\n</div>\n'
         '<p class="gl-cite__actions"><button type="button" class="md-button md-button--primary gl-cite__copy">'
         'Copy citation</button> <span class="gl-cite__status" role="status" aria-live="polite"></span></p>\n'
-        '</div>'
+        "</div>"
     )

@@ -33,8 +33,6 @@ from generator.cite.styles import ACCESSED, FORMATTERS, Style, clean, format_acc
 from generator.model import Entry
 from generator.settings import SITE_NAME, site_base
 
-
-
 LICENSE_NAME = "CC BY 4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 FINGERPRINT_CHARS = 12
@@ -117,8 +115,9 @@ class CitationRecord:
     publisher: str = ""
 
     @classmethod
-    def from_entry(cls, entry: Entry, *, site_url: str, site_name: str = SITE_NAME,
-                   author: str | None = None) -> CitationRecord:
+    def from_entry(
+        cls, entry: Entry, *, site_url: str, site_name: str = SITE_NAME, author: str | None = None
+    ) -> CitationRecord:
         base = site_base(site_url)
         issued = parse_day(entry.modified or entry.published)
         print_ = fingerprint(entry)

@@ -38,12 +38,31 @@ STYLE_LABELS: dict[Style, str] = {
 }
 # The names people type (`glossary cite --style csl-json`); keys are STYLES.
 STYLE_NAMES: dict[str, Style] = {
-    "apa": "apa", "mla": "mla", "chicago": "chicago", "bibtex": "bibtex", "ris": "ris",
-    "csl-json": "csl_json", "csl_json": "csl_json", "csljson": "csl_json", "csl": "csl_json",
+    "apa": "apa",
+    "mla": "mla",
+    "chicago": "chicago",
+    "bibtex": "bibtex",
+    "ris": "ris",
+    "csl-json": "csl_json",
+    "csl_json": "csl_json",
+    "csljson": "csl_json",
+    "csl": "csl_json",
 }
 ACCESSED = "\ue000"  # a private-use character: never in entry text (stripped from fields)
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _MLA_MONTHS = ("Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
 _BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -113,23 +132,40 @@ def sentence_case(title: str) -> str:
 
 def _apa(r: CitationRecord) -> str:
     when = f"{r.issued.year}, {_MONTHS[r.issued.month - 1]} {r.issued.day}"
-    return (f"{r.author}. ({when}). {sentence_case(r.title)}. In {r.container} (Version {r.version}). "
-            f"Retrieved {ACCESSED}, from {r.url}")
+    return (
+        f"{r.author}. ({when}). {sentence_case(r.title)}. In {r.container} (Version {r.version}). "
+        f"Retrieved {ACCESSED}, from {r.url}"
+    )
 
 
 def _mla(r: CitationRecord) -> str:
-    return (f"\u201c{r.title}.\u201d {r.container}, version {r.version}, {_mla_date(r.issued)}, {r.url}. "
-            f"Accessed {ACCESSED}.")
+    return (
+        f"\u201c{r.title}.\u201d {r.container}, version {r.version}, {_mla_date(r.issued)}, {r.url}. "
+        f"Accessed {ACCESSED}."
+    )
 
 
 def _chicago(r: CitationRecord) -> str:
-    return (f"{r.author}. \u201c{r.title}.\u201d {r.container}. Version {r.version}. "
-            f"Last modified {_long_date(r.issued)}. Accessed {ACCESSED}. {r.url}.")
+    return (
+        f"{r.author}. \u201c{r.title}.\u201d {r.container}. Version {r.version}. "
+        f"Last modified {_long_date(r.issued)}. Accessed {ACCESSED}. {r.url}."
+    )
 
 
-_BIBTEX_SPECIAL = str.maketrans({"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                                  "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-                                  "\\": None, "{": None, "}": None})
+_BIBTEX_SPECIAL = str.maketrans(
+    {
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+        "\\": None,
+        "{": None,
+        "}": None,
+    }
+)
 
 
 def bibtex_escape(text: str) -> str:

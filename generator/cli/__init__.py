@@ -86,8 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # cursor, recolour or hide lines, or reorder them with bidi overrides. An export's data
     # on standard output is passed as it is. A failed write is a clean error, not a bug.
     real_out, real_err = sys.stdout, sys.stderr
-    sys.stdout = TerminalStream(real_out, clean=args.command not in RAW_STDOUT)  # type: ignore[assignment]
-    sys.stderr = TerminalStream(real_err)  # type: ignore[assignment]
+    sys.stdout = TerminalStream(real_out, clean=args.command not in RAW_STDOUT)
+    sys.stderr = TerminalStream(real_err)
     try:
         code = int(args.run(args))
         sys.stdout.flush()  # a write error surfaces here, not after the command has "succeeded"

@@ -28,8 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.safe_paths import Refused
     from generator.emit.mkdocs.site_build import build_site
+    from generator.safe_paths import Refused
 
     terms: Path = args.terms
     if not terms.is_dir():
@@ -41,8 +41,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"glossary build: error: {refusal.message}\n    hint: {refusal.hint}", file=sys.stderr)
         return 2
     except OSError as error:  # an unwritable or full place for the site: nothing was replaced
-        print(f"glossary build: cannot write the site at {args.site_dir}: {error.strerror or error}; "
-              "nothing was built and any previous site is unchanged.", file=sys.stderr)
+        print(
+            f"glossary build: cannot write the site at {args.site_dir}: {error.strerror or error}; "
+            "nothing was built and any previous site is unchanged.",
+            file=sys.stderr,
+        )
         return 1
     for problem in result.problems:
         print(problem.format(), file=sys.stderr)

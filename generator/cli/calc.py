@@ -14,11 +14,11 @@ import json
 import math
 from typing import Any
 
-from generator.cli import UsageError
-from generator.calc.parse import format_number
-from generator.suggest import did_you_mean_clause
 from generator.calc.calculators import CALCULATORS, CalcResult, CalculatorError, unit_for
 from generator.calc.calculators import run as run_calculator
+from generator.calc.parse import format_number
+from generator.cli import UsageError
+from generator.suggest import did_you_mean_clause
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -40,13 +40,16 @@ def _style(text: str) -> str:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("slug", help="the entry's slug (its file name without .yaml), e.g. liquidation-price")
     add_terms_option(parser)
-    parser.add_argument("--style", type=_style, default="apa", metavar="STYLE",
-                        help=f"one of {', '.join(STYLE_CHOICES)} (default: apa)")
+    parser.add_argument(
+        "--style", type=_style, default="apa", metavar="STYLE", help=f"one of {', '.join(STYLE_CHOICES)} (default: apa)"
+    )
     parser.add_argument("--accessed", type=_day, metavar="YYYY-MM-DD", help="the access date (default: today)")
-    parser.add_argument("--this-version", action="store_true",
-                        help="cite this version's permanent address instead of the entry's")
-    parser.add_argument("--site-url", metavar="URL",
-                        help="the site's address (default: site_url in mkdocs.yml, or $GLOSSARY_SITE_URL)")
+    parser.add_argument(
+        "--this-version", action="store_true", help="cite this version's permanent address instead of the entry's"
+    )
+    parser.add_argument(
+        "--site-url", metavar="URL", help="the site's address (default: site_url in mkdocs.yml, or $GLOSSARY_SITE_URL)"
+    )
 
 
 def project_site(terms: Path, site_url: str | None) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from generator.cli import UsageError
@@ -27,8 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_terms_option(parser)
     parser.add_argument("--out", type=Path, metavar="PATH", help="write to this file instead of stdout ('-' = stdout)")
     parser.add_argument("--force", action="store_true", help="replace PATH if it exists")
-    parser.add_argument("--site-url", metavar="URL",
-                        help="the site's address (default: site_url in mkdocs.yml, or $GLOSSARY_SITE_URL)")
+    parser.add_argument(
+        "--site-url", metavar="URL", help="the site's address (default: site_url in mkdocs.yml, or $GLOSSARY_SITE_URL)"
+    )
     parser.add_argument("--no-history", action="store_true", help="do not read earlier revisions from git")
 
 
@@ -37,7 +38,7 @@ def export_day() -> date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
         except (ValueError, OverflowError, OSError):
             raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time in seconds") from None
     return date.today()
@@ -45,9 +46,9 @@ def export_day() -> date:
 
 def run(args: argparse.Namespace) -> int:
     from generator import safe_paths
+    from generator.cli.cite import project_site
     from generator.export import formats as export
     from generator.history import revisions as history
-    from generator.cli.cite import project_site
     from generator.pipeline import load_all
 
     terms = require_terms_dir(args.terms)
@@ -67,12 +68,13 @@ def run(args: argparse.Namespace) -> int:
     errors = loaded.glossary.errors
     if errors:
         print("\n".join(p.format() for p in errors), file=sys.stderr)
-        print(f"glossary export: {len(errors)} error(s) in {terms}; fix them first (see `glossary validate`)",
-              file=sys.stderr)
+        print(
+            f"glossary export: {len(errors)} error(s) in {terms}; fix them first (see `glossary validate`)",
+            file=sys.stderr,
+        )
         return 1
     entries = loaded.glossary.entries
-    found = (history.no_history("--no-history") if args.no_history
-             else history.collect_history(terms, slugs=entries))
+    found = history.no_history("--no-history") if args.no_history else history.collect_history(terms, slugs=entries)
     ctx = export.ExportContext(site_url=site_url, site_name=site_name, day=export_day(), history=found)
     text = export.export(args.format, entries, loaded.graph, ctx)
     if out is None:

@@ -21,11 +21,16 @@ SCHEMA_LINE = "# yaml-language-server: $schema=../schema/entry.schema.json"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_terms_option(parser)
     parser.add_argument("title", help='the canonical name, e.g. "Liquidation Price"')
-    parser.add_argument("--kind", choices=KINDS, default="definition",
-                        help="definition (short), term (long article) or area (collection)")
+    parser.add_argument(
+        "--kind",
+        choices=KINDS,
+        default="definition",
+        help="definition (short), term (long article) or area (collection)",
+    )
     parser.add_argument("--slug", help="override the slug derived from the title")
-    parser.add_argument("--area", action="append", default=[], metavar="SLUG",
-                        help="an area the entry belongs to (repeatable)")
+    parser.add_argument(
+        "--area", action="append", default=[], metavar="SLUG", help="an area the entry belongs to (repeatable)"
+    )
     parser.add_argument("--force", action="store_true", help="overwrite an existing file")
 
 
@@ -47,8 +52,11 @@ def skeleton(title: str, kind: str, areas: list[str], today: str) -> str:
     if kind == "area":
         lines.append("faq:")
         for facet in ("Capital", "Calculation", "Consequence"):
-            lines += [f"  - facet: {facet}", "    question: 'TODO: the question readers ask'",
-                      "    answer: 'TODO: a precise answer in two to five sentences.'"]
+            lines += [
+                f"  - facet: {facet}",
+                "    question: 'TODO: the question readers ask'",
+                "    answer: 'TODO: a precise answer in two to five sentences.'",
+            ]
     lines.append("body: |")
     if kind == "term":
         for section in ("How it works", "Example", "Risks"):
@@ -74,11 +82,14 @@ def run(args: argparse.Namespace) -> int:
     terms = require_terms_dir(args.terms)
     title = args.title.strip()
     if len(title) > TITLE_MAX_CHARS:  # the validator refuses it, and its file name would be too long
-        raise UsageError(f"the title is {len(title)} characters; the limit is {TITLE_MAX_CHARS} "
-                         "(put the rest in the summary)")
+        raise UsageError(
+            f"the title is {len(title)} characters; the limit is {TITLE_MAX_CHARS} (put the rest in the summary)"
+        )
     slug = args.slug or slugify(args.title)
     if not is_slug(slug):
-        raise UsageError(f"cannot make a slug from '{args.title}'; pass --slug with lower-case letters, digits and hyphens")
+        raise UsageError(
+            f"cannot make a slug from '{args.title}'; pass --slug with lower-case letters, digits and hyphens"
+        )
     if len(slug) > TITLE_MAX_CHARS:
         raise UsageError(f"--slug is {len(slug)} characters; the limit is {TITLE_MAX_CHARS}")
     if slug in RESERVED:

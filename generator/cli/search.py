@@ -15,7 +15,6 @@ import unicodedata
 from generator.cli import UsageError
 from generator.cli.terms_option import add_terms_option
 
-
 MAX_QUERY = 500  # characters; a longer "query" is a pasted document, not a search
 
 
@@ -54,8 +53,10 @@ def run(args: argparse.Namespace) -> int:
     if not query:
         raise UsageError("the query is empty; try e.g. `glossary search liquidation price`")
     if len(query) > MAX_QUERY:
-        raise UsageError(f"the query is {len(query):,} characters long; at most {MAX_QUERY} are searched "
-                         "(a phrase or a question is enough)")
+        raise UsageError(
+            f"the query is {len(query):,} characters long; at most {MAX_QUERY} are searched "
+            "(a phrase or a question is enough)"
+        )
     control = next((ch for ch in query if unicodedata.category(ch) in ("Cc", "Cf", "Cs") and ch not in "\t\n"), None)
     if control is not None:
         raise UsageError(f"the query holds a control character (U+{ord(control):04X}); type plain text")

@@ -33,8 +33,17 @@ def run(args: argparse.Namespace) -> int:
     if not terms.is_dir():
         print(f"glossary serve: error: no terms folder at {args.terms}", file=sys.stderr)
         return 2
-    command = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(CONFIG_FILE),
-               "--dev-addr", args.dev_addr, "--livereload"]
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "serve",
+        "--config-file",
+        str(CONFIG_FILE),
+        "--dev-addr",
+        args.dev_addr,
+        "--livereload",
+    ]
     if terms != (PROJECT_ROOT / "terms").resolve():
         command += ["--watch", str(terms)]
     # exec: Ctrl-C and signals reach MkDocs directly, and its exit code is ours.

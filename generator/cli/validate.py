@@ -14,9 +14,17 @@ from generator.model import Problem, Severity
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_terms_option(parser)
-    parser.add_argument("--no-cache", action="store_true", help="check everything from scratch, ignoring the parse, verdict and LaTeX caches")
-    parser.add_argument("--format", choices=("text", "json", "github"), default="text",
-                        help="text for people, json for tools, github for CI annotations")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check everything from scratch, ignoring the parse, verdict and LaTeX caches",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text for people, json for tools, github for CI annotations",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,21 +47,29 @@ def with_stale_claims(terms: Path, problems: Sequence[Problem], today: date) -> 
     stale = venue_claims.stale_warnings(venue_claims.collect(terms), today)
     if not stale:
         return tuple(problems)
-    return tuple(sorted((*problems, *stale), key=lambda p: (p.path, p.mark.line, p.mark.column,
-                                                            p.severity is Severity.WARNING, p.code)))
+    return tuple(
+        sorted(
+            (*problems, *stale),
+            key=lambda p: (p.path, p.mark.line, p.mark.column, p.severity is Severity.WARNING, p.code),
+        )
+    )
 
 
 def render(entries: int, problems: Sequence[Problem], style: str) -> str:
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = len(problems) - errors
     if style == "json":
-        return json.dumps({
-            "ok": errors == 0,
-            "entries": entries,
-            "errors": errors,
-            "warnings": warnings,
-            "problems": [_as_dict(p) for p in problems],
-        }, indent=2, ensure_ascii=False)
+        return json.dumps(
+            {
+                "ok": errors == 0,
+                "entries": entries,
+                "errors": errors,
+                "warnings": warnings,
+                "problems": [_as_dict(p) for p in problems],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
     lines = [_github(p) for p in problems] if style == "github" else [p.format() for p in problems]
     lines.append(_summary(entries, errors, warnings))
     return "\n".join(lines)
@@ -67,9 +83,13 @@ def _summary(entries: int, errors: int, warnings: int) -> str:
 
 def _as_dict(problem: Problem) -> dict[str, object]:
     return {
-        "path": problem.path, "line": problem.mark.line, "column": problem.mark.column,
-        "code": problem.code, "severity": problem.severity.value,
-        "message": problem.message, "hint": problem.hint,
+        "path": problem.path,
+        "line": problem.mark.line,
+        "column": problem.mark.column,
+        "code": problem.code,
+        "severity": problem.severity.value,
+        "message": problem.message,
+        "hint": problem.hint,
     }
 
 
@@ -80,5 +100,3 @@ def _github(problem: Problem) -> str:
     message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     path = problem.path.replace(",", "%2C").replace(":", "%3A")
     return f"::{level} file={path},line={problem.mark.line},col={problem.mark.column},title={problem.code}::{message}"
-
-

@@ -93,8 +93,8 @@ def _svg_is_inert(svg: str) -> bool:
 
 def collect_site_data(entries: Mapping[str, Entry], graph: Graph, config: SiteConfig) -> SiteData:
     """Recompute every worked example and run every calculator once for the pages."""
-    from generator.calc import worked_examples as compute
     from generator.calc import calculators as leverage
+    from generator.calc import worked_examples as compute
 
     examples: dict[str, tuple[WorkedExample, ...]] = {}
     by_calculator: dict[str, list[WorkedExample]] = {}
@@ -118,11 +118,13 @@ def collect_site_data(entries: Mapping[str, Entry], graph: Graph, config: SiteCo
                 run = leverage.run(name, calculator.example)
             except leverage.CalculatorError:
                 run = None  # the calculators' own tests catch a broken demonstration
-        docs.append(CalculatorDoc(
-            calculator=calculator,
-            example=first,
-            run=run,
-            chart=first.chart if first else _chart(run),
-            used_by=tuple(dict.fromkeys(w.entry for w in uses)),
-        ))
+        docs.append(
+            CalculatorDoc(
+                calculator=calculator,
+                example=first,
+                run=run,
+                chart=first.chart if first else _chart(run),
+                used_by=tuple(dict.fromkeys(w.entry for w in uses)),
+            )
+        )
     return SiteData(entries, graph, examples, tuple(docs), config)

@@ -18,32 +18,79 @@ from collections.abc import Mapping
 import nh3
 
 # Attributes any allowed element may carry.
-_COMMON = frozenset({
-    "class", "id", "title", "role", "lang", "dir", "hidden",
-    "aria-label", "aria-labelledby", "aria-describedby", "aria-live", "aria-hidden",
-    "aria-expanded", "aria-controls", "aria-current",
-})
+_COMMON = frozenset(
+    {
+        "class",
+        "id",
+        "title",
+        "role",
+        "lang",
+        "dir",
+        "hidden",
+        "aria-label",
+        "aria-labelledby",
+        "aria-describedby",
+        "aria-live",
+        "aria-hidden",
+        "aria-expanded",
+        "aria-controls",
+        "aria-current",
+    }
+)
 
-_SVG_PRESENTATION = frozenset({
-    "fill", "fill-opacity", "stroke", "stroke-width", "stroke-opacity", "stroke-dasharray",
-    "stroke-linejoin", "stroke-linecap", "font-size", "font-family", "text-anchor", "transform",
-    "opacity", "dominant-baseline",
-})
+_SVG_PRESENTATION = frozenset(
+    {
+        "fill",
+        "fill-opacity",
+        "stroke",
+        "stroke-width",
+        "stroke-opacity",
+        "stroke-dasharray",
+        "stroke-linejoin",
+        "stroke-linecap",
+        "font-size",
+        "font-family",
+        "text-anchor",
+        "transform",
+        "opacity",
+        "dominant-baseline",
+    }
+)
 
 # Element -> its own attributes (beside `_COMMON`). The data-* attributes are those the
 # site's scripts read; nothing else of that family gets through.
 ELEMENTS: Mapping[str, frozenset[str]] = {
-    **{tag: frozenset() for tag in (
-        "p", "br", "hr", "em", "strong", "blockquote", "ul", "h1", "h2", "h3", "h4", "h5", "h6",
-        "thead", "tbody", "tr", "figure", "summary",
-    )},
+    **{
+        tag: frozenset()
+        for tag in (
+            "p",
+            "br",
+            "hr",
+            "em",
+            "strong",
+            "blockquote",
+            "ul",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "thead",
+            "tbody",
+            "tr",
+            "figure",
+            "summary",
+        )
+    },
     "a": frozenset({"href", "rel", "type", "hreflang"}),
     "abbr": frozenset(),
     "code": frozenset(),
     "pre": frozenset({"data-style"}),
     "span": frozenset({"data-style"}),
-    "div": frozenset({"data-results", "data-src", "data-target", "data-version", "data-tabs",
-                      "data-focus", "data-graph"}),
+    "div": frozenset(
+        {"data-results", "data-src", "data-target", "data-version", "data-tabs", "data-focus", "data-graph"}
+    ),
     "ol": frozenset({"start", "reversed"}),
     "li": frozenset({"value"}),
     "table": frozenset(),
@@ -54,8 +101,23 @@ ELEMENTS: Mapping[str, frozenset[str]] = {
     "img": frozenset({"src", "alt", "width", "height", "loading"}),
     # The cite box's style tabs (pymdownx.tabbed) and the calculators' controls: no form
     # element exists to submit them anywhere.
-    "input": frozenset({"type", "name", "checked", "value", "placeholder", "autocomplete",
-                        "spellcheck", "inputmode", "min", "max", "step", "disabled", "readonly"}),
+    "input": frozenset(
+        {
+            "type",
+            "name",
+            "checked",
+            "value",
+            "placeholder",
+            "autocomplete",
+            "spellcheck",
+            "inputmode",
+            "min",
+            "max",
+            "step",
+            "disabled",
+            "readonly",
+        }
+    ),
     "label": frozenset({"for"}),
     "select": frozenset({"name"}),
     "option": frozenset({"value", "selected"}),

@@ -97,8 +97,8 @@ def add_policy(html: str) -> str:
         head = html.find("<head>")
         if head < 0:
             return html  # not a page (a fragment or a feed): nothing runs in it
-        return f"{html[:head + 6]}{meta}{html[head + 6:]}"
-    return f"{html[:found.end()]}{meta}{html[found.end():]}"
+        return f"{html[: head + 6]}{meta}{html[head + 6 :]}"
+    return f"{html[: found.end()]}{meta}{html[found.end() :]}"
 
 
 def write_headers(site_dir: Path) -> None:

@@ -15,11 +15,14 @@ def to_bibtex(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, re
     return as_text(write_bibtex, entries, graph, ctx, records)
 
 
-def write_bibtex(out: IO[str], entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext,
-                  records: Records) -> None:
+def write_bibtex(
+    out: IO[str], entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, records: Records
+) -> None:
     """One `@misc` per entry, the same text `glossary cite --style bibtex` prints; accessed = ctx.day."""
-    out.write(f"% {ctx.site_name}: {len(records)} entries, exported {ctx.day.isoformat()}.\n"
-              f"% Content licensed {cite.LICENSE_NAME} ({cite.LICENSE_URL}); cite each entry's address.\n\n")
+    out.write(
+        f"% {ctx.site_name}: {len(records)} entries, exported {ctx.day.isoformat()}.\n"
+        f"% Content licensed {cite.LICENSE_NAME} ({cite.LICENSE_URL}); cite each entry's address.\n\n"
+    )
     for index, record in enumerate(records.values()):
         out.write(("\n\n" if index else "") + record.format("bibtex", ctx.day))
     out.write("\n")

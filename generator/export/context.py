@@ -37,11 +37,15 @@ def graph_for(entries: Mapping[str, Entry], graph: Graph | None) -> Graph:
 Records = Mapping[str, cite.CitationRecord]
 
 
-def records_for(entries: Mapping[str, Entry], ctx: ExportContext, known: Records | None = None) -> dict[str, cite.CitationRecord]:
+def records_for(
+    entries: Mapping[str, Entry], ctx: ExportContext, known: Records | None = None
+) -> dict[str, cite.CitationRecord]:
     """Each entry's citation record by slug, in slug order; `known` ones (made for `ctx`) are reused."""
     known = known or {}
-    return {slug: known.get(slug) or cite.CitationRecord.from_entry(e, site_url=ctx.base, site_name=ctx.site_name)
-            for slug, e in sorted(entries.items())}
+    return {
+        slug: known.get(slug) or cite.CitationRecord.from_entry(e, site_url=ctx.base, site_name=ctx.site_name)
+        for slug, e in sorted(entries.items())
+    }
 
 
 def as_text(write: Callable[..., None], *args: Any) -> str:

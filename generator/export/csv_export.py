@@ -15,10 +15,21 @@ from generator.export.context import ExportContext, Records, as_text, relations_
 from generator.link.graph import Graph
 from generator.model import RELATION_TYPES, Entry
 
-
 CSV_COLUMNS: tuple[str, ...] = (
-    "slug", "title", "kind", "summary", "aliases", "abbreviations", "areas", "tags",
-    *RELATION_TYPES, "url", "version", "fingerprint", "published", "modified",
+    "slug",
+    "title",
+    "kind",
+    "summary",
+    "aliases",
+    "abbreviations",
+    "areas",
+    "tags",
+    *RELATION_TYPES,
+    "url",
+    "version",
+    "fingerprint",
+    "published",
+    "modified",
 )
 CSV_LIST_SEPARATOR = "|"
 
@@ -27,8 +38,7 @@ def to_csv(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, recor
     return as_text(write_csv, entries, graph, ctx, records)
 
 
-def write_csv(out: IO[str], entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext,
-               records: Records) -> None:
+def write_csv(out: IO[str], entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, records: Records) -> None:
     """RFC 4180 CSV, one row per entry; list cells are joined with `|`."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -37,13 +47,20 @@ def write_csv(out: IO[str], entries: Mapping[str, Entry], graph: Graph, ctx: Exp
         entry = entries[slug]
         relations = relations_in(graph, entries, slug)
         row: dict[str, str] = {
-            "slug": slug, "title": record.title, "kind": entry.kind, "summary": record.summary,
+            "slug": slug,
+            "title": record.title,
+            "kind": entry.kind,
+            "summary": record.summary,
             "aliases": CSV_LIST_SEPARATOR.join(entry.aliases),
             "abbreviations": CSV_LIST_SEPARATOR.join(entry.abbreviations),
-            "areas": CSV_LIST_SEPARATOR.join(entry.areas), "tags": CSV_LIST_SEPARATOR.join(entry.tags),
+            "areas": CSV_LIST_SEPARATOR.join(entry.areas),
+            "tags": CSV_LIST_SEPARATOR.join(entry.tags),
             **{kind: CSV_LIST_SEPARATOR.join(relations.get(kind, ())) for kind in RELATION_TYPES},
-            "url": record.entry_url, "version": record.version, "fingerprint": record.fingerprint,
-            "published": record.published.isoformat(), "modified": record.issued.isoformat(),
+            "url": record.entry_url,
+            "version": record.version,
+            "fingerprint": record.fingerprint,
+            "published": record.published.isoformat(),
+            "modified": record.issued.isoformat(),
         }
         writer.writerow([cell(row[column]) for column in CSV_COLUMNS])
 

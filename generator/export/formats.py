@@ -34,8 +34,18 @@ from generator.link.graph import Graph
 from generator.model import Entry
 
 # What users of the exports import from here; each format is written in its own module.
-__all__ = ["CSV_COLUMNS", "FORMATS", "SITE_FILES", "ExportContext", "csv_cell", "directory_opener", "export",
-           "site_files", "write_output", "write_site_files"]
+__all__ = [
+    "CSV_COLUMNS",
+    "FORMATS",
+    "SITE_FILES",
+    "ExportContext",
+    "csv_cell",
+    "directory_opener",
+    "export",
+    "site_files",
+    "write_output",
+    "write_site_files",
+]
 
 
 Opener = Callable[[str], AbstractContextManager[IO[str]]]  # site path -> a text stream to write it to
@@ -64,8 +74,13 @@ def export(fmt: str, entries: Mapping[str, Entry], graph: Graph | None, ctx: Exp
     return _WRITERS[fmt](entries, graph_for(entries, graph), ctx, records_for(entries, ctx))
 
 
-def write_site_files(open_text: Opener, entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext,
-                     records: Records | None = None) -> None:
+def write_site_files(
+    open_text: Opener,
+    entries: Mapping[str, Entry],
+    graph: Graph | None,
+    ctx: ExportContext,
+    records: Records | None = None,
+) -> None:
     """Every export of the whole glossary, one JSON per entry and the schema, each written as made.
 
     `open_text(site_path)` gives a text stream to write one file to. Nothing is held
@@ -97,8 +112,9 @@ def write_site_files(open_text: Opener, entries: Mapping[str, Entry], graph: Gra
         out.write(SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
-def site_files(entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext,
-               records: Records | None = None) -> dict[str, str]:
+def site_files(
+    entries: Mapping[str, Entry], graph: Graph | None, ctx: ExportContext, records: Records | None = None
+) -> dict[str, str]:
     """Site path -> text of every export, in memory (tests, previews, small glossaries)."""
     files: dict[str, str] = {}
 

@@ -16,7 +16,6 @@ from generator.history.revisions import no_history
 from generator.link.graph import Graph
 from generator.model import Entry
 
-
 SCHEMA_SITE_PATH = "api/export.schema.json"
 
 
@@ -60,8 +59,9 @@ def _revision_json(rev: Any, ctx: ExportContext) -> dict[str, Any]:
     }
 
 
-def entry_object(entry: Entry, graph: Graph, ctx: ExportContext,
-                 record: cite.CitationRecord | None = None) -> dict[str, Any]:
+def entry_object(
+    entry: Entry, graph: Graph, ctx: ExportContext, record: cite.CitationRecord | None = None
+) -> dict[str, Any]:
     """One entry as JSON data: its content, its links, its version and its citation."""
     record = record or cite.CitationRecord.from_entry(entry, site_url=ctx.base, site_name=ctx.site_name)
     history = ctx.history or no_history("not requested")
@@ -105,10 +105,17 @@ def to_json(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, reco
     return out.getvalue()
 
 
-def write_json(out: IO[str], entries: Mapping[str, Entry], graph: Graph, ctx: ExportContext, records: Records,
-                each: Callable[[str, str], None] | None = None) -> None:
+def write_json(
+    out: IO[str],
+    entries: Mapping[str, Entry],
+    graph: Graph,
+    ctx: ExportContext,
+    records: Records,
+    each: Callable[[str, str], None] | None = None,
+) -> None:
     """The glossary as one JSON document (`dump` of meta, count and entries), written entry by
     entry so it is never held whole; `each(slug, item)` also gets every entry object as dumped."""
+
     def items() -> Iterator[str]:
         for slug, record in records.items():
             item = dump(entry_object(entries[slug], graph, ctx, record)).rstrip("\n")

@@ -19,7 +19,6 @@ from generator.export.json_export import dump, write_listing
 from generator.link.graph import Graph
 from generator.model import Entry
 
-
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -51,18 +50,20 @@ def concepts_of(entries: Mapping[str, Entry], graph: Graph, records: Records) ->
         narrower = tuple(found.get("narrower", ()))
         hierarchical = set(broader) | set(narrower)
         related = tuple(sorted({s for kind in _ASSOCIATIVE for s in found.get(kind, ())} - hierarchical - {slug}))
-        concepts.append(_Concept(
-            iri=record.entry_url,
-            pref=record.title,
-            alt=tuple(dict.fromkeys(" ".join(n.split()) for n in (*entry.aliases, *entry.abbreviations))),
-            definition=record.summary,
-            broader=tuple(iri[s] for s in broader),
-            narrower=tuple(iri[s] for s in narrower),
-            related=tuple(iri[s] for s in related),
-            created=record.published.isoformat(),
-            modified=record.issued.isoformat(),
-            version=record.version,
-        ))
+        concepts.append(
+            _Concept(
+                iri=record.entry_url,
+                pref=record.title,
+                alt=tuple(dict.fromkeys(" ".join(n.split()) for n in (*entry.aliases, *entry.abbreviations))),
+                definition=record.summary,
+                broader=tuple(iri[s] for s in broader),
+                narrower=tuple(iri[s] for s in narrower),
+                related=tuple(iri[s] for s in related),
+                created=record.published.isoformat(),
+                modified=record.issued.isoformat(),
+                version=record.version,
+            )
+        )
     return concepts
 
 
@@ -97,19 +98,23 @@ def to_skos_turtle(entries: Mapping[str, Entry], graph: Graph, ctx: ExportContex
 
 def write_turtle(out: IO[str], concepts: list[_Concept], ctx: ExportContext) -> None:
     scheme = f"<{_iri(ctx.base)}>"
-    out.write("\n".join([
-        f"@prefix skos: <{SKOS}> .",
-        f"@prefix dct: <{DCT}> .",
-        f"@prefix owl: <{OWL}> .",
-        f"@prefix xsd: <{XSD}> .",
-        "",
-        f"{scheme} a skos:ConceptScheme ;",
-        f"    dct:title {_literal(ctx.site_name)}@en ;",
-        f"    dct:creator {_literal(cite.author_for(ctx.site_name))} ;",
-        f"    dct:publisher {_literal(ctx.site_name)} ;",
-        f"    dct:license <{_iri(cite.LICENSE_URL)}> ;",
-        f"    owl:versionInfo {_literal(ctx.day.isoformat())} .",
-    ]))
+    out.write(
+        "\n".join(
+            [
+                f"@prefix skos: <{SKOS}> .",
+                f"@prefix dct: <{DCT}> .",
+                f"@prefix owl: <{OWL}> .",
+                f"@prefix xsd: <{XSD}> .",
+                "",
+                f"{scheme} a skos:ConceptScheme ;",
+                f"    dct:title {_literal(ctx.site_name)}@en ;",
+                f"    dct:creator {_literal(cite.author_for(ctx.site_name))} ;",
+                f"    dct:publisher {_literal(ctx.site_name)} ;",
+                f"    dct:license <{_iri(cite.LICENSE_URL)}> ;",
+                f"    owl:versionInfo {_literal(ctx.day.isoformat())} .",
+            ]
+        )
+    )
     for c in concepts:
         statements = [
             "a skos:Concept",
@@ -143,7 +148,10 @@ def write_skos_jsonld(out: IO[str], concepts: list[_Concept], ctx: ExportContext
 
 
 _SKOS_CONTEXT = {
-    "skos": SKOS, "dct": DCT, "owl": OWL, "xsd": XSD,
+    "skos": SKOS,
+    "dct": DCT,
+    "owl": OWL,
+    "xsd": XSD,
     "prefLabel": {"@id": "skos:prefLabel", "@language": "en"},
     "altLabel": {"@id": "skos:altLabel", "@language": "en", "@container": "@set"},
     "definition": {"@id": "skos:definition", "@language": "en"},
@@ -172,8 +180,7 @@ def _skos_nodes(concepts: list[_Concept], ctx: ExportContext) -> Iterator[dict[s
         "versionInfo": ctx.day.isoformat(),
     }
     for c in concepts:
-        node: dict[str, Any] = {"@id": c.iri, "@type": "skos:Concept", "inScheme": ctx.base,
-                                "prefLabel": c.pref}
+        node: dict[str, Any] = {"@id": c.iri, "@type": "skos:Concept", "inScheme": ctx.base, "prefLabel": c.pref}
         if c.alt:
             node["altLabel"] = list(c.alt)
         node["definition"] = c.definition

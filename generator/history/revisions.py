@@ -115,7 +115,12 @@ def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.C
     env["GIT_TERMINAL_PROMPT"] = "0"
     return subprocess.run(
         ["git", "-c", "log.showSignature=false", "-c", "core.quotePath=false", *args],
-        cwd=cwd, input=stdin, capture_output=True, env=env, timeout=GIT_TIMEOUT_SECONDS, check=False,
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        env=env,
+        timeout=GIT_TIMEOUT_SECONDS,
+        check=False,
     )
 
 
@@ -134,8 +139,22 @@ class _Change:
 
 def _log(terms_dir: Path) -> list[_Change]:
     """Every change to a top-level `*.yaml` in the folder, newest first (first-parent history)."""
-    result = _git(["log", "--first-parent", "-m", "--raw", "--no-renames", "--no-abbrev", "-z", "--relative",
-                   "--format=%x1e%H%x00%cI", "--", "."], terms_dir)
+    result = _git(
+        [
+            "log",
+            "--first-parent",
+            "-m",
+            "--raw",
+            "--no-renames",
+            "--no-abbrev",
+            "-z",
+            "--relative",
+            "--format=%x1e%H%x00%cI",
+            "--",
+            ".",
+        ],
+        terms_dir,
+    )
     if result.returncode != 0:
         raise _NoHistory(_first_line(result.stderr))
     changes: list[_Change] = []
@@ -170,7 +189,7 @@ def _cat_blobs(terms_dir: Path, blobs: list[str]) -> dict[str, bytes]:
         if len(header) != 3:  # "<id> missing"
             continue
         size = int(header[2])
-        found[header[0]] = out[pos:pos + size]
+        found[header[0]] = out[pos : pos + size]
         pos += size + 1
     return found
 
@@ -252,11 +271,14 @@ def _read_blob(data: bytes | None, shown: str) -> tuple[Entry | None, str]:
         checked = check_bytes(shown, data)
     except Exception as error:  # noqa: BLE001 - an old file must never break today's build
         return None, f"it could not be checked ({type(error).__name__})"
-    errors = [problem for problem in checked.problems
-              if problem.severity is Severity.ERROR and problem.code not in _FORMAT_GROWTH]
+    errors = [
+        problem
+        for problem in checked.problems
+        if problem.severity is Severity.ERROR and problem.code not in _FORMAT_GROWTH
+    ]
     if errors:
         return None, f"it fails today's checks ({errors[0].code}: {errors[0].message})"
     entry = checked.entry
-    if entry is None or not entry.published and not entry.modified:
+    if entry is None or (not entry.published and not entry.modified):
         return None, "it has no published or modified date"
     return entry, ""

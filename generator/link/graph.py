@@ -129,8 +129,11 @@ def find_orphans(entries: Mapping[str, Entry], links: Links | None = None) -> tu
             linked.update(t for t in targets if t != slug)
         linked.update(t for t in _body_links(entry, links) if t != slug)
         with_members.update(a for a in entry.areas if a != slug)
-    return tuple(slug for slug, entry in sorted(entries.items())
-                 if slug not in linked and not (entry.kind == "area" and slug in with_members))
+    return tuple(
+        slug
+        for slug, entry in sorted(entries.items())
+        if slug not in linked and not (entry.kind == "area" and slug in with_members)
+    )
 
 
 def build_graph(entries: Mapping[str, Entry], links: Links | None = None) -> Graph:
@@ -181,10 +184,7 @@ def build_graph(entries: Mapping[str, Entry], links: Links | None = None) -> Gra
     def by_title(slugs: Iterable[str]) -> tuple[str, ...]:
         return tuple(sorted(set(slugs), key=lambda s: entries[s].title.casefold()))
 
-    relations = {
-        slug: {t: by_title(types[t]) for t in RELATION_TYPES if types.get(t)}
-        for slug, types in out.items()
-    }
+    relations = {slug: {t: by_title(types[t]) for t in RELATION_TYPES if types.get(t)} for slug, types in out.items()}
     backlinks = {slug: by_title(sources) for slug, sources in inbound.items()}
     member_map = {area: by_title(slugs) for area, slugs in members.items()}
     orphans = find_orphans(entries, links)

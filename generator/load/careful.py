@@ -5,7 +5,7 @@ each problem explained with its position. It handles everything the fast route l
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -29,39 +29,64 @@ def parse_events(text: str, shown: str) -> tuple[Document | None, list[Problem]]
         mark = error.problem_mark or error.context_mark
         where = mark_of(mark) if mark is not None else Mark(1, 1)
         message = " ".join(part for part in (error.context, error.problem) if part)
-        builder.problems.append(Problem(shown, where, "YAML_SYNTAX", message or "YAML does not parse",
-                                        "check indentation, and quote text containing ': ' or '#'"))
+        builder.problems.append(
+            Problem(
+                shown,
+                where,
+                "YAML_SYNTAX",
+                message or "YAML does not parse",
+                "check indentation, and quote text containing ': ' or '#'",
+            )
+        )
         return None, builder.problems
     except yaml.YAMLError as error:
-        builder.problems.append(Problem(shown, Mark(1, 1), "YAML_SYNTAX", str(error),
-                                        "check the YAML syntax"))
+        builder.problems.append(Problem(shown, Mark(1, 1), "YAML_SYNTAX", str(error), "check the YAML syntax"))
         return None, builder.problems
     except _Abort:
         return None, builder.problems
     if builder.documents == 0 or builder.root is None:
-        builder.problems.append(Problem(shown, Mark(1, 1), "NOT_A_MAPPING", "file is empty",
-                                        "an entry is a mapping of fields; run `glossary new` for a skeleton"))
+        builder.problems.append(
+            Problem(
+                shown,
+                Mark(1, 1),
+                "NOT_A_MAPPING",
+                "file is empty",
+                "an entry is a mapping of fields; run `glossary new` for a skeleton",
+            )
+        )
         return None, builder.problems
     if not isinstance(builder.root, dict):
         kind = type(builder.root).__name__
-        builder.problems.append(Problem(shown, builder.marks.get((), Mark(1, 1)), "NOT_A_MAPPING",
-                                        f"the top level is a {_type_name(kind)}, not a mapping of fields",
-                                        "start the file with `title: ...` on its own line"))
+        builder.problems.append(
+            Problem(
+                shown,
+                builder.marks.get((), Mark(1, 1)),
+                "NOT_A_MAPPING",
+                f"the top level is a {_type_name(kind)}, not a mapping of fields",
+                "start the file with `title: ...` on its own line",
+            )
+        )
         return None, builder.problems
     document = Document(shown, builder.root, builder.marks, builder.key_marks, builder.raw, text)
     return document, builder.problems
 
 
 def _type_name(python_name: str) -> str:
-    return {"list": "list", "str": "text", "int": "number", "float": "number",
-            "bool": "boolean", "NoneType": "null"}.get(python_name, python_name)
+    return {
+        "list": "list",
+        "str": "text",
+        "int": "number",
+        "float": "number",
+        "bool": "boolean",
+        "NoneType": "null",
+    }.get(python_name, python_name)
 
 
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
 class _Frame:
-    __slots__ = ("container", "path", "key", "key_mark", "is_map")
+    __slots__ = ("container", "is_map", "key", "key_mark", "path")
 
     def __init__(self, container: dict | list, path: NodePath) -> None:
         self.container = container
@@ -90,7 +115,7 @@ class _Builder:
         self._anchor_for_frame: list[str | None] = []
 
     # -- helpers -------------------------------------------------------------------
-    def _fail(self, mark: Mark, code: str, message: str, hint: str) -> None:
+    def _fail(self, mark: Mark, code: str, message: str, hint: str) -> NoReturn:
         self.problems.append(Problem(self.shown, mark, code, message, hint))
         raise _Abort
 
@@ -98,18 +123,29 @@ class _Builder:
         self.nodes += n
         if self.nodes > MAX_NODES:
             if not self.aliases_used:
-                self._fail(mark, "FILE_TOO_LARGE", f"the file holds more than {MAX_NODES:,} values",
-                           "split the material into several entries and link them")
-            self._fail(mark, "ALIAS_LIMIT",
-                       f"the document expands to more than {MAX_NODES:,} nodes through anchors and aliases",
-                       "write the values out instead of repeating them with &anchors and *aliases")
+                self._fail(
+                    mark,
+                    "FILE_TOO_LARGE",
+                    f"the file holds more than {MAX_NODES:,} values",
+                    "split the material into several entries and link them",
+                )
+            self._fail(
+                mark,
+                "ALIAS_LIMIT",
+                f"the document expands to more than {MAX_NODES:,} nodes through anchors and aliases",
+                "write the values out instead of repeating them with &anchors and *aliases",
+            )
 
     def _check_tag(self, tag: str | None, mark: Mark) -> None:
         if tag is None or tag == NON_SPECIFIC or tag in STANDARD_TAGS:
             return
         shown_tag = tag.replace("tag:yaml.org,2002:", "!!")
-        self._fail(mark, "YAML_TAG", f"tag {shown_tag} is not allowed",
-                   "entries are plain data: remove the tag and write the value as text, number, list or mapping")
+        self._fail(
+            mark,
+            "YAML_TAG",
+            f"tag {shown_tag} is not allowed",
+            "entries are plain data: remove the tag and write the value as text, number, list or mapping",
+        )
 
     def _path_for_child(self) -> NodePath:
         if not self.stack:
@@ -131,15 +167,21 @@ class _Builder:
             if key in frame.container:
                 first = self.key_marks.get((*frame.path, key))
                 where = f" (first at line {first.line})" if first else ""
-                self.problems.append(Problem(
-                    self.shown, frame.key_mark or mark, "DUPLICATE_KEY",
-                    f"duplicate key '{key}'{where}; YAML would keep only the last value",
-                    "merge the two values under one key, or rename one of them"))
+                self.problems.append(
+                    Problem(
+                        self.shown,
+                        frame.key_mark or mark,
+                        "DUPLICATE_KEY",
+                        f"duplicate key '{key}'{where}; YAML would keep only the last value",
+                        "merge the two values under one key, or rename one of them",
+                    )
+                )
                 return
             frame.container[key] = value
             if frame.key_mark is not None:
                 self.key_marks[(*frame.path, key)] = frame.key_mark
         else:
+            assert isinstance(frame.container, list)  # a frame that is not a mapping holds a sequence
             frame.container.append(value)
 
     def _expecting_key(self) -> bool:
@@ -148,13 +190,21 @@ class _Builder:
     def _open(self, container: dict | list, event: Any) -> None:
         mark = mark_of(event.start_mark)
         if self._expecting_key():
-            self._fail(mark, "BAD_VALUE", "a mapping key must be plain text, not a list or mapping",
-                       "write the key as a single word such as `title`")
+            self._fail(
+                mark,
+                "BAD_VALUE",
+                "a mapping key must be plain text, not a list or mapping",
+                "write the key as a single word such as `title`",
+            )
         self._check_tag(event.tag, mark)
         self._count(1, mark)
         if len(self.stack) >= MAX_DEPTH:
-            self._fail(mark, "DEPTH_LIMIT", f"nesting deeper than {MAX_DEPTH} levels",
-                       "entries need only a few levels; flatten the structure")
+            self._fail(
+                mark,
+                "DEPTH_LIMIT",
+                f"nesting deeper than {MAX_DEPTH} levels",
+                "entries need only a few levels; flatten the structure",
+            )
         path = self._path_for_child()
         self.marks[path] = mark
         if event.anchor:
@@ -186,16 +236,23 @@ class _Builder:
         elif kind is yaml.DocumentStartEvent:
             self.documents += 1
             if self.documents > 1:
-                self._fail(mark_of(event.start_mark), "YAML_SYNTAX",
-                           "more than one YAML document in the file",
-                           "one entry per file: remove the `---` separator and move the rest to its own file")
+                self._fail(
+                    mark_of(event.start_mark),
+                    "YAML_SYNTAX",
+                    "more than one YAML document in the file",
+                    "one entry per file: remove the `---` separator and move the rest to its own file",
+                )
 
     def _alias(self, event: Any) -> None:
         mark = mark_of(event.start_mark)
         found = self.anchors.get(event.anchor)
         if found is None:
-            self._fail(mark, "YAML_SYNTAX", f"alias *{event.anchor} refers to no anchor",
-                       "define the anchor with &name before using *name")
+            self._fail(
+                mark,
+                "YAML_SYNTAX",
+                f"alias *{event.anchor} refers to no anchor",
+                "define the anchor with &name before using *name",
+            )
         value, size = found
         self.aliases_used = True
         self._count(size, mark)
@@ -213,12 +270,17 @@ class _Builder:
         found = first_control(value)
         if found is None:
             return value
-        self.problems.append(Problem(
-            self.shown, mark, "CONTROL_CHAR",
-            f"the text holds the control character {describe_control(value[found])} "
-            f"(character {found + 1} of the value)",
-            "remove it (an escape such as \\0, \\e or \\x1b in double quotes makes one); "
-            "entries are plain text, where only tabs and line breaks are allowed"))
+        self.problems.append(
+            Problem(
+                self.shown,
+                mark,
+                "CONTROL_CHAR",
+                f"the text holds the control character {describe_control(value[found])} "
+                f"(character {found + 1} of the value)",
+                "remove it (an escape such as \\0, \\e or \\x1b in double quotes makes one); "
+                "entries are plain text, where only tabs and line breaks are allowed",
+            )
+        )
         return without_control(value)
 
     def _scalar(self, event: Any) -> None:
@@ -255,10 +317,15 @@ class _Builder:
             return None, tag
         if tag in _NUMBER_TAGS and len(value) > MAX_NUMBER_CHARS:
             # a huge int costs quadratic time to convert and cannot even be printed
-            self.problems.append(Problem(
-                self.shown, mark, "BAD_VALUE",
-                f"number is {len(value):,} characters long; the limit is {MAX_NUMBER_CHARS}",
-                "write the number with fewer digits, or quote it if it is meant as text"))
+            self.problems.append(
+                Problem(
+                    self.shown,
+                    mark,
+                    "BAD_VALUE",
+                    f"number is {len(value):,} characters long; the limit is {MAX_NUMBER_CHARS}",
+                    "write the number with fewer digits, or quote it if it is meant as text",
+                )
+            )
             return value, "tag:yaml.org,2002:str"
         if tag not in (BOOL, INT, FLOAT):
             return self._text(value, mark), STR  # merge keys, `=` and the like read as text
@@ -266,10 +333,16 @@ class _Builder:
             return construct(tag, value), tag
         except (ValueError, OverflowError):  # only with an explicit tag: `!!int abc`, `!!int 0x10`
             shown_tag = tag.replace("tag:yaml.org,2002:", "!!")
-            self.problems.append(Problem(
-                self.shown, mark, "BAD_VALUE", f"'{self._text(value, mark)[:40]}' is not a valid {shown_tag}",
-                f"remove the {shown_tag} tag, or write a value of that type (decimal digits for a number, "
-                "true or false)"))
+            self.problems.append(
+                Problem(
+                    self.shown,
+                    mark,
+                    "BAD_VALUE",
+                    f"'{self._text(value, mark)[:40]}' is not a valid {shown_tag}",
+                    f"remove the {shown_tag} tag, or write a value of that type (decimal digits for a number, "
+                    "true or false)",
+                )
+            )
             return self._text(value, mark), STR
 
 

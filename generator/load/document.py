@@ -29,7 +29,6 @@ from generator.load.limits import MAX_FILE_BYTES
 from generator.model import Document, Mark, Problem
 
 
-
 def _position_of_offset(data: bytes, offset: int) -> Mark:
     before = data[:offset]
     line = before.count(b"\n") + 1
@@ -46,14 +45,23 @@ def load_file(path: Path, display_path: str | None = None) -> tuple[Document | N
             return None, [_too_large(shown, size)]
         data = path.read_bytes()
     except OSError as error:
-        return None, [Problem(shown, Mark(1, 1), "FILE_UNREADABLE", f"cannot read the file: {error.strerror}",
-                              "check the file exists and is readable")]
+        return None, [
+            Problem(
+                shown,
+                Mark(1, 1),
+                "FILE_UNREADABLE",
+                f"cannot read the file: {error.strerror}",
+                "check the file exists and is readable",
+            )
+        ]
     return load_bytes(data, shown)
 
 
 def _too_large(shown: str, size: int) -> Problem:
     return Problem(
-        shown, Mark(1, 1), "FILE_TOO_LARGE",
+        shown,
+        Mark(1, 1),
+        "FILE_TOO_LARGE",
         f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
         "split the material into several entries and link them",
     )
@@ -65,19 +73,37 @@ def decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
         return None, [_too_large(shown, len(data))]
     nul = data.find(b"\x00")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [Problem(shown, Mark(1, 1), "ENCODING",
-                              "file is UTF-16 (byte-order mark at byte offset 0); entries must be UTF-8",
-                              "re-save the file as UTF-8 in your editor")]
+        return None, [
+            Problem(
+                shown,
+                Mark(1, 1),
+                "ENCODING",
+                "file is UTF-16 (byte-order mark at byte offset 0); entries must be UTF-8",
+                "re-save the file as UTF-8 in your editor",
+            )
+        ]
     if nul != -1:
-        return None, [Problem(shown, _position_of_offset(data, nul), "NUL_BYTE",
-                              f"NUL byte at byte offset {nul}",
-                              "remove the NUL byte; entries are plain UTF-8 text")]
+        return None, [
+            Problem(
+                shown,
+                _position_of_offset(data, nul),
+                "NUL_BYTE",
+                f"NUL byte at byte offset {nul}",
+                "remove the NUL byte; entries are plain UTF-8 text",
+            )
+        ]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return None, [Problem(shown, _position_of_offset(data, error.start), "ENCODING",
-                              f"not valid UTF-8: byte 0x{data[error.start]:02x} at byte offset {error.start}",
-                              "re-save the file as UTF-8 (it may be Latin-1 or Windows-1252)")]
+        return None, [
+            Problem(
+                shown,
+                _position_of_offset(data, error.start),
+                "ENCODING",
+                f"not valid UTF-8: byte 0x{data[error.start]:02x} at byte offset {error.start}",
+                "re-save the file as UTF-8 (it may be Latin-1 or Windows-1252)",
+            )
+        ]
     return text, []
 
 

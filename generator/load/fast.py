@@ -16,16 +16,20 @@ from generator.load.scalars import BOOL, MAX_NUMBER_CHARS, construct, resolve_pl
 from generator.model import Document, Mark, NodePath
 from generator.safe_text import first_control
 
-
 # Every level of nesting needs one of these characters (a flow bracket, a block sequence
 # dash, an explicit key or a mapping colon), so their count bounds the depth. libyaml's
 # composer recurses in C; it is handed only files far below the depth that could exhaust
 # the stack (about 100,000 levels), and everything deeper goes the careful route.
 _NESTING_CHARS = "[{-?:"
 _FAST_NESTING_BOUND = 5_000
-_PLAIN_TAGS = {"tag:yaml.org,2002:str": "str", "tag:yaml.org,2002:timestamp": "str",
-               "tag:yaml.org,2002:int": "int", "tag:yaml.org,2002:float": "float",
-               "tag:yaml.org,2002:null": "null", "tag:yaml.org,2002:bool": "bool"}
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str": "str",
+    "tag:yaml.org,2002:timestamp": "str",
+    "tag:yaml.org,2002:int": "int",
+    "tag:yaml.org,2002:float": "float",
+    "tag:yaml.org,2002:null": "null",
+    "tag:yaml.org,2002:bool": "bool",
+}
 
 
 class _Doubt(Exception):

@@ -29,14 +29,27 @@ def entry_files(terms_dir: Path) -> tuple[list[Path], list[Problem]]:
             continue
         if path.suffix == ".yaml" and not _printable(path.name):
             # undecodable bytes or control characters in a name would break every report line
-            problems.append(Problem(_shown(path), Mark(1, 1), "BAD_SLUG",
-                                    "the file name has bytes that are not UTF-8 text, or control characters",
-                                    "rename the file to its slug: lower-case letters, digits and hyphens"))
+            problems.append(
+                Problem(
+                    _shown(path),
+                    Mark(1, 1),
+                    "BAD_SLUG",
+                    "the file name has bytes that are not UTF-8 text, or control characters",
+                    "rename the file to its slug: lower-case letters, digits and hyphens",
+                )
+            )
         elif path.suffix == ".yaml":
             files.append(path)
         elif path.suffix == ".yml":
-            problems.append(Problem(str(path), Mark(1, 1), "BAD_SLUG", "entry files end in .yaml, not .yml",
-                                    f"rename it to {path.stem}.yaml"))
+            problems.append(
+                Problem(
+                    str(path),
+                    Mark(1, 1),
+                    "BAD_SLUG",
+                    "entry files end in .yaml, not .yml",
+                    f"rename it to {path.stem}.yaml",
+                )
+            )
     return files, problems
 
 
@@ -61,7 +74,13 @@ def read_entry_file(path: Path, root: Path, problems: list[Problem]) -> bytes | 
     except safe_paths.TooLarge as too_large:
         problems.append(load._too_large(shown, too_large.size))
     except OSError as error:
-        problems.append(Problem(shown, Mark(1, 1), "FILE_UNREADABLE",
-                                f"cannot read the file: {error.strerror or error}",
-                                "check the file exists and is readable"))
+        problems.append(
+            Problem(
+                shown,
+                Mark(1, 1),
+                "FILE_UNREADABLE",
+                f"cannot read the file: {error.strerror or error}",
+                "check the file exists and is readable",
+            )
+        )
     return None

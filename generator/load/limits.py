@@ -7,13 +7,11 @@ from typing import Any
 
 from generator.model import Mark
 
-
 MAX_FILE_BYTES = 256 * 1024  # the longest real entry is ~20 KB; this leaves ample room
 MAX_DEPTH = 32  # entries nest at most ~5 levels
 MAX_NODES = 20_000  # nodes after alias expansion; a long entry has a few hundred
 STANDARD_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}"
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 )
 NON_SPECIFIC = "!"  # what libyaml reports for quoted scalars with no explicit tag
 

@@ -23,10 +23,17 @@ STR, INT, FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.or
 BOOL, NULL = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
 _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")  # no leading zero: `010` is text, not 8 nor 10
 _FLOAT_RE = re.compile(r"[-+]?(?:(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+)")
-_SPECIAL_FLOATS = {**{f"{sign}.{inf}": float(f"{sign}inf") for sign in ("", "+", "-") for inf in ("inf", "Inf", "INF")},
-                   ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan")}
-_BOOLS = {spelling: value for word, value in (("true", True), ("false", False))
-          for spelling in (word, word.title(), word.upper())}  # YAML 1.2 core: no yes/no/on/off
+_SPECIAL_FLOATS = {
+    **{f"{sign}.{inf}": float(f"{sign}inf") for sign in ("", "+", "-") for inf in ("inf", "Inf", "INF")},
+    ".nan": float("nan"),
+    ".NaN": float("nan"),
+    ".NAN": float("nan"),
+}
+_BOOLS = {
+    spelling: value
+    for word, value in (("true", True), ("false", False))
+    for spelling in (word, word.title(), word.upper())
+}  # YAML 1.2 core: no yes/no/on/off
 _NULLS = frozenset(("", "~", "null", "Null", "null".upper()))
 _NUMBER_START = frozenset("0123456789+-.")
 

@@ -132,8 +132,9 @@ class NameIndex:
         """The names of these groups (and the odd ones), in the single expression's order."""
         found = self._cache.get(keys)
         if found is None:
-            names = sorted({*self._odd, *(name for key in keys for name in self._groups[key])},
-                           key=self._rank.__getitem__)
+            names = sorted(
+                {*self._odd, *(name for key in keys for name in self._groups[key])}, key=self._rank.__getitem__
+            )
             alternation = "|".join(_name_pattern(name) for name in names) or "(?!)"
             found = self._cache[keys] = re.compile(rf"(?:{alternation}){_AFTER_NAME}", re.IGNORECASE)
         return found
@@ -206,9 +207,7 @@ def render_markdown(
         elif segment.kind == "refdef":
             parts.append(sanitize_refdef(segment.text))
         else:
-            parts.append(
-                _render_text(segment.text, segment.start, index, titles, href_for, linked, headings, autolink)
-            )
+            parts.append(_render_text(segment.text, segment.start, index, titles, href_for, linked, headings, autolink))
     return "".join(parts)
 
 

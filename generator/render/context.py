@@ -90,15 +90,17 @@ class Page:
 
     def md(self, text: str, *, self_slug: str | None = None, autolink: bool = True) -> Markup:
         """Author Markdown made safe, wikilinks resolved, first mentions linked."""
-        return Markup(render_markdown(
-            text.replace("\x00", ""),
-            self_slug=self_slug,
-            index=self.site.names,
-            titles=self.site.titles,
-            href_for=self.href,
-            linked=self.linked,
-            autolink=autolink,
-        ))
+        return Markup(
+            render_markdown(
+                text.replace("\x00", ""),
+                self_slug=self_slug,
+                index=self.site.names,
+                titles=self.site.titles,
+                href_for=self.href,
+                linked=self.linked,
+                autolink=autolink,
+            )
+        )
 
     def entry_link(self, slug: str) -> Markup:
         entry = self.site.entries[slug]
@@ -158,9 +160,15 @@ class Site:
         html = self._converted.get(slug)
         if html is None:
             home = self.paths[slug]
-            text = render_markdown(self.entries[slug].summary, self_slug=None, index=self.names,
-                                   titles=self.titles, linked=set(), autolink=False,
-                                   href_for=lambda target: relative(home, self.paths[target]))
+            text = render_markdown(
+                self.entries[slug].summary,
+                self_slug=None,
+                index=self.names,
+                titles=self.titles,
+                linked=set(),
+                autolink=False,
+                href_for=lambda target: relative(home, self.paths[target]),
+            )
             html = self._converted[slug] = self._to_html(text)
         return html
 
@@ -198,8 +206,11 @@ class Site:
 
 def front_matter(title: str, description: str, head: str = "", hide: Iterable[str] = ()) -> str:
     """YAML front matter. Title and description are HTML-escaped: the theme prints them raw."""
-    lines = ["---", f"title: {json.dumps(escape_html_line(title), ensure_ascii=False)}",
-             f"description: {json.dumps(escape_html_line(description), ensure_ascii=False)}"]
+    lines = [
+        "---",
+        f"title: {json.dumps(escape_html_line(title), ensure_ascii=False)}",
+        f"description: {json.dumps(escape_html_line(description), ensure_ascii=False)}",
+    ]
     if head:
         lines.append(f"glossary_head: {json.dumps(head, ensure_ascii=False)}")
     hidden = list(hide)
@@ -210,8 +221,14 @@ def front_matter(title: str, description: str, head: str = "", hide: Iterable[st
 
 
 def plain_head(site: Site, path: str, title: str, description: str, jsonld: Mapping[str, Any] | None) -> str:
-    return head_html(record=None, site_name=site.config.site_name, title=title, description=description,
-                     url=site.url(path), jsonld=jsonld)
+    return head_html(
+        record=None,
+        site_name=site.config.site_name,
+        title=title,
+        description=description,
+        url=site.url(path),
+        jsonld=jsonld,
+    )
 
 
 def site_history(site: Site) -> Any:

@@ -23,7 +23,6 @@ from generator.render.fragments import Fragments
 from generator.render.metadata import entry_jsonld, head_html
 from generator.render.paths import page_path
 
-
 FACET_ORDER = ("Capital", "Calculation", "Consequence")
 CENTRAL_IN_AREA = 6
 
@@ -47,13 +46,20 @@ def entry_page(env: jinja2.Environment, site: Site, entry: Entry, path: str) -> 
     crumbs = _crumbs(site, entry)
     members = site.graph.members(entry.slug) if entry.kind == "area" else ()
     jsonld = entry_jsonld(
-        entry, record, site_url=site.config.base,
+        entry,
+        record,
+        site_url=site.config.base,
         crumbs=[(name, site.url(p)) for name, p in crumbs],
-        members=[(site.entries[m].title, record_url) for m in members
-                 for record_url in [site.records[m].url]],
+        members=[(site.entries[m].title, record_url) for m in members for record_url in [site.records[m].url]],
     )
-    head = head_html(record=record, site_name=site.config.site_name, title=entry.title,
-                     description=entry.summary, url=record.url, jsonld=jsonld)
+    head = head_html(
+        record=record,
+        site_name=site.config.site_name,
+        title=entry.title,
+        description=entry.summary,
+        url=record.url,
+        jsonld=jsonld,
+    )
     summary = page.md(entry.summary, self_slug=entry.slug, autolink=False)
     body = page.md(entry.body, self_slug=entry.slug)
     context = {
@@ -183,10 +189,9 @@ def _area_context(site: Site, page: Page, area: Entry) -> dict[str, Any]:
     central = sorted(members, key=lambda s: -site.graph.centrality.get(s, 0.0))[:CENTRAL_IN_AREA]
     facets: dict[str, list[Any]] = defaultdict(list)
     for item in area.faq:
-        facets[item.facet].append({"question": item.question,
-                                   "answer": page.md(item.answer, self_slug=area.slug)})
+        facets[item.facet].append({"question": item.question, "answer": page.md(item.answer, self_slug=area.slug)})
     ordered = [f for f in FACET_ORDER if f in facets] + sorted(f for f in facets if f not in FACET_ORDER)
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for slug in members:
         counts[site.entries[slug].kind] += 1
     return {
@@ -206,8 +211,15 @@ def raw_entry(env: jinja2.Environment, site: Site, entry: Entry) -> str:
         return site.records[slug].url
 
     def md(text: str) -> str:
-        return render_markdown(text, self_slug=entry.slug, index=site.names, titles=site.titles,
-                               href_for=absolute, linked=linked, autolink=False)
+        return render_markdown(
+            text,
+            self_slug=entry.slug,
+            index=site.names,
+            titles=site.titles,
+            href_for=absolute,
+            linked=linked,
+            autolink=False,
+        )
 
     return env.get_template("entry.raw.md.j2").render(
         entry=entry,

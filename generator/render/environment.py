@@ -15,7 +15,6 @@ from generator.render.autolink import link_text
 from generator.render.escape import escape_markdown_prose, escape_math, plain_markdown
 from generator.render.sanitize import safe_href
 
-
 TEMPLATES_DIR = settings.TEMPLATES_DIR
 RELATION_LABELS: dict[str, str] = {
     "broader": "Broader",

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from html import unescape
 
-
 # A fragment's marker in a rendered template: NUL, a token drawn afresh for each process
 # that renders, the fragment's number, NUL. Author text cannot forge one: it would have to
 # guess the token (and entries cannot hold NUL at all).
@@ -40,7 +39,7 @@ def unpack(packed: bytes) -> list[str]:
     end = data.index(b"\n")
     out, at = [], end + 1
     for size in map(int, data[:end].split()):
-        out.append(data[at:at + size].decode("utf-8"))
+        out.append(data[at : at + size].decode("utf-8"))
         at += size + 1
     return out
 

@@ -58,29 +58,33 @@ def entry_jsonld(
         term["alternateName"] = names
     graph: list[dict[str, Any]] = [term, breadcrumb_list(crumbs)]
     if entry.kind == "area":
-        graph.append({
-            "@type": "CollectionPage",
-            "@id": record.url,
-            "name": record.title,
-            "description": record.summary,
-            "url": record.url,
-            "isPartOf": {"@type": "WebSite", "@id": site_url, "name": record.container, "url": site_url},
-            "hasPart": [{"@type": "DefinedTerm", "name": name, "url": url} for name, url in members],
-        })
+        graph.append(
+            {
+                "@type": "CollectionPage",
+                "@id": record.url,
+                "name": record.title,
+                "description": record.summary,
+                "url": record.url,
+                "isPartOf": {"@type": "WebSite", "@id": site_url, "name": record.container, "url": site_url},
+                "hasPart": [{"@type": "DefinedTerm", "name": name, "url": url} for name, url in members],
+            }
+        )
         if entry.faq:
-            graph.append({
-                "@type": "FAQPage",
-                "@id": record.url + "#faq",
-                "mainEntity": [
-                    {
-                        "@type": "Question",
-                        "name": item.question,
-                        "about": item.facet,
-                        "acceptedAnswer": {"@type": "Answer", "text": item.answer},
-                    }
-                    for item in entry.faq
-                ],
-            })
+            graph.append(
+                {
+                    "@type": "FAQPage",
+                    "@id": record.url + "#faq",
+                    "mainEntity": [
+                        {
+                            "@type": "Question",
+                            "name": item.question,
+                            "about": item.facet,
+                            "acceptedAnswer": {"@type": "Answer", "text": item.answer},
+                        }
+                        for item in entry.faq
+                    ],
+                }
+            )
     return {"@context": "https://schema.org", "@graph": graph}
 
 

@@ -11,7 +11,6 @@ import re
 
 from generator.model import Entry
 
-
 _MD_HREF = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]*\.md)(#[^"]*)?"')  # relative links to pages
 
 
@@ -70,6 +69,7 @@ def final_links(html: str, from_page: str, written_on: str) -> str:
     An author's relative link means a page relative to where the author wrote it
     (`written_on`, the entry's own page), wherever the text is shown.
     """
+
     def final(match: re.Match[str]) -> str:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(written_on), match.group(1)))
         return f'href="{relative_url(from_page, target)}{match.group(2) or ""}"'

@@ -77,9 +77,17 @@ class _RevisionPage:
         return relative(self.path, target)
 
     def md(self, text: str, *, self_slug: str | None = None, autolink: bool = True) -> Markup:
-        return Markup(render_markdown(_without_local_links(text), self_slug=self_slug, index=self.names,
-                                      titles=self.titles, href_for=self.href, linked=self.linked,
-                                      autolink=autolink))
+        return Markup(
+            render_markdown(
+                _without_local_links(text),
+                self_slug=self_slug,
+                index=self.names,
+                titles=self.titles,
+                href_for=self.href,
+                linked=self.linked,
+                autolink=autolink,
+            )
+        )
 
     def entry_link(self, slug: str) -> Markup:
         return Markup("[{}]({})").format(Markup(link_text(self.entries[slug].title)), self.href(slug))
@@ -160,6 +168,7 @@ _REVISION_TEMPLATE = """\
 <p class="gl-dates">Published {{ published }} · Last modified {{ modified }} · Version <code>{{ rev.version }}</code> · Permanent address <a href="{{ record.url }}">{{ record.url }}</a></p>
 """
 
+
 def revision_pages(
     env: Any,
     *,
@@ -190,23 +199,46 @@ def revision_pages(
                 page = _RevisionPage(path, entries, names, titles)
                 newer = relative(path, earlier[index - 1].page_path) if index > 0 else None
                 older = relative(path, earlier[index + 1].page_path) if index + 1 < len(earlier) else None
-                relations = [(RELATION_LABELS.get(kind, kind), list(targets))
-                             for kind, targets in old.relations.items() if targets]
-                sources = [{"source": s, "number": i, "anchor": f"source-{i}",
-                            "url": s.url if s.url.lower().startswith(("https://", "http://")) else None}
-                           for i, s in enumerate(old.sources, start=1)]
+                relations = [
+                    (RELATION_LABELS.get(kind, kind), list(targets))
+                    for kind, targets in old.relations.items()
+                    if targets
+                ]
+                sources = [
+                    {
+                        "source": s,
+                        "number": i,
+                        "anchor": f"source-{i}",
+                        "url": s.url if s.url.lower().startswith(("https://", "http://")) else None,
+                    }
+                    for i, s in enumerate(old.sources, start=1)
+                ]
                 text = template.render(
-                    page=page, entry=current, old=old, rev=rev, record=record,
+                    page=page,
+                    entry=current,
+                    old=old,
+                    rev=rev,
+                    record=record,
                     summary=page.md(old.summary, self_slug=slug, autolink=False),
                     body=page.md(old.body, self_slug=slug),
-                    relations=relations, sources=sources,
+                    relations=relations,
+                    sources=sources,
                     cite=cite_box.html_views(record, day),
-                    current_href=page.href(slug), newer=newer, older=older,
-                    modified=_day(old.modified or old.published), published=_day(old.published),
+                    current_href=page.href(slug),
+                    newer=newer,
+                    older=older,
+                    modified=_day(old.modified or old.published),
+                    published=_day(old.published),
                     committed=_day(rev.committed),
                 )
-                head = head_html(record=record, site_name=site_name, title=old.title, description=old.summary,
-                                 url=record.url, jsonld=None)
+                head = head_html(
+                    record=record,
+                    site_name=site_name,
+                    title=old.title,
+                    description=old.summary,
+                    url=record.url,
+                    jsonld=None,
+                )
                 head += '\n<meta name="robots" content="noindex">'
                 title = f"{old.title} (old revision {rev.version})"
                 pages[path] = front_matter(title, old.summary, head) + text
@@ -215,8 +247,9 @@ def revision_pages(
     return pages
 
 
-def current_version_stubs(entries: Mapping[str, Entry], *, site_url: str,
-                          records: Mapping[str, cite.CitationRecord] | None = None) -> dict[str, str]:
+def current_version_stubs(
+    entries: Mapping[str, Entry], *, site_url: str, records: Mapping[str, cite.CitationRecord] | None = None
+) -> dict[str, str]:
     """Site path -> HTML: the current version's permanent address forwards to the entry page.
 
     When the entry changes, a build from git publishes the full old-revision page at the
@@ -224,8 +257,10 @@ def current_version_stubs(entries: Mapping[str, Entry], *, site_url: str,
     for `site_url`) saves recomputing the pages' citation records.
     """
     known = records or {}
-    return dict(version_stub(entry, known.get(slug) or cite.CitationRecord.from_entry(entry, site_url=site_url))
-                for slug, entry in sorted(entries.items()))
+    return dict(
+        version_stub(entry, known.get(slug) or cite.CitationRecord.from_entry(entry, site_url=site_url))
+        for slug, entry in sorted(entries.items())
+    )
 
 
 def version_stub(entry: Entry, record: cite.CitationRecord) -> tuple[str, str]:
@@ -234,29 +269,30 @@ def version_stub(entry: Entry, record: cite.CitationRecord) -> tuple[str, str]:
     target = posixpath.relpath(entry.url_path, here) + "/"
     title = escape(f"{entry.title} (version {record.version})")
     return here + "index.html", (
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n"
-        f"<link rel=\"canonical\" href=\"{escape(record.entry_url)}\">\n"
-        "<meta name=\"robots\" content=\"noindex\">\n"
-        f"<meta http-equiv=\"refresh\" content=\"0; url={escape(target)}\">\n"
+        f'<link rel="canonical" href="{escape(record.entry_url)}">\n'
+        '<meta name="robots" content="noindex">\n'
+        f'<meta http-equiv="refresh" content="0; url={escape(target)}">\n'
         "</head>\n<body>\n"
         f"<p>Version <code>{escape(record.version)}</code> is the current version of "
-        f"<a href=\"{escape(target)}\">{escape(entry.title)}</a>.</p>\n</body>\n</html>\n"
+        f'<a href="{escape(target)}">{escape(entry.title)}</a>.</p>\n</body>\n</html>\n'
     )
 
 
-def version_block(entry: Entry, record: cite.CitationRecord, history: History, *, page_path: str,
-                  day: date) -> str:
+def version_block(entry: Entry, record: cite.CitationRecord, history: History, *, page_path: str, day: date) -> str:
     """Markdown/HTML for the end of an entry page: "Cite this version" and earlier revisions."""
     version = record.for_version()
-    box = cite_box.cite_box_html(cite_box.html_views(version, day, modifier="version"), version, box_id="cite-version-box")
+    box = cite_box.cite_box_html(
+        cite_box.html_views(version, day, modifier="version"), version, box_id="cite-version-box"
+    )
     url = escape(version.url)
     lines = [
         "",
         '<details class="gl-cite-version">',
         "<summary>Cite this version</summary>",
         "",
-        f'<p>This citation points at the permanent address of version <code>{escape(version.version)}</code>, '
+        f"<p>This citation points at the permanent address of version <code>{escape(version.version)}</code>, "
         f'which keeps showing this text after the entry changes: <a href="{url}">{url}</a></p>',
         "",
         box,
@@ -269,8 +305,10 @@ def version_block(entry: Entry, record: cite.CitationRecord, history: History, *
         reason = escape(history.public_reason or "git history was not read")
         lines.append(f'<p class="gl-revisions">Earlier versions: not published by this build ({reason}).</p>')
     elif earlier:
-        links = " · ".join(f"[{_day(r.entry.modified or r.entry.published)} (`{r.fingerprint}`)]"
-                           f"({relative(page_path, r.page_path)})" for r in earlier)
+        links = " · ".join(
+            f"[{_day(r.entry.modified or r.entry.published)} (`{r.fingerprint}`)]({relative(page_path, r.page_path)})"
+            for r in earlier
+        )
         lines.append(f'<div class="gl-revisions" markdown>\n**Earlier versions:** {links}\n\n</div>')
     else:
         lines.append('<p class="gl-revisions">Earlier versions: none.</p>')

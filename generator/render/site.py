@@ -25,7 +25,15 @@ from generator import site_paths as paths
 from generator.compute.site_data import SiteData
 from generator.render import revisions
 from generator.render.collection_pages import (
-    a_to_z_page, areas_page, calculators_page, graph_json, graph_page, home_page, previews_json, tag_page, tags_page,
+    a_to_z_page,
+    areas_page,
+    calculators_page,
+    graph_json,
+    graph_page,
+    home_page,
+    previews_json,
+    tag_page,
+    tags_page,
 )
 from generator.render.context import Site, site_history
 from generator.render.entry_pages import entry_page, raw_entry
@@ -51,8 +59,9 @@ class RenderedSite:
         return fragments.inline(text) if fragments else text
 
 
-def render_site(data: SiteData, templates_dir: Path = TEMPLATES_DIR,
-                write: Callable[[str, str], None] | None = None) -> RenderedSite:
+def render_site(
+    data: SiteData, templates_dir: Path = TEMPLATES_DIR, write: Callable[[str, str], None] | None = None
+) -> RenderedSite:
     """Every generated page and post-build file of the site, from `data` alone.
 
     `write(site_path, text)`, if given, takes each entry's raw Markdown copy and version
@@ -74,12 +83,18 @@ def render_site(data: SiteData, templates_dir: Path = TEMPLATES_DIR,
     try:
         rendered = entries.here()
         # the paths come from site_paths, which also reserves their names (no entry, area or tag takes one)
-        collections = [(paths.HOME, home_page(env, site)), (paths.AREAS, areas_page(env, site)),
-                       (paths.A_TO_Z, a_to_z_page(env, site)), (paths.TAGS, tags_page(env, site))]
+        collections = [
+            (paths.HOME, home_page(env, site)),
+            (paths.AREAS, areas_page(env, site)),
+            (paths.A_TO_Z, a_to_z_page(env, site)),
+            (paths.TAGS, tags_page(env, site)),
+        ]
         collections += [(paths.tag_page(tag), tag_page(env, site, tag)) for tag in site.tags]
         collections += [(paths.GRAPH, graph_page(env, site)), (paths.CALCULATORS, calculators_page(env, site))]
-        later_files = {paths.GRAPH_JSON: json.dumps(graph_json(site), ensure_ascii=False, separators=(",", ":")),
-                       paths.PREVIEWS_JSON: json.dumps(previews_json(site), ensure_ascii=False, separators=(",", ":"))}
+        later_files = {
+            paths.GRAPH_JSON: json.dumps(graph_json(site), ensure_ascii=False, separators=(",", ":")),
+            paths.PREVIEWS_JSON: json.dumps(previews_json(site), ensure_ascii=False, separators=(",", ":")),
+        }
         versions: dict[str, str] = {}
         _add_versions_and_api(env, site, versions, later_files if write is None else None)
         rendered.update(entries.from_workers())
@@ -122,7 +137,7 @@ class _EntryPages:
             site.names.prepare()  # likewise
             self._here = [slug for slug in slugs if site.entries[slug].kind == "area"]
             away = [slug for slug in slugs if site.entries[slug].kind != "area"]
-            chunks = [away[i:i + _CHUNK] for i in range(0, len(away), _CHUNK)]
+            chunks = [away[i : i + _CHUNK] for i in range(0, len(away), _CHUNK)]
             self._workers = forked_map(lambda chunk: _render_entries(env, site, chunk, write), chunks)
 
     def here(self) -> dict[str, RenderedEntry]:
@@ -138,8 +153,9 @@ class _EntryPages:
             self._workers.close()
 
 
-def _render_entries(env: jinja2.Environment, site: Site, slugs: list[str],
-                    write: Callable[[str, str], None] | None) -> dict[str, RenderedEntry]:
+def _render_entries(
+    env: jinja2.Environment, site: Site, slugs: list[str], write: Callable[[str, str], None] | None
+) -> dict[str, RenderedEntry]:
     out = {}
     for slug in slugs:
         entry = site.entries[slug]
@@ -153,8 +169,9 @@ def _render_entries(env: jinja2.Environment, site: Site, slugs: list[str],
     return out
 
 
-def _add_versions_and_api(env: jinja2.Environment, site: Site, pages: dict[str, str],
-                          files: MutableMapping[str, str] | None) -> None:
+def _add_versions_and_api(
+    env: jinja2.Environment, site: Site, pages: dict[str, str], files: MutableMapping[str, str] | None
+) -> None:
     """Pages of earlier revisions and, into `files` (unless the entries' pages wrote them),
     forwarding stubs at current versions' addresses.
 
@@ -162,8 +179,17 @@ def _add_versions_and_api(env: jinja2.Environment, site: Site, pages: dict[str, 
     build (`export.write_site_files`), so a large glossary's JSON is never held whole.
     """
     found = site_history(site)
-    pages.update(revisions.revision_pages(
-        env, entries=site.entries, history=found, names=site.names, titles=site.titles,
-        site_url=site.config.base, site_name=site.config.site_name, day=site.config.build_day))
+    pages.update(
+        revisions.revision_pages(
+            env,
+            entries=site.entries,
+            history=found,
+            names=site.names,
+            titles=site.titles,
+            site_url=site.config.base,
+            site_name=site.config.site_name,
+            day=site.config.build_day,
+        )
+    )
     if files is not None:
         files.update(revisions.current_version_stubs(site.entries, site_url=site.config.base, records=site.records))

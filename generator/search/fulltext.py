@@ -185,11 +185,13 @@ def _cut(text: str, begin: int, width: int) -> str:
         piece = text[begin:]
     else:
         space = text.rfind(" ", begin, end)
-        piece = text[begin:space if space > begin + width // 2 else end] + "\u2026"
+        piece = text[begin : space if space > begin + width // 2 else end] + "\u2026"
     return ("\u2026" if begin > 0 else "") + piece
 
 
-def pack(postings: list[list[tuple[int, int]]], idf: list[int], classes: list[int]) -> tuple[array, array, array, array]:
+def pack(
+    postings: list[list[tuple[int, int]]], idf: list[int], classes: list[int]
+) -> tuple[array, array, array, array]:
     """Postings as flat arrays for the cache: (start, section ids, impacts, largest impact)."""
     table = tf_table()
     start, sections, impacts, largest = array("i", [0]), array("i"), array("i"), array("i")

@@ -81,10 +81,10 @@ class SearchIndex:
         summary_postings: tuple[array, array],
         doc_freq: array,
         text_terms: tuple[str, ...] = (),
-        text_postings: tuple[array, array, array, array] = (array("i", [0]), array("i"), array("i"), array("i")),
-        section_doc: array = array("i"),
+        text_postings: tuple[array, array, array, array] = (array("i", [0]), array("i"), array("i"), array("i")),  # noqa: B008 - never mutated
+        section_doc: array = array("i"),  # noqa: B008 - never mutated
         section_rows: bytes = b"",
-        section_start: array = array("i", [0]),
+        section_start: array = array("i", [0]),  # noqa: B008 - never mutated
     ) -> None:
         self.titles = titles
         self._rows = rows  # per doc, utf-8: slug, kind, section, summary, then its names' texts
@@ -168,27 +168,78 @@ class SearchIndex:
     def to_data(self) -> tuple:
         """A few big strings, bytes and tuples: marshal loads them without per-number objects."""
         return (
-            self.titles, self._rows, self._row_start.tobytes(), self.vocab, self.name_doc.tobytes(),
-            self.name_field, self.name_joined, self.name_start.tobytes(), self.name_tokens.tobytes(),
-            self.name_key_len.tobytes(), self._name_postings[0].tobytes(), self._name_postings[1].tobytes(),
-            self._summary_postings[0].tobytes(), self._summary_postings[1].tobytes(), self.doc_freq.tobytes(),
-            self.text_terms, self._text_postings[0].tobytes(), self._text_postings[1].tobytes(),
-            self._text_postings[2].tobytes(), self._text_postings[3].tobytes(), self.section_doc.tobytes(),
-            self._section_rows, self._section_start.tobytes(),
+            self.titles,
+            self._rows,
+            self._row_start.tobytes(),
+            self.vocab,
+            self.name_doc.tobytes(),
+            self.name_field,
+            self.name_joined,
+            self.name_start.tobytes(),
+            self.name_tokens.tobytes(),
+            self.name_key_len.tobytes(),
+            self._name_postings[0].tobytes(),
+            self._name_postings[1].tobytes(),
+            self._summary_postings[0].tobytes(),
+            self._summary_postings[1].tobytes(),
+            self.doc_freq.tobytes(),
+            self.text_terms,
+            self._text_postings[0].tobytes(),
+            self._text_postings[1].tobytes(),
+            self._text_postings[2].tobytes(),
+            self._text_postings[3].tobytes(),
+            self.section_doc.tobytes(),
+            self._section_rows,
+            self._section_start.tobytes(),
         )
 
     @classmethod
     def from_data(cls, data: tuple) -> SearchIndex:
-        (titles, rows, row_start, vocab, name_doc, name_field, name_joined, name_start, name_tokens,
-         name_key_len, name_post_start, name_post, summary_post_start, summary_post, doc_freq,
-         text_terms, text_start, text_sections, text_impacts, text_largest, section_doc,
-         section_rows, section_start) = data
-        return cls(titles, rows, ints(row_start), vocab, ints(name_doc), name_field, name_joined,
-                   ints(name_start), ints(name_tokens), ints(name_key_len),
-                   (ints(name_post_start), ints(name_post)), (ints(summary_post_start), ints(summary_post)),
-                   ints(doc_freq), text_terms,
-                   (ints(text_start), ints(text_sections), ints(text_impacts), ints(text_largest)),
-                   ints(section_doc), section_rows, ints(section_start))
+        (
+            titles,
+            rows,
+            row_start,
+            vocab,
+            name_doc,
+            name_field,
+            name_joined,
+            name_start,
+            name_tokens,
+            name_key_len,
+            name_post_start,
+            name_post,
+            summary_post_start,
+            summary_post,
+            doc_freq,
+            text_terms,
+            text_start,
+            text_sections,
+            text_impacts,
+            text_largest,
+            section_doc,
+            section_rows,
+            section_start,
+        ) = data
+        return cls(
+            titles,
+            rows,
+            ints(row_start),
+            vocab,
+            ints(name_doc),
+            name_field,
+            name_joined,
+            ints(name_start),
+            ints(name_tokens),
+            ints(name_key_len),
+            (ints(name_post_start), ints(name_post)),
+            (ints(summary_post_start), ints(summary_post)),
+            ints(doc_freq),
+            text_terms,
+            (ints(text_start), ints(text_sections), ints(text_impacts), ints(text_largest)),
+            ints(section_doc),
+            section_rows,
+            ints(section_start),
+        )
 
 
 def _pack(lists: list[list[int]]) -> tuple[array, array]:
@@ -249,8 +300,8 @@ def build_index(items: Iterable[Entry | SearchDoc]) -> SearchIndex:
     vocabulary: set[str] = set()
     for _, _, _, words, _ in raw_names:
         vocabulary.update(words)
-    for words in summary_words:
-        vocabulary.update(words)
+    for summary in summary_words:
+        vocabulary.update(summary)
     vocab = tuple(sorted(vocabulary))
     ids = {word: i for i, word in enumerate(vocab)}
 
@@ -266,8 +317,8 @@ def build_index(items: Iterable[Entry | SearchDoc]) -> SearchIndex:
         for token_id in dict.fromkeys(token_ids):
             name_postings[token_id].append(name_id)
         doc_words[doc_id].update(token_ids)
-    for doc_id, words in enumerate(summary_words):
-        for token_id in sorted(ids[w] for w in words):
+    for doc_id, summary in enumerate(summary_words):
+        for token_id in sorted(ids[w] for w in summary):
             summary_postings[token_id].append(doc_id)
             doc_words[doc_id].add(token_id)
     doc_freq = [0] * len(vocab)
@@ -314,5 +365,15 @@ def build_index(items: Iterable[Entry | SearchDoc]) -> SearchIndex:
     )
 
 
-__all__ = ["ABBREVIATION", "ALIAS", "FIELD_NAMES", "TITLE", "Doc", "SearchIndex", "SectionInfo", "as_docs", "build_index",
-           "ints"]
+__all__ = [
+    "ABBREVIATION",
+    "ALIAS",
+    "FIELD_NAMES",
+    "TITLE",
+    "Doc",
+    "SearchIndex",
+    "SectionInfo",
+    "as_docs",
+    "build_index",
+    "ints",
+]

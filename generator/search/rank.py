@@ -184,9 +184,7 @@ def match_word(index: SearchIndex, word: str) -> Matches:
     typos = _max_typos(length, summary=False)
     if typos:
         summary_typos = _max_typos(length, summary=True)
-        for _, distance, vocab_id in process.extract(
-            word, vocab, scorer=OSA.distance, score_cutoff=typos, limit=None
-        ):
+        for _, distance, vocab_id in process.extract(word, vocab, scorer=OSA.distance, score_cutoff=typos, limit=None):
             if distance == 0:
                 continue
             quality = PARAMS["fuzzy_base"] - PARAMS["fuzzy_penalty"] * distance / length
@@ -268,12 +266,15 @@ def rank_docs(index: SearchIndex, query: str, terms: list[str] | None = None) ->
     return ranked
 
 
-def _top(index: SearchIndex, scored: dict[int, tuple], limit: int, scale: float = 1.0,
-         terms: set[str] | None = None) -> list[Hit]:
+def _top(
+    index: SearchIndex, scored: dict[int, tuple], limit: int, scale: float = 1.0, terms: set[str] | None = None
+) -> list[Hit]:
     titles = index.titles
     best = heapq.nsmallest(limit, scored.items(), key=lambda item: (-item[1][0], titles[item[0]].lower()))
-    return [_hit(index, doc_id, value[0] * scale, value[1], value[2] if len(value) > 2 else -1, terms or set())
-            for doc_id, value in best]
+    return [
+        _hit(index, doc_id, value[0] * scale, value[1], value[2] if len(value) > 2 else -1, terms or set())
+        for doc_id, value in best
+    ]
 
 
 def _exact_names(index: SearchIndex, key: str) -> list[int]:
@@ -402,8 +403,20 @@ def _hit(index: SearchIndex, doc_id: int, score: float, name_id: int, section_id
         title, anchor, text = section.title, section.anchor, section.text
     shown, marks = snippet(text or doc.summary, terms)
     shown_score = math.floor(score * 10.0 + 0.5) / 10.0  # as the browser's Math.round(score * 10) / 10
-    return Hit(doc.slug, doc.title, doc.kind, shown_score, doc.summary, doc.url, matched, matched_field,
-               title, anchor, shown, tuple(marks))
+    return Hit(
+        doc.slug,
+        doc.title,
+        doc.kind,
+        shown_score,
+        doc.summary,
+        doc.url,
+        matched,
+        matched_field,
+        title,
+        anchor,
+        shown,
+        tuple(marks),
+    )
 
 
 def suggest(index: SearchIndex, text: str, limit: int = 5) -> list[Hit]:

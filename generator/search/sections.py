@@ -145,7 +145,8 @@ def split_sections(
     """
     page_title = ""
     sections: list[Section] = []
-    heading, anchor, lines = "", top, []
+    heading, anchor = "", top
+    lines: list[str] = []
     fence = ""
 
     def flush() -> None:
@@ -192,28 +193,45 @@ def entry_doc(entry: Entry, titles: Mapping[str, str]) -> SearchDoc:
     used: set[str] = {toc_slugify(entry.title)}
     names = ", ".join((*entry.aliases, *entry.abbreviations))
     areas = ", ".join(titles.get(slug, slug.replace("-", " ")) for slug in entry.areas)
-    top = " ".join(part for part in (
-        plain(entry.summary, titles),
-        f"Also called {names}." if names else "",
-        f"In {areas}." if areas else "",
-        f"Tags: {', '.join(entry.tags)}." if entry.tags else "",
-    ) if part)
+    top = " ".join(
+        part
+        for part in (
+            plain(entry.summary, titles),
+            f"Also called {names}." if names else "",
+            f"In {areas}." if areas else "",
+            f"Tags: {', '.join(entry.tags)}." if entry.tags else "",
+        )
+        if part
+    )
     sections = [Section("", "", top)]
     if entry.formulas:
         used.add(toc_slugify(_plural("Formula", len(entry.formulas))))
         for formula in entry.formulas:
             variables = "; ".join(f"{v.name.replace('_', ' ')}: {v.meaning}" for v in formula.variables)
-            text = " ".join(part for part in (
-                f"Result: {formula.result.name.replace('_', ' ')}.", f"Variables: {variables}.",
-                plain(formula.note, titles), f"Venue: {formula.venue}." if formula.venue else "",
-            ) if part)
+            text = " ".join(
+                part
+                for part in (
+                    f"Result: {formula.result.name.replace('_', ' ')}.",
+                    f"Variables: {variables}.",
+                    plain(formula.note, titles),
+                    f"Venue: {formula.venue}." if formula.venue else "",
+                )
+                if part
+            )
             sections.append(Section(formula.title, f"formula-{formula.id}", text))
     if entry.examples:
         heading = _plural("Worked example", len(entry.examples))
         example_id = unique_id(toc_slugify(heading), used)
-        text = " ".join(part for example in entry.examples for part in (
-            f"{example.title}.", plain(example.note, titles), f"Venue: {example.venue}." if example.venue else "",
-        ) if part)
+        text = " ".join(
+            part
+            for example in entry.examples
+            for part in (
+                f"{example.title}.",
+                plain(example.note, titles),
+                f"Venue: {example.venue}." if example.venue else "",
+            )
+            if part
+        )
         sections.append(Section(heading, example_id, text))
     if entry.kind == "area":
         unique_id("scope", used)
@@ -228,13 +246,23 @@ def entry_doc(entry: Entry, titles: Mapping[str, str]) -> SearchDoc:
             shown, anchor = heading_id(facet, used)
             sections.append(Section(shown, anchor, " ".join(items)))
     if entry.sources:  # one section: the list sits under one heading, after the body
-        text = " ".join(part for source in entry.sources for part in (
-            f"{source.title}.", source.publisher, plain(source.note, titles)) if part)
+        text = " ".join(
+            part
+            for source in entry.sources
+            for part in (f"{source.title}.", source.publisher, plain(source.note, titles))
+            if part
+        )
         sections.append(Section("Sources", unique_id("sources", used), text))
     section = KIND_SECTIONS.get(entry.kind, entry.kind)
     return SearchDoc(
-        entry.slug, entry.title, entry.kind, f"/{section}/{entry.slug}/", " ".join(entry.summary.split()),
-        tuple(entry.aliases), tuple(entry.abbreviations), tuple(s for s in sections if s.text or s.title),
+        entry.slug,
+        entry.title,
+        entry.kind,
+        f"/{section}/{entry.slug}/",
+        " ".join(entry.summary.split()),
+        tuple(entry.aliases),
+        tuple(entry.abbreviations),
+        tuple(s for s in sections if s.text or s.title),
     )
 
 
@@ -252,7 +280,7 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
         key, sep, value = line.partition(":")
         if sep and not line.startswith((" ", "\t")):
             meta[key.strip()] = value.strip().strip("'\"")
-    return meta, text[found.end():]
+    return meta, text[found.end() :]
 
 
 def page_url(path: str) -> str:
@@ -299,8 +327,9 @@ def generated_page_doc(path: str, template: str) -> SearchDoc | None:
     return SearchDoc(slug, title, PAGE_KIND, page_url(path), intro, (), (), (Section("", "", intro),))
 
 
-def site_pages(titles: Mapping[str, str], pages_dir: Path = PAGES_DIR,
-               templates_dir: Path = TEMPLATES_DIR) -> list[SearchDoc]:
+def site_pages(
+    titles: Mapping[str, str], pages_dir: Path = PAGES_DIR, templates_dir: Path = TEMPLATES_DIR
+) -> list[SearchDoc]:
     """Every hand-written page (Markdown under `pages_dir`) and every generated page."""
     docs: list[SearchDoc] = []
     if pages_dir.is_dir():
@@ -322,8 +351,13 @@ def site_pages(titles: Mapping[str, str], pages_dir: Path = PAGES_DIR,
 
 def page_sources(pages_dir: Path = PAGES_DIR, templates_dir: Path = TEMPLATES_DIR) -> list[Path]:
     """The files site_pages reads (the search cache is keyed by them too)."""
-    found = sorted(p for p in pages_dir.rglob("*.md") if not p.relative_to(pages_dir).as_posix().startswith(
-        ("assets/", "."))) if pages_dir.is_dir() else []
+    found = (
+        sorted(
+            p for p in pages_dir.rglob("*.md") if not p.relative_to(pages_dir).as_posix().startswith(("assets/", "."))
+        )
+        if pages_dir.is_dir()
+        else []
+    )
     return found + [templates_dir / name for name in GENERATED_PAGES.values() if (templates_dir / name).is_file()]
 
 
@@ -337,5 +371,16 @@ def documents(entries: Iterable[Entry], *, pages: bool = True) -> list[SearchDoc
     return docs
 
 
-__all__ = ["PAGE_KIND", "SearchDoc", "Section", "documents", "entry_doc", "page_doc", "page_sources",
-           "plain", "site_pages", "split_sections", "toc_slugify"]
+__all__ = [
+    "PAGE_KIND",
+    "SearchDoc",
+    "Section",
+    "documents",
+    "entry_doc",
+    "page_doc",
+    "page_sources",
+    "plain",
+    "site_pages",
+    "split_sections",
+    "toc_slugify",
+]

@@ -169,9 +169,11 @@ def page(browser: object, built_site: BuiltSite, page_log: PageLog) -> Iterator[
     new_page = context.new_page()
     new_page.on(
         "console",
-        lambda message: page_log.console_errors.append(f"{message.type}: {message.text} @ {message.location}")
-        if message.type == "error"
-        else None,
+        lambda message: (
+            page_log.console_errors.append(f"{message.type}: {message.text} @ {message.location}")
+            if message.type == "error"
+            else None
+        ),
     )
     new_page.on("pageerror", lambda error: page_log.page_errors.append(f"pageerror: {error}"))
     new_page.set_default_timeout(15_000)

@@ -26,13 +26,17 @@ ROOT = Path(__file__).resolve().parents[2]
 # -- building and serving -----------------------------------------------------------------
 
 
-def build_glossary(terms: Path, site_dir: Path, *, cwd: Path = ROOT, env: dict[str, str] | None = None,
-                   timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def build_glossary(
+    terms: Path, site_dir: Path, *, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
     """`python -m generator build --terms ... --site-dir ...`, as the command line runs it."""
     return subprocess.run(
         [sys.executable, "-m", "generator", "build", "--terms", str(terms), "--site-dir", str(site_dir)],
-        cwd=cwd, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
-        capture_output=True, text=True, timeout=timeout,
+        cwd=cwd,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -59,7 +63,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 @contextmanager
 def serve(directory: Path) -> Iterator[str]:
     """Serve `directory` on 127.0.0.1; yields the base URL (ends with `/`)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory))
+    )
     thread = threading.Thread(target=server.serve_forever, name=f"serve-{directory.name}", daemon=True)
     thread.start()
     try:
@@ -117,8 +123,9 @@ def watch(browser: object, *, bypass_csp: bool = False) -> Iterator[tuple[object
     tested is the output allowlist alone: a payload it let through would run.
     """
     seen = Watch()
-    context = browser.new_context(service_workers="block", bypass_csp=bypass_csp,
-                                  viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        service_workers="block", bypass_csp=bypass_csp, viewport={"width": 1280, "height": 900}
+    )
 
     def guard(route: object) -> None:
         url = route.request.url

@@ -53,8 +53,9 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileSi
     site = tmp_path_factory.mktemp("hostile-site") / "site"
     proc = build_glossary(HOSTILE_TERMS, site)
     if proc.returncode != 0:
-        pytest.fail(f"the hostile glossary did not build (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}",
-                    pytrace=False)
+        pytest.fail(
+            f"the hostile glossary did not build (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}", pytrace=False
+        )
     with serve(site) as base_url:
         yield HostileSite(site, base_url, theme_inline_scripts(site))
 
@@ -81,8 +82,12 @@ def test_the_payloads_are_shown_as_text(watched, hostile_site: HostileSite) -> N
     h1 = page.locator("h1").inner_text()
     assert "<script>alert('title')</script>" in h1
     text = page.locator(".md-content").inner_text()
-    for visible in ("<script>alert('body-script')</script>", "<img src=x onerror=alert('body-img')>",
-                    "<svg onload=alert('alias')>", "<script>alert('fenced-code')</script>"):
+    for visible in (
+        "<script>alert('body-script')</script>",
+        "<img src=x onerror=alert('body-img')>",
+        "<svg onload=alert('alias')>",
+        "<script>alert('fenced-code')</script>",
+    ):
         assert visible in text, visible
     assert watch.dialogs == []
 
@@ -104,16 +109,20 @@ def test_katex_runs_with_trust_off_and_bounded_expansion(watched, hostile_site: 
     page script are the layer behind the validator)."""
     page, watch = watched
     original = (hostile_site.root / "area" / "test-area" / "index.html").read_text()
-    probe = ('<p><span class="arithmatex">\\(\\href{javascript:alert(\'katex-href\')}{y}\\)</span> '
-             '<span class="arithmatex">\\(\\def\\a{\\a\\a}\\a\\)</span></p>')
+    probe = (
+        "<p><span class=\"arithmatex\">\\(\\href{javascript:alert('katex-href')}{y}\\)</span> "
+        '<span class="arithmatex">\\(\\def\\a{\\a\\a}\\a\\)</span></p>'
+    )
     folder = hostile_site.root / "area" / "katex-probe"
     folder.mkdir(exist_ok=True)
     (folder / "index.html").write_text(original.replace('<div class="gl-faq">', f'<div class="gl-faq">{probe}', 1))
     page.goto(hostile_site.base_url + "area/katex-probe/")
     wait_for(page, "document.querySelectorAll('.gl-faq .arithmatex').length >= 2")
-    wait_for(page,
+    wait_for(
+        page,
         "[...document.querySelectorAll('.gl-faq .arithmatex')].every("
-        "n => n.getAttribute('data-katex') === 'done' || n.classList.contains('gl-math-error'))")
+        "n => n.getAttribute('data-katex') === 'done' || n.classList.contains('gl-math-error'))",
+    )
     assert page.locator(".gl-faq .arithmatex a").count() == 0  # \\href rendered as inert text
     assert page.locator(".gl-faq .arithmatex .katex-error, .gl-faq .arithmatex.gl-math-error").count() >= 1
     assert page.evaluate(FIND_LIVE_SCRIPT, hostile_site.theme_scripts) == []

@@ -48,6 +48,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -87,7 +88,7 @@ REV_OLD_BODY = (
 _CASE = re.compile(r"alert\(''?([a-z0-9-]+)''?\)|evil\.test/([a-z0-9-]+)")
 # Cases whose payload calls nothing: text that must stay text.
 TEXT_CASES = {
-    "template-jinja": "{{ 7*7 }} {% include \"mkdocs.yml\" %} {{ config.site_name }}",
+    "template-jinja": '{{ 7*7 }} {% include "mkdocs.yml" %} {{ config.site_name }}',
     "alias-template": "{{ 7*7 }} {% include 'mkdocs.yml' %}",
     "snippet-include": '--8<-- "/etc/passwd"',
     "fragment-placeholder": "Placeholders glhtml0 and glhtml1x0 stand as text.",
@@ -135,11 +136,18 @@ class RedTeamSite:
 
 
 def _git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
-           "GIT_AUTHOR_NAME": "Red Team", "GIT_AUTHOR_EMAIL": "red@example.org",
-           "GIT_COMMITTER_NAME": "Red Team", "GIT_COMMITTER_EMAIL": "red@example.org"}
-    result = subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=repo, env=env,
-                            capture_output=True, text=True, check=True)
+    env = {
+        **os.environ,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_AUTHOR_NAME": "Red Team",
+        "GIT_AUTHOR_EMAIL": "red@example.org",
+        "GIT_COMMITTER_NAME": "Red Team",
+        "GIT_COMMITTER_EMAIL": "red@example.org",
+    }
+    result = subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
+    )
     return result.stdout.strip()
 
 
@@ -182,8 +190,21 @@ def redteam_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedTeamSi
 
 # Pages the red-team build must write; the test opens every page it wrote, these included.
 EXPECTED_PAGES = (
-    "", "a-z/", "area/", "area/rt-area/", "tags/", "tags/red-team/", "tags/hostile/", "graph/", "calculators/",
-    "404.html", "term/rt-fields/", "term/rt-body/", "term/rt-tricks/", "definition/rt-target/", "definition/rt-hole/",
+    "",
+    "a-z/",
+    "area/",
+    "area/rt-area/",
+    "tags/",
+    "tags/red-team/",
+    "tags/hostile/",
+    "graph/",
+    "calculators/",
+    "404.html",
+    "term/rt-fields/",
+    "term/rt-body/",
+    "term/rt-tricks/",
+    "definition/rt-target/",
+    "definition/rt-hole/",
 )
 
 HAND_WRITTEN = {"about", "how-to-cite", "reference"}
@@ -242,40 +263,104 @@ def test_no_payload_comes_alive_on_any_page(browser, redteam_site: RedTeamSite, 
 
 # (page, CSS selector, text that must appear in it exactly as typed)
 SHOWN_AS_TEXT = [
-    ("term/rt-fields/", "h1", "RT Fields <script>alert('title-script')</script> { style=background:url(//evil.test/title-attr) }"),
+    (
+        "term/rt-fields/",
+        "h1",
+        "RT Fields <script>alert('title-script')</script> { style=background:url(//evil.test/title-attr) }",
+    ),
     ("term/rt-fields/", ".gl-names", "<svg onload=alert('alias-svg')>"),
     ("term/rt-fields/", ".gl-names", "zz{: onclick=alert('alias-attr') }"),
     ("term/rt-fields/", ".gl-names", "yy](javascript:alert('alias-link-break')) ["),
     ("term/rt-fields/", ".gl-names", "\"><script>alert('abbr-quote')</script>"),
     ("term/rt-fields/", ".gl-names", "<b onmouseover=alert('abbr-b')>AB</b>"),
-    ("term/rt-fields/", ".gl-formula summary", "Formula <iframe srcdoc=\"<script>alert('formula-title')</script>\"></iframe> { onclick=alert('formula-title-attr') }"),
-    ("term/rt-fields/", ".gl-vars", "meaning <img src=x onerror=alert('meaning')> $\\href{javascript:alert('meaning-katex')}{m}$ {: onclick=alert('meaning-attr') }"),
-    ("term/rt-fields/", ".gl-vars", "<b onclick=alert('unit')>USDT</b> { style=background:url(//evil.test/unit-attr) }"),
+    (
+        "term/rt-fields/",
+        ".gl-formula summary",
+        "Formula <iframe srcdoc=\"<script>alert('formula-title')</script>\"></iframe> { onclick=alert('formula-title-attr') }",
+    ),
+    (
+        "term/rt-fields/",
+        ".gl-vars",
+        "meaning <img src=x onerror=alert('meaning')> $\\href{javascript:alert('meaning-katex')}{m}$ {: onclick=alert('meaning-attr') }",
+    ),
+    (
+        "term/rt-fields/",
+        ".gl-vars",
+        "<b onclick=alert('unit')>USDT</b> { style=background:url(//evil.test/unit-attr) }",
+    ),
     ("term/rt-fields/", ".gl-vars", "<script>alert('result-unit')</script>"),
-    ("term/rt-fields/", ".gl-worked summary", "Example <object data=\"javascript:alert('example-title')\"></object> { style=background:url(//evil.test/example-title-attr);position:fixed;inset:0 }"),
-    ("term/rt-fields/", ".gl-sources", "Source <embed src=\"javascript:alert('source-title')\"> $\\href{javascript:alert('source-title-katex')}{s}$ { style=background:url(//evil.test/source-title-attr) }"),
-    ("term/rt-fields/", ".gl-sources", "Press <img src=x onerror=alert('source-publisher')> [p](javascript:alert('source-publisher-link'))"),
-    ("term/rt-fields/", ".gl-sources", "<svg onload=alert('source-note')> [sn](javascript:alert('source-note-link')) { onclick=alert('source-note-attr') }"),
+    (
+        "term/rt-fields/",
+        ".gl-worked summary",
+        "Example <object data=\"javascript:alert('example-title')\"></object> { style=background:url(//evil.test/example-title-attr);position:fixed;inset:0 }",
+    ),
+    (
+        "term/rt-fields/",
+        ".gl-sources",
+        "Source <embed src=\"javascript:alert('source-title')\"> $\\href{javascript:alert('source-title-katex')}{s}$ { style=background:url(//evil.test/source-title-attr) }",
+    ),
+    (
+        "term/rt-fields/",
+        ".gl-sources",
+        "Press <img src=x onerror=alert('source-publisher')> [p](javascript:alert('source-publisher-link'))",
+    ),
+    (
+        "term/rt-fields/",
+        ".gl-sources",
+        "<svg onload=alert('source-note')> [sn](javascript:alert('source-note-link')) { onclick=alert('source-note-attr') }",
+    ),
     ("term/rt-fields/", ".gl-summary", "<img src=x onerror=alert('summary-img')>"),
     ("term/rt-fields/", ".gl-note", "Note <img src=x onerror=alert('formula-note-img')>"),
     ("term/rt-body/", "h1", "RT Body \"><svg onload=alert('body-title-quote')> ' onmouseover='alert(1)"),
     ("term/rt-body/", ".gl-names", "{{ 7*7 }} {% include 'mkdocs.yml' %}"),
-    ("term/rt-body/", ".md-content", "Raw <script>alert('raw-script')</script> and <img src=x onerror=alert('raw-img')> and <svg onload=alert('raw-svg')>."),
+    (
+        "term/rt-body/",
+        ".md-content",
+        "Raw <script>alert('raw-script')</script> and <img src=x onerror=alert('raw-img')> and <svg onload=alert('raw-svg')>.",
+    ),
     ("term/rt-body/", ".md-content", "<math><mtext><table><mglyph><style><img src=x onerror=alert('mathml-mglyph')>"),
-    ("term/rt-body/", ".md-content", "<noscript><p title=\"</noscript><img src=x onerror=alert('noscript-mxss')>\"></noscript>"),
-    ("term/rt-body/", ".md-content", "<base href=\"//evil.test/raw-base/\"> <meta http-equiv=\"refresh\" content=\"0;url=javascript:alert('raw-meta-refresh')\">"),
-    ("term/rt-body/", ".md-content", "Template injection {{ 7*7 }} {% include \"mkdocs.yml\" %} {{ config.site_name }} and a snippet:"),
+    (
+        "term/rt-body/",
+        ".md-content",
+        "<noscript><p title=\"</noscript><img src=x onerror=alert('noscript-mxss')>\"></noscript>",
+    ),
+    (
+        "term/rt-body/",
+        ".md-content",
+        '<base href="//evil.test/raw-base/"> <meta http-equiv="refresh" content="0;url=javascript:alert(\'raw-meta-refresh\')">',
+    ),
+    (
+        "term/rt-body/",
+        ".md-content",
+        'Template injection {{ 7*7 }} {% include "mkdocs.yml" %} {{ config.site_name }} and a snippet:',
+    ),
     ("term/rt-body/", ".md-content", '--8<-- "/etc/passwd"'),
     ("term/rt-body/", ".md-content", "Placeholders glhtml0 and glhtml1x0 stand as text."),
     ("term/rt-body/", ".md-content", "<img src=x onerror=alert('admonition-title')>"),
     ("term/rt-body/", ".md-content", "<script>alert('tab-title')</script>"),
     ("term/rt-body/", ".md-content", "head <img src=x onerror=alert('table-head')>"),
     ("term/rt-body/", "h2", "Heading <img src=x onerror=alert('heading-raw')>"),
-    ("term/rt-tricks/", "h1", "RT Tricks &lt;svg onload=alert('title-entity')&gt; &#x3C;img src=x onerror=alert('title-hex')&#x3E;"),
+    (
+        "term/rt-tricks/",
+        "h1",
+        "RT Tricks &lt;svg onload=alert('title-entity')&gt; &#x3C;img src=x onerror=alert('title-hex')&#x3E;",
+    ),
     ("definition/rt-hole/", ".md-content", "and closes` here. The text after the hole is still the page's."),
-    ("area/rt-area/", "h1", "RTArea <img src=x onerror=alert('area-title')> { style=background:url(//evil.test/area-title-attr) }"),
-    ("area/rt-area/", ".md-content", "How much {: onclick=alert('faq-question-attr') } <script>alert('faq-question-script')</script> $\\href{javascript:alert('faq-question-katex')}{y}$"),
-    ("area/rt-area/", ".md-content", "Facet <style>*{background:url(//evil.test/faq-facet-style)}</style> { style=background:url(//evil.test/faq-facet-attr);position:fixed;inset:0 }"),
+    (
+        "area/rt-area/",
+        "h1",
+        "RTArea <img src=x onerror=alert('area-title')> { style=background:url(//evil.test/area-title-attr) }",
+    ),
+    (
+        "area/rt-area/",
+        ".md-content",
+        "How much {: onclick=alert('faq-question-attr') } <script>alert('faq-question-script')</script> $\\href{javascript:alert('faq-question-katex')}{y}$",
+    ),
+    (
+        "area/rt-area/",
+        ".md-content",
+        "Facet <style>*{background:url(//evil.test/faq-facet-style)}</style> { style=background:url(//evil.test/faq-facet-attr);position:fixed;inset:0 }",
+    ),
     ("area/rt-area/", ".md-content", "Enough <img src=x onerror=alert('faq-answer-img')>"),
     ("a-z/", ".md-content", "RT Fields <script>alert('title-script')</script>"),
     ("a-z/", ".md-content", "RT Body \"><svg onload=alert('body-title-quote')>"),
@@ -308,7 +393,7 @@ def test_payloads_in_text_fields_are_shown_as_typed(watched, redteam_site: RedTe
 # twice (`&lt;script>`) nor dropped by the allowlist as raw HTML.
 CODE_SHOWN_AS_TYPED = [
     ("term/rt-body/", "<script>alert('code-span-paragraphs')</script><img src=x onerror=alert('code-span-img')>"),
-    ("term/rt-body/", "<img src=\"x\" onerror=\"alert('summary-code-span')\">"),
+    ("term/rt-body/", '<img src="x" onerror="alert(\'summary-code-span\')">'),
 ]
 
 
@@ -324,8 +409,9 @@ CODE_SHOWN_ESCAPED_TWICE = [
 ]
 
 
-@pytest.mark.xfail(reason="raw HTML inside a code span Markdown finds after escaping: see CODE_SHOWN_ESCAPED_TWICE",
-                   strict=True)
+@pytest.mark.xfail(
+    reason="raw HTML inside a code span Markdown finds after escaping: see CODE_SHOWN_ESCAPED_TWICE", strict=True
+)
 def test_code_in_unaccepted_fences_shows_what_the_author_typed(watched, redteam_site: RedTeamSite) -> None:
     page, _seen = watched
     page.goto(redteam_site.url("term/rt-body/"), wait_until="load")
@@ -350,12 +436,23 @@ def test_no_local_file_content_reaches_a_page(redteam_site: RedTeamSite) -> None
     passwd = Path("/etc/passwd").read_text(encoding="utf-8", errors="replace").splitlines()[:1]
     config_line = "site_name: Leverage Glossary"
     for path in sorted(redteam_site.root.rglob("*")):
-        if not path.is_file() or path.suffix not in {".html", ".json", ".md", ".xml", ".csv", ".ttl", ".bib", ".jsonld"}:
+        if not path.is_file() or path.suffix not in {
+            ".html",
+            ".json",
+            ".md",
+            ".xml",
+            ".csv",
+            ".ttl",
+            ".bib",
+            ".jsonld",
+        }:
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         for secret in [*passwd, "root:x:0:0", config_line]:
             assert secret not in text, f"{path.relative_to(redteam_site.root)} holds {secret!r}"
-        assert "49 {%" not in text and "Leverage Glossary and a snippet" not in text, path  # {{ 7*7 }}, {{ config.site_name }}
+        assert "49 {%" not in text and "Leverage Glossary and a snippet" not in text, (
+            path
+        )  # {{ 7*7 }}, {{ config.site_name }}
 
 
 def test_katex_renders_unchecked_math_with_trust_off(watched, redteam_site: RedTeamSite) -> None:
@@ -364,10 +461,16 @@ def test_katex_renders_unchecked_math_with_trust_off(watched, redteam_site: RedT
     endless macro stops at the expansion cap."""
     page, seen = watched
     page.goto(redteam_site.url("term/rt-tricks/"), wait_until="load")
-    wait_for(page, "[...document.querySelectorAll('.md-content .arithmatex')].every("
-                   "n => n.getAttribute('data-katex') === 'done' || n.classList.contains('gl-math-error'))")
+    wait_for(
+        page,
+        "[...document.querySelectorAll('.md-content .arithmatex')].every("
+        "n => n.getAttribute('data-katex') === 'done' || n.classList.contains('gl-math-error'))",
+    )
     assert page.locator(".md-content .arithmatex").count() >= 2
-    assert page.locator(".md-content .arithmatex a, .md-content .arithmatex img, .md-content .arithmatex [href]").count() == 0
+    assert (
+        page.locator(".md-content .arithmatex a, .md-content .arithmatex img, .md-content .arithmatex [href]").count()
+        == 0
+    )
     assert page.locator(".md-content .arithmatex .katex-error, .md-content .arithmatex.gl-math-error").count() >= 1
     assert seen.requests == [] and seen.dialogs == []
 
@@ -382,16 +485,27 @@ def test_revisions_are_held_to_todays_checks(redteam_site: RedTeamSite) -> None:
     assert redteam_site.build_seconds < 60, f"the build took {redteam_site.build_seconds:.0f} s"
     revisions = [p for p in redteam_site.pages if p.startswith("rev/rt-target/")]
     assert len(revisions) >= 2, revisions  # the current version's permanent address and the old revision
-    old = [p for p in revisions if "rev-old-script" in (redteam_site.root / p / "index.html").read_text(encoding="utf-8")]
+    old = [
+        p for p in revisions if "rev-old-script" in (redteam_site.root / p / "index.html").read_text(encoding="utf-8")
+    ]
     assert old, "the old revision's page was not published"
-    assert "rev-poisoned" not in "".join((redteam_site.root / p / "index.html").read_text(encoding="utf-8") for p in revisions)
+    assert "rev-poisoned" not in "".join(
+        (redteam_site.root / p / "index.html").read_text(encoding="utf-8") for p in revisions
+    )
 
 
 # -- the Content-Security-Policy ---------------------------------------------------------------
 
 _META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
-REQUIRED = ("default-src 'self'", "img-src 'self' data:", "connect-src 'self'", "object-src 'none'",
-            "base-uri 'none'", "form-action 'none'", "frame-src 'none'")
+REQUIRED = (
+    "default-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-src 'none'",
+)
 
 
 def _directives(policy: str) -> dict[str, list[str]]:
@@ -410,16 +524,27 @@ def _sha256(text: str) -> str:
 def _theme_hashes(theme_scripts: list[str], html: str) -> set[str]:
     """The sha256 sources of the theme's inline scripts as they stand in this page."""
     scope = re.search(r'__md_scope=new URL\("[^"]*",location\)', html)
-    return {_sha256(script.replace('__md_scope=new URL("",location)', scope.group(0)) if scope else script)
-            for script in theme_scripts}
+    return {
+        _sha256(script.replace('__md_scope=new URL("",location)', scope.group(0)) if scope else script)
+        for script in theme_scripts
+    }
 
 
 class _PageReader(HTMLParser):
     """What a browser would hold against a page's policy before any script runs: its
     inline scripts, event-handler attributes, script URLs, and what it loads from elsewhere."""
 
-    LOADS = {("script", "src"), ("img", "src"), ("iframe", "src"), ("embed", "src"), ("object", "data"),
-             ("source", "src"), ("video", "poster"), ("audio", "src"), ("input", "src")}
+    LOADS: ClassVar[set[tuple[str, str]]] = {
+        ("script", "src"),
+        ("img", "src"),
+        ("iframe", "src"),
+        ("embed", "src"),
+        ("object", "data"),
+        ("source", "src"),
+        ("video", "poster"),
+        ("audio", "src"),
+        ("input", "src"),
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -433,15 +558,22 @@ class _PageReader(HTMLParser):
             value = value or ""
             if name.startswith("on"):
                 self.findings.append(f"<{tag} {name}=...>: an event handler")
-            if name in {"href", "src", "action", "formaction", "data"} and \
-                    re.sub(r"[\x00-\x20]", "", value).lower().startswith(("javascript:", "vbscript:")):
+            if name in {"href", "src", "action", "formaction", "data"} and re.sub(
+                r"[\x00-\x20]", "", value
+            ).lower().startswith(("javascript:", "vbscript:")):
                 self.findings.append(f"<{tag} {name}={value[:60]}>")
-            if (tag, name) in self.LOADS or (tag == "link" and name == "href" and re.search(
-                    r"stylesheet|icon|preload|prefetch|manifest", values.get("rel") or "")):
+            if (tag, name) in self.LOADS or (
+                tag == "link"
+                and name == "href"
+                and re.search(r"stylesheet|icon|preload|prefetch|manifest", values.get("rel") or "")
+            ):
                 if re.match(r"(?i)\s*([a-z][a-z0-9+.-]*:|//)", value) and not value.startswith("data:image/"):
                     self.findings.append(f"<{tag} {name}={value[:80]}>: loads from elsewhere")
-        if tag == "script" and "src" not in values and (values.get("type") or "").lower() in {
-                "", "text/javascript", "application/javascript", "module"}:
+        if (
+            tag == "script"
+            and "src" not in values
+            and (values.get("type") or "").lower() in {"", "text/javascript", "application/javascript", "module"}
+        ):
             self._script = []
 
     def handle_data(self, data: str) -> None:
@@ -467,7 +599,7 @@ def _check_policies(root: Path, theme_scripts: list[str]) -> list[str]:
         if len(found) != 1:
             problems.append(f"{rel}: {len(found)} CSP meta tags")
             continue
-        head = html[html.find("<head>"):html.find(_META.pattern[:30])] if "<head>" in html else ""
+        head = html[html.find("<head>") : html.find(_META.pattern[:30])] if "<head>" in html else ""
         if "<script" in head or "<link" in head:
             problems.append(f"{rel}: something loads before the policy")
         policy = _directives(found[0])
@@ -508,8 +640,9 @@ def _check_headers_file(root: Path) -> None:
         if found is None:
             continue  # a page without the policy: test_every_*_has_a_strict_policy names it
         meta = _directives(found.group(1))
-        assert {k: v for k, v in meta.items() if k != "script-src"} == \
-            {k: v for k, v in header.items() if k not in {"script-src", "frame-ancestors"}}, path
+        assert {k: v for k, v in meta.items() if k != "script-src"} == {
+            k: v for k, v in header.items() if k not in {"script-src", "frame-ancestors"}
+        }, path
         page_hashes |= set(meta["script-src"][1:])
     assert header["script-src"][0] == "'self'" and set(header["script-src"][1:]) == page_hashes, line
 
@@ -525,10 +658,12 @@ def test_an_injected_script_is_refused_by_the_policy(watched, redteam_site: RedT
     original = redteam_site.root / "definition" / "rt-target" / "index.html"
     tampered = redteam_site.root / "definition" / "csp-injected" / "index.html"
     tampered.parent.mkdir(exist_ok=True)
-    injected = ('<script>window.__pwned = 1</script>'
-                '<img src="x" onerror="window.__pwnedImg = 1">'
-                '<a id="pwn-link" href="javascript:window.__pwnedLink = 1">x</a>'
-                '<script src="https://evil.test/csp-injected.js"></script>')
+    injected = (
+        "<script>window.__pwned = 1</script>"
+        '<img src="x" onerror="window.__pwnedImg = 1">'
+        '<a id="pwn-link" href="javascript:window.__pwnedLink = 1">x</a>'
+        '<script src="https://evil.test/csp-injected.js"></script>'
+    )
     tampered.write_text(original.read_text(encoding="utf-8").replace("</body>", injected + "</body>"), encoding="utf-8")
     page, seen = watched
     try:
@@ -542,8 +677,10 @@ def test_an_injected_script_is_refused_by_the_policy(watched, redteam_site: RedT
             document.body.append(s);
         }""")
         page.wait_for_timeout(300)
-        ran = page.evaluate("() => ['__pwned', '__pwnedImg', '__pwnedLink', '__pwnedRuntime', '__pwnedScript']"
-                            ".filter(name => window[name] !== undefined)")
+        ran = page.evaluate(
+            "() => ['__pwned', '__pwnedImg', '__pwnedLink', '__pwnedRuntime', '__pwnedScript']"
+            ".filter(name => window[name] !== undefined)"
+        )
         assert ran == [], f"the policy let these run: {ran}"
         violations = csp_violations(page)
         assert any(v.startswith("script-src-elem blocked inline") for v in violations), violations

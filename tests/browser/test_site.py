@@ -69,8 +69,14 @@ def test_formulas_are_rendered_by_katex(page, built_site, page_log) -> None:
 def test_cite_box_fills_todays_date_and_copies(browser, built_site) -> None:
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     external: list[str] = []
-    context.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url
-                  else (external.append(route.request.url), route.abort()))
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if "127.0.0.1" in route.request.url
+            else (external.append(route.request.url), route.abort())
+        ),
+    )
     page = context.new_page()
     try:
         page.goto(built_site.url(FLAGSHIP_ENTRY))
@@ -148,13 +154,21 @@ def test_graph_page_filters_and_opens_an_entry(page, built_site, page_log) -> No
 def synthetic_graph(nodes: int = 1000, links_per_node: int = 3) -> dict[str, object]:
     kinds = ("term", "definition", "definition", "definition")
     node_list = [
-        {"id": f"n{i}", "title": f"Node {i}", "kind": kinds[i % 4], "url": f"definition/n{i}/",
-         "areas": [f"a{i % 8}"], "degree": links_per_node, "centrality": 1 / nodes}
+        {
+            "id": f"n{i}",
+            "title": f"Node {i}",
+            "kind": kinds[i % 4],
+            "url": f"definition/n{i}/",
+            "areas": [f"a{i % 8}"],
+            "degree": links_per_node,
+            "centrality": 1 / nodes,
+        }
         for i in range(nodes)
     ]
     links = [
         {"source": f"n{i}", "target": f"n{(i * 7 + k * 13 + 1) % nodes}", "type": "related"}
-        for i in range(nodes) for k in range(links_per_node)
+        for i in range(nodes)
+        for k in range(links_per_node)
         if (i * 7 + k * 13 + 1) % nodes != i
     ]
     return {"nodes": node_list, "links": links, "areas": [{"id": f"a{i}", "title": f"Area {i}"} for i in range(8)]}
@@ -223,8 +237,20 @@ def test_area_filter_narrows_the_member_list(page, built_site, page_log) -> None
     assert not page_log.problems(), page_log.problems()
 
 
-@pytest.mark.parametrize("path", ["", "a-z/", "tags/", "area/", "calculators/", "about/", "how-to-cite/",
-                                  "reference/entry-format/", "definition/margin/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "a-z/",
+        "tags/",
+        "area/",
+        "calculators/",
+        "about/",
+        "how-to-cite/",
+        "reference/entry-format/",
+        "definition/margin/",
+    ],
+)
 def test_pages_load_cleanly(page, built_site, page_log, path: str) -> None:
     page.goto(built_site.url(path))
     page.wait_for_load_state("load")
@@ -233,8 +259,16 @@ def test_pages_load_cleanly(page, built_site, page_log, path: str) -> None:
     assert not page_log.problems(), page_log.problems()
 
 
-PHONE_PAGES = ("", "area/margin-and-liquidation/", "term/liquidation-price/", "definition/margin-call/",
-               "calculators/", "a-z/", "tags/", "graph/")
+PHONE_PAGES = (
+    "",
+    "area/margin-and-liquidation/",
+    "term/liquidation-price/",
+    "definition/margin-call/",
+    "calculators/",
+    "a-z/",
+    "tags/",
+    "graph/",
+)
 
 
 def test_no_page_scrolls_sideways_on_a_phone(browser, built_site) -> None:
@@ -242,8 +276,9 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, built_site) -> None:
     An old revision (the widest formulas, rendered by the same stylesheet) is checked too."""
     revisions = sorted((built_site.root / "rev" / "liquidation-price").glob("*/index.html"))
     paths = [*PHONE_PAGES, *(str(p.parent.relative_to(built_site.root)) + "/" for p in revisions[:1])]
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  service_workers="block")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, service_workers="block"
+    )
     try:
         page = context.new_page()
         wide = {}

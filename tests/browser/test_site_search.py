@@ -13,13 +13,12 @@ import statistics
 from pathlib import Path
 
 import pytest
-
-from tests.browser.conftest import wait_for
 import yaml
 
 from generator.pipeline import load_glossary
 from generator.search import build_index, search, suggest
 from generator.search.site import INDEX_PATH
+from tests.browser.conftest import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -50,8 +49,8 @@ def type_query(page, query: str) -> dict:
     box = page.locator(INPUT)
     box.fill("")
     box.press_sequentially(query)
-    wait_for(page,
-        "q => document.querySelector('[data-md-component=\"glossary-search\"]').dataset.glQuery === q", arg=query
+    wait_for(
+        page, "q => document.querySelector('[data-md-component=\"glossary-search\"]').dataset.glQuery === q", arg=query
     )
     return page.evaluate(
         """() => {
@@ -109,9 +108,11 @@ def test_typo_examples_from_the_issue(page, built_site) -> None:
 
 def wait_for_snippets(page, container: str) -> None:
     """Wait until every result's snippet in `container` comes from its best section's text."""
-    wait_for(page,
+    wait_for(
+        page,
         "s => [...document.querySelectorAll(s + ' [data-gl-snippet]')].every(n => n.dataset.glSnippet === 'done')",
-        arg=container)
+        arg=container,
+    )
 
 
 def test_results_show_kind_summary_and_matched_alias(page, built_site) -> None:
@@ -240,11 +241,19 @@ def quick_find(page, query: str) -> list[str]:
     box = page.locator(".gl-quickfind__input")
     box.fill(query)
     wait_for(page, "q => document.querySelector('.gl-quickfind').dataset.glQuery === q", arg=query)
-    return page.evaluate("() => [...document.querySelectorAll('.gl-quickfind__results li[data-slug]')].map(li => li.dataset.slug)")
+    return page.evaluate(
+        "() => [...document.querySelectorAll('.gl-quickfind__results li[data-slug]')].map(li => li.dataset.slug)"
+    )
 
 
-QUICK_QUERIES = ["ltv", "liq price", "maintenence margin", "funding rate", "what happens when I get liquidated",
-                 "how to cite"]
+QUICK_QUERIES = [
+    "ltv",
+    "liq price",
+    "maintenence margin",
+    "funding rate",
+    "what happens when I get liquidated",
+    "how to cite",
+]
 
 
 def test_one_ranker_header_quick_find_and_404(page, built_site) -> None:
@@ -260,7 +269,9 @@ def test_one_ranker_header_quick_find_and_404(page, built_site) -> None:
         holder = page.locator(".gl-404-suggest")
         wait_for(page, "document.querySelector('.gl-404-suggest').dataset.glQuery !== undefined")
         assert holder.get_attribute("data-gl-query") == query
-        not_found[query] = page.evaluate("() => [...document.querySelectorAll('.gl-404-list li')].map(li => li.dataset.slug)")
+        not_found[query] = page.evaluate(
+            "() => [...document.querySelectorAll('.gl-404-list li')].map(li => li.dataset.slug)"
+        )
     for query in QUICK_QUERIES:
         assert header[query], query
         assert quick[query][:1] == header[query][:1], (query, quick[query], header[query])
@@ -321,8 +332,10 @@ def test_keystroke_to_results_latency_is_reported(page, built_site, capsys) -> N
     samples = page.evaluate("window.__latency")
     assert len(samples) >= len(typed)
     with capsys.disabled():
-        print(f"\nsite search, {len(samples)} keystrokes over {len(typed)} queries: "
-              f"median {statistics.median(samples):.1f} ms, max {max(samples):.1f} ms to the next frame")
+        print(
+            f"\nsite search, {len(samples)} keystrokes over {len(typed)} queries: "
+            f"median {statistics.median(samples):.1f} ms, max {max(samples):.1f} ms to the next frame"
+        )
 
 
 def test_index_is_served_from_the_site_and_small(built_site) -> None:

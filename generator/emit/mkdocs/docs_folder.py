@@ -89,8 +89,13 @@ def _write(folder: Path, loaded: object, terms: Path, project: Path) -> None:
     config = load_config(str(config_file))
     glossary, graph = loaded.glossary, loaded.graph  # type: ignore[attr-defined]
     site_url, site_name = site_settings(config_file)
-    site = SiteConfig(site_url=site_url, site_name=site_name, build_day=date.today(),
-                      markdown_extensions=tuple(config.markdown_extensions), mdx_configs=dict(config.mdx_configs))
+    site = SiteConfig(
+        site_url=site_url,
+        site_name=site_name,
+        build_day=date.today(),
+        markdown_extensions=tuple(config.markdown_extensions),
+        mdx_configs=dict(config.mdx_configs),
+    )
     found = collect_history(terms, slugs=glossary.entries)
     data = collect_site_data(glossary.entries, graph, site)
     data = dataclasses.replace(data, extra={**data.extra, "history": found})
@@ -142,7 +147,7 @@ def _markdown_inside(html: str) -> str:
         elif 'markdown="' not in tag.group(0):
             open_.append(tag)
     for tag in reversed(open_):
-        html = html[:tag.end() - 1] + ' markdown="1">' + html[tag.end():]
+        html = html[: tag.end() - 1] + ' markdown="1">' + html[tag.end() :]
     return html
 
 
@@ -162,14 +167,14 @@ def plain_config(text: str) -> str:
     blocks: list[tuple[str | None, list[str]]] = []
     pending: list[str] = []  # comment and blank lines, attached to the next block
     for line in text.splitlines(keepends=True):
-        key = _TOP_LEVEL.match(line)
-        if key:
-            blocks.append((key.group(1), pending + [line]))
+        top = _TOP_LEVEL.match(line)
+        if top:
+            blocks.append((top.group(1), [*pending, line]))
             pending = []
         elif line.startswith("#") or not line.strip():
             pending.append(line)
         elif blocks:
-            blocks[-1][1].extend(pending + [line])
+            blocks[-1][1].extend([*pending, line])
             pending = []
         else:
             pending.append(line)
@@ -185,5 +190,7 @@ def plain_config(text: str) -> str:
     out.extend(pending)
     body = "".join(out)
     body = re.sub(r"\A(#[^\n]*\n)+", "", body)  # the project's own header speaks of the hooks
-    return ("# Written by `glossary render`: the Leverage Glossary as a plain MkDocs project, no hooks.\n"
-            "# Build it with `mkdocs build --strict -f mkdocs.yml`.\n" + body)
+    return (
+        "# Written by `glossary render`: the Leverage Glossary as a plain MkDocs project, no hooks.\n"
+        "# Build it with `mkdocs build --strict -f mkdocs.yml`.\n" + body
+    )

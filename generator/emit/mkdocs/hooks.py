@@ -52,19 +52,15 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from generator import safe_paths
+from generator.compute.site_data import SiteConfig, collect_site_data
 from generator.emit import csp
+from generator.emit.mkdocs import internals, lifeline, page_convert, theme_cache, theme_render
+from generator.emit.mkdocs.site_build import REPORT_ENV, TERMS_ENV, write_report
 from generator.export import formats as export
-from generator.emit.mkdocs import internals
-from generator.emit.mkdocs import lifeline
-from generator.emit.mkdocs import page_convert
-from generator.emit.mkdocs import theme_cache
-from generator.emit.mkdocs import theme_render
 from generator.history.revisions import collect_history
 from generator.model import Glossary
 from generator.pipeline import Loaded, load_all
 from generator.render.site import RenderedSite, render_site
-from generator.emit.mkdocs.site_build import REPORT_ENV, TERMS_ENV, write_report
-from generator.compute.site_data import SiteConfig, collect_site_data
 from generator.workers import can_fork
 
 log = logging.getLogger("mkdocs.plugins.glossary")
@@ -128,8 +124,13 @@ class GlossaryPlugin:
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.loaded is not None, "on_config did not run"
         loaded, glossary, site_dir = self.loaded, self.loaded.glossary, Path(config.site_dir)
-        site = SiteConfig(site_url=config.site_url or "/", site_name=config.site_name, build_day=date.today(),
-                          markdown_extensions=tuple(config.markdown_extensions), mdx_configs=dict(config.mdx_configs))
+        site = SiteConfig(
+            site_url=config.site_url or "/",
+            site_name=config.site_name,
+            build_day=date.today(),
+            markdown_extensions=tuple(config.markdown_extensions),
+            mdx_configs=dict(config.mdx_configs),
+        )
         # earlier revisions from git when terms/ is in a checkout (generator/history/revisions.py)
         found = collect_history(_terms(config), slugs=glossary.entries)
         log.info("glossary: %s", found.note)
@@ -137,7 +138,8 @@ class GlossaryPlugin:
             log.info("glossary: warning: old revision of %s left out of /rev/", skipped)
         context = export.ExportContext(site_url=site.base, site_name=site.site_name, day=site.build_day, history=found)
         exports = self.exports = lambda: export.write_site_files(  # noqa: E731
-            export.directory_opener(site_dir), glossary.entries, loaded.graph, context)
+            export.directory_opener(site_dir), glossary.entries, loaded.graph, context
+        )
         if can_fork():
             # /api/ needs only the entries: a forked process writes it while this one renders
             # and MkDocs converts, so that whenever they work on one core the other is not idle.
@@ -231,8 +233,9 @@ class GlossaryPlugin:
         return csp.add_policy(output) if template_name.endswith(".html") else output
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        assert self.rendered is not None and self.glossary is not None and self.exports is not None, \
+        assert self.rendered is not None and self.glossary is not None and self.exports is not None, (
             "on_files did not run"
+        )
         if self.prebuilt is not None:
             self.prebuilt.close()  # every page taken: the workers are done
         self.rendered = None

@@ -66,7 +66,7 @@ def _release(version: str) -> tuple[int, ...]:
 
 
 def untested() -> list[str]:
-    """"name version" of each engine distribution outside its tested range (or not found)."""
+    """ "name version" of each engine distribution outside its tested range (or not found)."""
     out = []
     for name, (low, high) in TESTED.items():
         version = installed_version(name)
@@ -89,10 +89,13 @@ def fast_paths() -> bool:
 def explain() -> str:
     """The one line the build logs when it takes the plain path."""
     found = list(_checked()) or ["mkdocs private names missing"]
-    ranges = ", ".join(f"{name} >={'.'.join(map(str, low))},<{'.'.join(map(str, high))}"
-                       for name, (low, high) in TESTED.items())
-    return (f"glossary: warning: {', '.join(found)} not among the tested versions ({ranges}): "
-            "building with MkDocs' plain page and theme rendering (slower, same pages)")
+    ranges = ", ".join(
+        f"{name} >={'.'.join(map(str, low))},<{'.'.join(map(str, high))}" for name, (low, high) in TESTED.items()
+    )
+    return (
+        f"glossary: warning: {', '.join(found)} not among the tested versions ({ranges}): "
+        "building with MkDocs' plain page and theme rendering (slower, same pages)"
+    )
 
 
 def forget() -> None:
@@ -105,13 +108,23 @@ def _imported() -> dict[str, Any] | None:
     """The private names, imported only here; None if this MkDocs lacks one."""
     try:
         from mkdocs.commands.build import get_context
-        from mkdocs.structure.pages import (_ExtractAnchorsTreeprocessor, _ExtractTitleTreeprocessor,
-                                            _RawHTMLPreprocessor, _RelativePathTreeprocessor)
+        from mkdocs.structure.pages import (
+            _ExtractAnchorsTreeprocessor,
+            _ExtractTitleTreeprocessor,
+            _RawHTMLPreprocessor,
+            _RelativePathTreeprocessor,
+        )
         from mkdocs.structure.pages import log as page_log
     except ImportError:
         return None
-    return {"get_context": get_context, "RawHTML": _RawHTMLPreprocessor, "Anchors": _ExtractAnchorsTreeprocessor,
-            "RelativePaths": _RelativePathTreeprocessor, "Title": _ExtractTitleTreeprocessor, "page_log": page_log}
+    return {
+        "get_context": get_context,
+        "RawHTML": _RawHTMLPreprocessor,
+        "Anchors": _ExtractAnchorsTreeprocessor,
+        "RelativePaths": _RelativePathTreeprocessor,
+        "Title": _ExtractTitleTreeprocessor,
+        "page_log": page_log,
+    }
 
 
 def _name(key: str) -> Any:
@@ -127,8 +140,12 @@ def _name(key: str) -> Any:
 def page_processors(md: Any, file: Any, files: Any, config: Any) -> tuple[Any, Any, Any, Any]:
     """`Page.render`'s own processors for one page, registered on `md`:
     (raw HTML, anchors, relative paths, title)."""
-    made = (_name("RawHTML")(), _name("Anchors")(file, files, config),
-            _name("RelativePaths")(file, files, config), _name("Title")())
+    made = (
+        _name("RawHTML")(),
+        _name("Anchors")(file, files, config),
+        _name("RelativePaths")(file, files, config),
+        _name("Title")(),
+    )
     for processor in made:
         processor._register(md)
     return made

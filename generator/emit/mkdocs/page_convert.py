@@ -11,6 +11,7 @@ MkDocs then skips the conversion of those pages (`apply` fills them in).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,8 +47,11 @@ class Found:
     def set_on(self, page: Page, files: Files) -> None:
         internals.set_title_from_render(page, self.title)
         page.present_anchor_ids = set(self.anchors)
-        page.links_to_anchors = {file: links for uri, links in self.links_to_anchors.items()
-                                 if (file := files.get_file_from_path(uri)) is not None}
+        page.links_to_anchors = {
+            file: links
+            for uri, links in self.links_to_anchors.items()
+            if (file := files.get_file_from_path(uri)) is not None
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +76,9 @@ class GeneratedPage(Page):
         if not self.converted_elsewhere:
             super().render(config, files)
             return
-        self.content, self.toc, self.present_anchor_ids, self.links_to_anchors = "", get_toc([]), set(), {}
+        self.content, self.toc = "", get_toc([])
+        self.present_anchor_ids = set[str]()
+        self.links_to_anchors = dict[Any, Any]()
 
 
 def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
@@ -123,11 +129,12 @@ def _markdown(config: MkDocsConfig) -> markdown.Markdown:
     if found is None:
         _MARKDOWN.clear()  # another build's (`serve` rebuilds)
         found = _MARKDOWN[id(config)] = markdown.Markdown(
-            extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {})
+            extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {}
+        )
     return found
 
 
-def convert(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, Converted]:
+def convert(pages: Sequence[Page], config: MkDocsConfig, files: Files) -> dict[str, Converted]:
     """src_uri -> conversion of each page, done in workers; {} when too few pages, no fork, or
     an untested MkDocs (`internals.fast_paths`)."""
     if not internals.fast_paths() or not worth_forking(len(pages), PARALLEL_PAGES):
@@ -135,12 +142,12 @@ def convert(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, 
     ranges = [(start, min(start + _CHUNK, len(pages))) for start in range(0, len(pages), _CHUNK)]
 
     def convert_range(bounds: tuple[int, int]) -> list[tuple[str, Converted]]:
-        return _convert(pages[bounds[0]:bounds[1]], config, files)
+        return _convert(pages[bounds[0] : bounds[1]], config, files)
 
     return {uri: done for chunk in forked_map(convert_range, ranges) for uri, done in chunk}
 
 
-def _convert(pages: list[Page], config: MkDocsConfig, files: Files) -> list[tuple[str, Converted]]:
+def _convert(pages: Sequence[Page], config: MkDocsConfig, files: Files) -> list[tuple[str, Converted]]:
     """In a worker: `render_page` on each page, its log messages captured instead of printed."""
     captured = capture_mkdocs_log()  # the parent prints (and counts) them
     out = []

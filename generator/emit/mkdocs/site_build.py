@@ -86,8 +86,18 @@ def build_site(site_dir: Path, terms_dir: Path, *, config_file: Path = CONFIG_FI
     report = staging.with_name(staging.name + ".report")  # beside the staging folder, not in the site
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
-             "--config-file", str(config_file), "--site-dir", str(staging)],
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "--clean",
+                "--config-file",
+                str(config_file),
+                "--site-dir",
+                str(staging),
+            ],
             cwd=config_file.parent,
             env={**mkdocs_env(terms_dir), REPORT_ENV: str(report)},
             capture_output=True,

@@ -31,11 +31,12 @@ def install(env: jinja2.Environment, config: MkDocsConfig, nav: Navigation, *, c
     """Let the overrides call `glossary_partial(name)` in `env` for this build's `nav`; with
     `cache` off it renders the theme's own partial for every page."""
     own_dirs = [d for d in config.theme.dirs if d != config.theme.custom_dir]
-    env.loader = jinja2.ChoiceLoader([
-        env.loader, jinja2.PrefixLoader({THEME_PREFIX.rstrip("/"): jinja2.FileSystemLoader(own_dirs)})])
+    prefixed = jinja2.PrefixLoader({THEME_PREFIX.rstrip("/"): jinja2.FileSystemLoader(own_dirs)})
+    env.loader = jinja2.ChoiceLoader([env.loader, prefixed] if env.loader is not None else [prefixed])
     in_nav = {id(page) for page in nav.pages}
     urls = [nav.homepage.url if nav.homepage else "", *_urls(nav.items)]
-    homepage = (config.extra or {}).get("homepage")
+    extra: Any = config.extra or {}
+    homepage = extra.get("homepage")
     if homepage:
         urls.append(str(homepage))
     rendered: dict[tuple[Any, ...], Markup] = {}

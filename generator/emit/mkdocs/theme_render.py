@@ -29,13 +29,13 @@ import itertools
 import logging
 import pickle
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import jinja2
 from mkdocs import utils
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
@@ -127,13 +127,21 @@ def possible(config: MkDocsConfig, files: Files, own_events: dict[str, Callable[
     if not internals.fast_paths():
         return False
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-    return (worth_forking(len(doc_files), PARALLEL_PAGES)
-            and len(files.documentation_pages(inclusion=InclusionLevel.is_in_serve)) == len(doc_files)
-            and all(config.plugins.events[event] == [handler] for event, handler in own_events.items()))
+    return (
+        worth_forking(len(doc_files), PARALLEL_PAGES)
+        and len(files.documentation_pages(inclusion=InclusionLevel.is_in_serve)) == len(doc_files)
+        and all(config.plugins.events[event] == [handler] for event, handler in own_events.items())
+    )
 
 
-def start(config: MkDocsConfig, files: Files, nav: Navigation, env: jinja2.Environment,
-          own_events: dict[str, Callable[..., object]], deferred: set[str]) -> Prebuilt | None:
+def start(
+    config: MkDocsConfig,
+    files: Files,
+    nav: Navigation,
+    env: jinja2.Environment,
+    own_events: dict[str, Callable[..., object]],
+    deferred: set[str],
+) -> Prebuilt | None:
     """Fork workers that put every page in the theme; None when not `possible`.
 
     Call it when MkDocs has converted every page (its `env` event) but those in `deferred`
@@ -151,7 +159,7 @@ def start(config: MkDocsConfig, files: Files, nav: Navigation, env: jinja2.Envir
     ranges = [(start, min(start + _CHUNK, len(pages))) for start in range(0, len(pages), _CHUNK)]
 
     def render_range(bounds: tuple[int, int]) -> list[Rendered]:
-        return _render(pages[bounds[0]:bounds[1]], config, files, doc_files, nav, env, deferred)
+        return _render(pages[bounds[0] : bounds[1]], config, files, doc_files, nav, env, deferred)
 
     _compile_templates(pages[0], config, doc_files, nav, env)
     chunks = forked_map(render_range, ranges)  # the workers fork here: before anything below changes a page
@@ -162,8 +170,9 @@ def start(config: MkDocsConfig, files: Files, nav: Navigation, env: jinja2.Envir
     return Prebuilt(itertools.chain.from_iterable(chunks), chunks.close, files)
 
 
-def _compile_templates(page: Page, config: MkDocsConfig, doc_files: list, nav: Navigation,
-                       env: jinja2.Environment) -> None:
+def _compile_templates(
+    page: Page, config: MkDocsConfig, doc_files: Sequence[File], nav: Navigation, env: jinja2.Environment
+) -> None:
     """Compile the theme's templates here, once, by putting one page in the theme and throwing
     the output away (no page events run), so that each worker inherits them instead of
     compiling its own (a Material page takes some thirty templates).
@@ -176,7 +185,8 @@ def _compile_templates(page: Page, config: MkDocsConfig, doc_files: list, nav: N
     page.active = True
     try:
         env.get_template(page.meta.get("template", "main.html")).render(
-            internals.theme_context(nav, doc_files, config, page))
+            internals.theme_context(nav, doc_files, config, page)
+        )
     except Exception:
         pass
     finally:
@@ -185,8 +195,15 @@ def _compile_templates(page: Page, config: MkDocsConfig, doc_files: list, nav: N
         logging.disable(silenced)
 
 
-def _render(pages: list[Page], config: MkDocsConfig, files: Files, doc_files: list, nav: Navigation,
-            env: jinja2.Environment, deferred: set[str]) -> list[Rendered]:
+def _render(
+    pages: list[Page],
+    config: MkDocsConfig,
+    files: Files,
+    doc_files: Sequence[File],
+    nav: Navigation,
+    env: jinja2.Environment,
+    deferred: set[str],
+) -> list[Rendered]:
     """In a worker: `_build_page` for each page (a deferred page converted first); the log
     captured.
 
