@@ -18,6 +18,7 @@ The procedure, in order:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any
@@ -131,8 +132,11 @@ _SPLIT = re.compile(r"[\W_]+")
 
 def fold(text: str) -> str:
     """Case-, accent- and compatibility-fold `text`; abbreviation punctuation joined."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M")).lower()
+    if text.isascii():  # nothing to decompose and no combining mark: most of every page
+        text = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M")).lower()
     text = _FOLD_JOIN.sub(r"\1\2\3", text)
     text = _APOSTROPHE_S.sub("", text)
     return _APOSTROPHE.sub("", text)
@@ -215,6 +219,7 @@ def stem_text(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=65536)  # a glossary repeats its words: each is worked out once
 def text_word(word: str) -> str:
     """A raw (folded) word as a full-text term, or "" for a function word."""
     if word in STOP_WORDS or word in TEXT_STOP_WORDS:

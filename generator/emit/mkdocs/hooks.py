@@ -137,12 +137,16 @@ class GlossaryPlugin:
         for skipped in found.skipped:  # info, not warning: an old commit must not fail a strict build
             log.info("glossary: warning: old revision of %s left out of /rev/", skipped)
         context = export.ExportContext(site_url=site.base, site_name=site.site_name, day=site.build_day, history=found)
-        exports = self.exports = lambda: export.write_site_files(  # noqa: E731
-            export.directory_opener(site_dir), glossary.entries, loaded.graph, context
-        )
+
+        def exports() -> None:
+            export.write_site_files(export.directory_opener(site_dir), glossary.entries, loaded.graph, context)
+            _write_search_index(glossary, site_dir)
+
+        self.exports = exports
         if can_fork():
-            # /api/ needs only the entries: a forked process writes it while this one renders
-            # and MkDocs converts, so that whenever they work on one core the other is not idle.
+            # /api/ and the search index need only the entries and the hand-written pages: a
+            # forked process writes them while this one renders and MkDocs converts, so that
+            # whenever they work on one core the other is not idle.
             # (A bare process, not a pool: a pool's helper thread would stop the page workers forking.)
             self.exporting = multiprocessing.get_context("fork").Process(target=exports)
             self.exporting.start()
@@ -245,7 +249,6 @@ class GlossaryPlugin:
                 raise Abort(f"writing the /api/ exports failed (exit status {self.exporting.exitcode})")
         else:
             self.exports()
-        _write_search_index(self.glossary, Path(config.site_dir))
         csp.write_headers(Path(config.site_dir))
         self.release()
 
