@@ -17,9 +17,8 @@ from typing import Any
 
 from generator.markup import iter_wikilinks
 from generator.model import Entry
-from generator.render.escape import escape_markdown_prose, escape_math, plain_markdown
-from generator.render.sanitize import is_display_block, pad_block, sanitize_link, sanitize_refdef
-from generator.segments import segments
+from generator.render.escape import escape_markdown_prose, plain_markdown
+from generator.render.sanitize import sanitize_markdown
 
 HrefFor = Callable[[str], str]
 
@@ -195,20 +194,10 @@ def render_markdown(
     if self_slug:
         linked.add(self_slug)
     headings = [(m.start(), m.end()) for m in _HEADING_LINE.finditer(markdown)] if autolink else []
-    parts: list[str] = []
-    for segment in segments(markdown):
-        if segment.kind == "code":
-            parts.append(segment.text)
-        elif segment.kind == "math":
-            math = escape_math(segment.text)
-            parts.append(pad_block(math) if is_display_block(markdown, segment) else math)
-        elif segment.kind == "link":
-            parts.append(sanitize_link(segment.text))
-        elif segment.kind == "refdef":
-            parts.append(sanitize_refdef(segment.text))
-        else:
-            parts.append(_render_text(segment.text, segment.start, index, titles, href_for, linked, headings, autolink))
-    return "".join(parts)
+    return sanitize_markdown(
+        markdown,
+        lambda prose: _render_text(prose.text, prose.start, index, titles, href_for, linked, headings, autolink),
+    )
 
 
 def _render_text(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from generator.render.escape import escape_markdown_prose, escape_math
 from generator.segments import Segment, segments
@@ -79,8 +80,9 @@ def pad_block(text: str) -> str:
     return f"\n\n{text}\n\n"
 
 
-def sanitize_markdown(markdown: str) -> str:
-    """Author Markdown with raw HTML neutralised and link targets made safe (no auto-links)."""
+def sanitize_markdown(markdown: str, prose: Callable[[Segment], str] | None = None) -> str:
+    """Author Markdown with raw HTML neutralised and link targets made safe. Prose segments
+    go through `prose` (the autolinker passes its own), else they are only escaped."""
     parts: list[str] = []
     for segment in segments(markdown):
         if segment.kind == "code":
@@ -93,5 +95,5 @@ def sanitize_markdown(markdown: str) -> str:
         elif segment.kind == "refdef":
             parts.append(sanitize_refdef(segment.text))
         else:
-            parts.append(escape_markdown_prose(segment.text))
+            parts.append(prose(segment) if prose else escape_markdown_prose(segment.text))
     return "".join(parts)
