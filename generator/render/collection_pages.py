@@ -24,6 +24,21 @@ def _render(
     return front + text, fragments
 
 
+def _listing(
+    env: jinja2.Environment,
+    site: Site,
+    path: str,
+    template: str,
+    title: str,
+    description: str,
+    hide: tuple[str, ...] = (),
+    **context: Any,
+) -> tuple[str, Fragments | None]:
+    """A page of the site's own (no entry behind it): its front matter and plain head, then the template."""
+    front = front_matter(title, description, plain_head(site, path, title, description, None), hide=hide)
+    return _render(env, template, front, page=Page(site, path), site=site, **context)
+
+
 def home_page(env: jinja2.Environment, site: Site) -> tuple[str, Fragments | None]:
     path = "index.md"
     page = Page(site, path)
@@ -67,22 +82,11 @@ def home_page(env: jinja2.Environment, site: Site) -> tuple[str, Fragments | Non
 
 
 def areas_page(env: jinja2.Environment, site: Site) -> tuple[str, Fragments | None]:
-    path = "area/index.md"
-    page = Page(site, path)
     description = "The areas of the Leverage Glossary, each with its scope, questions and member entries."
-    return _render(
-        env,
-        "areas.md.j2",
-        front_matter("Areas", description, plain_head(site, path, "Areas", description, None)),
-        page=page,
-        site=site,
-        areas=[a.slug for a in site.areas],
-    )
+    return _listing(env, site, "area/index.md", "areas.md.j2", "Areas", description, areas=[a.slug for a in site.areas])
 
 
 def a_to_z_page(env: jinja2.Environment, site: Site) -> tuple[str, Fragments | None]:
-    path = "a-z.md"
-    page = Page(site, path)
     items: list[dict[str, Any]] = []
     for slug, entry in site.entries.items():
         items.append({"sort": entry.title.casefold(), "name": entry.title, "slug": slug, "see": None})
@@ -94,64 +98,35 @@ def a_to_z_page(env: jinja2.Environment, site: Site) -> tuple[str, Fragments | N
         first = item["sort"][:1].upper()
         letters[first if first.isalpha() else "0–9"].append(item)
     description = "Every entry of the Leverage Glossary from A to Z, with other names pointing to the entry."
-    return _render(
-        env,
-        "a-z.md.j2",
-        front_matter("A–Z", description, plain_head(site, path, "A–Z", description, None)),
-        page=page,
-        site=site,
-        letters=sorted(letters.items()),
-    )
+    return _listing(env, site, "a-z.md", "a-z.md.j2", "A–Z", description, letters=sorted(letters.items()))
 
 
 def tags_page(env: jinja2.Environment, site: Site) -> tuple[str, Fragments | None]:
-    path = "tags/index.md"
-    page = Page(site, path)
     description = "Entries of the Leverage Glossary by tag."
-    return _render(
-        env,
-        "tags.md.j2",
-        front_matter("Tags", description, plain_head(site, path, "Tags", description, None)),
-        page=page,
-        site=site,
-        tags=site.tags,
-    )
+    return _listing(env, site, "tags/index.md", "tags.md.j2", "Tags", description, tags=site.tags)
 
 
 def tag_page(env: jinja2.Environment, site: Site, tag: str) -> tuple[str, Fragments | None]:
-    path = f"tags/{tag}.md"
-    page = Page(site, path)
-    title = f"Tag: {tag}"
     description = f"Entries of the Leverage Glossary tagged {tag}."
-    return _render(
-        env,
-        "tag.md.j2",
-        front_matter(title, description, plain_head(site, path, title, description, None)),
-        page=page,
-        site=site,
-        tag=tag,
-        slugs=site.tags[tag],
-    )
+    return _listing(env, site, f"tags/{tag}.md", "tag.md.j2", f"Tag: {tag}", description, tag=tag, slugs=site.tags[tag])
 
 
 def graph_page(env: jinja2.Environment, site: Site) -> tuple[str, Fragments | None]:
-    path = "graph.md"
     description = "The cross-reference graph of the Leverage Glossary: every entry and how it relates to the others."
-    return _render(
+    return _listing(
         env,
+        site,
+        "graph.md",
         "graph.md.j2",
-        front_matter(
-            "Graph", description, plain_head(site, path, "Graph", description, None), hide=["navigation", "toc"]
-        ),
-        page=Page(site, path),
-        site=site,
+        "Graph",
+        description,
+        hide=("navigation", "toc"),
         areas=[a.slug for a in site.areas],
     )
 
 
 def calculators_page(env: jinja2.Environment, site: Site) -> tuple[str, Fragments | None]:
     path = "calculators.md"
-    page = Page(site, path)
     views = []
     for doc in site.data.calculators:
         worked = doc.example
@@ -170,14 +145,7 @@ def calculators_page(env: jinja2.Environment, site: Site) -> tuple[str, Fragment
             }
         )
     description = "Every leverage calculator of the glossary: inputs, outputs, units, formulas and a worked example."
-    return _render(
-        env,
-        "calculators.md.j2",
-        front_matter("Calculators", description, plain_head(site, path, "Calculators", description, None)),
-        page=page,
-        site=site,
-        calculators=views,
-    )
+    return _listing(env, site, path, "calculators.md.j2", "Calculators", description, calculators=views)
 
 
 def graph_json(site: Site) -> dict[str, Any]:
