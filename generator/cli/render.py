@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.cli.terms_option import add_terms_option
+from generator.cli.terms_option import add_terms_option, require_terms_dir
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,10 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from generator.emit.mkdocs.docs_folder import NotReplaced, render_folder
     from generator.safe_paths import Refused
 
-    terms: Path = args.terms
-    if not terms.is_dir():
-        print(f"glossary render: error: no terms folder at {terms}", file=sys.stderr)
-        return 2
+    terms = require_terms_dir(args.terms)
     try:
         glossary = render_folder(args.out, terms, settings.PROJECT_ROOT, force=args.force)
     except Refused as refusal:
