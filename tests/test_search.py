@@ -26,17 +26,22 @@ from tests.conftest import entry_yaml
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
 QUESTIONS = yaml.safe_load((ROOT / "tests" / "search_questions.yaml").read_text(encoding="utf-8"))
-TOP3_FLOOR = 0.95
-TOP1_FLOOR = 0.953  # the typo suite's top-1 before full text was added (must not drop)
+HELDOUT = yaml.safe_load((ROOT / "tests" / "search_questions_heldout.yaml").read_text(encoding="utf-8"))
+TOP3_FLOOR = 0.99  # issue 18: the typo suite keeps top-3 >= 99% (today 100%)
+TOP1_FLOOR = 0.98  # today 105/107; issue 18: not below 97.2%
 # The question suite's floors as measured today (issue 18 asks for 80% / 95%: not reached yet).
-QUESTION_TOP1_FLOOR = 0.71
-QUESTION_TOP3_FLOOR = 0.92
-# The issue's examples; the three marked False are not yet in the top 3 (kept visible, not asserted).
+QUESTION_TOP1_FLOOR = 0.74
+QUESTION_TOP3_FLOOR = 0.94
+# The held-out questions, never tuned against: as measured when they were written, before
+# the synonyms and the ranking changes (60.0% / 72.5%); the ranking must not do worse on them.
+HELDOUT_TOP1_FLOOR = 0.60
+HELDOUT_TOP3_FLOOR = 0.725
+# The issue's examples; those marked False are not yet in the top 3 (kept visible, not asserted).
 ISSUE_EXAMPLES = [
     ("what happens when I get liquidated", "liquidation", True),
-    ("at what price will my long be closed", "liquidation-price", False),
+    ("at what price will my long be closed", "liquidation-price", True),
     ("exchange wants more collateral from me", "margin-call", False),
-    ("Binance cum", "liquidation-price", False),
+    ("Binance cum", "liquidation-price", True),
     ("how to cite", "how-to-cite", True),
     ("calculator", "calculators", True),
 ]
@@ -172,6 +177,41 @@ def test_fold_is_compatibility_and_accent_insensitive() -> None:
 
 def test_funding_is_not_fund() -> None:
     assert tokens("funding") != tokens("fund")
+
+
+def test_time_adjectives_meet_their_nouns() -> None:
+    assert tokens("daily") == tokens("day") and tokens("hourly") == tokens("hour")
+    assert set(tokens("daily rebalancing")) <= set(tokens("rebalance every day"))
+
+
+def test_synonyms_are_directed_and_by_word() -> None:
+    from generator.search.fulltext import query_terms
+    from generator.search.synonyms import SYNONYMS, name_synonyms, text_synonyms
+
+    assert query_terms("my long was closed") == [("long",), ("clos", "liquidat")]
+    assert query_terms("how close am I") == [("clos",)]  # "close" (near) stands for nothing
+    assert query_terms("collateral margin") == [("collateral",), ("margin",)]  # stand-ins already asked are left out
+    assert query_terms("loans")[0][1:] == ("borrow", "debt")  # plural stripped before the look-up
+    assert set(name_synonyms()) <= set(SYNONYMS) and set(text_synonyms()) <= set(SYNONYMS)
+    assert all(key == key.lower() and " " not in key for key in SYNONYMS)
+
+
+def test_synonym_finds_the_glossary_word(small) -> None:
+    assert slugs(small, "price where my position gets closed")[0] == "liquidation-price"
+    hit = next(h for h in search(small, "when are loans closed", 10) if h.slug == "liquidation-threshold")
+    assert [hit.snippet[a:b] for a, b in hit.highlights] == ["loans", "liquidated"]  # a stand-in is marked too
+
+
+def test_exact_name_needs_its_function_words() -> None:
+    index = build_index(
+        [
+            entry("perpetuals-and-futures", "Perpetuals and Futures", kind="area"),
+            entry("perpetual-swap", "Perpetual Swap", kind="term", aliases=("perpetual futures",)),
+        ]
+    )
+    assert slugs(index, "perpetual futures")[0] == "perpetual-swap"  # the alias, not the title missing "and"
+    assert slugs(index, "perpetuals and futures")[0] == "perpetuals-and-futures"
+    assert slugs(index, "what are perpetuals and futures")[0] == "perpetuals-and-futures"
 
 
 # -- ranking ------------------------------------------------------------------------------------
@@ -333,6 +373,28 @@ def test_question_suite_hit_rates(
     request.node.user_properties += [("questions_top1", rate1), ("questions_top3", rate3)]
     assert rate3 >= QUESTION_TOP3_FLOOR, f"top-3 {rate3:.1%}; misses:\n" + "\n".join(misses)
     assert rate1 >= QUESTION_TOP1_FLOOR, f"top-1 {rate1:.1%}"
+
+
+def test_heldout_questions_do_not_get_worse(
+    site_search_index, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Questions written before tuning and never tuned against: a guard against fitting the
+    ranking (and the synonym table) to tests/search_questions.yaml."""
+    assert len(HELDOUT) >= 40
+    assert not {q["q"].lower() for q in HELDOUT} & {q["q"].lower() for q in QUESTIONS}, "held-out queries leaked"
+    top1 = top3 = 0
+    for item in HELDOUT:
+        found = slugs(site_search_index, item["q"], 3)
+        wanted = expected(item)
+        top1 += bool(found) and found[0] in wanted
+        top3 += any(slug in found for slug in wanted)
+    rate1, rate3 = top1 / len(HELDOUT), top3 / len(HELDOUT)
+    report(
+        capsys,
+        f"search quality, held-out questions (CLI, {len(HELDOUT)} queries): top-1 {rate1:.1%}, top-3 {rate3:.1%}",
+    )
+    request.node.user_properties += [("heldout_top1", rate1), ("heldout_top3", rate3)]
+    assert rate1 >= HELDOUT_TOP1_FLOOR and rate3 >= HELDOUT_TOP3_FLOOR, f"top-1 {rate1:.1%}, top-3 {rate3:.1%}"
 
 
 def test_issue_examples(site_search_index, capsys: pytest.CaptureFixture[str]) -> None:
@@ -546,7 +608,8 @@ def test_site_index_is_written_into_the_site(tmp_path: Path) -> None:
     assert [d[0] for d in data["docs"] if data["kinds"][d[2]] != "page"] == sorted(e.slug for e in SMALL)
     ltv = next(d for d in data["docs"] if d[0] == "loan-to-value-ratio")
     assert ltv[1] == "Loan-to-Value Ratio" and data["kinds"][ltv[2]] == "term" and ltv[5] == ["LTV"]
-    assert set(data["rules"]) >= {"word_map", "suffix_rules", "stop_words", "plural_exceptions"}
+    assert set(data["rules"]) >= {"word_map", "suffix_rules", "stop_words", "plural_exceptions", "text_synonyms"}
+    assert data["rules"]["text_synonyms"]["closed"] == ["liquidat"]
     assert data["params"]["exact_abbreviation"] > data["params"]["exact_title"]
 
 

@@ -2,9 +2,12 @@
 
 One ranking design serves the terminal and the site:
     normalize.py  the text rules (shared with the browser as data)
+    synonyms.py   trader words -> glossary words, applied to queries (shipped as data too)
     sections.py   entries and site pages -> documents of sections (heading, anchor, text)
     fulltext.py   sections -> BM25 impacts; the text score; snippets
     index.py      documents -> a compact index of plain lists
+    names.py      the name match: titles, aliases, abbreviations, summaries, with typos
+    params.py     the ranking constants (shipped to the browser)
     rank.py       query -> ranked hits (name match and full text fused); "did you mean"
     cache.py      the index on disk, reused only while provably current
     site.py       the site's index JSON, read by search-engine.js

@@ -24,9 +24,10 @@ page's title TITLE_BOOST times (so a section of "Liquidation Price" about Binanc
 At query time both the CLI (rank.py) and the browser (search-engine.js) do only this, on
 the same integers, in the same order:
 
-    terms      = the query's distinct full-text terms (normalize.text_tokens)
-    section    = sum of the impacts of the terms it holds
-    ideal      = sum over known terms of the term's largest impact
+    terms      = the query's distinct full-text terms (normalize.text_tokens), each with
+                 its stand-ins (synonyms.py), weighted 4 (the term) or 3 (a stand-in)
+    section    = sum over terms of the best weighted impact of the term or a stand-in
+    ideal      = sum over known terms of the best weighted largest impact
     doc        = its best section (the first on a tie): section / ideal, times
                  known terms / terms (words the glossary never uses count against)
 
@@ -42,7 +43,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from generator.search.normalize import fold, text_tokens, text_word
+from generator.search.normalize import fold, raw_words, text_tokens, text_word
+from generator.search.synonyms import SYNONYM_SHARE, synonym_key, text_synonyms
 
 if TYPE_CHECKING:
     from generator.search.sections import SearchDoc
@@ -110,38 +112,62 @@ def build_postings(
     return terms, postings, idf, classes, section_doc
 
 
-def query_terms(query: str) -> list[str]:
-    """The query's distinct full-text terms, in order of first appearance."""
-    return list(dict.fromkeys(text_tokens(query)))
+def query_terms(query: str) -> list[tuple[str, ...]]:
+    """The query's distinct full-text terms, in order of first appearance, each followed by
+    its stand-ins (synonyms.py) that are not themselves terms of the query."""
+    table = text_synonyms()
+    stand_ins: dict[str, list[str]] = {}
+    for word in raw_words(query):
+        term = text_word(word)
+        if term:
+            found = stand_ins.setdefault(term, [])
+            found.extend(s for s in table.get(synonym_key(word), ()) if s not in found)
+    terms = list(dict.fromkeys(text_tokens(query)))
+    asked = set(terms)
+    return [(term, *(s for s in stand_ins.get(term, ()) if s not in asked)) for term in terms]
 
 
 def score_sections(
-    terms: Sequence[str],
+    terms: Sequence[tuple[str, ...]],
     lookup,  # term -> (section ids, impacts, largest impact) or None
     section_doc: Sequence[int],
 ) -> dict[int, tuple[float, int]]:
-    """doc id -> (text score in [0, 1], best section id) for the query's terms."""
+    """doc id -> (text score in [0, 1], best section id) for the query's terms.
+
+    A term with stand-ins counts, in each section, the best of its own impact (times the
+    share's denominator) and theirs (times its numerator): integers, so exact in JS too.
+    """
     if not terms:
         return {}
-    found = [hit for hit in (lookup(t) for t in terms) if hit is not None]
-    if not found:
-        return {}
-    ideal = 0
+    own, part = SYNONYM_SHARE[1], SYNONYM_SHARE[0]
+    ideal = known = 0
     scores: dict[int, int] = {}
-    for sections, impacts, largest in found:
-        ideal += largest
+    for group in terms:
+        found = [(hit, own if i == 0 else part) for i, t in enumerate(group) if (hit := lookup(t)) is not None]
+        if not found:
+            continue
+        known += 1
+        ideal += max(hit[2] * share for hit, share in found)
+        best: dict[int, int] = {}
+        for (sections, impacts, _), share in found:
+            get = best.get
+            for section_id, impact in zip(sections, impacts):
+                if impact * share > get(section_id, 0):
+                    best[section_id] = impact * share
         get = scores.get
-        for section_id, impact in zip(sections, impacts):
-            scores[section_id] = get(section_id, 0) + impact
-    known = len(found) / len(terms)
-    best: dict[int, tuple[int, int]] = {}
+        for section_id, value in best.items():
+            scores[section_id] = get(section_id, 0) + value
+    if not known:
+        return {}
+    share_known = known / len(terms)
+    top: dict[int, tuple[int, int]] = {}
     for section_id in sorted(scores):
         total = scores[section_id]
         doc_id = section_doc[section_id]
-        old = best.get(doc_id)
+        old = top.get(doc_id)
         if old is None or total > old[0]:
-            best[doc_id] = (total, section_id)
-    return {doc_id: (total / ideal * known, section_id) for doc_id, (total, section_id) in best.items()}
+            top[doc_id] = (total, section_id)
+    return {doc_id: (total / ideal * share_known, section_id) for doc_id, (total, section_id) in top.items()}
 
 
 # -- snippets -----------------------------------------------------------------------------

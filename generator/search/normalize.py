@@ -47,6 +47,13 @@ WORD_MAP: dict[str, str] = {
     "criteria": "criterion",
     "phenomena": "phenomenon",
     "iii": "3",  # Basel III == Basel 3
+    # adjectives of time as their nouns: "rebalance every day" finds "daily rebalancing"
+    "hourly": "hour",
+    "daily": "day",
+    "weekly": "week",
+    "monthly": "month",
+    "yearly": "year",
+    "annually": "annual",
     **{f"{stem}{tail}": f"{stem}{tail[1:]}" for stem in _ELL_STEMS for tail in ("led", "ling", "ler", "lers")},
 }
 
@@ -201,13 +208,24 @@ def tokens(text: str) -> list[str]:
     return [normalize_word(w) for w in (kept or raw)]
 
 
-def query_tokens(text: str) -> list[str]:
-    """A query's words for the name match: as `tokens`, and the full-text function words
-    dropped too as long as some other word is left ("what happens when I get liquidated")."""
+def query_words_raw(text: str) -> list[str]:
+    """A query's folded words for the name match: function words dropped, and the
+    full-text ones too as long as some other word is left ("what happens when I get
+    liquidated"); every word if nothing else is left."""
     raw = _raw_words(text)
     kept = [w for w in raw if w not in STOP_WORDS]
     fewer = [w for w in kept if w not in TEXT_STOP_WORDS]
-    return [normalize_word(w) for w in (fewer or kept or raw)]
+    return fewer or kept or raw
+
+
+def query_tokens(text: str) -> list[str]:
+    """A query's words for the name match (query_words_raw), normalised."""
+    return [normalize_word(w) for w in query_words_raw(text)]
+
+
+def raw_words(text: str) -> list[str]:
+    """The folded words of `text`, in order, before any normalisation."""
+    return _raw_words(text)
 
 
 def stem_text(word: str) -> str:
@@ -242,8 +260,11 @@ def key(text: str) -> str:
 
 
 def export_rules() -> dict[str, Any]:
-    """The rule tables as JSON-ready data for the site engine."""
+    """The rule tables as JSON-ready data for the site engine, the synonyms' included."""
+    from generator.search.synonyms import export_synonyms  # it builds on this module
+
     return {
+        **export_synonyms(),
         "version": RULES_VERSION,
         "word_map": WORD_MAP,
         "suffix_rules": [list(rule) for rule in SUFFIX_RULES],

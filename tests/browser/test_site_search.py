@@ -25,10 +25,18 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
 QUESTIONS = yaml.safe_load((ROOT / "tests" / "search_questions.yaml").read_text(encoding="utf-8"))
-TOP3_FLOOR = 0.95
+HELDOUT = yaml.safe_load((ROOT / "tests" / "search_questions_heldout.yaml").read_text(encoding="utf-8"))
+TOP3_FLOOR = 0.99  # issue 18: the typo suite keeps top-3 >= 99%
 BOX = '[data-md-component="glossary-search"]'
 INPUT = "[data-gl-search-input]"
 EXTRA = ["liquid", "lev", "a", "what is", "xyzzy", "liquidashun", "the the", "Δ delta", "USDⓈ-M", "stop-loss"]
+EXTRA += [
+    "my long got closed",
+    "how close am I",
+    "Loans owed",
+    "perpetual futures",
+    "perpetuals and futures",
+]  # synonyms
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +91,7 @@ def test_site_search_quality(page, built_site, page_log, capsys) -> None:
 def test_site_and_cli_rank_alike(page, built_site, python_index) -> None:
     """Same normalisation, same constants, same order: the JS port must not drift."""
     open_search(page, built_site)
-    queries = [item["q"] for item in QUERIES] + [item["q"] for item in QUESTIONS] + EXTRA
+    queries = [item["q"] for item in QUERIES + QUESTIONS + HELDOUT] + EXTRA
     browser = page.evaluate(
         """qs => qs.map(q => [GlossarySearch.index.search(q, 10), GlossarySearch.index.suggest(q, 5)])""", queries
     )

@@ -26,6 +26,10 @@
     this.suffixMinStem = rules.suffix_min_stem;
     this.stopWords = new Set(rules.stop_words);
     this.textStopWords = new Set(rules.text_stop_words);
+    // synonyms.py: reader's word (plural stripped) -> stand-ins, for names and for full text.
+    this.nameSynonyms = rules.name_synonyms || {};
+    this.textSynonyms = rules.text_synonyms || {};
+    this.synonymShare = rules.synonym_share || [3, 4];
     this.textSuffixes = rules.text_suffixes;
     this.textMinStem = rules.text_min_stem;
     this.ratio = new RegExp(rules.ratio, "g");
@@ -95,13 +99,25 @@
     return mapped(this.wordMap, word);
   };
 
-  // normalize.query_tokens: the name match's words, question verbs dropped when others remain.
-  Normalizer.prototype.queryTokens = function (text) {
-    var self = this, stop = this.stopWords, textStop = this.textStopWords;
+  // normalize.query_words_raw: the name match's folded words, question verbs dropped when others remain.
+  Normalizer.prototype.queryWordsRaw = function (text) {
+    var stop = this.stopWords, textStop = this.textStopWords;
     var raw = this.fold(text).split(SPLIT).filter(Boolean);
     var kept = raw.filter(function (w) { return !stop.has(w); });
     var fewer = kept.filter(function (w) { return !textStop.has(w); });
-    return (fewer.length ? fewer : kept.length ? kept : raw).map(function (w) { return self.word(w); });
+    return fewer.length ? fewer : kept.length ? kept : raw;
+  };
+
+  // normalize.query_tokens: those words, normalised.
+  Normalizer.prototype.queryTokens = function (text) {
+    var self = this;
+    return this.queryWordsRaw(text).map(function (w) { return self.word(w); });
+  };
+
+  // synonyms.synonym_key and the tables: a folded word's stand-ins.
+  Normalizer.prototype.standIns = function (table, word) {
+    var key = this.stemPlural(word);
+    return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : [];
   };
 
   Normalizer.prototype.stemText = function (word) {
@@ -315,7 +331,7 @@
   };
 
   // Every vocabulary word `word` may stand for: Map(vocab id -> [name quality, summary quality]).
-  Index.prototype.matchWord = function (word) {
+  Index.prototype.matchWord = function (word, standIns) {
     var p = this.params, vocab = this.vocab, length = word.length;
     var found = new Map();
     function add(id, nameQ, summaryQ) {
@@ -343,6 +359,13 @@
         if ((s !== start || !exact) && this.norm.stemText(vocab[s]) === stem) add(s, p.stem_quality, p.stem_quality);
       }
     }
+    // Curated synonyms (synonyms.py): name words of each stand-in's stem family.
+    (standIns || []).forEach(function (standIn) {
+      var a = lowerBound(vocab, standIn), b = lowerBound(vocab, standIn + "\uffff", a);
+      for (var k = a; k < b; k++) {
+        if (this.norm.stemText(vocab[k]) === standIn) add(k, p.synonym_quality, p.synonym_quality);
+      }
+    }, this);
     var typos = this.maxTypos(length, false);
     if (typos) {
       var summaryTypos = this.maxTypos(length, true);
@@ -387,30 +410,59 @@
     return this.norm.queryTokens(query);
   };
 
-  // fulltext.query_terms: the query's distinct full-text terms, in order.
+  // fulltext.query_terms: the query's distinct full-text terms, in order, each followed by its
+  // stand-ins (synonyms.py) that are not themselves terms of the query.
   Index.prototype.queryTerms = function (query) {
-    return Array.from(new Set(this.norm.textTokens(query)));
+    var norm = this.norm, table = norm.textSynonyms, standIns = new Map();
+    norm.fold(query).split(SPLIT).filter(Boolean).forEach(function (w) {
+      var term = norm.textWord(w);
+      if (!term) return;
+      if (!standIns.has(term)) standIns.set(term, []);
+      var found = standIns.get(term);
+      norm.standIns(table, w).forEach(function (s) { if (found.indexOf(s) < 0) found.push(s); });
+    });
+    var terms = Array.from(new Set(norm.textTokens(query))), asked = new Set(terms);
+    return terms.map(function (t) {
+      return [t].concat((standIns.get(t) || []).filter(function (s) { return !asked.has(s); }));
+    });
   };
 
-  // fulltext.score_sections: Map(doc id -> [text score in [0, 1], best section id]).
+  // fulltext.score_sections: Map(doc id -> [text score in [0, 1], best section id]). A term with
+  // stand-ins counts the best of its own impact x 4 and theirs x 3 in each section (integers).
   Index.prototype.scoreSections = function (terms) {
     var self = this, out = new Map();
     if (!terms.length) return out;
-    var found = terms.map(function (t) { return self.textTerms.get(t); }).filter(Boolean);
-    if (!found.length) return out;
-    var ideal = 0, scores = new Map();
-    found.forEach(function (hit) {
-      ideal += hit[2];
-      var sections = hit[0], impacts = hit[1];
-      for (var i = 0; i < sections.length; i++) scores.set(sections[i], (scores.get(sections[i]) || 0) + impacts[i]);
+    var own = this.norm.synonymShare[1], part = this.norm.synonymShare[0];
+    var ideal = 0, known = 0, scores = new Map();
+    terms.forEach(function (group) {
+      var found = [];
+      group.forEach(function (t, i) {
+        var hit = self.textTerms.get(t);
+        if (hit) found.push([hit, i === 0 ? own : part]);
+      });
+      if (!found.length) return;
+      known += 1;
+      var largest = 0;
+      found.forEach(function (f) { if (f[0][2] * f[1] > largest) largest = f[0][2] * f[1]; });
+      ideal += largest;
+      var best = new Map();
+      found.forEach(function (f) {
+        var sections = f[0][0], impacts = f[0][1], share = f[1];
+        for (var i = 0; i < sections.length; i++) {
+          var v = impacts[i] * share;
+          if (v > (best.get(sections[i]) || 0)) best.set(sections[i], v);
+        }
+      });
+      best.forEach(function (v, sectionId) { scores.set(sectionId, (scores.get(sectionId) || 0) + v); });
     });
-    var known = found.length / terms.length;
-    var best = new Map();
+    if (!known) return out;
+    var shareKnown = known / terms.length;
+    var top = new Map();
     Array.from(scores.keys()).sort(function (a, b) { return a - b; }).forEach(function (sectionId) {
-      var total = scores.get(sectionId), docId = self.sectionDoc[sectionId], old = best.get(docId);
-      if (!old || total > old[0]) best.set(docId, [total, sectionId]);
+      var total = scores.get(sectionId), docId = self.sectionDoc[sectionId], old = top.get(docId);
+      if (!old || total > old[0]) top.set(docId, [total, sectionId]);
     });
-    best.forEach(function (v, docId) { out.set(docId, [v[0] / ideal * known, v[1]]); });
+    top.forEach(function (v, docId) { out.set(docId, [v[0] / ideal * shareKnown, v[1]]); });
     return out;
   };
 
@@ -436,12 +488,13 @@
 
   Index.prototype.scoreDocs = function (query) {
     var self = this, p = this.params;
-    var qwords = this.queryWords(query);
+    var raw = this.norm.queryWordsRaw(query), norm = this.norm;
+    var qwords = raw.map(function (w) { return norm.word(w); });
     var results = new Map();
     if (!qwords.length) return results;
     var allKey = this.norm.words(query).join(" ");
     var queryKey = qwords.join(" ");
-    var matches = qwords.map(function (w) { return self.matchWord(w); });
+    var matches = qwords.map(function (w, i) { return self.matchWord(w, norm.standIns(norm.nameSynonyms, raw[i])); });
     var weights = matches.map(function (m) { return self.weight(m); });
     var totalWeight = 0;
     weights.forEach(function (w) { totalWeight += w; });
@@ -509,15 +562,21 @@
       }
       var nb = nameBest.get(docId) || [0, -1];
       var named = p.name_weight * nb[0] + p.summary_tie * summaryScore;
-      var score = Math.max(named, p.summary_weight * summaryScore);
-      results.set(docId, [Math.min(score, p.fuzzy_cap), nb[1], whole.has(docId) && named >= p.summary_weight * summaryScore]);
+      var byName = named >= p.summary_weight * summaryScore;
+      var score = byName ? named : p.summary_weight * summaryScore;
+      // Found by its summary rather than a name: no name id (ranked as full text).
+      results.set(docId, [Math.min(score, p.fuzzy_cap), byName ? nb[1] : -1, whole.has(docId) && byName]);
     });
 
     var exactScore = [p.exact_title, p.exact_alias, p.exact_abbreviation];
     var keys = queryKey === allKey ? [queryKey] : [queryKey, allKey];
+    var padded = " " + allKey + " ";
     keys.forEach(function (k) {
       (self.exact.get(k) || []).forEach(function (nameId) {
         var name = self.names[nameId];
+        if (name.full === undefined) name.full = self.norm.words(name.text).join(" ");
+        // "Perpetuals and Futures" is not exactly "perpetual futures": its "and" is missing.
+        if (name.full !== k && padded.indexOf(" " + name.full + " ") < 0) return;
         var score = exactScore[name.field];
         var old = results.get(name.doc);
         if (score > (old ? old[0] : 0)) results.set(name.doc, [score, nameId, true]);
@@ -556,11 +615,12 @@
   Index.prototype.search = function (query, limit) {
     var self = this;
     limit = limit || 10;
-    var terms = this.queryTerms(query);
+    var terms = this.queryTerms(query), marked = [];
+    terms.forEach(function (g) { g.forEach(function (t) { if (marked.indexOf(t) < 0) marked.push(t); }); });  // stand-ins highlighted too
     var ranked = this.rank(Array.from(this.rankDocs(query, terms).entries()));
     return ranked.slice(0, limit).map(function (e) {
       var hit = self.hit(e[0], e[1][0], e[1][1], e[1][2]);
-      hit.terms = terms;
+      hit.terms = marked;
       return hit;
     });
   };
