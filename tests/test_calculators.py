@@ -503,11 +503,11 @@ def test_cascade_rounds_follow_linear_impact() -> None:
         liquidation_prices=[96, 94, 92, 85],
         notionals=[1e6, 2e6, 1.5e6, 3e6],
     )
-    assert [(r["round"], r["price"], r["liquidated_notional"]) for r in result["rounds"]] == [
-        (0, 95, 0),
-        (1, 94, 1e6),
-        (2, 92, 2e6),
-        (3, pytest.approx(90.5), 1.5e6),
+    assert list(zip(result["round_prices"], result["round_volumes"])) == [
+        (95, 0),
+        (94, 1e6),
+        (92, 2e6),
+        (pytest.approx(90.5), 1.5e6),
     ]
     assert result["final_price"] == pytest.approx(90.5)
     assert result["total_liquidated"] == 4.5e6
@@ -527,7 +527,7 @@ def test_cascade_short_squeeze_and_no_cascade() -> None:
     calm = out(
         "liquidation_cascade", price=100, initial_shock=0.01, depth=1e6, liquidation_prices=[90], notionals=[1e6]
     )
-    assert calm["rounds"] == [{"round": 0, "price": 99, "liquidated_notional": 0.0}]
+    assert (calm["round_prices"], calm["round_volumes"]) == ([99], [0.0])
     assert calm["total_liquidated"] == 0
 
 
@@ -750,9 +750,9 @@ def test_cascade_price_never_rises_for_longs_and_volume_adds_up(
         liquidation_prices=levels,
         notionals=[1e5] * len(levels),
     )
-    prices_by_round = [r["price"] for r in result["rounds"]]
+    prices_by_round = result["round_prices"]
     assert all(b <= a for a, b in pairwise(prices_by_round))
-    assert result["total_liquidated"] == pytest.approx(sum(r["liquidated_notional"] for r in result["rounds"]))
+    assert result["total_liquidated"] == pytest.approx(sum(result["round_volumes"]))
     # When the rounds stop, exactly the positions whose level the final price has reached are gone.
     liquidated = round(result["total_liquidated"] / 1e5)
     assert liquidated == sum(1 for level in levels if level >= result["final_price"])

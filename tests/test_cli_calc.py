@@ -160,3 +160,28 @@ def test_bad_input_exits_2_with_a_clear_message(args: tuple[str, ...], message: 
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert message in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_url_prints_the_address_that_opens_the_calculation() -> None:
+    result = calc(
+        "liquidation_price",
+        "--set",
+        "side=long",
+        "--set",
+        "entry=60000",
+        "--set",
+        "leverage=20",
+        "--set",
+        "mmr=0.004",
+        "--url",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "https://leverage-glossary.org/calculators/?calc=liquidation_price&side=long&entry=60000&leverage=20&mmr=0.004\n"
+    )
+    lists = calc("leveraged_etf_path", "--set", "leverage=2", "--set", "index_returns=[0.1,-0.1]", "--url")
+    assert lists.stdout.strip().endswith("calc=leveraged_etf_path&leverage=2&index_returns=0.1,-0.1")
+    refused = calc(
+        "liquidation_price", "--set", "side=up", "--set", "entry=1", "--set", "leverage=2", "--set", "mmr=0", "--url"
+    )
+    assert refused.returncode == 2 and "'side' must be one of long, short" in refused.stderr and not refused.stdout

@@ -3,16 +3,22 @@ its result, plus the helpers every calculator family writes its steps and inputs
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from generator.calc.expression import Expression
 from generator.calc.numbers import format_number as fmt
+from generator.calc.parse import parse
+from generator.calc.program import Statement, check_names
 
 
 class CalculatorError(ValueError):
-    """Bad calculator input; the message names the input and what is allowed."""
+    """Bad calculator input; the message names the input and what is allowed, and the code
+    says which rule refused it (the browser's engine gives the same code and message)."""
+
+    def __init__(self, message: str, code: str = "input") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class _Required:
@@ -41,6 +47,8 @@ class Param:
     maximum: float | None = None
     exclusive_minimum: bool = False
     exclusive_maximum: bool = False
+    # For a choice: the number each choice stands for in the program (side: long 1, short -1).
+    numbers: tuple[float, ...] = ()
 
     @property
     def required(self) -> bool:
@@ -67,9 +75,17 @@ class Param:
 
 @dataclass(frozen=True)
 class Output:
+    """A result: the program's value of the same name, or none when the program did not
+    compute it or `none_when` holds (a long that can never be liquidated)."""
+
     name: str
     unit: str
     description: str
+    none_when: Expression | None = None
+
+
+def output(name: str, unit: str, description: str, none_when: str = "") -> Output:
+    return Output(name, unit, description, parse(none_when) if none_when else None)
 
 
 @dataclass(frozen=True)
@@ -101,9 +117,6 @@ class CalcResult:
         }
 
 
-CalcFunction = Callable[..., tuple[dict[str, Any], tuple[Step, ...]]]
-
-
 @dataclass(frozen=True)
 class Calculator:
     name: str
@@ -112,14 +125,16 @@ class Calculator:
     params: tuple[Param, ...]
     outputs: tuple[Output, ...]
     references: tuple[str, ...]
-    func: CalcFunction = field(repr=False, compare=False)
+    program: tuple[Statement, ...] = field(repr=False, compare=False)
     # Inputs for a demonstration run (the /calculators/ page); taken from a published example.
     example: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # The model in words, for the /calculators/ page and `glossary calc --list`.
+    description: str = ""
+    # Inputs of which exactly one must be given (liquidation price: leverage or margin).
+    one_of: tuple[str, ...] = ()
 
-    @property
-    def description(self) -> str:
-        """The model in words (the calculator function's docstring), for the /calculators/ page."""
-        return inspect.getdoc(self.func) or self.summary
+    def __post_init__(self) -> None:
+        check_names(self.program, set(bound_names(self.params)), self.name)
 
     def param(self, name: str) -> Param:
         for param in self.params:
@@ -128,15 +143,40 @@ class Calculator:
         raise KeyError(name)
 
 
-def side_sign(side: str) -> int:
-    return 1 if side == "long" else -1
+def bound_names(params: tuple[Param, ...]) -> dict[str, str]:
+    """Every name a program can read from its inputs, with the input it comes from."""
+    names: dict[str, str] = {}
+    for param in params:
+        if param.kind == "choice":
+            names.update({f"{param.name}_{choice}": param.name for choice in param.choices})
+            if param.numbers:
+                names[param.name] = param.name
+        else:
+            names[param.name] = param.name
+            if param.default is None:
+                names[f"has_{param.name}"] = param.name
+    return names
 
 
-def make_step(label: str, formula: str, latex: str, substituted: str, value: Any, unit: str) -> Step:
-    return Step(label=label, formula=formula, latex=latex, substituted=substituted, value=value, unit=unit)
+def bind_inputs(params: tuple[Param, ...], values: dict[str, Any]) -> dict[str, Any]:
+    """The program's starting values for checked inputs (see `bound_names`)."""
+    bound: dict[str, Any] = {}
+    for param in params:
+        value = values[param.name]
+        if param.kind == "choice":
+            for index, choice in enumerate(param.choices):
+                bound[f"{param.name}_{choice}"] = value == choice
+                if param.numbers and value == choice:
+                    bound[param.name] = param.numbers[index]
+            continue
+        if param.default is None:
+            bound[f"has_{param.name}"] = value is not None
+        if value is not None:
+            bound[param.name] = value
+    return bound
 
 
-SIDE = Param("side", "choice", "", "position direction", choices=("long", "short"))
+SIDE = Param("side", "choice", "", "position direction", choices=("long", "short"), numbers=(1.0, -1.0))
 CONTRACT = Param(
     "contract",
     "choice",

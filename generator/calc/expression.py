@@ -14,15 +14,32 @@ MAX_BRACKET_DEPTH = 50
 MAX_TREE_DEPTH = 200
 MAX_EXPONENT = 10000.0
 FUNCTIONS: tuple[str, ...] = ("min", "max", "abs", "sqrt", "log", "exp", "cdf", "pdf", "ppf")
+# Calculator programs (not entries) also work on lists of numbers: a scenario's losses, a
+# fund's period returns, the positions of a cascade. Arithmetic on lists is elementwise.
+LIST_FUNCTIONS: tuple[str, ...] = (
+    "sum",
+    "len",
+    "floor",
+    "last",
+    "largest",
+    "mean_largest",
+    "path",
+    "cascade_prices",
+    "cascade_volumes",
+)
+CALC_FUNCTIONS: tuple[str, ...] = FUNCTIONS + LIST_FUNCTIONS
 
 
 class FormulaError(ValueError):
     """A formula that does not parse or cannot be evaluated, with where (1-based column)."""
 
-    def __init__(self, message: str, column: int | None = None) -> None:
+    def __init__(self, message: str, column: int | None = None, code: str = "formula") -> None:
         super().__init__(message if column is None else f"{message} (column {column})")
         self.message = message
         self.column = column
+        # What kind of failure, the same in the browser's evaluator: div_zero, overflow,
+        # domain, exponent, length, type, missing (or formula for parse problems).
+        self.code = code
 
 
 @dataclass(frozen=True)

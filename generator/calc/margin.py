@@ -3,406 +3,305 @@ liquidation price, profit and loss, funding."""
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 from generator.calc.definition import (
     CONTRACT,
     SIDE,
     Calculator,
-    CalculatorError,
     Output,
     Param,
-    Step,
-    make_step,
+    output,
     positive_param,
     rate_param,
-    side_sign,
 )
-from generator.calc.numbers import format_number as fmt
+from generator.calc.program import fail, let
 
+MONEY = "quote (linear) or coin (inverse)"
 
-def leverage_ratio(notional: float, equity: float) -> tuple[dict[str, Any], tuple[Step, ...]]:
-    """Leverage as exposure over own capital."""
-    value = notional / equity
-    return {"leverage": value}, (
-        make_step(
-            "Leverage",
-            "leverage = notional / equity",
-            r"L = \frac{N}{E}",
-            f"{fmt(notional)} / {fmt(equity)}",
-            value,
-            "x",
-        ),
-    )
+LEVERAGE_RATIO = (let("leverage", "notional / equity", "Leverage", r"L = \frac{N}{E}", "x"),)
 
+INITIAL_MARGIN = (
+    let("notional", "qty * price", "Notional", r"N = Q \cdot P", "quote", when="contract_linear"),
+    let("notional", "qty / price", "Notional in coin", r"N = \frac{Q}{P}", "coin", when="contract_inverse"),
+    let("initial_margin", "notional / leverage", "Initial margin", r"IM = \frac{N}{L}", MONEY),
+)
 
-def initial_margin(qty: float, price: float, leverage: float, contract: str) -> tuple[dict[str, Any], tuple[Step, ...]]:
-    """Margin to open: notional / leverage (inverse contracts: notional in coin)."""
-    if contract == "linear":
-        notional = qty * price
-        margin = notional / leverage
-        steps = (
-            make_step(
-                "Notional", "notional = qty * price", r"N = Q \cdot P", f"{fmt(qty)} * {fmt(price)}", notional, "quote"
-            ),
-            make_step(
-                "Initial margin",
-                "initial_margin = notional / leverage",
-                r"IM = \frac{N}{L}",
-                f"{fmt(notional)} / {fmt(leverage)}",
-                margin,
-                "quote",
-            ),
-        )
-    else:
-        notional = qty / price
-        margin = notional / leverage
-        steps = (
-            make_step(
-                "Notional in coin",
-                "notional = qty / price",
-                r"N = \frac{Q}{P}",
-                f"{fmt(qty)} / {fmt(price)}",
-                notional,
-                "coin",
-            ),
-            make_step(
-                "Initial margin",
-                "initial_margin = notional / leverage",
-                r"IM = \frac{N}{L}",
-                f"{fmt(notional)} / {fmt(leverage)}",
-                margin,
-                "coin",
-            ),
-        )
-    return {"initial_margin": margin}, steps
+MAINTENANCE_MARGIN = (
+    let("notional", "qty * price", "Notional", r"N = Q \cdot P", "quote"),
+    let(
+        "maintenance_margin",
+        "notional * mmr - maintenance_amount",
+        "Maintenance margin",
+        r"MM = N \cdot m - cum",
+        "quote",
+    ),
+)
 
+_LINEAR_LONG = "contract_linear and side_long"
+_LINEAR_SHORT = "contract_linear and side_short"
+_INVERSE_LONG = "contract_inverse and side_long"
+_INVERSE_SHORT = "contract_inverse and side_short"
+_NEVER = "never: the margin covers any move"
 
-def maintenance_margin(
-    qty: float, price: float, mmr: float, maintenance_amount: float
-) -> tuple[dict[str, Any], tuple[Step, ...]]:
-    """Binance-style maintenance margin: notional x rate minus the tier's maintenance amount."""
-    notional = qty * price
-    value = notional * mmr - maintenance_amount
-    return {"maintenance_margin": value}, (
-        make_step(
-            "Notional", "notional = qty * price", r"N = Q \cdot P", f"{fmt(qty)} * {fmt(price)}", notional, "quote"
-        ),
-        make_step(
-            "Maintenance margin",
-            "maintenance_margin = notional * mmr - maintenance_amount",
-            r"MM = N \cdot m - cum",
-            f"{fmt(notional)} * {fmt(mmr)} - {fmt(maintenance_amount)}",
-            value,
-            "quote",
-        ),
-    )
-
-
-def liquidation_price(
-    side: str,
-    entry: float,
-    qty: float,
-    leverage: float | None,
-    margin: float | None,
-    mmr: float,
-    maintenance_amount: float,
-    fee_rate: float,
-    mm_basis: str,
-    contract: str,
-) -> tuple[dict[str, Any], tuple[Step, ...]]:
-    """Isolated-margin liquidation price, for the two ways venues measure maintenance margin.
-
-    mark: the maintenance requirement (and closing fee) is measured at the liquidation
-    price itself (Binance, OKX, Gate, Hyperliquid). entry: it is measured at entry (Bybit
-    classic isolated margin, BitMEX), and the closing fee is reserved at the bankruptcy price.
-    Linear contracts are margined in the quote currency; inverse (coin-margined) contracts
-    take `qty` in USD and margin in coin (Binance COIN-M, Bybit inverse). The bankruptcy
-    price is where the margin, less the closing fee, is used up. A price of None means the
-    position can never be liquidated (a long whose margin covers a fall to zero, or an
-    inverse short at 1x or less).
-    """
-    if (leverage is None) == (margin is None):
-        raise CalculatorError(
-            "liquidation_price: give exactly one of 'leverage' or 'margin' "
-            "(margin = qty * entry / leverage for linear contracts)"
-        )
-    s = side_sign(side)
-    cum = maintenance_amount
-    steps: list[Step] = []
-    linear = contract == "linear"
-    money = "quote" if linear else "coin"
-    if margin is None:
-        assert leverage is not None
-        margin = qty * entry / leverage if linear else qty / (entry * leverage)
-        steps.append(
-            make_step(
-                "Initial margin",
-                "margin = qty * entry / leverage" if linear else "margin = qty / (entry * leverage)",
-                r"M = \frac{Q P_0}{L}" if linear else r"M = \frac{Q}{P_0 L}",
-                f"{fmt(qty)} * {fmt(entry)} / {fmt(leverage)}"
-                if linear
-                else f"{fmt(qty)} / ({fmt(entry)} * {fmt(leverage)})",
-                margin,
-                money,
-            )
-        )
-    elif margin <= 0:
-        raise CalculatorError("liquidation_price: 'margin' must be > 0")
-
+LIQUIDATION_PRICE = (
+    # With leverage given, the margin is what opening at that leverage takes.
+    let(
+        "margin",
+        "qty * entry / leverage",
+        "Initial margin",
+        r"M = \frac{Q P_0}{L}",
+        "quote",
+        when="has_leverage and contract_linear",
+    ),
+    let(
+        "margin",
+        "qty / (entry * leverage)",
+        "Initial margin",
+        r"M = \frac{Q}{P_0 L}",
+        "coin",
+        when="has_leverage and contract_inverse",
+    ),
     # Equity at entry must cover the maintenance requirement, or the position is liquidated at once.
-    requirement_at_entry = (qty * entry * (mmr + fee_rate) - cum) if linear else (qty * (mmr + fee_rate) / entry - cum)
-    if margin <= requirement_at_entry:
-        raise CalculatorError(
-            f"liquidation_price: margin {fmt(margin)} does not cover the maintenance requirement at entry "
-            f"({fmt(requirement_at_entry)}); lower the leverage below {fmt(1 / (mmr + fee_rate)) if mmr + fee_rate else 'infinity'}x "
-            "or add margin"
-        )
+    let("requirement", "qty * entry * (mmr + fee_rate) - maintenance_amount", when="contract_linear"),
+    let("requirement", "qty * (mmr + fee_rate) / entry - maintenance_amount", when="contract_inverse"),
+    let("leverage_limit", "1 / (mmr + fee_rate)", when="margin <= requirement"),
+    fail(
+        "margin <= requirement",
+        "below_maintenance",
+        "margin {margin} does not cover the maintenance requirement at entry ({requirement}); "
+        "lower the leverage below {leverage_limit}x or add margin",
+    ),
+    # Bankruptcy: the price at which margin less the closing fee is used up (Bybit's definition).
+    let(
+        "bankruptcy_price",
+        "(qty * entry - margin) / (qty * (1 - fee_rate))",
+        "Bankruptcy price",
+        r"P_{bk} = \frac{Q P_0 - M}{Q (1 - f)}",
+        "quote",
+        when=_LINEAR_LONG,
+    ),
+    let(
+        "bankruptcy_price",
+        "(qty * entry + margin) / (qty * (1 + fee_rate))",
+        "Bankruptcy price",
+        r"P_{bk} = \frac{Q P_0 + M}{Q (1 + f)}",
+        "quote",
+        when=_LINEAR_SHORT,
+    ),
+    let(
+        "bankruptcy_price",
+        "qty * (1 + fee_rate) / (qty / entry + margin)",
+        "Bankruptcy price",
+        r"P_{bk} = \frac{Q (1 + f)}{Q/P_0 + M}",
+        "quote",
+        when=_INVERSE_LONG,
+    ),
+    let(
+        "bankruptcy_price",
+        "qty * (1 - fee_rate) / (qty / entry - margin)",
+        "Bankruptcy price",
+        r"P_{bk} = \frac{Q (1 - f)}{Q/P_0 - M}",
+        "quote",
+        when=f"{_INVERSE_SHORT} and qty / entry - margin > 0",
+    ),
+    let(
+        "bankruptcy_price",
+        "0",
+        f"Bankruptcy price ({_NEVER})",
+        "",
+        "quote",
+        when=f"{_INVERSE_SHORT} and qty / entry - margin <= 0",
+    ),
+    # Maintenance margin measured at the liquidation price itself (Binance, OKX, Gate, Hyperliquid).
+    let(
+        "liquidation_price",
+        "(qty * entry - margin - maintenance_amount) / (qty * (1 - mmr - fee_rate))",
+        "Liquidation price (maintenance margin at the liquidation price)",
+        r"P_{liq} = \frac{Q P_0 - M - cum}{Q (1 - m - f)}",
+        "quote",
+        when=f"mm_basis_mark and {_LINEAR_LONG}",
+    ),
+    let(
+        "liquidation_price",
+        "(qty * entry + margin + maintenance_amount) / (qty * (1 + mmr + fee_rate))",
+        "Liquidation price (maintenance margin at the liquidation price)",
+        r"P_{liq} = \frac{Q P_0 + M + cum}{Q (1 + m + f)}",
+        "quote",
+        when=f"mm_basis_mark and {_LINEAR_SHORT}",
+    ),
+    let(
+        "liquidation_price",
+        "qty * (1 + mmr + fee_rate) / (margin + maintenance_amount + qty / entry)",
+        "Liquidation price (maintenance margin at the liquidation price, inverse)",
+        r"P_{liq} = \frac{Q (1 + m + f)}{M + cum + Q/P_0}",
+        "quote",
+        when=f"mm_basis_mark and {_INVERSE_LONG}",
+    ),
+    let(
+        "liquidation_price",
+        "qty * (1 - mmr - fee_rate) / (qty / entry - margin - maintenance_amount)",
+        "Liquidation price (maintenance margin at the liquidation price, inverse)",
+        r"P_{liq} = \frac{Q (1 - m - f)}{Q/P_0 - M - cum}",
+        "quote",
+        when=f"mm_basis_mark and {_INVERSE_SHORT} and qty / entry - margin - maintenance_amount > 0",
+    ),
+    let(
+        "liquidation_price",
+        "0",
+        f"Liquidation price ({_NEVER})",
+        "",
+        "quote",
+        when=f"mm_basis_mark and {_INVERSE_SHORT} and qty / entry - margin - maintenance_amount <= 0",
+    ),
+    # Maintenance margin measured at entry, closing fee reserved at the bankruptcy price
+    # (Bybit classic isolated margin, BitMEX).
+    let(
+        "maintenance",
+        "qty * entry * mmr - maintenance_amount",
+        "Maintenance margin at entry",
+        r"MM = Q P_0 m - cum",
+        "quote",
+        when="mm_basis_entry and contract_linear",
+    ),
+    let(
+        "maintenance",
+        "qty * mmr / entry - maintenance_amount",
+        "Maintenance margin at entry",
+        r"MM = \frac{Q m}{P_0} - cum",
+        "coin",
+        when="mm_basis_entry and contract_inverse",
+    ),
+    let(
+        "fee_close",
+        "qty * max(bankruptcy_price, 0) * fee_rate",
+        "Fee to close, reserved at the bankruptcy price",
+        r"F = Q P_{bk} f",
+        "quote",
+        when="mm_basis_entry and contract_linear",
+    ),
+    let(
+        "fee_close",
+        "qty / bankruptcy_price * fee_rate",
+        "Fee to close, reserved at the bankruptcy price",
+        r"F = \frac{Q}{P_{bk}} f",
+        "coin",
+        when="mm_basis_entry and contract_inverse and bankruptcy_price > 0",
+    ),
+    let(
+        "fee_close",
+        "0",
+        "Fee to close (none: the position is never bankrupt)",
+        "",
+        "coin",
+        when="mm_basis_entry and contract_inverse and bankruptcy_price <= 0",
+    ),
+    let(
+        "liquidation_price",
+        "entry - (margin - maintenance - fee_close) / qty",
+        "Liquidation price (maintenance margin at entry)",
+        r"P_{liq} = P_0 - \frac{M - MM - F}{Q}",
+        "quote",
+        when=f"mm_basis_entry and {_LINEAR_LONG}",
+    ),
+    let(
+        "liquidation_price",
+        "entry + (margin - maintenance - fee_close) / qty",
+        "Liquidation price (maintenance margin at entry)",
+        r"P_{liq} = P_0 + \frac{M - MM - F}{Q}",
+        "quote",
+        when=f"mm_basis_entry and {_LINEAR_SHORT}",
+    ),
+    let(
+        "liquidation_price",
+        "qty / (qty / entry + (margin - maintenance - fee_close))",
+        "Liquidation price (maintenance margin at entry, inverse)",
+        r"P_{liq} = \frac{Q}{Q/P_0 + (M - MM - F)}",
+        "quote",
+        when=f"mm_basis_entry and {_INVERSE_LONG} and qty / entry + (margin - maintenance - fee_close) > 0",
+    ),
+    let(
+        "liquidation_price",
+        "qty / (qty / entry - (margin - maintenance - fee_close))",
+        "Liquidation price (maintenance margin at entry, inverse)",
+        r"P_{liq} = \frac{Q}{Q/P_0 - (M - MM - F)}",
+        "quote",
+        when=f"mm_basis_entry and {_INVERSE_SHORT} and qty / entry - (margin - maintenance - fee_close) > 0",
+    ),
+    let(
+        "liquidation_price",
+        "0",
+        f"Liquidation price ({_NEVER})",
+        "",
+        "quote",
+        when=("mm_basis_entry and contract_inverse and qty / entry + side * (margin - maintenance - fee_close) <= 0"),
+    ),
+    let("initial_margin", "margin"),
+)
 
-    # Bankruptcy: the price at which margin less the closing fee is exhausted (Bybit's definition).
-    bankruptcy: float | None
-    if linear:
-        bankruptcy = (qty * entry - s * margin) / (qty * (1 - s * fee_rate))
-        sign = "-" if s > 0 else "+"
-        steps.append(
-            make_step(
-                "Bankruptcy price",
-                f"bankruptcy = (qty * entry {sign} margin) / (qty * (1 {sign} fee_rate))",
-                rf"P_{{bk}} = \frac{{Q P_0 {sign} M}}{{Q (1 {sign} f)}}",
-                f"({fmt(qty)} * {fmt(entry)} {sign} {fmt(margin)}) / ({fmt(qty)} * (1 {sign} {fmt(fee_rate)}))",
-                bankruptcy,
-                "quote",
-            )
-        )
-        if bankruptcy <= 0:
-            bankruptcy = None
-    else:
-        sign = "+" if s > 0 else "-"
-        denominator = qty / entry + s * margin
-        bankruptcy = qty * (1 + s * fee_rate) / denominator if denominator > 0 else None
-        steps.append(
-            make_step(
-                "Bankruptcy price",
-                f"bankruptcy = qty * (1 {sign} fee_rate) / (qty / entry {sign} margin)",
-                rf"P_{{bk}} = \frac{{Q (1 {sign} f)}}{{Q/P_0 {sign} M}}",
-                f"{fmt(qty)} * (1 {sign} {fmt(fee_rate)}) / ({fmt(qty)} / {fmt(entry)} {sign} {fmt(margin)})",
-                bankruptcy,
-                "quote",
-            )
-        )
+PNL = (
+    let(
+        "gross",
+        "side * qty * (exit - entry)",
+        "Gross PnL",
+        r"\Pi = s Q (P_1 - P_0)",
+        "quote",
+        when="contract_linear",
+    ),
+    let(
+        "fees",
+        "fee_rate * qty * (entry + exit)",
+        "Fees (both legs)",
+        r"F = f Q (P_0 + P_1)",
+        "quote",
+        when="contract_linear",
+    ),
+    let(
+        "gross",
+        "side * qty * (1 / entry - 1 / exit)",
+        "Gross PnL (coin)",
+        r"\Pi = s Q \left(\frac{1}{P_0} - \frac{1}{P_1}\right)",
+        "coin",
+        when="contract_inverse",
+    ),
+    let(
+        "fees",
+        "fee_rate * qty * (1 / entry + 1 / exit)",
+        "Fees (both legs, coin)",
+        r"F = f Q \left(\frac{1}{P_0} + \frac{1}{P_1}\right)",
+        "coin",
+        when="contract_inverse",
+    ),
+    let("pnl", "gross - fees", "PnL", r"PnL = \Pi - F", MONEY),
+    let(
+        "initial_margin",
+        "qty * entry / leverage",
+        "Initial margin",
+        r"IM = \frac{Q P_0}{L}",
+        "quote",
+        when="has_leverage and contract_linear",
+    ),
+    let(
+        "initial_margin",
+        "qty / (entry * leverage)",
+        "Initial margin",
+        r"IM = \frac{Q}{P_0 L}",
+        "coin",
+        when="has_leverage and contract_inverse",
+    ),
+    let("roe", "pnl / initial_margin", "Return on equity", r"ROE = \frac{PnL}{IM}", "ratio", when="has_leverage"),
+)
 
-    price: float | None
-    if mm_basis == "mark" and linear:
-        numerator = qty * entry - s * (margin + cum)
-        denominator = qty * (1 - s * (mmr + fee_rate))
-        price = numerator / denominator
-        sign = "-" if s > 0 else "+"
-        steps.append(
-            make_step(
-                "Liquidation price (maintenance margin at the liquidation price)",
-                f"liquidation_price = (qty * entry {sign} margin {sign} maintenance_amount) / (qty * (1 {sign} mmr {sign} fee_rate))",
-                rf"P_{{liq}} = \frac{{Q P_0 {sign} M {sign} cum}}{{Q (1 {sign} m {sign} f)}}",
-                f"({fmt(qty)} * {fmt(entry)} {sign} {fmt(margin)} {sign} {fmt(cum)}) / ({fmt(qty)} * (1 {sign} {fmt(mmr)} {sign} {fmt(fee_rate)}))",
-                price,
-                "quote",
-            )
-        )
-    elif mm_basis == "mark":
-        sign = "+" if s > 0 else "-"
-        numerator = qty * (1 + s * (mmr + fee_rate))
-        denominator = margin + cum + qty / entry if s > 0 else qty / entry - margin - cum
-        price = numerator / denominator if denominator > 0 else None
-        steps.append(
-            make_step(
-                "Liquidation price (maintenance margin at the liquidation price, inverse)",
-                (
-                    "liquidation_price = qty * (1 + mmr + fee_rate) / (margin + maintenance_amount + qty / entry)"
-                    if s > 0
-                    else "liquidation_price = qty * (1 - mmr - fee_rate) / (qty / entry - margin - maintenance_amount)"
-                ),
-                (
-                    r"P_{liq} = \frac{Q (1 + m + f)}{M + cum + Q/P_0}"
-                    if s > 0
-                    else r"P_{liq} = \frac{Q (1 - m - f)}{Q/P_0 - M - cum}"
-                ),
-                (
-                    f"{fmt(qty)} * (1 + {fmt(mmr)} + {fmt(fee_rate)}) / ({fmt(margin)} + {fmt(cum)} + {fmt(qty)} / {fmt(entry)})"
-                    if s > 0
-                    else f"{fmt(qty)} * (1 - {fmt(mmr)} - {fmt(fee_rate)}) / ({fmt(qty)} / {fmt(entry)} - {fmt(margin)} - {fmt(cum)})"
-                ),
-                price,
-                "quote",
-            )
-        )
-    else:
-        maintenance = (qty * entry * mmr - cum) if linear else (qty * mmr / entry - cum)
-        steps.append(
-            make_step(
-                "Maintenance margin at entry",
-                "maintenance = qty * entry * mmr - maintenance_amount"
-                if linear
-                else "maintenance = qty * mmr / entry - maintenance_amount",
-                r"MM = Q P_0 m - cum" if linear else r"MM = \frac{Q m}{P_0} - cum",
-                (
-                    f"{fmt(qty)} * {fmt(entry)} * {fmt(mmr)} - {fmt(cum)}"
-                    if linear
-                    else f"{fmt(qty)} * {fmt(mmr)} / {fmt(entry)} - {fmt(cum)}"
-                ),
-                maintenance,
-                money,
-            )
-        )
-        if bankruptcy is None:
-            fee_close = 0.0
-        else:
-            fee_close = qty * bankruptcy * fee_rate if linear else qty * fee_rate / bankruptcy
-        steps.append(
-            make_step(
-                "Fee to close, reserved at the bankruptcy price",
-                "fee_close = qty * bankruptcy * fee_rate" if linear else "fee_close = qty / bankruptcy * fee_rate",
-                r"F = Q P_{bk} f" if linear else r"F = \frac{Q}{P_{bk}} f",
-                (
-                    f"{fmt(qty)} * {fmt(bankruptcy if bankruptcy is not None else 0.0)} * {fmt(fee_rate)}"
-                    if linear
-                    else f"{fmt(qty)} / {fmt(bankruptcy if bankruptcy is not None else math.inf)} * {fmt(fee_rate)}"
-                ),
-                fee_close,
-                money,
-            )
-        )
-        buffer = margin - maintenance - fee_close
-        if linear:
-            price = entry - s * buffer / qty
-            sign = "-" if s > 0 else "+"
-            steps.append(
-                make_step(
-                    "Liquidation price (maintenance margin at entry)",
-                    f"liquidation_price = entry {sign} (margin - maintenance - fee_close) / qty",
-                    rf"P_{{liq}} = P_0 {sign} \frac{{M - MM - F}}{{Q}}",
-                    f"{fmt(entry)} {sign} ({fmt(margin)} - {fmt(maintenance)} - {fmt(fee_close)}) / {fmt(qty)}",
-                    price,
-                    "quote",
-                )
-            )
-        else:
-            sign = "+" if s > 0 else "-"
-            denominator = qty / entry + s * buffer
-            price = qty / denominator if denominator > 0 else None
-            steps.append(
-                make_step(
-                    "Liquidation price (maintenance margin at entry, inverse)",
-                    f"liquidation_price = qty / (qty / entry {sign} (margin - maintenance - fee_close))",
-                    rf"P_{{liq}} = \frac{{Q}}{{Q/P_0 {sign} (M - MM - F)}}",
-                    f"{fmt(qty)} / ({fmt(qty)} / {fmt(entry)} {sign} ({fmt(margin)} - {fmt(maintenance)} - {fmt(fee_close)}))",
-                    price,
-                    "quote",
-                )
-            )
-    if price is not None and price <= 0:
-        price = None  # a long whose margin covers a fall to zero is never liquidated
-    return {"liquidation_price": price, "bankruptcy_price": bankruptcy, "initial_margin": margin}, tuple(steps)
+FUNDING_PAYMENT = (let("payment", "side * notional * rate", "Funding payment", r"F = s \cdot N \cdot r", "quote"),)
 
+LIQUIDATION_DESCRIPTION = """Isolated-margin liquidation price, for the two ways venues measure maintenance margin.
 
-def pnl(
-    side: str, qty: float, entry: float, exit: float, contract: str, leverage: float | None, fee_rate: float
-) -> tuple[dict[str, Any], tuple[Step, ...]]:
-    """Profit and loss of a closed position, and return on the initial margin."""
-    s = side_sign(side)
-    steps: list[Step] = []
-    if contract == "linear":
-        gross = s * qty * (exit - entry)
-        fees = fee_rate * qty * (entry + exit)
-        money = "quote"
-        steps.append(
-            make_step(
-                "Gross PnL",
-                "gross = side * qty * (exit - entry)",
-                r"\Pi = s Q (P_1 - P_0)",
-                f"{s} * {fmt(qty)} * ({fmt(exit)} - {fmt(entry)})",
-                gross,
-                money,
-            )
-        )
-        steps.append(
-            make_step(
-                "Fees (both legs)",
-                "fees = fee_rate * qty * (entry + exit)",
-                r"F = f Q (P_0 + P_1)",
-                f"{fmt(fee_rate)} * {fmt(qty)} * ({fmt(entry)} + {fmt(exit)})",
-                fees,
-                money,
-            )
-        )
-        margin = None if leverage is None else qty * entry / leverage
-        margin_text = (
-            "initial_margin = qty * entry / leverage",
-            r"IM = \frac{Q P_0}{L}",
-            f"{fmt(qty)} * {fmt(entry)} / {fmt(leverage) if leverage else ''}",
-        )
-    else:
-        gross = s * qty * (1 / entry - 1 / exit)
-        fees = fee_rate * qty * (1 / entry + 1 / exit)
-        money = "coin"
-        steps.append(
-            make_step(
-                "Gross PnL (coin)",
-                "gross = side * qty * (1 / entry - 1 / exit)",
-                r"\Pi = s Q \left(\frac{1}{P_0} - \frac{1}{P_1}\right)",
-                f"{s} * {fmt(qty)} * (1 / {fmt(entry)} - 1 / {fmt(exit)})",
-                gross,
-                money,
-            )
-        )
-        steps.append(
-            make_step(
-                "Fees (both legs, coin)",
-                "fees = fee_rate * qty * (1 / entry + 1 / exit)",
-                r"F = f Q \left(\frac{1}{P_0} + \frac{1}{P_1}\right)",
-                f"{fmt(fee_rate)} * {fmt(qty)} * (1 / {fmt(entry)} + 1 / {fmt(exit)})",
-                fees,
-                money,
-            )
-        )
-        margin = None if leverage is None else qty / (entry * leverage)
-        margin_text = (
-            "initial_margin = qty / (entry * leverage)",
-            r"IM = \frac{Q}{P_0 L}",
-            f"{fmt(qty)} / ({fmt(entry)} * {fmt(leverage) if leverage else ''})",
-        )
-    value = gross - fees
-    steps.append(make_step("PnL", "pnl = gross - fees", r"PnL = \Pi - F", f"{fmt(gross)} - {fmt(fees)}", value, money))
-    roe = None
-    if margin is not None:
-        steps.append(make_step("Initial margin", *margin_text, margin, money))
-        roe = value / margin
-        steps.append(
-            make_step(
-                "Return on equity",
-                "roe = pnl / initial_margin",
-                r"ROE = \frac{PnL}{IM}",
-                f"{fmt(value)} / {fmt(margin)}",
-                roe,
-                "ratio",
-            )
-        )
-    return {"pnl": value, "roe": roe}, tuple(steps)
-
-
-def funding_payment(side: str, notional: float, rate: float) -> tuple[dict[str, Any], tuple[Step, ...]]:
-    """Funding paid (positive) or received (negative); longs pay shorts when the rate is positive."""
-    s = side_sign(side)
-    value = s * notional * rate
-    return {"payment": value}, (
-        make_step(
-            "Funding payment",
-            "payment = side * notional * rate",
-            r"F = s \cdot N \cdot r",
-            f"{s} * {fmt(notional)} * {fmt(rate)}",
-            value,
-            "quote",
-        ),
-    )
+mark: the maintenance requirement (and closing fee) is measured at the liquidation
+price itself (Binance, OKX, Gate, Hyperliquid). entry: it is measured at entry (Bybit
+classic isolated margin, BitMEX), and the closing fee is reserved at the bankruptcy price.
+Linear contracts are margined in the quote currency; inverse (coin-margined) contracts
+take `qty` in USD and margin in coin (Binance COIN-M, Bybit inverse). The bankruptcy
+price is where the margin, less the closing fee, is used up. A price of none means the
+position can never be liquidated (a long whose margin covers a fall to zero, or an
+inverse short at 1x or less)."""
 
 
 CALCULATORS: tuple[Calculator, ...] = (
@@ -419,8 +318,9 @@ CALCULATORS: tuple[Calculator, ...] = (
             "Bybit Help Center, 'Liquidation Price (USDT Contract)', Example 1 (20,000 USDT at 50x on 400 USDT)",
             "Webull Learn, 'How does Leverage Impact Risk and Investment Returns' (2X Bull Fund)",
         ),
-        leverage_ratio,
+        LEVERAGE_RATIO,
         example={"notional": 20_000, "equity": 400},
+        description="Leverage as exposure over own capital.",
     ),
     Calculator(
         "initial_margin",
@@ -439,8 +339,9 @@ CALCULATORS: tuple[Calculator, ...] = (
             "Bybit Help Center, 'Liquidation Price (USDT Contract)', Example 1",
             "Bybit Help Center, 'Liquidation Price Calculation under Isolated Mode (Unified Trading Account)'",
         ),
-        initial_margin,
+        INITIAL_MARGIN,
         example={"qty": 1, "price": 20_000, "leverage": 50},
+        description="Margin to open: notional / leverage (inverse contracts: notional in coin).",
     ),
     Calculator(
         "maintenance_margin",
@@ -458,8 +359,9 @@ CALCULATORS: tuple[Calculator, ...] = (
             "Bybit Help Center, 'Liquidation Price (USDT Contract)', Example 1",
             "freqtrade test suite, tests/exchange/test_exchange.py::test_liquidation_price_binance",
         ),
-        maintenance_margin,
+        MAINTENANCE_MARGIN,
         example={"qty": 109.488, "price": 31_967.27, "mmr": 0.025, "maintenance_amount": 16_300},
+        description="Binance-style maintenance margin: notional x rate minus the tier's maintenance amount.",
     ),
     Calculator(
         "liquidation_price",
@@ -495,8 +397,18 @@ CALCULATORS: tuple[Calculator, ...] = (
             CONTRACT,
         ),
         (
-            Output("liquidation_price", "quote", "price at which the position is liquidated (null: never)"),
-            Output("bankruptcy_price", "quote", "price at which the margin is exhausted (null: never)"),
+            output(
+                "liquidation_price",
+                "quote",
+                "price at which the position is liquidated (none: never)",
+                none_when="liquidation_price <= 0",
+            ),
+            output(
+                "bankruptcy_price",
+                "quote",
+                "price at which the margin is exhausted (none: never)",
+                none_when="bankruptcy_price <= 0",
+            ),
             Output("initial_margin", "quote (linear) or coin (inverse)", "margin assigned to the position"),
         ),
         (
@@ -507,8 +419,10 @@ CALCULATORS: tuple[Calculator, ...] = (
             "bankruptcy price)",
             "freqtrade test suite: tests/exchange/test_exchange.py, tests/test_freqtradebot.py (Binance, Gate, OKX, Bybit)",
         ),
-        liquidation_price,
+        LIQUIDATION_PRICE,
         example={"side": "long", "entry": 50_000, "qty": 1, "leverage": 10, "mmr": 0.005},
+        description=LIQUIDATION_DESCRIPTION,
+        one_of=("leverage", "margin"),
     ),
     Calculator(
         "pnl",
@@ -525,14 +439,15 @@ CALCULATORS: tuple[Calculator, ...] = (
         ),
         (
             Output("pnl", "quote (linear) or coin (inverse)", "net profit and loss"),
-            Output("roe", "ratio", "pnl / initial margin (null without leverage)"),
+            Output("roe", "ratio", "pnl / initial margin (none without leverage)"),
         ),
         (
             "Bybit Help Center, 'Perpetual Contracts Quotes' and 'Profit & Loss calculations (Inverse Contracts)'",
             "BitMEX, 'Perpetual Contracts Guide Examples'",
         ),
-        pnl,
+        PNL,
         example={"side": "long", "qty": 15_000, "entry": 750, "exit": 800, "contract": "inverse"},
+        description="Profit and loss of a closed position, and return on the initial margin.",
     ),
     Calculator(
         "funding_payment",
@@ -548,7 +463,8 @@ CALCULATORS: tuple[Calculator, ...] = (
             "BitMEX, 'Perpetual Contracts Guide Examples' (Funding Amount = Mark Value x Funding Rate)",
             "Kraken Support, 'Inverse Crypto-Collateral Perpetual Contract Specifications'",
         ),
-        funding_payment,
+        FUNDING_PAYMENT,
         example={"side": "long", "notional": 20, "rate": 0.0025},
+        description="Funding paid (positive) or received (negative); longs pay shorts when the rate is positive.",
     ),
 )

@@ -28,6 +28,7 @@ from generator.calc.expression import (
     operands,
     variable_nodes,
 )
+from generator.calc.lists import ARITY as LIST_ARITY
 from generator.calc.numbers import format_number
 from generator.suggest import did_you_mean_clause
 
@@ -53,6 +54,8 @@ _FORBIDDEN_OPS: dict[type[ast.AST], str] = {
 _ARITY: dict[str, tuple[int, int]] = {name: (1, 1) for name in FUNCTIONS}
 _ARITY["min"] = (1, 32)
 _ARITY["max"] = (1, 32)
+# Calculator programs may also call the list functions.
+_CALC_ARITY: dict[str, tuple[int, int]] = {**_ARITY, **LIST_ARITY}
 _NODE_NAMES: dict[type[ast.AST], str] = {
     ast.Attribute: "attribute access ('.') is not allowed",
     ast.Subscript: "indexing with [] is not allowed",
@@ -174,19 +177,19 @@ def _check_constant(node: ast.Constant) -> None:
         raise FormulaError("number is too large", column)
 
 
-def _check_call(node: ast.Call) -> None:
+def _check_call(node: ast.Call, arities: dict[str, tuple[int, int]]) -> None:
     column = column_of(node)
     if not isinstance(node.func, ast.Name):
         raise FormulaError("only the listed functions can be called", column)
     name = node.func.id
-    if name not in FUNCTIONS:
+    if name not in arities:
         raise FormulaError(
-            f"unknown function '{name}'{did_you_mean_clause(name, FUNCTIONS)} (available: {', '.join(FUNCTIONS)})",
+            f"unknown function '{name}'{did_you_mean_clause(name, arities)} (available: {', '.join(arities)})",
             column,
         )
     if node.keywords:
         raise FormulaError(f"{name}() takes no keyword arguments", column)
-    low, high = _ARITY[name]
+    low, high = arities[name]
     if not low <= len(node.args) <= high:
         wanted = "1 argument" if (low, high) == (1, 1) else f"{low} to {high} arguments"
         raise FormulaError(f"{name}() takes {wanted}, got {len(node.args)}", column)
@@ -199,7 +202,9 @@ def _refuse_operator(node: ast.BinOp | ast.UnaryOp) -> NoReturn:
 _UNARY_OPS = frozenset({ast.USub, ast.UAdd, ast.Not})
 
 
-def _whitelist(module: ast.Expression, variables: frozenset[str] | None) -> tuple[dict[str, ast.Name], list[ast.BinOp]]:
+def _whitelist(
+    module: ast.Expression, variables: frozenset[str] | None, arities: dict[str, tuple[int, int]]
+) -> tuple[dict[str, ast.Name], list[ast.BinOp]]:
     """Check the whole tree in one pass: each name's first Name node, and the powers, in order.
 
     The pass goes breadth first, level by level (the order of `ast.walk`), so that of
@@ -242,9 +247,9 @@ def _whitelist(module: ast.Expression, variables: frozenset[str] | None) -> tupl
                         powers.append(node)
                 elif kind is ast.Call:
                     func = node.func
-                    arity = _ARITY.get(func.id) if type(func) is ast.Name else None
+                    arity = arities.get(func.id) if type(func) is ast.Name else None
                     if arity is None or node.keywords or not arity[0] <= len(node.args) <= arity[1]:
-                        _check_call(node)
+                        _check_call(node, arities)
                 elif kind is ast.UnaryOp:
                     if type(node.op) not in _UNARY_OPS:
                         _refuse_operator(node)
@@ -267,8 +272,9 @@ def _whitelist(module: ast.Expression, variables: frozenset[str] | None) -> tupl
     return first, powers
 
 
-def parse(source: str, variables: Iterable[str] | None = None) -> Expression:
-    """Parse `source` in the safe language; with `variables`, also reject any other name."""
+def parse(source: str, variables: Iterable[str] | None = None, lists: bool = False) -> Expression:
+    """Parse `source` in the safe language; with `variables`, also reject any other name;
+    with `lists`, also allow the list functions of calculator programs."""
     text = _precheck(source)
     try:
         # Wrapped in brackets so leading spaces and line breaks parse; columns shift by one.
@@ -281,7 +287,8 @@ def parse(source: str, variables: Iterable[str] | None = None) -> Expression:
         raise FormulaError(message, column) from None
     except (RecursionError, MemoryError, ValueError, OverflowError):
         raise FormulaError("expression is too complex") from None
-    first, powers = _whitelist(module, None if variables is None else frozenset(variables))
+    arities = _CALC_ARITY if lists else _ARITY
+    first, powers = _whitelist(module, None if variables is None else frozenset(variables), arities)
     if powers:
         _check_constant_exponents(powers)
     return Expression(source=source, names=frozenset(first), _tree=module.body, _first=first)

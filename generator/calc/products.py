@@ -2,79 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+from generator.calc.definition import Calculator, Output, Param, positive_param
+from generator.calc.program import let
 
-from generator.calc.definition import Calculator, Output, Param, Step, make_step, positive_param
-from generator.calc.numbers import format_number as fmt
+LEVERAGED_ETF_PATH = (
+    let(
+        "factors",
+        "max(0, 1 + leverage * index_returns)",
+        "Fund growth factor each period",
+        r"g_t = \max(0, 1 + L r_t)",
+        "x",
+    ),
+    let("fund_path", "path(start, factors)", "Fund value after each period", r"V_t = V_{t-1} g_t", "quote"),
+    let(
+        "index_path",
+        "path(start, 1 + index_returns)",
+        "Index value after each period",
+        r"I_t = I_{t-1}(1 + r_t)",
+        "quote",
+    ),
+    let("final_fund", "last(fund_path)"),
+    let("final_index", "last(index_path)"),
+    let("fund_return", "final_fund / start - 1", "Fund return", r"R_V = \frac{V_T}{V_0} - 1", "ratio"),
+    let("index_return", "final_index / start - 1", "Index return", r"R_I = \frac{I_T}{I_0} - 1", "ratio"),
+    let("naive", "leverage * index_return", "Leverage times the index return", r"L \cdot R_I", "ratio"),
+)
 
+DESCRIPTION = """A daily-rebalanced leveraged fund: each period it earns leverage x the index return.
 
-def leveraged_etf_path(
-    leverage: float, index_returns: list[float], start: float
-) -> tuple[dict[str, Any], tuple[Step, ...]]:
-    """A daily-rebalanced leveraged fund: each period it earns leverage x the index return.
-
-    Financing costs and fees are ignored. A period loss of 100% or more wipes the fund out
-    (its value stays at zero), as the fund cannot go below zero.
-    """
-    fund, index = start, start
-    fund_path, index_path = [start], [start]
-    steps: list[Step] = []
-    for period, r in enumerate(index_returns, start=1):
-        new_index = index * (1 + r)
-        new_fund = max(0.0, fund * (1 + leverage * r))
-        steps.append(
-            make_step(
-                f"Period {period}",
-                "fund = fund * (1 + leverage * r); index = index * (1 + r)",
-                r"V_t = V_{t-1}(1 + L r_t),\; I_t = I_{t-1}(1 + r_t)",
-                f"{fmt(fund)} * (1 + {fmt(leverage)} * {fmt(r)}); {fmt(index)} * (1 + {fmt(r)})",
-                {"fund": new_fund, "index": new_index},
-                "quote",
-            )
-        )
-        fund, index = new_fund, new_index
-        fund_path.append(fund)
-        index_path.append(index)
-    fund_return = fund / start - 1
-    index_return = index / start - 1
-    steps.append(
-        make_step(
-            "Fund return",
-            "fund_return = final_fund / start - 1",
-            r"R_V = \frac{V_T}{V_0} - 1",
-            f"{fmt(fund)} / {fmt(start)} - 1",
-            fund_return,
-            "ratio",
-        )
-    )
-    steps.append(
-        make_step(
-            "Index return",
-            "index_return = final_index / start - 1",
-            r"R_I = \frac{I_T}{I_0} - 1",
-            f"{fmt(index)} / {fmt(start)} - 1",
-            index_return,
-            "ratio",
-        )
-    )
-    steps.append(
-        make_step(
-            "Leverage times the index return",
-            "naive = leverage * index_return",
-            r"L \cdot R_I",
-            f"{fmt(leverage)} * {fmt(index_return)}",
-            leverage * index_return,
-            "ratio",
-        )
-    )
-    return {
-        "final_fund": fund,
-        "final_index": index,
-        "fund_return": fund_return,
-        "index_return": index_return,
-        "fund_path": fund_path,
-        "index_path": index_path,
-    }, tuple(steps)
+Financing costs and fees are ignored. A period loss of 100% or more wipes the fund out
+(its value stays at zero), as the fund cannot go below zero."""
 
 
 CALCULATORS: tuple[Calculator, ...] = (
@@ -107,7 +64,8 @@ CALCULATORS: tuple[Calculator, ...] = (
             "and Inverse ETPs?'",
             "SEC/FINRA Investor Alert, 'Leveraged and Inverse ETFs: Specialized Products with Extra Risks'",
         ),
-        leveraged_etf_path,
+        LEVERAGED_ETF_PATH,
         example={"leverage": -1, "index_returns": [-0.1, 0.2, -0.2, 0.2]},
+        description=DESCRIPTION,
     ),
 )

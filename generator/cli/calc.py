@@ -1,7 +1,7 @@
 """`glossary calc` - run a named leverage calculator from the command line.
 
     glossary calc --list
-    glossary calc liquidation_price --set side=long --set entry=50000 --set leverage=10 --set mmr=0.005 [--json]
+    glossary calc liquidation_price --set side=long --set entry=50000 --set leverage=10 --set mmr=0.005 [--json | --url]
 
 Each `--set` value is read as JSON when it parses (numbers, lists, true/false) and as a
 plain string otherwise, so `side=long` and `index_returns=[0.1,-0.1]` both work.
@@ -13,11 +13,13 @@ import argparse
 import json
 import math
 from typing import Any
+from urllib.parse import urlencode
 
 from generator.calc.calculators import CALCULATORS, CalcResult, CalculatorError, unit_for
 from generator.calc.calculators import run as run_calculator
 from generator.calc.parse import format_number
 from generator.cli import UsageError
+from generator.settings import CONFIG_FILE, site_settings
 from generator.suggest import did_you_mean_clause
 
 
@@ -33,6 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="an input; VALUE is parsed as JSON when it parses, else taken as text (repeatable)",
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument(
+        "--url", action="store_true", help="print the address that opens this calculation on the site's /calculators/"
+    )
 
 
 def parse_assignments(assignments: list[str]) -> dict[str, Any]:
@@ -107,6 +112,24 @@ def render_text(result: CalcResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _url_text(value: Any) -> str:
+    """An input as the address writes it: exact numbers, lists comma-separated."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(_url_text(item) for item in value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def share_url(result: CalcResult, given: dict[str, Any]) -> str:
+    """The /calculators/ address that opens this calculation, filled in and computed; it
+    holds the inputs given (checked and in canonical form), defaults left to the page."""
+    site_url, _ = site_settings(CONFIG_FILE)
+    pairs = [("calc", result.calculator)]
+    pairs += [(name, _url_text(value)) for name, value in result.inputs.items() if name in given and value is not None]
+    return f"{site_url}calculators/?{urlencode(pairs, safe=',')}"
+
+
 def _json_safe(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -135,7 +158,9 @@ def run(args: argparse.Namespace) -> int:
         result = run_calculator(args.name, inputs)
     except CalculatorError as error:
         raise UsageError(str(error)) from None
-    if args.json:
+    if args.url:
+        print(share_url(result, inputs))
+    elif args.json:
         print(json.dumps(_json_safe(result.to_json()), indent=2, ensure_ascii=False, allow_nan=False))
     else:
         print(render_text(result), end="")

@@ -319,10 +319,10 @@ def _liquidation_chart(result: CalcResult) -> str | None:
 
 
 def _cascade_chart(result: CalcResult) -> str:
-    rounds = result.outputs["rounds"]
+    prices = [float(p) for p in result.outputs["round_prices"]]
+    volumes = [float(v) for v in result.outputs["round_volumes"]]
+    rounds = prices
     last = max(len(rounds) - 1, 1)
-    prices = [float(r["price"]) for r in rounds]
-    volumes = [float(r["liquidated_notional"]) for r in rounds]
     start = float(result.inputs["price"])
     yticks = nice_ticks(min(*prices, start), max(*prices, start))
     top_axes = _Axes(-0.5, last + 0.5, yticks[0], yticks[-1], TOP, 170)
