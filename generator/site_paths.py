@@ -23,6 +23,7 @@ GRAPH = "graph.md"
 CALCULATORS = "calculators.md"
 GRAPH_JSON = "graph.json"
 PREVIEWS_JSON = "previews.json"
+CALCULATORS_JSON = "calculators.json"
 
 # Folders and pages made by others than render: /api/ (generator/export/formats.py), /rev/
 # (generator/cite/record.py, history.py), /search/ (generator/search/site.py), MkDocs' own

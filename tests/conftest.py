@@ -37,6 +37,12 @@ FILLER = (
 )
 
 
+IN_BRIEF = (
+    "A fixture term used in tests. It says what the idea is, in plain words, and when it matters to a trader "
+    "who holds a leveraged position and watches the margin left in the account."
+)
+
+
 def body_text(words: int) -> str:
     base = FILLER.split()
     out = [base[i % len(base)] for i in range(words)]
@@ -52,8 +58,12 @@ def entry_yaml(
     extra: str = "",
     body: str | None = None,
     summary: str = "A short precise definition used in tests.",
+    in_brief: str | None = None,
 ) -> str:
-    """A valid entry whose first lines have a fixed layout (title on line 1, kind on 2, summary on 3)."""
+    """A valid entry whose first lines have a fixed layout (title on line 1, kind on 2, summary on 3).
+
+    A term gets an `in_brief` (required for terms) as its last line, after the body, so
+    that every other line keeps its number; `in_brief=""` leaves it out."""
     if body is None:
         if kind == "term":
             body = "## How it works\n\n" + body_text(170) + "\n\n## Risks\n\n" + body_text(170)
@@ -86,6 +96,10 @@ def entry_yaml(
         "body: |",
         indented,
     ]
+    if in_brief is None and kind == "term":
+        in_brief = IN_BRIEF
+    if in_brief:
+        lines.append(f"in_brief: {in_brief}")
     return "\n".join(lines) + "\n"
 
 

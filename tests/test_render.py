@@ -168,11 +168,11 @@ def test_entry_page_sections_come_in_reading_order(site) -> None:
     order = [
         "# Liquidation",
         "gl-summary",
-        "## Formula",
+        "## Formula {: #formula }",
         r"\[L = \frac{N}{E}\]",
         "gl-vars",
-        "## Worked example",
-        "<summary>Ten times</summary>",
+        '<details class="gl-worked" id="worked-example">',  # the primary formula's example
+        "<summary>Ten times",
         "gl-checks",
         "## How it works",
         "## Related entries",
@@ -612,10 +612,11 @@ def test_venue_claims_say_when_they_were_checked_and_sources_say_their_type() ->
     site = render(entries)
     text = site.source("term/liquidation.md")
     assert (
-        '<summary>Leverage ratio <span class="gl-checked">&lt;b&gt;Bin_ance_&lt;/b&gt; *x* rule as checked '
-        "2026-11-20</span></summary>"
+        ' <span class="gl-checked">&lt;b&gt;Bin_ance_&lt;/b&gt; *x* rule as checked 2026-11-20</span></summary>'
     ) in text  # plain text, escaped, never Markdown
-    assert '<summary>Ten times <span class="gl-checked">Aave V3 rule as checked 2026-10-01</span></summary>' in text
+    assert "<summary>Leverage ratio <span" in text
+    assert ' <span class="gl-checked">Aave V3 rule as checked 2026-10-01</span></summary>' in text
+    assert "<summary>Ten times <span" in text
     sources = text.split("## Sources", 1)[1]
     assert 'Accessed 2026-11-01; <span class="gl-source-type">primary source</span>.' in sources
     assert 'Accessed 2026-11-02; <span class="gl-source-type">secondary source</span>.' in sources
@@ -626,4 +627,4 @@ def test_venue_claims_say_when_they_were_checked_and_sources_say_their_type() ->
 
 def test_claims_without_a_venue_show_no_date(site) -> None:
     text = site.source("term/liquidation.md")
-    assert "<summary>Leverage ratio</summary>" in text and "gl-checked" not in text
+    assert "<summary>Leverage ratio <span" in text and "gl-checked" not in text

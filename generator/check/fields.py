@@ -19,7 +19,7 @@ from generator.check import math as latex
 from generator.check import venue_claims
 from generator.check.examples import _read_examples, check_examples
 from generator.check.formulas import _read_formulas
-from generator.check.prose import _check_body, _check_summary, _check_texts
+from generator.check.prose import _check_body, _check_summary, _check_texts, check_in_brief
 from generator.check.reader import _EntryReader, _item_path
 from generator.check.values import normalise_name, parse_date, slug_of, slugify
 from generator.load import document as load
@@ -38,6 +38,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "title": KINDS,
     "kind": KINDS,
     "summary": KINDS,
+    "in_brief": ("term",),  # optional for a definition; an area has none (prose.check_in_brief)
     "aliases": (),
     "abbreviations": (),
     "body": KINDS,
@@ -106,6 +107,9 @@ def read_entry(doc: Document, expressions: dict[str, Expression] | None = None) 
         )
     summary = reader.text(("summary",), data.get("summary"), "summary")
     _check_summary(reader, summary)
+    in_brief = reader.text(("in_brief",), data.get("in_brief"), "in_brief")
+    if kind and "in_brief" in data:
+        in_brief = check_in_brief(reader, kind, in_brief)
     body = reader.text(("body",), data.get("body"), "body")
     if kind and body:
         _check_body(reader, kind, body)
@@ -165,6 +169,7 @@ def read_entry(doc: Document, expressions: dict[str, Expression] | None = None) 
         kind=kind,
         summary=summary,
         body=body,
+        in_brief=in_brief,
         aliases=aliases,
         abbreviations=abbreviations,
         areas=areas,

@@ -18,6 +18,14 @@ MIN_WORDS = {"definition": 80, "term": 300, "area": 80}
 MIN_TERM_SECTIONS = 2
 
 
+# "In brief": two to four lines of plain prose under the summary (about 12-25 words a line).
+IN_BRIEF_MIN_WORDS = 25
+IN_BRIEF_MAX_WORDS = 90
+_BLOCK_MARKUP = re.compile(  # a blank line (a second paragraph), or a line opening a block
+    r"\n[ \t]*\n|^[ \t]*(?:#{1,6}(?:[ \t]|$)|[-*+>|][ \t]|\d{1,9}[.)][ \t]|```|~~~)", re.MULTILINE
+)
+
+
 _SENTENCE_END = re.compile(r"[.!?](?:[\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9$])")
 
 
@@ -49,11 +57,11 @@ _DEEP_INDENT = re.compile(rf"^(?: {{4}}| {{0,3}}\t){{{MAX_LIST_NESTING + 1}}}", 
 
 
 def markdown_fields(data: Any) -> list[tuple[NodePath, str]]:
-    """The fields rendered as Markdown: summary, body, FAQ answers, formula and example notes."""
+    """The fields rendered as Markdown: summary, in brief, body, FAQ answers, formula and example notes."""
     if not isinstance(data, dict):
         return []
     found: list[tuple[NodePath, str]] = [
-        ((field,), data[field]) for field in ("summary", "body") if isinstance(data.get(field), str)
+        ((field,), data[field]) for field in ("summary", "in_brief", "body") if isinstance(data.get(field), str)
     ]
     for list_field, key in (("faq", "answer"), ("formulas", "note"), ("examples", "note")):
         items = data.get(list_field)
@@ -160,3 +168,43 @@ def _check_body(reader: _EntryReader, kind: str, body: str) -> None:
             f"a term body needs at least {MIN_TERM_SECTIONS} `##` sections",
             "use sections such as `## How it works`, `## Example` and `## Risks`",
         )
+
+
+def check_in_brief(reader: _EntryReader, kind: str, text: str) -> str:
+    """The "In brief" a reader meets right under the summary: one short plain paragraph, so
+    that the body's first section still starts within the first two screens. Returns the
+    text to keep ("" on an area, whose page has no place for it)."""
+    if kind == "area":
+        reader.report(
+            ("in_brief",),
+            "BAD_VALUE",
+            "an area has no 'In brief'; only definitions and terms show one",
+            "remove `in_brief:`; an area is introduced by its summary and its Scope section",
+            at_key=True,
+        )
+        return ""
+    if not text or "TODO" in text:  # empty or a placeholder: reported already
+        return text
+    if _BLOCK_MARKUP.search(text):
+        reader.report(
+            ("in_brief",),
+            "IN_BRIEF",
+            "in_brief must be one plain paragraph: no headings, lists, tables, code blocks or blank lines",
+            "write two to four lines of prose; put structure in the body",
+        )
+    words = markup.word_count(text, at_most=IN_BRIEF_MAX_WORDS + 1)
+    if words < IN_BRIEF_MIN_WORDS:
+        reader.report(
+            ("in_brief",),
+            "IN_BRIEF",
+            f"in_brief has {words} words; it needs at least {IN_BRIEF_MIN_WORDS}",
+            "say in two to four lines what it is and when it matters",
+        )
+    elif words > IN_BRIEF_MAX_WORDS:
+        reader.report(
+            ("in_brief",),
+            "IN_BRIEF",
+            f"in_brief has more than {IN_BRIEF_MAX_WORDS} words",
+            "keep it to two to four lines (at most 90 words); the details belong in the body",
+        )
+    return text

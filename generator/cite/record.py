@@ -52,12 +52,18 @@ def fingerprint(entry: Entry) -> str:
     kept. The JSON is the same as `dataclasses.asdict` would give, without its deep copy.
     """
     fields = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
+    for name in _LATER_FIELDS:
+        if not fields[name]:
+            del fields[name]
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:FINGERPRINT_CHARS]
 
 
 # where the file sits is not part of what is cited
 _ENTRY_FIELDS = tuple(f.name for f in dataclasses.fields(Entry) if f.name != "path")
+# Fields the format gained later: hashed only when set, so an entry without one keeps the
+# fingerprint (and the cited version addresses) it had before the field existed.
+_LATER_FIELDS = ("in_brief",)
 _RECORD_FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 

@@ -43,6 +43,14 @@ def skeleton(title: str, kind: str, areas: list[str], today: str) -> str:
         f"kind: {kind}",
         "summary: >-",
         "  TODO: one or two sentences that define the term precisely; citations quote this.",
+        *(
+            [
+                "in_brief: >-",
+                "  TODO: two to four plain lines (25-90 words): what it is and when it matters.",
+            ]
+            if kind == "term"
+            else []
+        ),
         "aliases: []",
         "abbreviations: []",
     ]

@@ -89,7 +89,17 @@ ELEMENTS: Mapping[str, frozenset[str]] = {
     "pre": frozenset({"data-style"}),
     "span": frozenset({"data-style"}),
     "div": frozenset(
-        {"data-results", "data-src", "data-target", "data-version", "data-tabs", "data-focus", "data-graph"}
+        {
+            "data-results",
+            "data-src",
+            "data-target",
+            "data-version",
+            "data-tabs",
+            "data-focus",
+            "data-graph",
+            "data-calc",
+            "data-try",
+        }
     ),
     "ol": frozenset({"start", "reversed"}),
     "li": frozenset({"value"}),

@@ -86,6 +86,7 @@ def entry_object(
             "url": record.version_url,
         },
         "revisions": [_revision_json(r, ctx) for r in history.earlier(entry, record.fingerprint)],
+        "in_brief": entry.in_brief,
         "body": entry.body,
         "formulas": _plain(entry.formulas),
         "examples": _plain(entry.examples),

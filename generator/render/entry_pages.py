@@ -6,6 +6,7 @@ Markdown copy beside it. Each depends only on the shared indexes (`context.Site`
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 import jinja2
@@ -14,7 +15,7 @@ from markupsafe import Markup
 from generator.cite import box as cite_box
 from generator.cite import record as cite
 from generator.compute.site_data import WorkedExample
-from generator.model import RELATION_TYPES, Entry
+from generator.model import RELATION_TYPES, Entry, Example
 from generator.render import revisions
 from generator.render.autolink import render_markdown
 from generator.render.context import Page, Site, front_matter, site_history
@@ -22,6 +23,7 @@ from generator.render.environment import KIND_PLURALS, RELATION_LABELS
 from generator.render.fragments import Fragments
 from generator.render.metadata import entry_jsonld, head_html
 from generator.render.paths import page_path
+from generator.render.try_forms import example_try, formula_try
 
 FACET_ORDER = ("Capital", "Calculation", "Consequence")
 CENTRAL_IN_AREA = 6
@@ -61,17 +63,29 @@ def entry_page(env: jinja2.Environment, site: Site, entry: Entry, path: str) -> 
         jsonld=jsonld,
     )
     summary = page.md(entry.summary, self_slug=entry.slug, autolink=False)
+    in_brief = page.md(entry.in_brief, self_slug=entry.slug, autolink=False) if entry.in_brief else ""
     body = page.md(entry.body, self_slug=entry.slug)
+    formulas = [_formula_view(page, entry, f) for f in entry.formulas]
+    worked = site.data.examples.get(entry.slug, ())
+    examples = [example_view(page, entry, w) for w in worked]
+    first = primary_example(entry, [w.example for w in worked])
     context = {
         "entry": entry,
         "page": page,
         "crumbs": [(name, page.url(p)) for name, p in crumbs[:-1]],
         "summary": summary,
+        "in_brief": in_brief,
         "body": body,
         "areas": [a for a in entry.areas if a in site.entries],
         "tags": [(tag, page.url(f"tags/{tag}.md")) for tag in entry.tags],
-        "formulas": [_formula_view(page, entry, f) for f in entry.formulas],
-        "examples": [example_view(page, entry, w) for w in site.data.examples.get(entry.slug, ())],
+        "formulas": formulas,
+        "examples": examples,
+        # the reading order (templates/entry.md.j2): the primary formula and its example open
+        "primary_formula": formulas[0] if formulas else None,
+        "primary_example": examples[first] if first is not None else None,
+        "more_formulas": formulas[1:],
+        "more_examples": [x for i, x in enumerate(examples) if i != first],
+        "examples_anchor": "worked-examples" if len(examples) > 1 else "worked-example",
         "relations": _relations(site, entry.slug),
         "backlinks": [s for s in site.graph.backlinks(entry.slug) if s in site.entries],
         "local_graph": _local_graph(site, entry.slug),
@@ -94,9 +108,29 @@ def entry_page(env: jinja2.Environment, site: Site, entry: Entry, path: str) -> 
     return front_matter(entry.title, entry.summary, head) + text, fragments
 
 
+def primary_example(entry: Entry, examples: Sequence[Example]) -> int | None:
+    """Which worked example the page shows open under the primary (first) formula: the first
+    that uses that formula (`formula: <its id>`) or a calculator with an output named like
+    the formula's result (`liquidation_price`); with no formula, the first example. None when
+    no example matches: then every example waits in the folded group."""
+    if not entry.formulas:
+        return 0 if examples else None
+    primary = entry.formulas[0]
+    from generator.calc import calculators as leverage
+
+    for index, example in enumerate(examples):
+        if example.formula == primary.id:
+            return index
+        calculator = leverage.CALCULATORS.get(example.calculator or "")
+        if calculator and any(o.name == primary.result.name for o in calculator.outputs):
+            return index
+    return None
+
+
 def _formula_view(page: Page, entry: Entry, formula: Any) -> dict[str, Any]:
     return {
         "formula": formula,
+        "try": formula_try(entry, formula),
         "anchor": f"formula-{formula.id}",
         "note": page.md(formula.note, self_slug=entry.slug, autolink=False) if formula.note else "",
     }
@@ -110,6 +144,7 @@ def example_view(page: Page, entry: Entry, worked: WorkedExample) -> dict[str, A
     units = _input_units(entry, example)
     return {
         "example": example,
+        "try": example_try(entry, example),
         "result": result,
         "inputs": [(name, value, units.get(name, "")) for name, value in example.inputs.items()],
         "checks": _checks(entry, result),
@@ -225,6 +260,7 @@ def raw_entry(env: jinja2.Environment, site: Site, entry: Entry) -> str:
         entry=entry,
         record=site.records[entry.slug],
         summary=Markup(md(entry.summary)),
+        in_brief=Markup(md(entry.in_brief)) if entry.in_brief else "",
         body=Markup(md(entry.body)),
         sources=[_source_view(s, i) for i, s in enumerate(entry.sources, start=1)],
         relations=_relations(site, entry.slug),

@@ -114,6 +114,15 @@ _REVISION_TEMPLATE = """\
 </div>
 
 {% endif %}
+{% if in_brief %}
+<div class="gl-brief" markdown>
+<p class="gl-brief__label">In brief</p>
+
+{{ in_brief }}
+
+</div>
+
+{% endif %}
 {% for f in old.formulas %}
 {% if loop.first %}
 ## {{ "Formulas" if old.formulas|length > 1 else "Formula" }}
@@ -220,6 +229,8 @@ def revision_pages(
                     rev=rev,
                     record=record,
                     summary=page.md(old.summary, self_slug=slug, autolink=False),
+                    # revisions from before `in_brief` existed have none, and show none
+                    in_brief=page.md(old.in_brief, self_slug=slug, autolink=False) if old.in_brief else "",
                     body=page.md(old.body, self_slug=slug),
                     relations=relations,
                     sources=sources,

@@ -22,6 +22,7 @@ from pathlib import Path
 import jinja2
 
 from generator import site_paths as paths
+from generator.calc.browser import calculators_json
 from generator.compute.site_data import SiteData
 from generator.render import revisions
 from generator.render.collection_pages import (
@@ -94,6 +95,7 @@ def render_site(
         later_files = {
             paths.GRAPH_JSON: json.dumps(graph_json(site), ensure_ascii=False, separators=(",", ":")),
             paths.PREVIEWS_JSON: json.dumps(previews_json(site), ensure_ascii=False, separators=(",", ":")),
+            paths.CALCULATORS_JSON: json.dumps(calculators_json(), ensure_ascii=False, separators=(",", ":")),
         }
         versions: dict[str, str] = {}
         _add_versions_and_api(env, site, versions, later_files if write is None else None)

@@ -310,6 +310,8 @@ SHOWN_AS_TEXT = [
         "<svg onload=alert('source-note')> [sn](javascript:alert('source-note-link')) { onclick=alert('source-note-attr') }",
     ),
     ("term/rt-fields/", ".gl-summary", "<img src=x onerror=alert('summary-img')>"),
+    ("term/rt-fields/", ".gl-brief", "<img src=x onerror=alert('brief-img')> {: onclick=alert('brief-attr') }"),
+    ("term/rt-fields/", ".gl-brief", "<script>alert('brief-script')</script>"),
     ("term/rt-fields/", ".gl-note", "Note <img src=x onerror=alert('formula-note-img')>"),
     ("term/rt-body/", "h1", "RT Body \"><svg onload=alert('body-title-quote')> ' onmouseover='alert(1)"),
     ("term/rt-body/", ".gl-names", "{{ 7*7 }} {% include 'mkdocs.yml' %}"),

@@ -1,4 +1,5 @@
-/* Leverage Glossary page behaviour: math, hover previews, cite box, filters and graphs.
+/* Leverage Glossary page behaviour: math, folds opened by links, hover previews, cite box,
+ * filters and graphs.
  * Every search box (header, home quick find, 404 suggestions) is search-ui.js's, ranked by
  * search-engine.js. Everything is served from the site itself; nothing here makes a
  * request to another host. Entry text is only ever inserted as text (textContent), never
@@ -442,15 +443,72 @@
     });
   }
 
+  /* ---------- folded formulas and examples open for a link to them -------------------- */
+
+  // Formula variants and worked examples after the first sit folded in <details>; a link to
+  // one (#formula-<id>, from another page or this one) opens it and every fold around it.
+  function reveal(id) {
+    var target = null;
+    try {
+      target = document.getElementById(decodeURIComponent(id));
+    } catch (error) {
+      target = document.getElementById(id);
+    }
+    if (!target) return;
+    var opened = false;
+    for (var node = target; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS" && !node.open) {
+        node.open = true;
+        opened = true;
+      }
+    }
+    if (opened) target.scrollIntoView();
+  }
+
+  function setupFolds() {
+    if (window.location.hash.length > 1) reveal(window.location.hash.slice(1));
+    window.addEventListener("hashchange", function () {
+      if (window.location.hash.length > 1) reveal(window.location.hash.slice(1));
+    });
+    // a link to the fragment already in the address bar fires no hashchange
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest('a[href^="#"]') : null;
+      if (link && link.hash.length > 1 && link.hash === window.location.hash) reveal(link.hash.slice(1));
+    });
+  }
+
+  /* ---------- calculators (calc-engine.js and calc-ui.js, loaded only where used) ---- */
+
+  function loadScript(path) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = siteUrl(path);
+      script.onload = resolve;
+      script.onerror = function () {
+        reject(new Error("could not load " + path));
+      };
+      document.head.appendChild(script);
+    });
+  }
+
+  function setupCalculators() {
+    if (!document.querySelector(".gl-calc[data-calc], .gl-try[data-try]")) return;
+    loadScript("assets/javascripts/calc-engine.js").then(function () {
+      return loadScript("assets/javascripts/calc-ui.js");
+    });
+  }
+
   /* ---------- start -------------------------------------------------------------------- */
 
   function start() {
     renderMath(document);
+    setupFolds();
     setupPreviews();
     setupCite();
     setupFilters();
     setupLocalGraphs();
     setupGlobalGraph();
+    setupCalculators();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

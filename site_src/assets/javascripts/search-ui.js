@@ -293,7 +293,9 @@
 
   /* ---------- results drawn in a page (home quick find, 404) ------------------------------- */
 
-  function inlineItem(hit, id, index) {
+  // `toPage`: link to the entry's page itself, not its best section (the 404 page: the
+  // address asked for was a page).
+  function inlineItem(hit, id, index, toPage) {
     var li = el("li", "gl-result");
     li.id = id;
     li.setAttribute("role", "option");
@@ -301,11 +303,11 @@
     li.dataset.slug = hit.slug;
     li.dataset.kind = hit.kind;
     var link = el("a", "gl-result__link", hit.title);
-    link.href = engine.href(hit);
+    link.href = engine.href(toPage ? { url: hit.url, anchor: "" } : hit);
     link.tabIndex = -1;
     li.appendChild(link);
     li.appendChild(el("span", "gl-kind gl-kind--" + hit.kind + " gl-result__kind", hit.kind_label));
-    if (hit.section) li.appendChild(el("span", "gl-result__section", hit.section));
+    if (hit.section && !toPage) li.appendChild(el("span", "gl-result__section", hit.section));
     if (hit.matched) li.appendChild(matchedNode("span", "gl-result__matched", hit));
     li.appendChild(snippetNode("span", "gl-result__snippet", hit, index));
     return li;
@@ -415,7 +417,7 @@
       var hits = index.suggest(query, 5);
       holder.dataset.glQuery = query;
       if (!hits.length) return;
-      hits.forEach(function (hit, i) { list.appendChild(inlineItem(hit, "gl-404-option-" + i, index)); });
+      hits.forEach(function (hit, i) { list.appendChild(inlineItem(hit, "gl-404-option-" + i, index, true)); });
       holder.hidden = false;
       loadSnippets(list);
     });

@@ -1,0 +1,140 @@
+"""The interactive calculators as a reader meets them on /calculators/: a shared address
+opens its calculator filled in and computed, typing updates the results, the derivation and
+the address, and a bad value is explained next to its field without computing from it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from generator.calc.calculators import CALCULATORS, run
+from generator.cli.calc import share_url
+from tests.browser.conftest import wait_for
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def published_examples() -> dict[str, tuple[str, dict[str, Any], dict[str, Any], Any]]:
+    """Per calculator, the first worked example in terms/ that states published values
+    (with the tolerances the author gave for a source's rounding)."""
+    found: dict[str, tuple[str, dict[str, Any], dict[str, Any], Any]] = {}
+    for path in sorted((ROOT / "terms").glob("*.yaml")):
+        entry = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for example in entry.get("examples") or []:
+            name = example.get("calculator")
+            if name and example.get("expect") and name not in found:
+                found[name] = (path.stem, example["inputs"], example["expect"], example.get("tolerance") or {})
+    return found
+
+
+EXAMPLES = published_examples()
+
+
+def test_every_calculator_has_a_published_example() -> None:
+    assert sorted(EXAMPLES) == sorted(CALCULATORS)
+
+
+def _number(text: str) -> float:
+    match = re.match(r"-?[\d,]*\.?\d+(?:e[+-]?\d+)?", text.strip())
+    assert match, f"no number in {text!r}"
+    return float(match.group(0).replace(",", ""))
+
+
+def _decimals(value: float) -> int:
+    text = repr(float(value))
+    return len(text.split(".")[1].rstrip("0")) if "." in text and "e" not in text else 0
+
+
+def results(page: Any, name: str) -> dict[str, str]:
+    holder = page.locator(f'.gl-calc[data-calc="{name}"]')
+    terms = holder.locator(".gl-calc__outputs dt").all_inner_texts()
+    values = holder.locator(".gl-calc__outputs dd .gl-calc__value").all_inner_texts()
+    return dict(zip(terms, values))
+
+
+def open_calculation(page: Any, built_site: Any, name: str, inputs: dict[str, Any]) -> None:
+    address = share_url(run(name, inputs), inputs)
+    page.goto(built_site.url(urlsplit(address).path.lstrip("/") + "?" + urlsplit(address).query))
+    wait_for(page, "document.documentElement.getAttribute('data-gl-calc') === 'ready'")
+
+
+def test_the_issue_address_shows_the_liquidation_price_at_once(page: Any, built_site: Any, page_log: Any) -> None:
+    page.goto(built_site.url("calculators/?calc=liquidation_price&side=long&entry=60000&leverage=20&mmr=0.004"))
+    wait_for(page, "document.documentElement.getAttribute('data-gl-calc') === 'ready'")
+    shown = results(page, "liquidation_price")
+    assert shown["liquidation_price"] == "57,228.92 quote"
+    steps = page.locator('.gl-calc[data-calc="liquidation_price"] .gl-calc__steps li').all_inner_texts()
+    assert any("Liquidation price" in s and "57228.91566" in s for s in steps)
+    assert not page_log.problems()
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_a_shared_address_opens_the_published_example(page: Any, built_site: Any, page_log: Any, name: str) -> None:
+    slug, inputs, expect, tolerances = EXAMPLES[name]
+    open_calculation(page, built_site, name, inputs)
+    shown = results(page, name)
+    for key, value in expect.items():
+        if isinstance(value, bool):
+            assert shown[key] == ("true" if value else "false"), f"{slug}: {key}"
+        elif isinstance(value, (int, float)):
+            stated = tolerances.get(key) if isinstance(tolerances, dict) else tolerances
+            tolerance = stated or max(10.0 ** -_decimals(value), 1e-6 * abs(value))
+            assert abs(_number(shown[key]) - value) <= tolerance, f"{slug}: {key} shows {shown[key]}, published {value}"
+    assert page.locator(f'.gl-calc[data-calc="{name}"] .gl-calc__steps li').count() >= 1
+    assert not page_log.problems()
+
+
+def test_typing_updates_results_address_and_explains_bad_values(page: Any, built_site: Any) -> None:
+    page.goto(built_site.url("calculators/#liquidation_price"))
+    wait_for(page, "document.documentElement.getAttribute('data-gl-calc') === 'ready'")
+    form = page.locator('.gl-calc[data-calc="liquidation_price"]')
+    entry = form.get_by_label("entry")
+    entry.fill("60000")
+    form.get_by_label("leverage").fill("20")
+    form.get_by_label("mmr").fill("0.004")
+    assert results(page, "liquidation_price")["liquidation_price"] == "57,228.92 quote"
+    query = urlsplit(page.url).query
+    assert "calc=liquidation_price" in query and "entry=60000" in query and "leverage=20" in query
+
+    # A half-typed number is not computed from: the last result stays, marked stale, and
+    # the field says what `glossary calc` would say once typing pauses.
+    entry.fill("6e")
+    assert results(page, "liquidation_price")["liquidation_price"] == "57,228.92 quote"
+    error_id = entry.get_attribute("id") + "-error"
+    wait_for(page, "(id) => document.getElementById(id).textContent !== ''", arg=error_id)
+    error = page.locator(f"#{error_id}").inner_text()
+    assert error == "liquidation_price: 'entry' must be a number > 0, got \"6e\""
+    assert entry.get_attribute("aria-invalid") == "true"
+    entry.fill("-5")
+    entry.press("Tab")  # leaving the field reports at once
+    assert page.locator(f"#{error_id}").inner_text() == "liquidation_price: 'entry' must be a number > 0, got -5"
+    entry.fill("50000")
+    form.get_by_label("leverage").fill("10")
+    form.get_by_label("mmr").fill("0.005")
+    assert results(page, "liquidation_price")["liquidation_price"] == "45,226.13 quote"
+    assert page.locator(f"#{error_id}").inner_text() == ""
+    assert entry.get_attribute("aria-invalid") is None
+
+
+def test_the_forms_work_from_the_keyboard(page: Any, built_site: Any) -> None:
+    page.goto(built_site.url("calculators/?calc=funding_payment&side=long&notional=20&rate=0.0025"))
+    wait_for(page, "document.documentElement.getAttribute('data-gl-calc') === 'ready'")
+    form = page.locator('.gl-calc[data-calc="funding_payment"]')
+    form.get_by_label("side").focus()
+    page.keyboard.press("ArrowDown")  # long -> short
+    assert results(page, "funding_payment")["payment"] == "-0.05 quote"
+    page.keyboard.press("Tab")
+    page.keyboard.type("100")  # into notional (focus moves by Tab; typing appends)
+    assert page.evaluate("document.activeElement.name") == "notional"
+    labels = page.evaluate(
+        "Array.from(document.querySelectorAll('.gl-calc input, .gl-calc select'))"
+        ".every(c => c.labels.length === 1 && c.getAttribute('aria-describedby'))"
+    )
+    assert labels
