@@ -84,7 +84,11 @@ def measure(site: Path, keystrokes: int) -> dict[str, Any]:
     data_kb = round(_gzip_kb(site / "calculators.json"), 2)
     pages = {
         "calculators": ("calculators/", '.gl-calc[data-calc="liquidation_price"] input[name="entry"]'),
-        "entry": ("term/liquidation-price/", '.gl-try input[name="entry"]'),
+        "entry": (
+            "term/liquidation-price/?formula=mark-basis-linear-long&qty=1&entry=60000&margin=3000&cum=0&mmr=0.004"
+            "&fee_rate=0",
+            '.gl-vars__try input[name="entry"]',
+        ),
     }
     result: dict[str, Any] = {"gzip_kb": sizes, "added_js_kb": round(sum(sizes.values()), 2), "data_kb": data_kb}
     with serve(site) as base, sync_playwright() as playwright:

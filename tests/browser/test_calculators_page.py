@@ -138,3 +138,49 @@ def test_the_forms_work_from_the_keyboard(page: Any, built_site: Any) -> None:
         ".every(c => c.labels.length === 1 && c.getAttribute('aria-describedby'))"
     )
     assert labels
+
+
+def test_the_forms_fit_a_360_px_phone_with_finger_sized_fields(browser: Any, built_site: Any) -> None:
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, service_workers="block"
+    )
+    try:
+        page = context.new_page()
+        for path in (
+            "calculators/?calc=liquidation_cascade",
+            "term/liquidation-price/?formula=mark-basis-linear-long&qty=1&entry=60000&margin=3000&cum=0&mmr=0.004"
+            "&fee_rate=0",
+        ):
+            page.goto(built_site.url(path), wait_until="load")
+            wait_for(page, "document.documentElement.getAttribute('data-gl-calc') === 'ready'")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+            heights = page.evaluate(
+                "Array.from(document.querySelectorAll('.gl-calc__input'))"
+                ".filter(e => e.offsetParent).map(e => e.getBoundingClientRect().height)"
+            )
+            assert heights and min(heights) >= 44, (path, min(heights))
+        # the formula opened from the address shows its result in its own table
+        assert (
+            page.locator("details.gl-formula[open] .gl-vars__result-value")
+            .first.inner_text()
+            .startswith("57,228.92 USDT")
+        )
+    finally:
+        context.close()
+
+
+def test_an_example_try_shows_the_published_value_until_the_inputs_change(page: Any, built_site: Any) -> None:
+    page.goto(built_site.url("term/liquidation-price/"))
+    wait_for(page, "document.documentElement.getAttribute('data-gl-calc') === 'ready'")
+    example = page.locator("details.gl-worked").first
+    example.locator(":scope > summary").click()
+    form = example.locator(".gl-try")
+    value = form.locator(".gl-calc__outputs dd").first
+    assert value.locator(".gl-calc__value").inner_text() == "45,226.13 quote"
+    assert value.locator(".gl-calc__published").inner_text() == "published: 45,226.13"
+    form.get_by_label("entry").fill("60000")
+    assert value.locator(".gl-calc__value").inner_text() == "54,271.36 quote"
+    assert value.locator(".gl-calc__published").count() == 0
+    assert "?" not in page.url  # an example's form leaves the address alone
+    form.get_by_label("entry").fill("50000")
+    assert value.locator(".gl-calc__published").inner_text() == "published: 45,226.13"
