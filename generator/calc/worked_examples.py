@@ -17,7 +17,7 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator.calc.calculators import CalculatorError, Step, run
+from generator.calc.calculators import CalcResult, CalculatorError, Step, run
 from generator.calc.evaluate import evaluate, substitute
 from generator.calc.expression import Expression, FormulaError
 from generator.calc.parse import parse, restrict
@@ -44,6 +44,8 @@ class ExampleResult:
     steps: tuple[Step, ...]
     comparisons: tuple[Comparison, ...]
     error: str | None
+    # The calculator's whole run (inputs with defaults, every output), for the charts.
+    run: CalcResult | None = None
 
     @property
     def ok(self) -> bool:
@@ -166,9 +168,10 @@ def compute_example(
     try:
         if example.calculator and example.formula:
             raise CalculatorError("give either 'calculator' or 'formula', not both")
+        calculated = None
         if example.calculator:
-            result = run(example.calculator, example.inputs)
-            outputs, steps = dict(result.outputs), result.steps
+            calculated = run(example.calculator, example.inputs)
+            outputs, steps = dict(calculated.outputs), calculated.steps
         elif example.formula:
             outputs, steps = _formula_example(entry, example, parsed)
         else:
@@ -176,7 +179,9 @@ def compute_example(
     except (CalculatorError, FormulaError) as failed:
         return ExampleResult(example=example, outputs={}, steps=(), comparisons=(), error=str(failed))
     comparisons, error = _compare(example, outputs)
-    return ExampleResult(example=example, outputs=outputs, steps=steps, comparisons=comparisons, error=error)
+    return ExampleResult(
+        example=example, outputs=outputs, steps=steps, comparisons=comparisons, error=error, run=calculated
+    )
 
 
 def compute_entry(entry: Entry) -> tuple[ExampleResult, ...]:

@@ -72,15 +72,10 @@ def _chart(result: Any) -> str | None:
 
 
 def _example_chart(example: Example, result: Any) -> str | None:
-    """Charts draw calculator runs; the example's inputs are re-run to get the full result."""
-    from generator.calc import calculators as leverage
-
-    if not example.calculator or result.error is not None:
+    """Charts draw the calculator run the example's result already holds."""
+    if not example.calculator or result.error is not None or result.run is None:
         return None
-    try:
-        return _chart(leverage.run(example.calculator, example.inputs))
-    except leverage.CalculatorError:
-        return None
+    return _chart(result.run)
 
 
 def _svg_is_inert(svg: str) -> bool:
