@@ -29,18 +29,20 @@ QUESTIONS = yaml.safe_load((ROOT / "tests" / "search_questions.yaml").read_text(
 HELDOUT = yaml.safe_load((ROOT / "tests" / "search_questions_heldout.yaml").read_text(encoding="utf-8"))
 TOP3_FLOOR = 0.99  # issue 18: the typo suite keeps top-3 >= 99% (today 100%)
 TOP1_FLOOR = 0.98  # today 105/107; issue 18: not below 97.2%
-# The question suite's floors as measured today (issue 18 asks for 80% / 95%: not reached yet).
-QUESTION_TOP1_FLOOR = 0.74
-QUESTION_TOP3_FLOOR = 0.94
-# The held-out questions, never tuned against: as measured when they were written, before
-# the synonyms and the ranking changes (60.0% / 72.5%); the ranking must not do worse on them.
+# The question suite's floors: issue 18's 80% / 95%, reached (112/139 = 80.6%, 133/139 = 95.7%).
+QUESTION_TOP1_FLOOR = 0.80
+QUESTION_TOP3_FLOOR = 0.95
+# The held-out questions, never tuned against: 60.0% / 72.5% when they were written (before
+# the synonyms and the ranking changes), 65.0% / 75.0% now. The floors are where they started:
+# pages' own text moves a held-out answer by a place or two, and the ranking must not do worse
+# than before it was tuned.
 HELDOUT_TOP1_FLOOR = 0.60
 HELDOUT_TOP3_FLOOR = 0.725
 # The issue's examples; those marked False are not yet in the top 3 (kept visible, not asserted).
 ISSUE_EXAMPLES = [
     ("what happens when I get liquidated", "liquidation", True),
     ("at what price will my long be closed", "liquidation-price", True),
-    ("exchange wants more collateral from me", "margin-call", False),
+    ("exchange wants more collateral from me", "margin-call", True),
     ("Binance cum", "liquidation-price", True),
     ("how to cite", "how-to-cite", True),
     ("calculator", "calculators", True),
@@ -194,6 +196,36 @@ def test_synonyms_are_directed_and_by_word() -> None:
     assert query_terms("loans")[0][1:] == ("borrow", "debt")  # plural stripped before the look-up
     assert set(name_synonyms()) <= set(SYNONYMS) and set(text_synonyms()) <= set(SYNONYMS)
     assert all(key == key.lower() and " " not in key for key in SYNONYMS)
+
+
+def test_phrases_stand_for_glossary_words() -> None:
+    from generator.search.fulltext import query_terms
+    from generator.search.synonyms import PHRASE_MAX, PHRASES, phrase_stand_ins, text_phrases
+
+    assert query_terms("the fund runs out") == [
+        ("fund",),
+        ("run", "exhaust", "deplet", "dry"),
+        ("out", "exhaust", "deplet", "dry"),
+    ]
+    assert query_terms("out of the run") == [("out",), ("run",)]  # only the whole phrase, in order
+    assert phrase_stand_ins(["borrow", "without", "collateral"], text_phrases())[0] == []
+    assert all(2 <= len(p.split()) <= PHRASE_MAX and p == p.lower() for p in PHRASES)
+
+
+def test_in_brief_is_part_of_the_top_of_the_page() -> None:
+    from generator.search.sections import entry_doc
+
+    item = Entry(
+        slug="x",
+        path="terms/x.yaml",
+        title="X",
+        kind="term",
+        summary="Short.",
+        body="",
+        in_brief="It matters when the venue [[y|closes you out]].",
+    )
+    top = entry_doc(item, {}).sections[0]
+    assert top.anchor == "" and top.text.endswith("It matters when the venue closes you out.")
 
 
 def test_synonym_finds_the_glossary_word(small) -> None:

@@ -44,14 +44,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from generator.search.normalize import fold, raw_words, text_tokens, text_word
-from generator.search.synonyms import SYNONYM_SHARE, synonym_key, text_synonyms
+from generator.search.synonyms import SYNONYM_SHARE, phrase_stand_ins, synonym_key, text_phrases, text_synonyms
 
 if TYPE_CHECKING:
     from generator.search.sections import SearchDoc
 
 K1 = 1.2
 B = 0.75
-TOP_BOOST = 2
+TOP_BOOST = 3  # the top of a page (summary, names, In brief) says what the page is about
 TITLE_BOOST = 3
 TF_CAP = 8
 IDF_SCALE = 10
@@ -117,11 +117,13 @@ def query_terms(query: str) -> list[tuple[str, ...]]:
     its stand-ins (synonyms.py) that are not themselves terms of the query."""
     table = text_synonyms()
     stand_ins: dict[str, list[str]] = {}
-    for word in raw_words(query):
+    raw = raw_words(query)
+    phrases = phrase_stand_ins(raw, text_phrases())
+    for word, extra in zip(raw, phrases):
         term = text_word(word)
         if term:
             found = stand_ins.setdefault(term, [])
-            found.extend(s for s in table.get(synonym_key(word), ()) if s not in found)
+            found.extend(s for s in (*table.get(synonym_key(word), ()), *extra) if s not in found)
     terms = list(dict.fromkeys(text_tokens(query)))
     asked = set(terms)
     return [(term, *(s for s in stand_ins.get(term, ()) if s not in asked)) for term in terms]

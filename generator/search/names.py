@@ -24,9 +24,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 
 from generator.search.index import SearchIndex
-from generator.search.normalize import normalize_word, query_tokens, query_words_raw, stem_text, words
+from generator.search.normalize import normalize_word, query_tokens, query_words_raw, raw_words, stem_text, words
 from generator.search.params import EXACT_SCORE, FIELD_FACTOR, PARAMS
-from generator.search.synonyms import name_synonyms, synonym_key
+from generator.search.synonyms import name_phrases, name_synonyms, phrase_stand_ins, synonym_key
 
 # A word's matches: vocab id -> (quality for names, quality for summaries or 0).
 Matches = dict[int, tuple[float, float]]
@@ -137,6 +137,21 @@ def _stand_ins(raw: str) -> tuple[str, ...]:
     return name_synonyms().get(synonym_key(raw), ())
 
 
+def _phrase_extras(query: str, kept: list[str]) -> list[list[str]]:
+    """The phrase stand-ins (synonyms.PHRASES) of each kept query word: phrases are found
+    among all the query's words, function words included ("run out", "top up")."""
+    every = raw_words(query)
+    extras = phrase_stand_ins(every, name_phrases())
+    out: list[list[str]] = []
+    position = 0
+    for word in kept:
+        while position < len(every) and every[position] != word:
+            position += 1
+        out.append(extras[position] if position < len(every) else [])
+        position += 1
+    return out
+
+
 def _exact_names(index: SearchIndex, key: str) -> list[int]:
     """Names (not joined forms) whose normalised words are exactly `key`'s."""
     wanted: list[int] = []
@@ -156,7 +171,8 @@ def score_docs(index: SearchIndex, query: str) -> dict[int, tuple[float, int, bo
         return {}
     all_key = " ".join(words(query))
     query_key = " ".join(qwords)
-    matches = [match_word(index, w, _stand_ins(r)) for w, r in zip(qwords, raw)]
+    extras = _phrase_extras(query, raw)
+    matches = [match_word(index, w, (*_stand_ins(r), *e)) for w, r, e in zip(qwords, raw, extras)]
     weights = [_weight(index, m) for m in matches]
     total_weight = _weighted(weights, [1.0] * len(weights))
     count = len(qwords)

@@ -114,7 +114,7 @@ TEXT_STOP_WORDS: frozenset[str] = frozenset(
     but all any each one both either neither some such only own same too very just
     other its it s t can cannot into again further once here there while because until
     am im ive id happen happens happened want wants need needs work works know really
-    actually way calculate calculating compute computing""".split()
+    actually way calculate calculating compute computing got gets getting gotten""".split()
 )
 TEXT_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("ization", "iz"),

@@ -3,7 +3,7 @@
 A section is a piece of a page a result can link to: its heading as shown, the element id
 on the page (the anchor of the deep link; "" is the top of the page) and its plain text.
 
-Entries: the top (summary, other names, areas, tags), each formula (title, result,
+Entries: the top (summary, other names, areas, tags, In brief), each formula (title, result,
 variables and their meanings, note, venue; anchored at the formula's own box), the worked
 examples together (titles, notes, venues), the body's introduction and each body section
 by heading, each FAQ facet of an area (the only pages that show one), the sources together
@@ -200,6 +200,7 @@ def entry_doc(entry: Entry, titles: Mapping[str, str]) -> SearchDoc:
             f"Also called {names}." if names else "",
             f"In {areas}." if areas else "",
             f"Tags: {', '.join(entry.tags)}." if entry.tags else "",
+            plain(entry.in_brief, titles) if entry.in_brief else "",
         )
         if part
     )

@@ -11,6 +11,10 @@ right. It is directed ("closed" also searches *liquidation*; "liquidation" does 
 - the full text (fulltext.py) scores each query term as the best of itself and its
   stand-ins, a stand-in's impact counting `SYNONYM_SHARE` of the word's own.
 
+A second table, PHRASES, does the same for a few short phrases ("runs out", "without
+collateral", "add margin"): each word of the phrase, where the query has the whole phrase,
+also stands for the phrase's glossary words.
+
 The table is plain English; `name_synonyms` and `text_synonyms` normalise it the way each
 side normalises text, and the site index ships both (normalize.export_rules), so the
 browser applies exactly the same expansions. Keep entries general (a word traders use
@@ -111,6 +115,28 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "safety": ("health",),
 }
 
+# Short phrases readers type -> the glossary words they stand for, where no single word of
+# the phrase means it ("runs out" is *exhausted*; "runs" alone is not). Keys are the words
+# as typed (regular plural stripped), up to PHRASE_MAX of them, function words included;
+# a phrase's stand-ins go to every word of it, as that word's own synonyms would.
+PHRASES: dict[str, tuple[str, ...]] = {
+    # a fund or a margin balance used up
+    "run out": ("exhausted", "depleted", "dry"),
+    "ran out": ("exhausted", "depleted", "dry"),
+    "running out": ("exhausted", "depleted", "dry"),
+    "run dry": ("exhausted", "depleted", "out"),
+    "used up": ("exhausted", "depleted"),
+    # a demand to top a position's margin up: a margin call
+    "add margin": ("margin call",),
+    "add collateral": ("margin call",),
+    "more margin": ("margin call",),
+    "more collateral": ("margin call",),
+    "top up": ("margin call",),
+    "without collateral": ("uncollateralized",),
+    "no collateral": ("uncollateralized",),
+}
+
+PHRASE_MAX = max(len(phrase.split()) for phrase in PHRASES)
 SYNONYM_SHARE = (3, 4)  # a stand-in's full-text impact counts 3/4 of the word's own (integers: exact in JS)
 
 
@@ -147,10 +173,51 @@ def text_synonyms() -> dict[str, tuple[str, ...]]:
     return {key: tuple(values) for key, values in sorted(out.items()) if values}
 
 
+def _phrase_key(phrase: str) -> str:
+    return " ".join(synonym_key(word) for word in phrase.split())
+
+
+@functools.cache
+def name_phrases() -> dict[str, tuple[str, ...]]:
+    """Phrase (its words' synonym keys, space-separated) -> its stand-ins as full-text stems
+    of name words, as name_synonyms."""
+    return {
+        _phrase_key(phrase): tuple(dict.fromkeys(stem_text(normalize_word(w)) for s in stand_ins for w in s.split()))
+        for phrase, stand_ins in sorted(PHRASES.items())
+    }
+
+
+@functools.cache
+def text_phrases() -> dict[str, tuple[str, ...]]:
+    """Phrase (its words' synonym keys, space-separated) -> its stand-ins as full-text terms."""
+    return {
+        _phrase_key(phrase): tuple(dict.fromkeys(t for s in stand_ins for w in s.split() if (t := text_word(w))))
+        for phrase, stand_ins in sorted(PHRASES.items())
+    }
+
+
+def phrase_stand_ins(raw: list[str], table: dict[str, tuple[str, ...]]) -> list[list[str]]:
+    """Per folded word of a query (all its words, function words included), the stand-ins of
+    every phrase of `table` that the word is part of, in order of the phrases' first words."""
+    keys = [synonym_key(word) for word in raw]
+    out: list[list[str]] = [[] for _ in raw]
+    for position in range(len(raw)):
+        for length in range(2, min(PHRASE_MAX, len(raw) - position) + 1):
+            extra = table.get(" ".join(keys[position : position + length]))
+            if extra is None:
+                continue
+            for found in out[position : position + length]:
+                found.extend(s for s in extra if s not in found)
+    return out
+
+
 def export_synonyms() -> dict[str, object]:
     """The normalised tables for the site index (search-engine.js reads them from `rules`)."""
     return {
         "name_synonyms": {k: list(v) for k, v in name_synonyms().items()},
         "text_synonyms": {k: list(v) for k, v in text_synonyms().items()},
         "synonym_share": list(SYNONYM_SHARE),
+        "name_phrases": {k: list(v) for k, v in name_phrases().items()},
+        "text_phrases": {k: list(v) for k, v in text_phrases().items()},
+        "phrase_max": PHRASE_MAX,
     }

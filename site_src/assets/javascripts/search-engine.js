@@ -30,6 +30,10 @@
     this.nameSynonyms = rules.name_synonyms || {};
     this.textSynonyms = rules.text_synonyms || {};
     this.synonymShare = rules.synonym_share || [3, 4];
+    // ... and short phrases (their words' keys joined by spaces) -> stand-ins.
+    this.namePhrases = rules.name_phrases || {};
+    this.textPhrases = rules.text_phrases || {};
+    this.phraseMax = rules.phrase_max || 0;
     this.textSuffixes = rules.text_suffixes;
     this.textMinStem = rules.text_min_stem;
     this.ratio = new RegExp(rules.ratio, "g");
@@ -118,6 +122,24 @@
   Normalizer.prototype.standIns = function (table, word) {
     var key = this.stemPlural(word);
     return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : [];
+  };
+
+  // synonyms.phrase_stand_ins: per folded word, the stand-ins of every phrase of `table` it is part of.
+  Normalizer.prototype.phraseStandIns = function (raw, table) {
+    var self = this, keys = raw.map(function (w) { return self.stemPlural(w); });
+    var out = raw.map(function () { return []; });
+    for (var position = 0; position < raw.length; position++) {
+      for (var length = 2; length <= Math.min(this.phraseMax, raw.length - position); length++) {
+        var key = keys.slice(position, position + length).join(" ");
+        if (!Object.prototype.hasOwnProperty.call(table, key)) continue;
+        var extra = table[key];
+        for (var i = position; i < position + length; i++) {
+          var found = out[i];
+          extra.forEach(function (s) { if (found.indexOf(s) < 0) found.push(s); });
+        }
+      }
+    }
+    return out;
   };
 
   Normalizer.prototype.stemText = function (word) {
@@ -414,12 +436,13 @@
   // stand-ins (synonyms.py) that are not themselves terms of the query.
   Index.prototype.queryTerms = function (query) {
     var norm = this.norm, table = norm.textSynonyms, standIns = new Map();
-    norm.fold(query).split(SPLIT).filter(Boolean).forEach(function (w) {
+    var raw = norm.fold(query).split(SPLIT).filter(Boolean), phrases = norm.phraseStandIns(raw, norm.textPhrases);
+    raw.forEach(function (w, position) {
       var term = norm.textWord(w);
       if (!term) return;
       if (!standIns.has(term)) standIns.set(term, []);
       var found = standIns.get(term);
-      norm.standIns(table, w).forEach(function (s) { if (found.indexOf(s) < 0) found.push(s); });
+      norm.standIns(table, w).concat(phrases[position]).forEach(function (s) { if (found.indexOf(s) < 0) found.push(s); });
     });
     var terms = Array.from(new Set(norm.textTokens(query))), asked = new Set(terms);
     return terms.map(function (t) {
@@ -486,6 +509,18 @@
     return ranked;
   };
 
+  // names._phrase_extras: the phrase stand-ins of each kept query word, phrases found among all its words.
+  Index.prototype.phraseExtras = function (query, kept) {
+    var every = this.norm.fold(query).split(SPLIT).filter(Boolean);
+    var extras = this.norm.phraseStandIns(every, this.norm.namePhrases), position = 0;
+    return kept.map(function (word) {
+      while (position < every.length && every[position] !== word) position += 1;
+      var found = position < every.length ? extras[position] : [];
+      position += 1;
+      return found;
+    });
+  };
+
   Index.prototype.scoreDocs = function (query) {
     var self = this, p = this.params;
     var raw = this.norm.queryWordsRaw(query), norm = this.norm;
@@ -494,7 +529,10 @@
     if (!qwords.length) return results;
     var allKey = this.norm.words(query).join(" ");
     var queryKey = qwords.join(" ");
-    var matches = qwords.map(function (w, i) { return self.matchWord(w, norm.standIns(norm.nameSynonyms, raw[i])); });
+    var extras = this.phraseExtras(query, raw);
+    var matches = qwords.map(function (w, i) {
+      return self.matchWord(w, norm.standIns(norm.nameSynonyms, raw[i]).concat(extras[i]));
+    });
     var weights = matches.map(function (m) { return self.weight(m); });
     var totalWeight = 0;
     weights.forEach(function (w) { totalWeight += w; });
