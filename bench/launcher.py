@@ -8,7 +8,7 @@ any Python command measured) - which forks, execs and reaps them with `wait4`.
 
 Protocol: one JSON object per line on stdin, one JSON reply per line on stdout.
     {"op": "run", "cmd": [...], "cwd": "...", "env": {...}, "log": "...", "timeout": s}
-        -> {"pid", "wall", "cpu", "maxrss_kb", "exit", "signal", "timed_out"}
+        -> {"pid", "wall", "cpu", "maxrss_kb", "exit", "signal", "timed_out", "others"}
     {"op": "start", "cmd": ..., "cwd": ..., "env": ..., "log": ...}  -> {"pid"}
     {"op": "stop", "pid": p, "signal": 2, "grace": 20}              -> as for "run"
     {"op": "quit"}
@@ -20,7 +20,19 @@ import signal
 import sys
 import time
 
-_started: dict[int, float] = {}
+_started: dict[int, tuple[float, float | None]] = {}  # pid -> (start, machine busy seconds then)
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _busy() -> float | None:
+    """CPU seconds the whole machine has spent busy since boot (Linux /proc/stat), or None."""
+    try:
+        with open("/proc/stat") as handle:
+            fields = [int(x) for x in handle.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle, iowait
+    return (sum(fields[:8]) - idle) / _TICK
 
 
 def _spawn(request: dict) -> int:
@@ -37,17 +49,25 @@ def _spawn(request: dict) -> int:
             os.execve(request["cmd"][0], request["cmd"], request["env"])
         finally:
             os._exit(127)
-    _started[pid] = time.perf_counter()
+    _started[pid] = (time.perf_counter(), _busy())
     return pid
 
 
 def _reap(pid: int, timed_out: bool = False) -> dict:
     _, status, usage = os.wait4(pid, 0)
-    wall = time.perf_counter() - _started.pop(pid)
+    started, busy = _started.pop(pid)
+    wall = time.perf_counter() - started
+    busy_now = _busy()
+    cpu = usage.ru_utime + usage.ru_stime
+    # Cores that other processes kept busy meanwhile: with the kernel's autogroup scheduling a
+    # measured command gets a fair share per session, not per process, so a build that uses
+    # two cores slows down far more than a one-core command when another session is busy.
+    others = None if busy is None or busy_now is None or wall <= 0 else max(0.0, (busy_now - busy - cpu) / wall)
     return {
         "pid": pid,
         "wall": wall,
-        "cpu": usage.ru_utime + usage.ru_stime,
+        "cpu": cpu,
+        "others": others,
         "maxrss_kb": usage.ru_maxrss,
         "exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,

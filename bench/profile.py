@@ -6,7 +6,9 @@
 Default mode times named stages with the wall clock (inclusive time and calls of each
 wrapped function, measured in the main process; time spent in worker processes shows up
 inside the caller that waits for them). `--cprofile` instead runs the same work under
-cProfile and prints the functions with the most own time. For a sampling profile of the
+cProfile and prints the functions with the most own time. `--timeline` shows which process
+(the main one or a forked worker) ran each stage and when, and how many cores the work kept
+busy (bench/timeline.py): what a serial profile cannot show. For a sampling profile of the
 real command, including worker processes, use py-spy:
 
     py-spy record -s -r 200 -f raw -o out.txt -- python -m generator validate --no-cache --terms DIR
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.run import ROOT, prepare
+from bench.timeline import Timeline
 
 # module: functions (or Class.method) to time; names that do not exist are skipped, so the
 # list survives the stages being reorganised.
@@ -184,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warm", action="store_true", help="validate with warm caches")
     parser.add_argument("--serial", action="store_true", help="parse in this process (no worker pool)")
     parser.add_argument("--cprofile", action="store_true", help="cProfile instead of stage timings")
+    parser.add_argument("--timeline", action="store_true", help="stages by process and time (bench/timeline.py)")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--seed", type=int, default=9)
     args = parser.parse_args(argv)
@@ -200,7 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         work = _build(setup.terms, setup.work / "profile-site")
     timer = Timer()
-    if not args.cprofile:
+    timeline = Timeline() if args.timeline else None
+    if timeline:
+        timeline.install()
+    elif not args.cprofile:
         timer.install()
     profiler = cProfile.Profile() if args.cprofile else None
     started = time.perf_counter()
@@ -211,7 +218,9 @@ def main(argv: list[str] | None = None) -> int:
         profiler.disable()
     wall = time.perf_counter() - started
     print(f"{args.what} of {args.n} entries{' (warm)' if args.warm else ''}: {wall:.2f} s wall")
-    if profiler:
+    if timeline:
+        print(timeline.report(wall))
+    elif profiler:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats("tottime").print_stats(args.top)

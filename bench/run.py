@@ -67,6 +67,7 @@ class Sample:
     ok: bool
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    others: float | None = None  # cores other processes kept busy meanwhile (see launcher.py)
 
 
 def _env() -> dict[str, str]:
@@ -133,7 +134,14 @@ def _sample(reply: dict[str, Any]) -> Sample:
         note = f"killed by signal {reply['signal']}"
     elif reply["exit"] != 0:
         note = f"exit {reply['exit']}"
-    return Sample(wall=reply["wall"], cpu=reply["cpu"], peak_mb=reply["maxrss_kb"] / 1024, ok=ok, note=note)
+    return Sample(
+        wall=reply["wall"],
+        cpu=reply["cpu"],
+        peak_mb=reply["maxrss_kb"] / 1024,
+        ok=ok,
+        note=note,
+        others=reply.get("others"),
+    )
 
 
 def run_measured(
@@ -518,6 +526,8 @@ def run(ns: list[int], keys: list[str], reps: int, timeout: float, slow: float, 
                 sample = BY_KEY[key].measure(setups[n], log, timeout)
                 done.append(sample)
                 status = f"{sample.wall:8.2f} s  {sample.peak_mb:7.0f} MB" if sample.ok else f"FAILED ({sample.note})"
+                if sample.others is not None:  # a busy machine slows a two-core build more than MkDocs' one core
+                    status += f"  (cpu {sample.cpu:.1f} s; other processes {sample.others:.1f} cores)"
                 print(f"  round {rep}  n={n:<6} {key:<14} {status}", flush=True)
     if _launcher is not None:
         _launcher.close()

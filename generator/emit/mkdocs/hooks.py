@@ -1,10 +1,10 @@
 """The thin bridge into MkDocs: each event hands over to one pipeline stage.
 
 on_config  load and validate terms/; abort with the validator's messages on any error
-on_files   (the site folder is clean now) start writing /api/ in a forked process; render
-           the site, the entries' raw Markdown copies and version stubs written as they
-           are made, and write the graph and preview JSON; add every generated page in
-           memory (File.generated)
+on_files   (the site folder is clean now) render the site, the entries' raw Markdown
+           copies and version stubs written as they are made; then start writing /api/
+           and the search index in a forked process; write the graph and preview JSON;
+           add every generated page in memory (File.generated)
 on_nav     hand each generated page its finished HTML fragments (render.Fragments); for a
            large glossary, leave the generated pages outside the nav to be converted
            by the theme workers (below), or else convert them in worker processes now
@@ -143,18 +143,12 @@ class GlossaryPlugin:
             _write_search_index(glossary, site_dir)
 
         self.exports = exports
-        if can_fork():
-            # /api/ and the search index need only the entries and the hand-written pages: a
-            # forked process writes them while this one renders and MkDocs converts, so that
-            # whenever they work on one core the other is not idle.
-            # (A bare process, not a pool: a pool's helper thread would stop the page workers forking.)
-            self.exporting = multiprocessing.get_context("fork").Process(target=exports)
-            self.exporting.start()
         data = collect_site_data(glossary.entries, loaded.graph, site)
         data = dataclasses.replace(data, extra={**data.extra, "history": found})
         self.glossary = glossary
         write = _writer(site_dir)
         rendered = render_site(data, _project_root(config) / "templates", write=write)
+        self._start_exports()
         for path in rendered.files:
             _claim(path, "file", files, config)
         for path, text in rendered.files.items():
@@ -173,6 +167,22 @@ class GlossaryPlugin:
             if self.fast and path not in in_nav:  # MkDocs makes the page of a file in the nav itself
                 page_convert.GeneratedPage(None, file, config)
         return files
+
+    def _start_exports(self) -> None:
+        """Fork the process that writes /api/ and the search index, once the pages are rendered.
+
+        They need only the entries and the hand-written pages, and take about a seventh of
+        the build's CPU. Forked before rendering, that process was a fourth CPU-bound one
+        beside this process and the two entry-page workers on two cores all through
+        rendering, so every page waited for it, while a core sat idle later as MkDocs read
+        the pages and compiled the theme here alone. Forked now, it takes that idle core
+        first and then shares the cores with the theme workers, which run several times
+        longer than it does. (A bare process, not a pool: a pool's helper thread would stop
+        the page workers forking.)
+        """
+        if self.exports is not None and can_fork():
+            self.exporting = multiprocessing.get_context("fork").Process(target=self.exports)
+            self.exporting.start()
 
     def page_events(self) -> dict[str, Callable[..., Any]]:
         return {"page_context": self.on_page_context, "post_page": self.on_post_page}
