@@ -104,9 +104,12 @@ def _cascade(args: list[Any], node: ast.AST) -> tuple[list[float], list[float]]:
         for i in hit:
             volume += sizes[i]
         alive = [i for i in alive if i not in hit]
-        price = max(0.0, price - side * impact * volume)
-        if not math.isfinite(price):
+        moved = price - side * impact * volume
+        # Checked before max(): an overflow (inf, or inf * 0 = nan) must fail the same way here
+        # and in the browser, whose Math.max treats nan differently from Python's max.
+        if not (math.isfinite(volume) and math.isfinite(moved)):
             raise FormulaError("result is too large (overflow)", column_of(node), "overflow")
+        price = max(0.0, moved)
         prices.append(price)
         volumes.append(volume)
     return prices, volumes

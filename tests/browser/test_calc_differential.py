@@ -300,5 +300,7 @@ def test_number_shapes_print_the_same(engine_page: Any) -> None:
         99999.999995,
     ]
     values += [math.ldexp(1.0, e) * 1.2345678912345 for e in range(-60, 60, 7)]
+    # exact ties at the tenth digit, which Python rounds half to even
+    values += [25 / 8192, 1234567890.5, 1234567891.5, -0.0030517578125, 2**-20, 99999999995 / 2**3]
     shown = engine_page.evaluate("(vs) => vs.map(window.GlossaryCalc.fmt)", values)
     assert shown == [format_number(v) for v in values]

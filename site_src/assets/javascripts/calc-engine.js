@@ -38,16 +38,32 @@
     return text.indexOf(".") < 0 ? text : text.replace(/0+$/, "").replace(/\.$/, "");
   }
 
-  // Python's format(value, ".10g").
+  // Python's format(value, ".10g"): ten significant digits, rounded half to even on an
+  // exact tie as Python rounds (toExponential would round such a tie up).
   function g10(value) {
-    var exp = value.toExponential(9); // d.ddddddddde+x, rounded as Python rounds
-    var at = exp.indexOf("e");
-    var power = parseInt(exp.slice(at + 1), 10);
-    if (power < -4 || power >= 10) {
-      var digits = Math.abs(power) < 10 ? "0" + Math.abs(power) : String(Math.abs(power));
-      return stripZeros(exp.slice(0, at)) + "e" + (power < 0 ? "-" : "+") + digits;
+    var exact = value.toExponential(100); // the double's decimal digits, far enough to see a tie
+    var at = exact.indexOf("e");
+    var power = parseInt(exact.slice(at + 1), 10);
+    var digits = exact.slice(0, at).replace("-", "").replace(".", "");
+    var keep = digits.slice(0, 10);
+    var rest = digits.slice(10);
+    var first = rest.charAt(0);
+    var up = first > "5" || (first === "5" && (/[1-9]/.test(rest.slice(1)) || Number(keep.charAt(9)) % 2 === 1));
+    if (up) {
+      keep = String(BigInt(keep) + 1n);
+      if (keep.length > 10) {
+        keep = keep.slice(0, 10);
+        power += 1;
+      }
     }
-    return stripZeros(value.toFixed(9 - power));
+    var sign = value < 0 ? "-" : "";
+    if (power < -4 || power >= 10) {
+      var size = Math.abs(power) < 10 ? "0" + Math.abs(power) : String(Math.abs(power));
+      return sign + stripZeros(keep.charAt(0) + "." + keep.slice(1)) + "e" + (power < 0 ? "-" : "+") + size;
+    }
+    var whole = power >= 0 ? keep.slice(0, power + 1) : "0";
+    var fraction = power >= 0 ? keep.slice(power + 1) : "0".repeat(-power - 1) + keep;
+    return sign + stripZeros(fraction ? whole + "." + fraction : whole);
   }
 
   function fmt(value) {
@@ -295,8 +311,11 @@
       var volume = 0;
       hit.forEach(function (j) { volume += sizes[j]; });
       alive = alive.filter(function (j) { return hit.indexOf(j) < 0; });
-      price = Math.max(0, price - side * impact * volume);
-      if (!Number.isFinite(price)) throw new FormulaError("result is too large (overflow)", column, "overflow");
+      var moved = price - side * impact * volume;
+      if (!(Number.isFinite(volume) && Number.isFinite(moved))) {
+        throw new FormulaError("result is too large (overflow)", column, "overflow");
+      }
+      price = Math.max(0, moved);
       prices.push(price);
       volumes.push(volume);
     }
