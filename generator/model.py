@@ -30,6 +30,10 @@ RELATION_TYPES: tuple[str, ...] = tuple(RELATION_INVERSES)
 
 # Where each kind's page lives; the address is part of the citable identity.
 KIND_SECTIONS: dict[str, str] = {"definition": "definition", "term": "term", "area": "area"}
+# What readers see each kind called, everywhere: page badges, search results, hover
+# previews, A-Z, the feed. The one source of these words; `kind` itself stays the data value.
+KIND_LABELS: dict[str, str] = {"definition": "Definition", "term": "Article", "area": "Area"}
+KIND_PLURALS: dict[str, str] = {"definition": "Definitions", "term": "Articles", "area": "Areas"}
 
 
 class Severity(str, Enum):  # noqa: UP042 - str() of a member is its name, as the messages use it

@@ -24,6 +24,8 @@ CALCULATORS = "calculators.md"
 GRAPH_JSON = "graph.json"
 PREVIEWS_JSON = "previews.json"
 CALCULATORS_JSON = "calculators.json"
+RECENT = "recent.md"  # "Recent changes": entries by modified date
+FEED = "feed.xml"  # the Atom feed of the same
 
 # Folders and pages made by others than render: /api/ (generator/export/formats.py), /rev/
 # (generator/cite/record.py, history.py), /search/ (generator/search/site.py), MkDocs' own
@@ -43,6 +45,6 @@ def _stem(path: str) -> str:
 
 RESERVED: frozenset[str] = frozenset(
     {"index"}  # every folder's own page
-    | {_stem(path) for path in (HOME, AREAS, A_TO_Z, TAGS, GRAPH, CALCULATORS, GRAPH_JSON, PREVIEWS_JSON)}
+    | {_stem(path) for path in (HOME, AREAS, A_TO_Z, TAGS, GRAPH, CALCULATORS, GRAPH_JSON, PREVIEWS_JSON, RECENT, FEED)}
     | set(_OTHERS)
 )

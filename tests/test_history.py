@@ -83,6 +83,7 @@ def test_distinct_contents_become_revisions_newest_first(repo) -> None:
     revisions = found.of("margin-call")
     first, second, third = repo["commits"]
     assert [r.commit for r in revisions] == [third, second, first]  # broken skipped, comment-only merged
+    assert [r.message for r in revisions] == ["third", "second", "first"]  # each commit's subject
     assert "third wording" in revisions[0].entry.summary
     assert "second wording" in revisions[1].entry.summary
     for rev in revisions:
@@ -186,6 +187,11 @@ def test_old_revisions_get_pages_marked_old_that_link_to_the_current_one(repo) -
     assert "[Read the current version](../../definition/margin-call.md)" in page
     assert f"version `{second.version}`" in page and f"commit `{second.commit[:10]}`" in page
     assert "second wording" in page
+    # the commit's message as the change summary, and a word-level diff against the current entry
+    assert "**Change summary:** second" in page
+    assert "## Changes since this version {: #changes-since-this-version }" in page
+    assert "The <del>second</del><ins>third</ins> wording of the definition" in page
+    assert '<h3 class="gl-diff__part">Body</h3>\n<p class="gl-diff__same">Unchanged.</p>' in page
     assert f"[Older revision]({first.fingerprint}.md)" in page
     assert f"[Newer revision]({second.fingerprint}.md)" in pages[first.page_path]
     record = cite.CitationRecord.from_entry(second.entry, site_url=SITE).for_version()
@@ -242,8 +248,18 @@ def test_version_block_lists_earlier_versions(repo) -> None:
     block = revisions.version_block(
         entries["margin-call"], record, found, page_path="definition/margin-call.md", day=DAY
     )
-    for rev in found.earlier(entries["margin-call"]):
-        assert f"(../rev/margin-call/{rev.fingerprint}.md)" in block
+    current, *earlier = found.of("margin-call")
+    assert earlier == list(found.earlier(entries["margin-call"]))
+    # finished HTML beside the cite box: this version first, then each earlier one linked
+    # to its page, each with its commit's message as the change summary
+    assert block.index("Versions") < block.index("<summary>Cite this version</summary>")
+    assert f"<strong>This version</strong>, 20 November 2026 (<code>{current.fingerprint}</code>)" in block
+    for rev in earlier:
+        link = (
+            f'<a href="../../rev/margin-call/{rev.fingerprint}/">20 November 2026 (<code>{rev.fingerprint}</code>)</a>'
+        )
+        assert f'{link} — <span class="gl-revisions__message">{rev.message}</span>' in block
+    assert ".md" not in block
 
 
 # -- the whole build --------------------------------------------------------------------------------

@@ -169,7 +169,7 @@ def test_entry_page_sections_come_in_reading_order(site) -> None:
         "# Liquidation",
         "gl-summary",
         "## Formula {: #formula }",
-        r"\[L = \frac{N}{E}\]",
+        r"L = \frac{N}{E}</annotation>",  # the formula, drawn at build time
         "gl-vars",
         '<details class="gl-worked" id="worked-example">',  # the primary formula's example
         "<summary>Ten times",
@@ -243,8 +243,9 @@ def test_home_lists_areas_and_central_terms(site) -> None:
 
 def test_a_to_z_points_aliases_and_abbreviations_to_their_entry(site) -> None:
     text = site.source("a-z.md")
-    assert '<li>MC → see <a href="../definition/margin-call/">Margin Call</a></li>' in text
-    assert '<li>call notice → see <a href="../definition/margin-call/">Margin Call</a></li>' in text
+    see = '<li class="gl-az__see gl-kind-of--definition">'  # the kind of the entry it points to, for the filter
+    assert f'{see}MC → see <a href="../definition/margin-call/">Margin Call</a></li>' in text
+    assert f'{see}call notice → see <a href="../definition/margin-call/">Margin Call</a></li>' in text
 
 
 def test_tag_pages_list_their_entries(site) -> None:
@@ -524,6 +525,7 @@ def test_previews_and_graph_json(site) -> None:
         "title": "Margin Call",
         "summary": "Margin Call is a fixture entry used in tests.",
         "kind": "definition",
+        "kind_label": "Definition",
         "url": "definition/margin-call/",
         "names": ["call notice", "MC"],
     }

@@ -62,10 +62,21 @@ def test_stock_mkdocs_builds_it_strictly(rendered: Path) -> None:
     assert (rendered / "site" / "api").is_dir() and (rendered / "site" / "search" / "glossary-index.json").is_file()
 
 
+_EDIT_BUTTON = re.compile(r'<a href="([^"]*)"[^>]*rel="edit"[^>]*>.*?</a>', re.S)  # the theme's, not the page's
+# The phone "On this page" list: the theme's too (templates/overrides/main.html), put in after
+# the output allowlist, the same both ways.
+_PHONE_TOC = re.compile(r'<details class="gl-toc-phone">.*?</details>', re.S)
+
+
 def _article(html: str, finish=str) -> str:
     match = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', html, re.S)
     assert match
-    return re.sub(r">\s+<", "><", finish(match.group(1))).strip()
+    return re.sub(r">\s+<", "><", finish(_PHONE_TOC.sub("", _EDIT_BUTTON.sub("", match.group(1))))).strip()
+
+
+def _edit_link(html: str) -> str | None:
+    found = _EDIT_BUTTON.search(html)
+    return found.group(1) if found else None
 
 
 def test_its_pages_say_what_the_hooks_pages_say(glossary_dir: Path, tmp_path: Path) -> None:
@@ -82,9 +93,16 @@ def test_its_pages_say_what_the_hooks_pages_say(glossary_dir: Path, tmp_path: Pa
     )
     assert len(pages) > 10
     for page in pages:
-        ours = _article((hooks / page).read_text("utf-8"))
+        built = (hooks / page).read_text("utf-8")
+        ours = _article(built)
         theirs = (plain / page).read_text("utf-8")
         assert ours in (_article(theirs), _article(theirs, allowlist.clean)), page
+        # "Edit this page": an entry's YAML file both ways, a hand-written page's own file,
+        # never a Markdown file the build generated
+        link = _edit_link(built)
+        assert link == _edit_link(theirs), page
+        if link and not link.endswith(".yaml"):
+            assert (ROOT / link.split("/edit/main/", 1)[1]).is_file(), page
 
 
 def test_it_never_replaces_a_folder_it_did_not_make(rendered: Path, tmp_path: Path) -> None:

@@ -1,8 +1,8 @@
 """Check LaTeX with the KaTeX the site ships: one Node.js process per run, results cached.
 
-Readers' browsers render every formula with the vendored `katex.min.js` (trust off,
-bounded macro expansion). LaTeX that KaTeX rejects would reach them as red error text,
-so the validator runs that same file under Node.js with the same limits, plus
+The build draws every formula with the vendored `katex.min.js` (trust off, bounded macro
+expansion; generator/render/math.py). LaTeX that KaTeX rejects would reach readers as red
+error text, so the validator runs that same file under Node.js with the same limits, plus
 `throwOnError`, and reports each rejection at the field that holds it. All formulas of
 a run go to one `node` process as JSON on stdin; verdicts are cached by formula text,
 in the process (so `glossary serve` rebuilds only ask about formulas that changed) and,
@@ -35,7 +35,7 @@ from generator.segments import segments  # how the site itself finds math in Mar
 
 KATEX_JS = settings.KATEX_JS
 NODE_ENV = "GLOSSARY_NODE"  # path of the node binary; empty means "do not use node"
-MAX_EXPAND = 1000  # the same limits as the page script (site_src/assets/javascripts/glossary.js)
+MAX_EXPAND = 1000  # the same limits as the build draws math with (generator/render/math.py)
 MAX_SIZE = 20
 TIMEOUT_SECONDS = 60
 MAX_TEX_CHARS = 20_000  # longer math is refused before it reaches KaTeX
@@ -212,7 +212,7 @@ def _markdown_math(doc: Document, path: NodePath, text: str) -> Iterator[Math]:
     for segment in segments(text):
         if segment.kind != "math":
             continue
-        tex, display = _strip_delimiters(segment.text)
+        tex, display = strip_delimiters(segment.text)
         if not tex.strip():
             continue
         needle = segment.text.split("\n", 1)[0]
@@ -220,7 +220,7 @@ def _markdown_math(doc: Document, path: NodePath, text: str) -> Iterator[Math]:
         seen[needle] = seen.get(needle, 0) + 1
 
 
-def _strip_delimiters(math: str) -> tuple[str, bool]:
+def strip_delimiters(math: str) -> tuple[str, bool]:
     """The text KaTeX receives for one math segment, and whether it is display math."""
     for opening, closing, display in (
         ("$$", "$$", True),

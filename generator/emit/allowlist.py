@@ -4,10 +4,11 @@ Author text reaches a page through Markdown conversion, templates and the finish
 fragments the renderer keeps apart. Whatever the converters made of it, the page content
 is parsed as a browser would (html5ever, through nh3/ammonia) and only the elements and
 attributes below survive: exactly what the site's own templates and Markdown extensions
-emit. No `<script>`, `<style>`, frames, forms, `<base>` or `<meta>`; no `style`, event
-handlers or `srcset`; link targets only http(s), mailto, relative or `#`; images only from
-the site. This is the security boundary; the Markdown-side escaping in `sanitize` only
-keeps raw HTML visible as text for readers.
+emit. No `<script>`, `<style>`, frames, forms, `<base>` or `<meta>`; no event handlers or
+`srcset`, and `style` only as KaTeX writes it (em lengths, colours) on the math it draws;
+link targets only http(s), mailto, relative or `#`; images only from the site. This is the
+security boundary; the Markdown-side escaping in `sanitize` only keeps raw HTML visible
+as text for readers.
 """
 
 from __future__ import annotations
@@ -85,9 +86,12 @@ ELEMENTS: Mapping[str, frozenset[str]] = {
     },
     "a": frozenset({"href", "rel", "type", "hreflang"}),
     "abbr": frozenset(),
+    # An old revision's word-level differences from the current entry (generator/history/diff.py).
+    "ins": frozenset(),
+    "del": frozenset(),
     "code": frozenset(),
     "pre": frozenset({"data-style"}),
-    "span": frozenset({"data-style"}),
+    "span": frozenset({"data-style", "style"}),
     "div": frozenset(
         {
             "data-results",
@@ -134,7 +138,7 @@ ELEMENTS: Mapping[str, frozenset[str]] = {
     "button": frozenset({"type", "disabled"}),
     "output": frozenset({"for"}),
     # Static charts.
-    "svg": frozenset({"xmlns", "viewBox", "width", "height", "preserveAspectRatio"}) | _SVG_PRESENTATION,
+    "svg": frozenset({"xmlns", "viewBox", "width", "height", "preserveAspectRatio", "style"}) | _SVG_PRESENTATION,
     "g": _SVG_PRESENTATION,
     "title": frozenset(),
     "desc": frozenset(),
@@ -143,7 +147,32 @@ ELEMENTS: Mapping[str, frozenset[str]] = {
     "circle": frozenset({"cx", "cy", "r"}) | _SVG_PRESENTATION,
     "rect": frozenset({"x", "y", "width", "height", "rx", "ry"}) | _SVG_PRESENTATION,
     "text": frozenset({"x", "y", "dx", "dy"}) | _SVG_PRESENTATION,
+    # Math, drawn by KaTeX at build time (generator/render/math.py): its spans carry layout in
+    # `style` (em lengths only, `_katex_style`), stretchy delimiters are an svg path, and the
+    # MathML beside them has only presentation attributes (no href, no annotation-xml, no mglyph).
+    "path": frozenset({"d"}),
+    "math": frozenset({"xmlns", "display"}),
+    "semantics": frozenset(),
+    "annotation": frozenset({"encoding"}),
+    **{tag: frozenset() for tag in ("mrow", "msub", "msup", "msubsup", "msqrt", "mroot", "mphantom", "mtr")},
+    **{tag: frozenset({"mathvariant"}) for tag in ("mi", "mn", "mtext")},
+    "mo": frozenset(
+        {"mathvariant", "fence", "separator", "stretchy", "symmetric", "lspace", "rspace", "minsize", "maxsize"}
+        | {"movablelimits", "largeop"}
+    ),
+    "mspace": frozenset({"width", "height", "depth", "linebreak", "mathbackground"}),
+    "mstyle": frozenset({"displaystyle", "scriptlevel", "mathcolor", "mathsize"}),
+    "mfrac": frozenset({"linethickness"}),
+    "mover": frozenset({"accent"}),
+    "munder": frozenset({"accentunder"}),
+    "munderover": frozenset({"accent", "accentunder"}),
+    "mtable": frozenset({"columnalign", "rowalign", "columnspacing", "rowspacing", "columnlines", "rowlines"})
+    | frozenset({"width", "frame"}),
+    "mtd": frozenset({"width", "columnalign"}),
+    "mpadded": frozenset({"width", "height", "depth", "lspace", "voffset", "mathbackground", "style"}),
+    "menclose": frozenset({"notation", "mathcolor"}),
 }
+_ELEMENT_STYLE = ("span", "svg", "mpadded")  # the elements KaTeX gives a `style`
 
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -171,7 +200,37 @@ _THEME_CLASSES = frozenset({"md-button", "md-button--primary"})
 _THEME_ID = re.compile(r"__(?:cite|cite_version_box|tabbed)_[0-9_]+")
 
 
+# KaTeX's inline layout, declaration by declaration: lengths in em (or 0), its border and
+# position keywords, colours by name or hex. Anything else (url(), fixed positions, other
+# units, expressions) is dropped; a `style` left empty is dropped whole.
+_LENGTH = r"(?:-?(?:\d{1,4}(?:\.\d*)?|\.\d+)em|0)"
+_COLOUR = r"(?:\#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})"  # `\#`: not a comment in re.VERBOSE
+_BORDER_STYLE = r"(?:solid|dashed|dotted)"
+_KATEX_DECLARATION = re.compile(
+    rf"""
+    (?:height|width|min-width|top|bottom|left|vertical-align|margin-left|margin-right|padding-left
+      |border-width|border-top-width|border-bottom-width|border-right-width)\s*:\s*{_LENGTH}
+    | margin\s*:\s*{_LENGTH}(?:\s+{_LENGTH}){{0,3}}
+    | (?:border-style|border-right-style)\s*:\s*{_BORDER_STYLE}
+    | border\s*:\s*{_LENGTH}\s+{_BORDER_STYLE}\s+{_COLOUR}
+    | position\s*:\s*relative
+    | (?:color|background-color|border-color)\s*:\s*{_COLOUR}
+    """,
+    re.VERBOSE,
+)
+_MATH_COLOUR = re.compile(_COLOUR)
+
+
+def _katex_style(value: str) -> str | None:
+    kept = [part.strip() for part in value.split(";") if _KATEX_DECLARATION.fullmatch(part.strip())]
+    return ";".join(kept) + ";" if kept else None
+
+
 def _filter(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "style":
+        return _katex_style(value) if element in _ELEMENT_STYLE else None
+    if attribute in ("mathcolor", "mathbackground"):
+        return value if _MATH_COLOUR.fullmatch(value) else None
     if attribute == "class" and "md-" in value:
         kept = [name for name in value.split() if not name.startswith("md-") or name in _THEME_CLASSES]
         return " ".join(kept) or None

@@ -8,7 +8,8 @@ the way Wikipedia keeps `oldid` links. Outside a checkout (or without git) the b
 still works; `History.available` is False and `History.reason` says why.
 
 Bounded and fast: one `git log` over the whole folder (first-parent history, so merges
-count once), then one `git cat-file --batch` for the blobs, at most
+count once; each commit's subject line is kept as the change summary of the content it
+introduced), then one `git cat-file --batch` for the blobs, at most
 `MAX_REVISIONS_PER_ENTRY` distinct blobs per entry, newest first. History never fails
 a build: a blob that does not load or read as an entry any more is skipped.
 
@@ -27,8 +28,10 @@ from pathlib import Path
 
 from generator.cite import record as cite
 from generator.model import Entry, Severity
+from generator.safe_text import without_control, without_invisible
 
 MAX_REVISIONS_PER_ENTRY = 50
+MAX_MESSAGE_CHARS = 300  # a change summary longer than this is cut, with an ellipsis
 # A field the format made required after a revision was written (a source's `type`) is
 # missing data, not a danger: such a revision is still published, as it was.
 _FORMAT_GROWTH = frozenset({"MISSING_FIELD"})
@@ -47,6 +50,7 @@ class Revision:
     commit: str  # the first (oldest) commit that had this content; "" for uncommitted text
     committed: str  # that commit's ISO committer date; "" for uncommitted text
     entry: Entry
+    message: str = ""  # that commit's subject line (plain text, one line): the change summary
 
     @property
     def url_path(self) -> str:
@@ -135,6 +139,16 @@ class _Change:
     committed: str
     slug: str
     blob: str
+    message: str = ""
+
+
+def clean_message(subject: str) -> str:
+    """A commit subject as a change summary: one line of plain text, no control or
+    invisible characters, at most `MAX_MESSAGE_CHARS` characters."""
+    text = " ".join(without_invisible(without_control(subject.replace("\t", " "))).split())
+    if len(text) > MAX_MESSAGE_CHARS:
+        text = text[: MAX_MESSAGE_CHARS - 1].rstrip() + "\u2026"
+    return text
 
 
 def _log(terms_dir: Path) -> list[_Change]:
@@ -149,7 +163,7 @@ def _log(terms_dir: Path) -> list[_Change]:
             "--no-abbrev",
             "-z",
             "--relative",
-            "--format=%x1e%H%x00%cI",
+            "--format=%x1e%H%x00%cI%x00%s",
             "--",
             ".",
         ],
@@ -157,20 +171,30 @@ def _log(terms_dir: Path) -> list[_Change]:
     )
     if result.returncode != 0:
         raise _NoHistory(_first_line(result.stderr))
+    # NUL-separated tokens, read in order: "\x1e<hash>", date, subject, then (":<meta>", path)
+    # pairs. Read by position, so a subject or path holding "\x1e" or ":" cannot confuse it.
+    tokens = result.stdout.decode("utf-8", "replace").split("\0")
     changes: list[_Change] = []
-    for chunk in result.stdout.decode("utf-8", "replace").split("\x1e"):
-        tokens = chunk.split("\0")
-        if len(tokens) < 2:
+    commit = committed = message = ""
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip("\n")
+        if token.startswith("\x1e") and i + 2 < len(tokens):
+            commit, committed, message = token[1:].strip(), tokens[i + 1].strip(), clean_message(tokens[i + 2])
+            i += 3
             continue
-        commit, committed, rest = tokens[0].strip(), tokens[1].strip(), tokens[2:]
-        for meta, path in zip(rest[0::2], rest[1::2]):
-            parts = meta.strip().lstrip(":").split()
-            if len(parts) < 5 or "/" in path or not path.endswith(".yaml"):
-                continue
-            blob, status = parts[3], parts[4]
-            if status.startswith("D") or blob == _NULL_BLOB:
-                continue
-            changes.append(_Change(commit, committed, path[: -len(".yaml")], blob))
+        if not token.startswith(":") or i + 1 >= len(tokens):
+            i += 1
+            continue
+        meta, path = token, tokens[i + 1]
+        i += 2
+        parts = meta.lstrip(":").split()
+        if not commit or len(parts) < 5 or "/" in path or not path.endswith(".yaml"):
+            continue
+        blob, status = parts[3], parts[4]
+        if status.startswith("D") or blob == _NULL_BLOB:
+            continue
+        changes.append(_Change(commit, committed, path[: -len(".yaml")], blob, message))
     return changes
 
 
@@ -250,7 +274,7 @@ def collect_history(
             if print_ not in by_print:
                 order.append(print_)
             # a later (older) occurrence of the same content wins: the first commit that had it
-            by_print[print_] = Revision(slug, print_, version, change.commit, change.committed, entry)
+            by_print[print_] = Revision(slug, print_, version, change.commit, change.committed, entry, change.message)
         if order:
             revisions[slug] = tuple(by_print[p] for p in order)
     return History(True, "", revisions, skipped=tuple(skipped))

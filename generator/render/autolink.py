@@ -182,8 +182,10 @@ def render_markdown(
     href_for: HrefFor,
     linked: set[str],
     autolink: bool = True,
+    math: Callable[[str], str] | None = None,
 ) -> str:
-    """Safe page Markdown with wikilinks resolved and first mentions linked.
+    """Safe page Markdown with wikilinks resolved and first mentions linked (and each math
+    segment through `math`, when given: see `sanitize_markdown`).
 
     `linked` holds the slugs already linked on this page; it is updated, so passing the
     same set for several fields of one page (body, FAQ answers) links each target once.
@@ -197,6 +199,7 @@ def render_markdown(
     return sanitize_markdown(
         markdown,
         lambda prose: _render_text(prose.text, prose.start, index, titles, href_for, linked, headings, autolink),
+        math,
     )
 
 

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from generator.cite import record as cite
 from generator.compute.site_data import SiteData
 from generator.history import revisions as history
+from generator.render import math
 from generator.render.autolink import NameIndex, link_text, render_markdown
 from generator.render.environment import TEMPLATES_DIR, kind_badge
 from generator.render.escape import escape_html_line
@@ -70,12 +71,9 @@ class Page:
 
     def seal(self, text: str) -> tuple[str, Fragments | None]:
         """The page's Markdown with its markers as placeholder paragraphs, and the fragments."""
-        if not self.fragments:
+        if not self.fragments and not math.has_math(text):
             return text, None
-        prefix, n = "glhtml", 0
-        while prefix in text:  # author text holding our word: pick one it does not hold
-            n += 1
-            prefix = f"glhtml{n}x"
+        prefix = math.unused_prefix([text, *self.fragments])  # author text holding our word: another
         merged: list[str] = []
 
         def place(run: re.Match[str]) -> str:
@@ -86,7 +84,8 @@ class Page:
             return f"{prefix}{len(merged) - 1}"
 
         text = MARKER_RUN.sub(place, text)
-        return text, Fragments.of(prefix, merged)
+        text, merged, keys = math.place(prefix, text, merged)  # math drawn at build time, put back after
+        return text, Fragments.of(prefix, merged, keys)
 
     def md(self, text: str, *, self_slug: str | None = None, autolink: bool = True) -> Markup:
         """Author Markdown made safe, wikilinks resolved, first mentions linked."""
@@ -99,6 +98,7 @@ class Page:
                 href_for=self.href,
                 linked=self.linked,
                 autolink=autolink,
+                math=math.segment_marker,
             )
         )
 
@@ -168,8 +168,9 @@ class Site:
                 linked=set(),
                 autolink=False,
                 href_for=lambda target: relative(home, self.paths[target]),
+                math=math.segment_marker,
             )
-            html = self._converted[slug] = self._to_html(text)
+            html = self._converted[slug] = math.convert_around(text, self._to_html)
         return html
 
     def _to_html(self, markdown_text: str) -> str:
@@ -204,8 +205,17 @@ class Site:
         return self.config.base + stem + "/"
 
 
-def front_matter(title: str, description: str, head: str = "", hide: Iterable[str] = ()) -> str:
-    """YAML front matter. Title and description are HTML-escaped: the theme prints them raw."""
+def front_matter(
+    title: str, description: str, head: str = "", hide: Iterable[str] = (), meta: Mapping[str, str] | None = None
+) -> str:
+    """YAML front matter. Title and description are HTML-escaped: the theme prints them raw.
+
+    `meta`: more keys for the theme (`glossary_modified` for the sitemap's lastmod,
+    `glossary_source` for the edit link), each a JSON string, so YAML reads it as written.
+    Every generated page says `glossary_source`: its entry's file in terms/, or "" for a
+    page with no file to edit (so no "Edit this page" at a generated Markdown file).
+    """
+    meta = {"glossary_source": "", **(meta or {})}
     lines = [
         "---",
         f"title: {json.dumps(escape_html_line(title), ensure_ascii=False)}",
@@ -213,6 +223,8 @@ def front_matter(title: str, description: str, head: str = "", hide: Iterable[st
     ]
     if head:
         lines.append(f"glossary_head: {json.dumps(head, ensure_ascii=False)}")
+    for key, value in meta.items():
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     hidden = list(hide)
     if hidden:
         lines.append(f"hide: {json.dumps(hidden)}")

@@ -94,6 +94,8 @@ def entry_page(env: jinja2.Environment, site: Site, entry: Entry, path: str) -> 
         "record": record,
         "published": cite.parse_day(entry.published),
         "modified": cite.parse_day(entry.modified or entry.published),
+        # the versions list and "Cite this version", beside the cite box (_entry_footer.md.j2)
+        "versions_block": Markup(_version_block(site, entry, record, path)),
     }
     if entry.kind == "area":
         context.update(_area_context(site, page, entry))
@@ -101,11 +103,14 @@ def entry_page(env: jinja2.Environment, site: Site, entry: Entry, path: str) -> 
     else:
         template = "entry.md.j2"
     text = env.get_template(template).render(**context)
-    # "Cite this version" and the earlier versions, as finished HTML unless the block holds Markdown
-    block = _version_block(site, entry, record, path)
-    text += block if " markdown>" in block else str(page.stash(block))
     text, fragments = page.seal(text)
-    return front_matter(entry.title, entry.summary, head) + text, fragments
+    return front_matter(entry.title, entry.summary, head, meta=entry_meta(entry)) + text, fragments
+
+
+def entry_meta(entry: Entry) -> dict[str, str]:
+    """What the theme reads of an entry page besides its head: the day it was last modified
+    (the sitemap's lastmod) and its file in the terms folder (the "edit this page" link)."""
+    return {"glossary_modified": (entry.modified or entry.published)[:10], "glossary_source": f"{entry.slug}.yaml"}
 
 
 def primary_example(entry: Entry, examples: Sequence[Example]) -> int | None:

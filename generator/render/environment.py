@@ -11,8 +11,10 @@ from markupsafe import Markup
 
 from generator import settings
 from generator.calc.numbers import format_number
+from generator.model import KIND_LABELS, KIND_PLURALS
 from generator.render.autolink import link_text
 from generator.render.escape import escape_markdown_prose, escape_math, plain_markdown
+from generator.render.math import marker as math_mark
 from generator.render.sanitize import safe_href
 
 TEMPLATES_DIR = settings.TEMPLATES_DIR
@@ -24,8 +26,6 @@ RELATION_LABELS: dict[str, str] = {
     "uses": "Uses",
     "used_by": "Used by",
 }
-KIND_LABELS: dict[str, str] = {"term": "Article", "definition": "Definition", "area": "Area"}
-KIND_PLURALS: dict[str, str] = {"term": "Articles", "definition": "Definitions", "area": "Areas"}
 
 
 @functools.cache
@@ -79,7 +79,9 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["html"] = _stash
     env.filters["checked"] = checked_note
     env.globals["KIND_LABELS"] = KIND_LABELS
+    env.globals["KIND_PLURALS"] = KIND_PLURALS
     env.globals["kind_badge"] = kind_badge
+    env.globals["math_mark"] = math_mark  # math drawn at build time (_macros.md.j2)
     return env
 
 

@@ -3,7 +3,8 @@
 The parts of a page we generate are finished HTML: Python-Markdown parses raw HTML slowly
 and has nothing to do for it. A template puts each part through `{% filter html %}`,
 which leaves a marker (`MARK`); `Page.seal` turns the markers into placeholder paragraphs
-and the parts into `Fragments`, put back after conversion.
+and the parts into `Fragments`, put back after conversion, with the page's math as KaTeX drew
+it at build time (`generator.render.math`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from __future__ import annotations
 import re
 import secrets
 import zlib
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, field
 from html import unescape
+
+from generator.render import math as drawing
+from generator.render.math import MathKey
 
 # A fragment's marker in a rendered template: NUL, a token drawn afresh for each process
 # that renders, the fragment's number, NUL. Author text cannot forge one: it would have to
@@ -55,12 +59,14 @@ class Fragments:
     prefix: str
     packed: bytes
     ids: frozenset[str] = frozenset()  # the element ids in the fragments: anchors of the page
+    math: tuple[MathKey, ...] = ()  # the page's math: placeholder `{prefix}M{n}Z` is math[n]
+    drawn: Mapping[MathKey, str] = field(default_factory=dict, compare=False)  # the site's, shared
 
     @classmethod
-    def of(cls, prefix: str, html: Iterable[str]) -> Fragments:
+    def of(cls, prefix: str, html: Iterable[str], keys: tuple[MathKey, ...] = ()) -> Fragments:
         html = list(html)
         ids = frozenset(unescape(found) for part in html for found in _ELEMENT_ID.findall(part))
-        return cls(prefix, pack(html), ids)
+        return cls(prefix, pack(html), ids, keys)
 
     @property
     def html(self) -> list[str]:
@@ -75,13 +81,23 @@ class Fragments:
         """
         parts = self.html
         pattern = re.compile(rf"<p>{self.prefix}(\d+)</p>")
-        return pattern.sub(lambda m: finish(parts[int(m.group(1))]), html)
+        html = pattern.sub(lambda m: finish(parts[int(m.group(1))]), html) if parts else html
+        return drawing.restore(html, self.prefix, self.math, self.drawn) if self.math else html
 
     def inline(self, markdown: str) -> str:
         """The page's Markdown with its fragments in place, as one document to read."""
         parts = self.html
         pattern = re.compile(rf"^{self.prefix}(\d+)$", re.MULTILINE)
-        return pattern.sub(lambda m: parts[int(m.group(1))], markdown)
+        markdown = pattern.sub(lambda m: parts[int(m.group(1))], markdown)
+        return drawing.restore(markdown, self.prefix, self.math, self.drawn, markdown=True) if self.math else markdown
+
+    def inline_math(self, markdown: str) -> str:
+        """Markdown with the page's drawn math in place of its placeholders, written so that
+        Python-Markdown leaves it as drawn (`glossary render --out`)."""
+        if not self.math:
+            return markdown
+        drawn = {key: drawing.inert_in_markdown(self.drawn[key]) for key in self.math if key in self.drawn}
+        return drawing.restore(markdown, self.prefix, self.math, drawn, markdown=True)
 
 
 class PackedTexts(MutableMapping[str, str]):

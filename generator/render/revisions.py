@@ -20,13 +20,16 @@ from markupsafe import Markup, escape
 
 from generator.cite import box as cite_box
 from generator.cite import record as cite
-from generator.history.revisions import History
+from generator.history.diff import changes_html
+from generator.history.revisions import History, Revision
 from generator.model import Entry
+from generator.render import math
 from generator.render.autolink import link_text, render_markdown
 from generator.render.context import front_matter
 from generator.render.environment import RELATION_LABELS
+from generator.render.fragments import Fragments
 from generator.render.metadata import head_html
-from generator.render.paths import page_path, relative
+from generator.render.paths import page_path, relative, relative_url
 from generator.segments import segments
 
 log = logging.getLogger("mkdocs.plugins.glossary.history")
@@ -86,6 +89,7 @@ class _RevisionPage:
                 href_for=self.href,
                 linked=self.linked,
                 autolink=autolink,
+                math=math.segment_marker,
             )
         )
 
@@ -99,8 +103,16 @@ _REVISION_TEMPLATE = """\
 
 !!! warning "Old revision"
     This is an old revision of {{ page.entry_link(entry.slug) }}: version `{{ rev.version }}`, last modified {{ modified }}{% if rev.commit %}, first published in commit `{{ rev.short_commit }}` on {{ committed }}{% endif %}. It may differ a lot from the current version.
+{% if rev.message %}
 
-    [Read the current version]({{ current_href }}){{ " · [Newer revision](%s)"|format(newer) if newer else "" }}{{ " · [Older revision](%s)"|format(older) if older else "" }}
+    **Change summary:** {{ rev.message|plain }}
+{% endif %}
+
+    [Read the current version]({{ current_href }}) · [What changed since](#changes-since-this-version){{ " · [Newer revision](%s)"|format(newer) if newer else "" }}{{ " · [Older revision](%s)"|format(older) if older else "" }}
+
+## Changes since this version {: #changes-since-this-version }
+
+{{ changes }}
 
 
 <div class="gl-summary" markdown>
@@ -188,12 +200,14 @@ def revision_pages(
     site_url: str,
     site_name: str,
     day: date,
+    fragments: dict[str, Fragments] | None = None,
 ) -> dict[str, str]:
     """Docs path -> Markdown for every earlier revision of every current entry.
 
     `env` is the site's Jinja environment (for the shared macros and filters), `names`
     and `titles` the autolink index of today's entries: old text links to today's pages.
-    A revision that fails to render is skipped and logged, never fatal.
+    A revision that fails to render is skipped and logged, never fatal. Its math, drawn at
+    build time like the current pages', goes into `fragments` (page path -> `Fragments`).
     """
     template = env.from_string(_REVISION_TEMPLATE)
     pages: dict[str, str] = {}
@@ -241,6 +255,7 @@ def revision_pages(
                     modified=_day(old.modified or old.published),
                     published=_day(old.published),
                     committed=_day(rev.committed),
+                    changes=changes_html(old, current, _without_local_links),
                 )
                 head = head_html(
                     record=record,
@@ -252,6 +267,10 @@ def revision_pages(
                 )
                 head += '\n<meta name="robots" content="noindex">'
                 title = f"{old.title} (old revision {rev.version})"
+                prefix = math.unused_prefix([text])
+                text, _, keys = math.place(prefix, text, ())
+                if keys and fragments is not None:
+                    fragments[path] = Fragments.of(prefix, (), keys)
                 pages[path] = front_matter(title, old.summary, head) + text
             except Exception as error:  # noqa: BLE001 - history must never break the build
                 log.info("glossary: skipped old revision %s of %s: %s", rev.fingerprint, slug, error)
@@ -291,36 +310,47 @@ def version_stub(entry: Entry, record: cite.CitationRecord) -> tuple[str, str]:
     )
 
 
-def version_block(entry: Entry, record: cite.CitationRecord, history: History, *, page_path: str, day: date) -> str:
-    """Markdown/HTML for the end of an entry page: "Cite this version" and earlier revisions."""
+def cite_version_block(record: cite.CitationRecord, *, day: date) -> Markup:
+    """HTML for an entry page: the folded "Cite this version" box."""
     version = record.for_version()
     box = cite_box.cite_box_html(
         cite_box.html_views(version, day, modifier="version"), version, box_id="cite-version-box"
     )
     url = escape(version.url)
-    lines = [
-        "",
-        '<details class="gl-cite-version">',
-        "<summary>Cite this version</summary>",
-        "",
+    return Markup(
+        '<details class="gl-cite-version">\n<summary>Cite this version</summary>\n'
         f"<p>This citation points at the permanent address of version <code>{escape(version.version)}</code>, "
-        f'which keeps showing this text after the entry changes: <a href="{url}">{url}</a></p>',
-        "",
-        box,
-        "",
-        "</details>",
-        "",
-    ]
-    earlier = history.earlier(entry, record.fingerprint)
+        f'which keeps showing this text after the entry changes: <a href="{url}">{url}</a></p>\n'
+        f"{box}\n</details>"
+    )
+
+
+def _version_item(rev: Revision, link: str | None) -> str:
+    day = escape(_day(rev.entry.modified or rev.entry.published))
+    name = f"{day} (<code>{escape(rev.fingerprint)}</code>)"
+    shown = f'<a href="{escape(link)}">{name}</a>' if link else f"<strong>This version</strong>, {name}"
+    message = f' — <span class="gl-revisions__message">{escape(rev.message)}</span>' if rev.message else ""
+    return f"<li>{shown}{message}</li>"
+
+
+def versions_html(entry: Entry, record: cite.CitationRecord, history: History, *, page_path: str) -> Markup:
+    """HTML for an entry page, beside its cite box: this version and every earlier one
+    (newest first, each linked to its old-revision page), with each commit's change summary."""
     if not history.available:
         reason = escape(history.public_reason or "git history was not read")
-        lines.append(f'<p class="gl-revisions">Earlier versions: not published by this build ({reason}).</p>')
-    elif earlier:
-        links = " · ".join(
-            f"[{_day(r.entry.modified or r.entry.published)} (`{r.fingerprint}`)]({relative(page_path, r.page_path)})"
-            for r in earlier
-        )
-        lines.append(f'<div class="gl-revisions" markdown>\n**Earlier versions:** {links}\n\n</div>')
-    else:
-        lines.append('<p class="gl-revisions">Earlier versions: none.</p>')
-    return "\n".join(str(line) for line in lines) + "\n"
+        return Markup(f'<p class="gl-revisions">Earlier versions: not published by this build ({reason}).</p>')
+    earlier = history.earlier(entry, record.fingerprint)
+    if not earlier:
+        return Markup('<p class="gl-revisions">Earlier versions: none.</p>')
+    current = [r for r in history.of(entry.slug) if r.fingerprint == record.fingerprint]
+    items = [_version_item(r, None) for r in current[:1]]
+    items += [_version_item(r, relative_url(page_path, r.page_path)) for r in earlier]
+    return Markup(
+        '<div class="gl-revisions" id="versions">\n<p class="gl-revisions__title"><strong>Versions</strong> '
+        f"(newest first; an earlier one shows what changed since)</p>\n<ul>\n{chr(10).join(items)}\n</ul>\n</div>"
+    )
+
+
+def version_block(entry: Entry, record: cite.CitationRecord, history: History, *, page_path: str, day: date) -> str:
+    """HTML for the history part of an entry page: the versions list, then "Cite this version"."""
+    return f"{versions_html(entry, record, history, page_path=page_path)}\n{cite_version_block(record, day=day)}\n"

@@ -80,15 +80,19 @@ def pad_block(text: str) -> str:
     return f"\n\n{text}\n\n"
 
 
-def sanitize_markdown(markdown: str, prose: Callable[[Segment], str] | None = None) -> str:
+def sanitize_markdown(
+    markdown: str, prose: Callable[[Segment], str] | None = None, math_mark: Callable[[str], str] | None = None
+) -> str:
     """Author Markdown with raw HTML neutralised and link targets made safe. Prose segments
-    go through `prose` (the autolinker passes its own), else they are only escaped."""
+    go through `prose` (the autolinker passes its own), else they are only escaped. Math
+    segments become `math_mark(segment)` (pages: math drawn at build time), else stay as
+    LaTeX (the raw Markdown copies)."""
     parts: list[str] = []
     for segment in segments(markdown):
         if segment.kind == "code":
             parts.append(segment.text)
         elif segment.kind == "math":
-            math = escape_math(segment.text)
+            math = math_mark(segment.text) if math_mark else escape_math(segment.text)
             parts.append(pad_block(math) if is_display_block(markdown, segment) else math)
         elif segment.kind == "link":
             parts.append(sanitize_link(segment.text))

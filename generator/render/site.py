@@ -14,6 +14,7 @@ them in `collection_pages`, what every page shares in `context`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -24,7 +25,8 @@ import jinja2
 from generator import site_paths as paths
 from generator.calc.browser import calculators_json
 from generator.compute.site_data import SiteData
-from generator.render import revisions
+from generator.render import math, revisions
+from generator.render.changes import atom_feed, recent_page
 from generator.render.collection_pages import (
     a_to_z_page,
     areas_page,
@@ -92,13 +94,15 @@ def render_site(
         ]
         collections += [(paths.tag_page(tag), tag_page(env, site, tag)) for tag in site.tags]
         collections += [(paths.GRAPH, graph_page(env, site)), (paths.CALCULATORS, calculators_page(env, site))]
+        collections.append((paths.RECENT, recent_page(env, site)))
         later_files = {
             paths.GRAPH_JSON: json.dumps(graph_json(site), ensure_ascii=False, separators=(",", ":")),
             paths.PREVIEWS_JSON: json.dumps(previews_json(site), ensure_ascii=False, separators=(",", ":")),
             paths.CALCULATORS_JSON: json.dumps(calculators_json(), ensure_ascii=False, separators=(",", ":")),
+            paths.FEED: atom_feed(site),
         }
         versions: dict[str, str] = {}
-        _add_versions_and_api(env, site, versions, later_files if write is None else None)
+        _add_versions_and_api(env, site, versions, later_files if write is None else None, fragments)
         rendered.update(entries.from_workers())
     finally:
         entries.close()
@@ -111,7 +115,22 @@ def render_site(
         add(path, page)
     pages.update(versions)
     files.update(later_files)
+    _draw_math(pages, fragments)
     return RenderedSite(pages, files, fragments)
+
+
+def _draw_math(pages: dict[str, str], fragments: dict[str, Fragments]) -> None:
+    """Every page's math drawn by KaTeX, all of it in one node process, and handed to the
+    pages' fragments; pages with math say so in their front matter (the theme then loads
+    KaTeX's stylesheet, and only then)."""
+    wanted = dict.fromkeys(key for found in fragments.values() for key in found.math)
+    if not wanted:
+        return
+    drawn = math.draw(wanted, math.cache_path())
+    for path, found in fragments.items():
+        if found.math:
+            fragments[path] = dataclasses.replace(found, drawn=drawn)
+            pages[path] = math.flag_page(pages[path])
 
 
 # Each entry page depends only on the shared indexes, so a large glossary's pages are
@@ -172,7 +191,11 @@ def _render_entries(
 
 
 def _add_versions_and_api(
-    env: jinja2.Environment, site: Site, pages: dict[str, str], files: MutableMapping[str, str] | None
+    env: jinja2.Environment,
+    site: Site,
+    pages: dict[str, str],
+    files: MutableMapping[str, str] | None,
+    fragments: dict[str, Fragments],
 ) -> None:
     """Pages of earlier revisions and, into `files` (unless the entries' pages wrote them),
     forwarding stubs at current versions' addresses.
@@ -191,6 +214,7 @@ def _add_versions_and_api(
             site_url=site.config.base,
             site_name=site.config.site_name,
             day=site.config.build_day,
+            fragments=fragments,
         )
     )
     if files is not None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
+from generator.model import KIND_LABELS as ENTRY_KIND_LABELS
 from generator.search.fulltext import query_terms, score_sections, snippet
 from generator.search.index import FIELD_NAMES, TITLE, SearchIndex
 from generator.search.names import query_words, score_docs
@@ -29,7 +30,8 @@ from generator.search.params import PARAMS
 
 __all__ = ["KIND_LABELS", "PARAMS", "Hit", "rank_docs", "search", "suggest"]
 
-KIND_LABELS: dict[str, str] = {"term": "Article", "definition": "Definition", "area": "Area", "page": "Page"}
+# The words the site uses for each kind (generator.model), and "Page" for its own pages.
+KIND_LABELS: dict[str, str] = {**ENTRY_KIND_LABELS, "page": "Page"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +55,7 @@ class Hit:
 
     @property
     def kind_label(self) -> str:
-        """The kind as the page names it (render.KIND_LABELS): Article, Definition, Area, Page."""
+        """The kind as the page names it (model.KIND_LABELS): Article, Definition, Area, Page."""
         return KIND_LABELS.get(self.kind, self.kind.title())
 
     @property

@@ -134,7 +134,7 @@ def page_markdown(rendered: object, path: str) -> str:
         return text
     parts = [_markdown_inside(part) for part in fragments.html]
     pattern = re.compile(rf"^{fragments.prefix}(\d+)$", re.MULTILINE)
-    return pattern.sub(lambda m: parts[int(m.group(1))], text)
+    return fragments.inline_math(pattern.sub(lambda m: parts[int(m.group(1))], text))  # math as drawn
 
 
 def _markdown_inside(html: str) -> str:

@@ -1,4 +1,4 @@
-/* Leverage Glossary page behaviour: math, folds opened by links, hover previews, cite box,
+/* Leverage Glossary page behaviour (math is drawn at build time): folds opened by links, hover previews, cite box,
  * filters and graphs.
  * Every search box (header, home quick find, 404 suggestions) is search-ui.js's, ranked by
  * search-engine.js. Everything is served from the site itself; nothing here makes a
@@ -8,9 +8,6 @@
   "use strict";
 
   var ENTRY_PATH = /\/(term|definition|area)\/([a-z0-9]+(?:-[a-z0-9]+)*)\/?(?:index\.html)?$/;
-  var GRAPH_TICKS = 300; // the force simulation stops after this many ticks ...
-  var GRAPH_COOLDOWN_MS = 6000; // ... or this long, whichever comes first
-  var KIND_COLOURS = { area: "#e65100", term: "#3949ab", definition: "#00897b" };
 
   /* ---------- the site's base address ------------------------------------------------ */
 
@@ -48,32 +45,6 @@
     return node;
   }
 
-  /* ---------- math: KaTeX over arithmatex's output ------------------------------------ */
-
-  function renderMath(root) {
-    if (!window.katex) return;
-    root.querySelectorAll(".arithmatex").forEach(function (node) {
-      if (node.getAttribute("data-katex") === "done") return;
-      var text = node.textContent.trim();
-      var display = node.tagName === "DIV";
-      if (text.slice(0, 2) === "\\(" || text.slice(0, 2) === "\\[") text = text.slice(2, -2);
-      try {
-        window.katex.render(text, node, {
-          displayMode: display,
-          throwOnError: false,
-          trust: false,
-          strict: "ignore",
-          maxExpand: 1000,
-          maxSize: 20,
-          output: "htmlAndMathml",
-        });
-        node.setAttribute("data-katex", "done");
-      } catch (error) {
-        node.classList.add("gl-math-error");
-      }
-    });
-  }
-
   /* ---------- hover previews of entry links -------------------------------------------- */
 
   function entrySlug(anchor) {
@@ -99,6 +70,15 @@
     document.body.appendChild(card);
     var showTimer = null;
     var current = null;
+    var loaded = null; // previews.json once here: a tap must know at once whether it has a preview
+    var lastPointer = ""; // the pointerType of the last pointerdown: "touch", "pen" or "mouse"
+
+    function load() {
+      return previews().then(function (all) {
+        loaded = all;
+        return all;
+      });
+    }
 
     function hide() {
       clearTimeout(showTimer);
@@ -107,39 +87,59 @@
       current = null;
     }
 
-    function show(anchor, slug) {
-      previews().then(function (all) {
+    // Title, kind, summary and the primary formula (its title and LaTeX source, as text).
+    function fill(item, touch) {
+      card.textContent = "";
+      card.appendChild(el("strong", "gl-preview__title", item.title));
+      card.appendChild(el("span", "gl-preview__kind", item.kind_label || ""));
+      card.appendChild(el("p", "gl-preview__summary", item.summary));
+      if (item.formula && item.formula.latex) {
+        var formula = el("p", "gl-preview__formula");
+        formula.appendChild(el("span", "gl-preview__formula-title", item.formula.title));
+        formula.appendChild(el("code", "gl-preview__latex", item.formula.latex));
+        card.appendChild(formula);
+      }
+      if (touch) card.appendChild(el("p", "gl-preview__hint", "Tap the link again to open the page."));
+    }
+
+    function place(anchor) {
+      var box = anchor.getBoundingClientRect();
+      var width = Math.min(360, window.innerWidth - 16);
+      card.style.width = width + "px";
+      var left = Math.max(8, Math.min(box.left + window.scrollX, window.scrollX + window.innerWidth - width - 8));
+      card.style.left = left + "px";
+      card.style.top = box.bottom + window.scrollY + 6 + "px";
+      var cardBox = card.getBoundingClientRect();
+      if (cardBox.bottom > window.innerHeight && box.top > cardBox.height + 12) {
+        card.style.top = box.top + window.scrollY - cardBox.height - 6 + "px";
+      }
+    }
+
+    function show(anchor, slug, touch) {
+      load().then(function (all) {
         var item = all[slug];
         if (!item || current !== anchor) return;
-        card.textContent = "";
-        card.appendChild(el("strong", "gl-preview__title", item.title));
-        card.appendChild(el("span", "gl-preview__kind", { term: "Article", definition: "Definition", area: "Area" }[item.kind] || ""));
-        card.appendChild(el("p", "gl-preview__summary", item.summary));
+        fill(item, touch);
         card.hidden = false;
-        var box = anchor.getBoundingClientRect();
-        var width = Math.min(360, window.innerWidth - 16);
-        card.style.width = width + "px";
-        var left = Math.max(8, Math.min(box.left + window.scrollX, window.scrollX + window.innerWidth - width - 8));
-        var below = box.bottom + window.scrollY + 6;
-        card.style.left = left + "px";
-        card.style.top = below + "px";
-        var cardBox = card.getBoundingClientRect();
-        if (cardBox.bottom > window.innerHeight && box.top > cardBox.height + 12) {
-          card.style.top = box.top + window.scrollY - cardBox.height - 6 + "px";
-        }
+        place(anchor);
         anchor.setAttribute("aria-describedby", card.id);
       });
     }
 
-    function enter(event) {
+    function entryAnchor(event) {
       var anchor = event.target.closest ? event.target.closest("a[href]") : null;
-      if (!anchor || !anchor.closest(".md-content")) return;
+      if (!anchor || !anchor.closest(".md-content")) return null;
       var slug = entrySlug(anchor);
-      if (!slug) return;
+      return slug ? { anchor: anchor, slug: slug } : null;
+    }
+
+    function enter(event) {
+      var found = entryAnchor(event);
+      if (!found) return;
       clearTimeout(showTimer);
-      current = anchor;
+      current = found.anchor;
       showTimer = setTimeout(function () {
-        show(anchor, slug);
+        show(found.anchor, found.slug, false);
       }, 120);
     }
 
@@ -148,14 +148,39 @@
       if (anchor && anchor === current) hide();
     }
 
+    // Touch screens have no hover: the first tap on an entry link opens its preview, a
+    // second tap on the same link follows it. A link with no preview (or before
+    // previews.json has arrived) is followed at once.
+    function tap(event) {
+      if ((event.pointerType || lastPointer) !== "touch") return;
+      var found = entryAnchor(event);
+      if (!found || !loaded || !loaded[found.slug]) return;
+      if (current === found.anchor && !card.hidden) return; // the second tap: follow the link
+      event.preventDefault();
+      clearTimeout(showTimer);
+      if (current && current !== found.anchor) current.removeAttribute("aria-describedby");
+      current = found.anchor;
+      show(found.anchor, found.slug, true);
+    }
+
     document.addEventListener("mouseover", enter);
     document.addEventListener("focusin", enter);
     document.addEventListener("mouseout", leave);
     document.addEventListener("focusout", leave);
+    document.addEventListener(
+      "pointerdown",
+      function (event) {
+        lastPointer = event.pointerType || "";
+        if (lastPointer === "touch" && !loaded) load();
+      },
+      true
+    );
+    document.addEventListener("click", tap);
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") hide();
     });
     window.addEventListener("scroll", hide, { passive: true });
+    if (window.matchMedia && window.matchMedia("(hover: none), (pointer: coarse)").matches) load();
   }
 
   /* ---------- cite box: today's access date, copy button -------------------------------- */
@@ -228,12 +253,22 @@
     });
   }
 
-  /* ---------- area page filter ---------------------------------------------------------- */
+  /* ---------- list filters (area pages, A–Z) ------------------------------------------ */
 
   function normalise(text) {
     return String(text).toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
   }
 
+  function kindOf(li) {
+    var badge = li.querySelector(".gl-kind");
+    var found = badge ? badge.className.match(/gl-kind--(\w+)/) : li.className.match(/gl-kind-of--(\w+)/);
+    return found ? found[1] : "";
+  }
+
+  // A filter bar (.gl-filter, data-target = the id of what it filters), on the area pages
+  // and A–Z: a text box and kind boxes hide the list items that do not match. Where the
+  // target holds groups (.gl-filter__group, each after its heading: A–Z's letters), an
+  // emptied group hides with its heading and its link in the letter bar.
   function setupFilters() {
     document.querySelectorAll(".gl-filter").forEach(function (bar) {
       var target = document.getElementById(bar.getAttribute("data-target"));
@@ -241,205 +276,73 @@
       bar.hidden = false;
       var input = bar.querySelector(".gl-filter__input");
       var kinds = bar.querySelectorAll(".gl-filter__kind");
+      var count = bar.querySelector(".gl-filter__count");
+      var items = Array.prototype.slice.call(target.querySelectorAll("li"));
+      var texts = items.map(function (li) {
+        return normalise(li.textContent);
+      });
+      var itemKinds = items.map(kindOf);
+      var groups = target.querySelectorAll(".gl-filter__group");
       function apply() {
         var q = normalise(input.value);
         var allowed = {};
+        var filtering = Boolean(q);
         kinds.forEach(function (box) {
           allowed[box.value] = box.checked;
+          if (!box.checked) filtering = true;
         });
-        target.querySelectorAll("li").forEach(function (li) {
-          var badge = li.querySelector(".gl-kind");
-          var kind = badge ? (badge.className.match(/gl-kind--(\w+)/) || [])[1] : "";
-          var visible = (!kind || allowed[kind] !== false) && (!q || normalise(li.textContent).indexOf(q) >= 0);
+        var shown = 0;
+        items.forEach(function (li, i) {
+          var kind = itemKinds[i];
+          var visible = (!kind || allowed[kind] !== false) && (!q || texts[i].indexOf(q) >= 0);
           li.hidden = !visible;
+          if (visible) shown += 1;
         });
+        groups.forEach(function (group) {
+          var empty = !group.querySelector("li:not([hidden])");
+          group.hidden = empty;
+          var heading = group.previousElementSibling;
+          if (!heading || !/^H[2-6]$/.test(heading.tagName)) return;
+          heading.hidden = empty;
+          if (!heading.id) return;
+          document.querySelectorAll('.gl-letters a[href="#' + heading.id + '"]').forEach(function (link) {
+            link.classList.toggle("gl-letters__empty", empty);
+          });
+        });
+        if (count) count.textContent = filtering ? shown + " of " + items.length + " shown" : "";
       }
       input.addEventListener("input", apply);
       kinds.forEach(function (box) {
         box.addEventListener("change", apply);
       });
+      if (input.value) apply(); // a value the browser restored
     });
   }
 
-  /* ---------- graphs (force-graph, loaded only where a graph is shown) ------------------- */
+  /* ---------- graphs: graph.js (with force-graph) loaded only where a graph is shown ---- */
 
-  var forceGraphPromise = null;
-  function loadForceGraph() {
-    if (window.ForceGraph) return Promise.resolve(window.ForceGraph);
-    if (!forceGraphPromise) {
-      forceGraphPromise = new Promise(function (resolve, reject) {
+  // The /graph/ page loads it at once; an entry page when its local graph comes near.
+  function setupGraphs() {
+    var load = function () {
+      if (!document.querySelector("script[data-gl-graph]")) {
         var script = document.createElement("script");
-        script.src = siteUrl("assets/vendor/force-graph/force-graph.min.js");
-        script.onload = function () {
-          resolve(window.ForceGraph);
-        };
-        script.onerror = function () {
-          reject(new Error("could not load force-graph"));
-        };
+        script.src = siteUrl("assets/javascripts/graph.js");
+        script.setAttribute("data-gl-graph", "");
         document.head.appendChild(script);
-      });
-    }
-    return forceGraphPromise;
-  }
-
-  function cssColour(name, fallback) {
-    var value = getComputedStyle(document.body).getPropertyValue(name).trim();
-    return value || fallback;
-  }
-
-  function drawLabel(node, ctx, scale, always) {
-    if (!always && scale < 2.2) return;
-    var size = Math.max(10 / scale, 1.5);
-    ctx.font = size + "px sans-serif";
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
-    ctx.fillStyle = cssColour("--md-default-fg-color", "#222");
-    ctx.fillText(node.title, node.x, node.y + node.glR + 1);
-  }
-
-  function radius(node) {
-    return 2 + Math.sqrt(node.degree || 0) * 1.2 + (node.kind === "area" ? 2 : 0);
-  }
-
-  function makeGraph(ForceGraph, container, data, options) {
-    data.nodes.forEach(function (node) {
-      node.glR = radius(node);
-    });
-    var graph = ForceGraph()(container)
-      .width(container.clientWidth)
-      .height(container.clientHeight)
-      .graphData(data)
-      .nodeId("id")
-      .nodeVal(function (node) {
-        return node.glR * node.glR / 4;
-      })
-      .nodeRelSize(2)
-      .nodeColor(function (node) {
-        return node.id === options.focus ? "#d81b60" : KIND_COLOURS[node.kind] || "#777";
-      })
-      .nodeLabel(function (node) {
-        var tip = el("span", null, node.title);
-        return tip.outerHTML; // force-graph inserts labels as HTML: escape through the DOM
-      })
-      .linkColor(function () {
-        return cssColour("--md-default-fg-color--lighter", "rgba(0,0,0,0.25)");
-      })
-      .linkWidth(function (link) {
-        return link.type === "broader" || link.type === "narrower" ? 1.2 : 0.6;
-      })
-      .cooldownTicks(options.ticks || GRAPH_TICKS)
-      .cooldownTime(GRAPH_COOLDOWN_MS)
-      .d3AlphaDecay(0.04)
-      .d3VelocityDecay(0.35)
-      .nodeCanvasObjectMode(function () {
-        return "after";
-      })
-      .nodeCanvasObject(function (node, ctx, scale) {
-        drawLabel(node, ctx, scale, options.labels || node.id === options.focus);
-      })
-      .onNodeClick(function (node) {
-        if (node.url) window.location.href = siteUrl(node.url);
-      })
-      .onEngineStop(function () {
-        // "settled" means the view no longer moves: after the layout stops and the fit
-        // animation ends, and only if no new layout (a filter change) has started since
-        var fitMs = options.fit ? 300 : 0;
-        var layout = container.getAttribute("data-layout");
-        if (options.fit) graph.zoomToFit(fitMs, 20);
-        window.setTimeout(function () {
-          if (container.getAttribute("data-layout") === layout) container.setAttribute("data-settled", "true");
-        }, fitMs + 50);
-      });
-    if (options.spread) {
-      graph.d3Force("charge").strength(-options.spread);
-      graph.d3Force("link").distance(options.spread / 3);
-    }
-    window.addEventListener("resize", function () {
-      graph.width(container.clientWidth).height(container.clientHeight);
-    });
-    return graph;
-  }
-
-  function setupLocalGraphs() {
+      }
+    };
+    if (document.querySelector(".gl-graph--global")) return load();
     var holders = document.querySelectorAll(".gl-graph--local");
     if (!holders.length) return;
-    function start(holder) {
-      var json = holder.getAttribute("data-graph");
-      if (!json || holder.getAttribute("data-started")) return;
-      holder.setAttribute("data-started", "true");
-      var data = JSON.parse(json);
-      loadForceGraph().then(function (ForceGraph) {
-        makeGraph(ForceGraph, holder, data, { focus: holder.getAttribute("data-focus"), labels: true, fit: true, ticks: 150, spread: 160 });
-      });
-    }
-    if (!("IntersectionObserver" in window)) {
-      holders.forEach(start);
-      return;
-    }
+    if (!("IntersectionObserver" in window)) return load();
     var observer = new IntersectionObserver(function (seen) {
-      seen.forEach(function (item) {
-        if (item.isIntersecting) {
-          observer.unobserve(item.target);
-          start(item.target);
-        }
-      });
+      if (seen.some(function (item) { return item.isIntersecting; })) {
+        observer.disconnect();
+        load();
+      }
     }, { rootMargin: "200px" });
     holders.forEach(function (holder) {
       observer.observe(holder);
-    });
-  }
-
-  function setupGlobalGraph() {
-    var holder = document.querySelector(".gl-graph--global");
-    if (!holder) return;
-    var status = document.querySelector(".gl-graph-status");
-    var areaSelect = document.querySelector(".gl-graph-area");
-    var kindBoxes = document.querySelectorAll(".gl-graph-kind");
-    Promise.all([
-      loadForceGraph(),
-      fetch(siteUrl(holder.getAttribute("data-src") || "graph.json")).then(function (response) {
-        if (!response.ok) throw new Error("graph.json: HTTP " + response.status);
-        return response.json();
-      }),
-    ]).then(function (loaded) {
-      var ForceGraph = loaded[0], full = loaded[1];
-      var graph = makeGraph(ForceGraph, holder, { nodes: full.nodes.slice(), links: full.links.slice() }, { fit: true });
-      window.glossaryGraph = graph;
-      function filtered() {
-        var area = areaSelect ? areaSelect.value : "";
-        var kinds = {};
-        kindBoxes.forEach(function (box) {
-          kinds[box.value] = box.checked;
-        });
-        var keep = {};
-        var nodes = full.nodes.filter(function (node) {
-          var ok = kinds[node.kind] !== false && (!area || node.id === area || (node.areas || []).indexOf(area) >= 0);
-          if (ok) keep[node.id] = true;
-          return ok;
-        });
-        var links = full.links.filter(function (link) {
-          var s = typeof link.source === "object" ? link.source.id : link.source;
-          var t = typeof link.target === "object" ? link.target.id : link.target;
-          return keep[s] && keep[t];
-        });
-        return { nodes: nodes, links: links };
-      }
-      function refresh() {
-        var data = filtered();
-        holder.removeAttribute("data-settled");
-        holder.setAttribute("data-layout", String(Number(holder.getAttribute("data-layout") || 0) + 1));
-        graph.graphData(data);
-        if (status) status.textContent = data.nodes.length + " entries, " + data.links.length + " links";
-      }
-      if (areaSelect) areaSelect.addEventListener("change", refresh);
-      kindBoxes.forEach(function (box) {
-        box.addEventListener("change", refresh);
-      });
-      if (status) status.textContent = full.nodes.length + " entries, " + full.links.length + " links";
-      holder.setAttribute("data-ready", "true");
-    }).catch(function (error) {
-      if (status) status.textContent = "The graph could not be loaded.";
-      holder.setAttribute("data-error", String(error));
     });
   }
 
@@ -501,13 +404,11 @@
   /* ---------- start -------------------------------------------------------------------- */
 
   function start() {
-    renderMath(document);
     setupFolds();
     setupPreviews();
     setupCite();
     setupFilters();
-    setupLocalGraphs();
-    setupGlobalGraph();
+    setupGraphs();
     setupCalculators();
   }
 

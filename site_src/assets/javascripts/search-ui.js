@@ -294,17 +294,20 @@
   /* ---------- results drawn in a page (home quick find, 404) ------------------------------- */
 
   // `toPage`: link to the entry's page itself, not its best section (the 404 page: the
-  // address asked for was a page).
+  // address asked for was a page). There the list is a plain list of links, reached with
+  // Tab; under a search box it is the box's listbox, moved through with the arrow keys.
   function inlineItem(hit, id, index, toPage) {
     var li = el("li", "gl-result");
     li.id = id;
-    li.setAttribute("role", "option");
-    li.setAttribute("aria-selected", "false");
+    if (!toPage) {
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+    }
     li.dataset.slug = hit.slug;
     li.dataset.kind = hit.kind;
     var link = el("a", "gl-result__link", hit.title);
     link.href = engine.href(toPage ? { url: hit.url, anchor: "" } : hit);
-    link.tabIndex = -1;
+    if (!toPage) link.tabIndex = -1;
     li.appendChild(link);
     li.appendChild(el("span", "gl-kind gl-kind--" + hit.kind + " gl-result__kind", hit.kind_label));
     if (hit.section && !toPage) li.appendChild(el("span", "gl-result__section", hit.section));

@@ -1,0 +1,260 @@
+"""Math drawn at build time: every formula as KaTeX HTML+MathML, one Node.js process per build.
+
+Readers get finished math in the page, with JavaScript off too, and load no KaTeX script.
+Templates (the `math` global behind `_macros.md.j2`'s math_block and math_inline) and
+author Markdown (each math segment `sanitize_markdown` finds, the same segments the
+validator checked) leave a marker holding the LaTeX. When a page is sealed, `place` turns
+each marker into a placeholder word (`{prefix}M{n}Z`, which no Markdown rule touches and
+no heading id can contain, ids being lower-case) and lists the page's math. `render_site`
+gathers the math of every page and `draw` has the site's own KaTeX (the file the validator
+runs, with the same limits, trust off) draw each distinct piece once, in one node process;
+`Fragments.restore` puts the drawings in after conversion, before the output allowlist.
+Drawings are cached by the LaTeX in the process (`glossary serve` rebuilds) and, sealed,
+on disk beside the validator's caches, so an unchanged glossary never starts node.
+Without Node.js the LaTeX is shown as text, with one warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import secrets
+import subprocess
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from generator import settings
+from generator.check import math as katex_check
+
+log = logging.getLogger("mkdocs.plugins.glossary.math")
+
+MathKey = tuple[str, bool]  # (LaTeX, display): what KaTeX draws, as the validator checks it
+
+# A marker: NUL, a token drawn afresh for each process that renders, M, 0 or 1 (display),
+# the LaTeX, NUL. Entries cannot hold NUL, so author text can neither forge nor end one.
+_TOKEN = secrets.token_hex(8)
+_MARKER = re.compile(rf"\x00{_TOKEN}M([01])([^\x00]*)\x00")
+_MARK = f"\x00{_TOKEN}M"
+
+# The drawing script: JSON {katex, items: [[tex, display], ...]} on stdin -> one HTML string
+# (or null where KaTeX gave up) per item on stdout. The options are the page script's of old.
+_SCRIPT = r"""
+const chunks = [];
+process.stdin.on("data", (chunk) => chunks.push(chunk));
+process.stdin.on("end", () => {
+  const request = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  const katex = require(request.katex);
+  const drawn = request.items.map(([tex, display]) => {
+    try {
+      return katex.renderToString(tex, {
+        displayMode: display, throwOnError: false, trust: false, strict: "ignore",
+        maxExpand: request.maxExpand, maxSize: request.maxSize, output: "htmlAndMathml",
+      });
+    } catch (error) {
+      return null;
+    }
+  });
+  process.stdout.write(JSON.stringify(drawn));
+});
+"""
+
+
+def marker(tex: str, display: bool) -> Markup:
+    """The mark a template or Markdown leaves for one piece of math."""
+    return Markup(f"{_MARK}{int(display)}{str(tex).replace(chr(0), '')}\x00")
+
+
+def segment_marker(segment: str) -> str:
+    """The mark for one math segment of author Markdown (delimiters included), read as the
+    validator reads it (`check.math.strip_delimiters`), so the math drawn is the math checked."""
+    tex, display = katex_check.strip_delimiters(segment)
+    return marker(tex, display)
+
+
+def has_math(text: str) -> bool:
+    return _MARK in text
+
+
+def place(prefix: str, text: str, parts: Sequence[str]) -> tuple[str, list[str], tuple[MathKey, ...]]:
+    """`text` and `parts` with every marker replaced by `{prefix}M{n}Z`, and the math, n -> key."""
+    index: dict[MathKey, int] = {}
+
+    def word(match: re.Match[str]) -> str:
+        key = (match.group(2), match.group(1) == "1")
+        n = index.setdefault(key, len(index))
+        return f"{prefix}M{n}Z"
+
+    text = _MARKER.sub(word, text) if _MARK in text else text
+    parts = [_MARKER.sub(word, part) if _MARK in part else part for part in parts]
+    return text, parts, tuple(index)
+
+
+def unused_prefix(texts: Iterable[str], base: str = "glhtml") -> str:
+    """A placeholder prefix that none of `texts` holds."""
+    texts = list(texts)
+    prefix, n = base, 0
+    while any(prefix in text for text in texts):
+        n += 1
+        prefix = f"{base}{n}x"
+    return prefix
+
+
+def convert_around(markdown_text: str, convert: Callable[[str], str]) -> str:
+    """`convert(markdown_text)` with its markers kept out of the conversion and put back after."""
+    if _MARK not in markdown_text:
+        return convert(markdown_text)
+    prefix = unused_prefix([markdown_text], "glmath")
+    text, _, keys = place(prefix, markdown_text, ())
+    html = convert(text)
+    return re.sub(rf"{prefix}M(\d+)Z", lambda m: marker(*keys[int(m.group(1))]), html)
+
+
+def restore(
+    html: str, prefix: str, keys: Sequence[MathKey], drawn: Mapping[MathKey, str], *, markdown: bool = False
+) -> str:
+    """The converted page (or, with `markdown`, the Markdown) with each placeholder replaced by
+    its drawing: display math alone in a paragraph (on a line) becomes a block of its own,
+    which scrolls sideways inside its box."""
+    opening, closing = ("^", "$") if markdown else ("<p>", "</p>")
+
+    def put(match: re.Match[str]) -> str:
+        key = keys[int(match.group(2))]
+        html = drawn.get(key) or fallback(key)
+        if match.group(1) is not None and match.group(3) is not None and key[1]:
+            return f'<div class="gl-math">{html}</div>'
+        return f"{match.group(1) or ''}{html}{match.group(3) or ''}"
+
+    return re.sub(rf"({opening})?{prefix}M(\d+)Z({closing})?", put, html, flags=re.MULTILINE)
+
+
+PAGE_FLAG = "glossary_math"  # front matter: the page holds math (templates/overrides/main.html)
+
+
+def flag_page(page: str) -> str:
+    """A page's Markdown with `glossary_math: true` in its front matter."""
+    end = page.find("\n---\n", 3) if page.startswith("---\n") else -1
+    if end < 0:
+        return page
+    return f"{page[:end]}\n{PAGE_FLAG}: true{page[end:]}"
+
+
+def fallback(key: MathKey) -> str:
+    """Math that was not drawn (no Node.js, or KaTeX gave up) as its LaTeX, readable."""
+    return f'<span class="gl-math-raw">{escape(key[0])}</span>'
+
+
+# Characters Python-Markdown reads in inline text; written as character references where
+# drawn math goes into a Markdown document (`glossary render --out`), it stays as drawn.
+_MARKDOWN_SYNTAX = {ord(char): f"&#{ord(char)};" for char in "\\`*_{}[]$!|~^=#"}
+_TEXT_BETWEEN_TAGS = re.compile(r">([^<]+)<")
+_REFERENCE_OR_TEXT = re.compile(r"(&#?[0-9a-zA-Z]+;)|([^&]+|&)")  # KaTeX writes `'` as &#x27;
+
+
+def inert_in_markdown(html: str) -> str:
+    def text(match: re.Match[str]) -> str:
+        parts = _REFERENCE_OR_TEXT.finditer(match.group(1))
+        return ">" + "".join(p.group(1) or p.group(2).translate(_MARKDOWN_SYNTAX) for p in parts) + "<"
+
+    return _TEXT_BETWEEN_TAGS.sub(text, html)
+
+
+# -- drawing, one node process ------------------------------------------------------------------
+
+_drawn: dict[MathKey, str] = {}  # this process's drawings, across `glossary serve` rebuilds
+
+
+def draw(keys: Iterable[MathKey], cache_file: Path | None = None) -> dict[MathKey, str]:
+    """Each key's KaTeX HTML+MathML; keys KaTeX could not draw are left out (see `fallback`).
+
+    Everything not drawn before goes to one node process; a failure to run it is logged
+    once and leaves that math as text.
+    """
+    wanted = list(dict.fromkeys(keys))
+    if cache_file is not None and any(key not in _drawn for key in wanted):
+        _read_disk_cache(cache_file)
+    todo = [key for key in wanted if key not in _drawn and len(key[0]) <= katex_check.MAX_TEX_CHARS]
+    if todo:
+        found, failure = _run_node(todo)
+        if failure is not None:
+            log.info("glossary: warning: math shown as LaTeX, not drawn: %s", failure)
+        _drawn.update(found)
+        if cache_file is not None and found:
+            _write_disk_cache(cache_file, wanted)
+    return {key: _drawn[key] for key in wanted if key in _drawn}
+
+
+def _run_node(items: Sequence[MathKey]) -> tuple[dict[MathKey, str], str | None]:
+    node = katex_check.node_binary()
+    if node is None:
+        return {}, "Node.js (`node`) is not installed"
+    katex = katex_check.KATEX_JS
+    if not katex.is_file():
+        return {}, f"KaTeX is missing at {katex}"
+    request = json.dumps(
+        {"katex": str(katex), "items": items, "maxExpand": katex_check.MAX_EXPAND, "maxSize": katex_check.MAX_SIZE}
+    )
+    try:
+        proc = subprocess.run(
+            [node, f"--max-old-space-size={katex_check.MEMORY_MB}", "-e", _SCRIPT],
+            input=request.encode("utf-8"),
+            capture_output=True,
+            timeout=katex_check.TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return {}, f"KaTeX did not finish within {katex_check.TIMEOUT_SECONDS} seconds"
+    except OSError as error:
+        return {}, f"cannot run {node}: {error.strerror or error}"
+    if proc.returncode != 0:
+        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        return {}, f"node exited with status {proc.returncode} ({(lines or ['no message'])[-1][:200]})"
+    try:
+        drawn = json.loads(proc.stdout.decode("utf-8"))
+        if not isinstance(drawn, list) or len(drawn) != len(items):
+            raise ValueError("wrong number of drawings")
+    except ValueError:
+        return {}, "KaTeX gave an answer that could not be read"
+    return {key: html for key, html in zip(items, drawn) if isinstance(html, str)}, None
+
+
+# -- the disk cache: sealed (generator/signed_cache.py), so a planted file cannot put markup in pages --
+
+_DISK_MAGIC = b"glossary-katex-html\n"
+
+
+def cache_path() -> Path:
+    return settings.PROJECT_ROOT / ".glossary-cache" / "katex-html.marshal"
+
+
+def _fingerprint() -> bytes:
+    """Drawings hold for one KaTeX file, one set of limits and one drawing script."""
+    digest = hashlib.blake2b(digest_size=12)
+    try:
+        digest.update(katex_check.KATEX_JS.read_bytes())
+    except OSError:
+        return b""
+    digest.update(f"{katex_check.MAX_EXPAND}/{katex_check.MAX_SIZE}/{katex_check.MAX_TEX_CHARS}".encode())
+    digest.update(_SCRIPT.encode())
+    return digest.hexdigest().encode()
+
+
+def _read_disk_cache(cache_file: Path) -> None:
+    from generator import signed_cache as sealed
+
+    stored = sealed.read(cache_file, _DISK_MAGIC, _fingerprint())
+    try:
+        for tex, display, html in stored or ():
+            _drawn.setdefault((str(tex), bool(display)), str(html))
+    except (ValueError, TypeError):
+        return  # a cache of the wrong shape only costs one node run
+
+
+def _write_disk_cache(cache_file: Path, keys: Sequence[MathKey]) -> None:
+    """Atomic (see signed_cache.py); only this build's math is kept."""
+    from generator import signed_cache as sealed
+
+    sealed.write(cache_file, _DISK_MAGIC, _fingerprint(), [(t, d, _drawn[(t, d)]) for t, d in keys if (t, d) in _drawn])
