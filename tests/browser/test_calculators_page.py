@@ -184,3 +184,16 @@ def test_an_example_try_shows_the_published_value_until_the_inputs_change(page: 
     assert "?" not in page.url  # an example's form leaves the address alone
     form.get_by_label("entry").fill("50000")
     assert value.locator(".gl-calc__published").inner_text() == "published: 45,226.13"
+
+
+def test_charts_are_drawn_at_the_column_width(page: Any, built_site: Any) -> None:
+    """A chart's SVG has only a viewBox; in Material's shrink-to-fit figure it once drew at 0x0."""
+    for path in ("calculators/", "term/leveraged-etf/"):
+        page.goto(built_site.url(path))
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        sizes = page.evaluate(
+            "Array.from(document.querySelectorAll('figure.gl-chart svg'))"
+            ".map(s => [s.getBoundingClientRect().width, s.getBoundingClientRect().height])"
+        )
+        assert sizes, path
+        assert all(width > 300 and height > 150 for width, height in sizes), (path, sizes)
