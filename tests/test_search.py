@@ -636,7 +636,7 @@ def test_site_index_is_written_into_the_site(tmp_path: Path) -> None:
 
     write_site_index(Glossary({e.slug: e for e in SMALL}, ()), tmp_path)
     data = json.loads((tmp_path / INDEX_PATH).read_text(encoding="utf-8"))
-    assert data["format"] == 2
+    assert data["format"] == 3
     assert [d[0] for d in data["docs"] if data["kinds"][d[2]] != "page"] == sorted(e.slug for e in SMALL)
     ltv = next(d for d in data["docs"] if d[0] == "loan-to-value-ratio")
     assert ltv[1] == "Loan-to-Value Ratio" and data["kinds"][ltv[2]] == "term" and ltv[5] == ["LTV"]

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 INDEX_PATH = "search/glossary-index.json"  # relative to the site root
 TEXT_DIR = "search/text"
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3  # 3: entries' addresses left out (they follow from kind and slug)
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 
 
@@ -99,7 +99,7 @@ def site_index_data(items: list[Entry] | list[SearchDoc]) -> dict[str, Any]:
                 clean_text(doc.summary),
                 [clean_text(alias) for alias in doc.aliases],
                 [clean_text(abbreviation) for abbreviation in doc.abbreviations],
-                doc.url,
+                "" if doc.url == f"/{doc.kind}/{doc.slug}/" else doc.url,  # an entry's follows from kind and slug
                 [[clean_text(s.title), s.anchor] for s in doc.sections],
             ]
             for doc in docs

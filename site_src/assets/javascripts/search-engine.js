@@ -258,7 +258,8 @@
     var docs = data.docs.map(function (d) {
       return {
         slug: d[0], title: d[1], kind: kinds[d[2]], label: labels[d[2]], summary: d[3],
-        aliases: d[4], abbreviations: d[5], url: d[6], sections: d[7] || []
+        // an entry's address is left out of the index: /<kind>/<slug>/
+        aliases: d[4], abbreviations: d[5], url: d[6] || "/" + kinds[d[2]] + "/" + d[0] + "/", sections: d[7] || []
       };
     });
     docs.sort(function (a, b) { return a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0; });
