@@ -1,4 +1,4 @@
-"""load -> check -> link, as one call used by the CLI, the MkDocs hooks and benchmarks.
+"""load -> check -> link, as one call used by the CLI, the MkDocs plugin and benchmarks.
 
 Checking runs in two stages. The per-file stage (parse, then every rule that needs only
 that file) is most of the work, so it runs in worker processes, one file at a time, and

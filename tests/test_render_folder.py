@@ -42,7 +42,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_folder_is_a_plain_mkdocs_project(rendered: Path) -> None:
     config = (rendered / "mkdocs.yml").read_text(encoding="utf-8")
-    assert not re.search(r"^hooks:", config, re.M) and not re.search(r"^watch:", config, re.M)
+    assert "plugins: []" in config and "- glossary" not in config and not re.search(r"^watch:", config, re.M)
     assert "docs_dir: docs" in config and "custom_dir: overrides" in config
     assert "markdown_extensions:" in config and "nav:" in config and "name: material" in config
     page = (rendered / "docs" / "term" / "liquidation-price.md").read_text(encoding="utf-8")
@@ -79,21 +79,21 @@ def _edit_link(html: str) -> str | None:
     return found.group(1) if found else None
 
 
-def test_its_pages_say_what_the_hooks_pages_say(glossary_dir: Path, tmp_path: Path) -> None:
-    """Each page's article as `glossary build` makes it, but for what only the hooks do: the
+def test_its_pages_say_what_the_plugins_pages_say(glossary_dir: Path, tmp_path: Path) -> None:
+    """Each page's article as `glossary build` makes it, but for what only the plugin does: the
     output allowlist's serialisation (applied here to compare) and the space between tags."""
     from generator.emit import allowlist
 
     assert glossary("build", "--terms", str(glossary_dir), "--site-dir", str(tmp_path / "site")).returncode == 0
     assert glossary("render", "--terms", str(glossary_dir), "--out", str(tmp_path / "plain")).returncode == 0
     assert stock_mkdocs(tmp_path / "plain").returncode == 0
-    hooks, plain = tmp_path / "site", tmp_path / "plain" / "site"
+    site, plain = tmp_path / "site", tmp_path / "plain" / "site"
     pages = sorted(
-        str(p.relative_to(hooks)) for p in hooks.rglob("index.html") if not str(p).startswith(str(hooks / "rev"))
+        str(p.relative_to(site)) for p in site.rglob("index.html") if not str(p).startswith(str(site / "rev"))
     )
     assert len(pages) > 10
     for page in pages:
-        built = (hooks / page).read_text("utf-8")
+        built = (site / page).read_text("utf-8")
         ours = _article(built)
         theirs = (plain / page).read_text("utf-8")
         assert ours in (_article(theirs), _article(theirs, allowlist.clean)), page

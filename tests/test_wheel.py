@@ -69,9 +69,15 @@ def test_an_installed_wheel_validates_and_builds_from_another_folder(tmp_path: P
     where = run(python, "-c", "import generator; print(generator.__file__)", cwd=tmp_path)
     assert where.stdout.startswith(str(purelib)), where.stdout + where.stderr  # the wheel's, not the checkout's
 
+    # a project folder as authors have it, without the generator's code: MkDocs must find the
+    # glossary plugin in the installed wheel, not by a path into a checkout
+    project = tmp_path / "project"
+    for name in ("terms", "templates", "site_src", "schema"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    terms = ROOT / "terms"
+    terms = project / "terms"
     validated = run(glossary, "validate", "--terms", terms, cwd=elsewhere)
     assert validated.returncode == 0, validated.stdout + validated.stderr
     site_dir = elsewhere / "site"

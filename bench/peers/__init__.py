@@ -1,7 +1,7 @@
 """Reference projects built from the same entries: the engine's floor and the peer.
 
 `mkdocs_plain` writes an MkDocs + Material project with one plain Markdown page per entry
-(no hooks, no templates): what MkDocs itself costs for that many pages. `sphinx_project`
+(no glossary plugin, no templates): what MkDocs itself costs for that many pages. `sphinx_project`
 writes a Sphinx project with one page per entry as a `glossary` directive whose text links
 other entries with `:term:` cross-references: the same content in the usual Python peer.
 Both read the entry YAML once at setup time; only their builds are measured.

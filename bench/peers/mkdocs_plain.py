@@ -1,7 +1,7 @@
 """An MkDocs project with one plain Markdown page per entry: MkDocs' own floor.
 
 Same engine, theme, Markdown extensions, assets and nav policy as the real site
-(`mkdocs.yml`: entries are left out of the nav), but no hooks and no templates: each page
+(`mkdocs.yml`: entries are left out of the nav), but not the glossary plugin and no templates: each page
 is the entry's title, summary, body (with `[[links]]` as ordinary Markdown links),
 formulas as display math, and sources.
 """
@@ -46,6 +46,8 @@ def config_for(project: Path) -> dict[str, Any]:
     for key in COPIED_KEYS:
         if key in real:
             config[key] = real[key]
+    # the engine's own plugins only: the glossary plugin is the generator being compared
+    config["plugins"] = [plugin for plugin in config.get("plugins") or [] if plugin != "glossary"]
     theme = dict(config.get("theme") or {"name": "material"})
     theme.pop("custom_dir", None)  # the glossary's own overrides are part of the generator, not the engine
     config["theme"] = theme

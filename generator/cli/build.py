@@ -1,6 +1,6 @@
 """`glossary build` - validate the entries and build the static site with MkDocs.
 
-`generator.emit.mkdocs.site_build` runs MkDocs, whose hooks validate the entries once and stop at
+`generator.emit.mkdocs.site_build` runs MkDocs, whose glossary plugin validates the entries once and stop at
 any error; this command prints the validator's messages (never MkDocs' abort text for
 them), and the previous site stays untouched unless the new one builds cleanly.
 """
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(result.output)
         print(f"glossary build: mkdocs build failed; {args.site_dir} is unchanged.", file=sys.stderr)
         return 1
-    for line in result.output.splitlines():  # what the hooks flagged without failing the build
+    for line in result.output.splitlines():  # what the plugin flagged without failing the build
         if "glossary: warning:" in line:
             print(line.split("glossary: ", 1)[1], file=sys.stderr)
     print(f"glossary build: {result.entries} entries -> {result.site_dir}")

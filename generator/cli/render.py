@@ -1,4 +1,4 @@
-"""`glossary render --out DIR` - the site as a plain MkDocs project (no hooks) in DIR.
+"""`glossary render --out DIR` - the site as a plain MkDocs project (no glossary plugin) in DIR.
 
 See `generator.emit.mkdocs.docs_folder` for what the folder holds; stock
 `mkdocs build --strict -f DIR/mkdocs.yml` turns it into the site.

@@ -1,1 +1,1 @@
-"""Everything specific to MkDocs and Material: hooks, page conversion, theme workers, the nav cache, the build runner."""
+"""Everything specific to MkDocs and Material: the plugin, page conversion, theme workers, the nav cache, the build runner."""

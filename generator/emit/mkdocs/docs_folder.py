@@ -1,18 +1,18 @@
-"""`glossary render --out DIR`: the site as a plain MkDocs project, without the glossary's hooks.
+"""`glossary render --out DIR`: the site as a plain MkDocs project, without the glossary plugin.
 
 The folder holds what stock `mkdocs build --strict -f DIR/mkdocs.yml` (or another engine
 that reads `mkdocs.yml`) needs to make the site:
 
-    DIR/mkdocs.yml    the project's settings (theme, extensions, nav) without `hooks:` and
+    DIR/mkdocs.yml    the project's settings (theme, extensions, nav) with `plugins: []` and no
                       `watch:`; docs_dir and custom_dir point into DIR
     DIR/docs/         every generated page as Markdown with front matter, its finished
                       HTML fragments (the templates' own HTML) inlined, the
                       hand-written pages and assets of site_src/, the graph and preview
                       JSON, the version stubs of earlier revisions, /api/ and the search index
-    DIR/overrides/    the theme overrides, less the two partials that only the hooks' shared
+    DIR/overrides/    the theme overrides, less the two partials that only the plugin's shared
                       nav rendering needs (Material's own are used instead)
 
-What only the hooks do is absent: the output allowlist over each page's converted
+What only the plugin does is absent: the output allowlist over each page's converted
 Markdown (the author text in it is already rendered safe: raw HTML shown as text), the
 Content-Security-Policy of each page and `_headers`, and the entries' raw Markdown copies
 (`term/<slug>/index.md` would be a second page for the same address here).
@@ -38,7 +38,7 @@ from generator.model import Glossary
 DOCS = "docs"
 OVERRIDES = "overrides"
 _HOOKS_ONLY_TEMPLATES = ("partials/nav.html", "partials/tabs.html", "glossary-prebuilt.html")
-_DROPPED_SETTINGS = ("hooks", "watch")
+_DROPPED_SETTINGS = ("watch",)
 
 
 class NotReplaced(Exception):
@@ -127,7 +127,7 @@ def page_markdown(rendered: object, path: str) -> str:
     Markdown between them (a summary inside `<div class="gl-summary">`). Inlined as they
     are, Python-Markdown would take everything up to the close as raw HTML, so such an
     opening tag gets `markdown="1"` (md_in_html: convert what is inside; the attribute is
-    dropped from the output), as the placeholders let the hooks' conversion do."""
+    dropped from the output), as the placeholders let the plugin's conversion do."""
     text: str = rendered.pages[path]  # type: ignore[attr-defined]
     fragments = rendered.fragments.get(path)  # type: ignore[attr-defined]
     if fragments is None:
@@ -161,7 +161,7 @@ _TOP_LEVEL = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 
 
 def plain_config(text: str) -> str:
-    """The project's mkdocs.yml for the plain folder: no `hooks:` and no `watch:` (the
+    """The project's mkdocs.yml for the plain folder: `plugins: []` and no `watch:` (the
     blocks and the comments just above them dropped), docs_dir and the theme's custom_dir
     pointing into the folder. Edited as text, so that `!ENV` and comments stay."""
     blocks: list[tuple[str | None, list[str]]] = []
@@ -182,6 +182,8 @@ def plain_config(text: str) -> str:
     for key, lines in blocks:
         if key in _DROPPED_SETTINGS:
             continue
+        if key == "plugins":  # the glossary plugin is what this folder does without
+            lines = [line for line in lines if line.startswith("#")] + ["plugins: []\n"]
         if key == "docs_dir":
             lines = [re.sub(r"^docs_dir:.*$", f"docs_dir: {DOCS}", line) for line in lines]
         if key == "theme":
@@ -189,8 +191,8 @@ def plain_config(text: str) -> str:
         out.extend(lines)
     out.extend(pending)
     body = "".join(out)
-    body = re.sub(r"\A(#[^\n]*\n)+", "", body)  # the project's own header speaks of the hooks
+    body = re.sub(r"\A(#[^\n]*\n)+", "", body)  # the project's own header speaks of the plugin
     return (
-        "# Written by `glossary render`: the Leverage Glossary as a plain MkDocs project, no hooks.\n"
+        "# Written by `glossary render`: the Leverage Glossary as a plain MkDocs project, no glossary plugin.\n"
         "# Build it with `mkdocs build --strict -f mkdocs.yml`.\n" + body
     )

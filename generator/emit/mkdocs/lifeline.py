@@ -6,7 +6,7 @@ terminal), nothing would stop MkDocs: it would go on building into a staging fol
 one will swap in, holding CPU and memory, possibly for minutes. Linux can tie a child's
 life to its parent's: `prctl(PR_SET_PDEATHSIG, SIGKILL)` in the child makes the kernel
 kill it the moment the thread that started it dies. `build_site` arms it in MkDocs
-(`die_with_parent`, a subprocess preexec function) and the hooks arm it in every process
+(`die_with_parent`, a subprocess preexec function) and the plugin arms it in every process
 MkDocs forks (`forks_die_with_parent`), so the whole tree goes at once. Elsewhere this
 does nothing (and the old behaviour, children finishing on their own, remains).
 """

@@ -1,6 +1,6 @@
 """MkDocs' own Markdown conversion of the generated pages, in forked worker processes.
 
-MkDocs converts pages one after another. For a large glossary the MkDocs hooks instead
+MkDocs converts pages one after another. For a large glossary the glossary plugin instead
 have forked workers take the very steps of `Page.render` (same extensions, link checks
 and rewriting, anchors, table of contents; see `render_page`) on their share of the
 generated pages before MkDocs gets to them, and hand back what that call sets on the
@@ -65,10 +65,10 @@ class Converted:
 
 
 class GeneratedPage(Page):
-    """A generated page (the hooks create it, for pages outside the nav). When it is converted
+    """A generated page (the plugin creates it, for pages outside the nav). When it is converted
     elsewhere (`converted_elsewhere`: in a worker, by `render_page`), MkDocs' own conversion
     in the parent sets an empty page instead, without building a Markdown instance for
-    nothing (a quarter of a millisecond a page), and the hooks fill in what the worker found."""
+    nothing (a quarter of a millisecond a page), and the plugin fills in what the worker found."""
 
     converted_elsewhere = False
 

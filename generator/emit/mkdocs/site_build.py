@@ -5,7 +5,7 @@ half-written site behind whenever a build fails. Instead we build into a fresh f
 next to the target (same file system, so renames are atomic) and swap it in only after
 MkDocs has succeeded.
 
-The entries are validated once, inside the MkDocs process (the hooks' `on_config`),
+The entries are validated once, inside the MkDocs process (the plugin's `on_config`),
 which leaves what it found in a small report file (`REPORT_ENV` names it) for the
 caller to print: the command shows the validator's messages, not MkDocs' abort text.
 
@@ -68,7 +68,7 @@ def read_report(path: Path) -> tuple[int | None, tuple[Problem, ...]]:
 
 
 def mkdocs_env(terms_dir: Path) -> dict[str, str]:
-    """The environment the hooks read: which terms to load; no MkDocs 2 banner."""
+    """The environment the plugin reads: which terms to load; no MkDocs 2 banner."""
     return {**os.environ, TERMS_ENV: str(terms_dir.resolve()), "NO_MKDOCS_2_WARNING": "1"}
 
 

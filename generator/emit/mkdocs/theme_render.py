@@ -3,7 +3,7 @@
 Once every page is converted, MkDocs puts the pages in the theme one after another
 (`mkdocs.commands.build._build_page`: context, template, `page_context` and `post_page`
 events, write): a large share of a large glossary's build. For a large glossary the MkDocs
-hooks instead have forked workers take exactly those steps, short of writing, on their
+plugin instead has forked workers take exactly those steps, short of writing, on their
 share of the pages, write each finished page where MkDocs would, and hand back what was
 logged meanwhile (so that `--strict` still counts each warning). MkDocs' own loop still
 runs in the parent, page by page and in the same order, but each page now names a one-line
@@ -16,7 +16,7 @@ The workers fork before the parent changes anything on a page, and see each page
 MkDocs' loop would. Not used when other plugins also listen to the page events (they
 would run twice) or when some pages are drafts (`mkdocs serve` would build more pages).
 
-When the hooks know early (`possible`, at MkDocs' `nav` event) that the pages will be put
+When the plugin knows early (`possible`, at MkDocs' `nav` event) that the pages will be put
 in the theme here, they leave the generated pages unconverted (`deferred`), and each
 worker converts such a page with MkDocs' own `Page.render` just before putting it in the
 theme: the converted HTML then never travels between processes, and the parent only sets
@@ -154,7 +154,7 @@ def start(
         for page in pages:
             if page.file.src_uri in deferred:
                 render_page(page, config, files)
-                page.markdown = ""  # as the hooks leave a converted generated page
+                page.markdown = ""  # as the plugin leaves a converted generated page
         return None
     ranges = [(start, min(start + _CHUNK, len(pages))) for start in range(0, len(pages), _CHUNK)]
 

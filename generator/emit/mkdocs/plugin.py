@@ -23,9 +23,11 @@ on_post_page     every page gets the Content-Security-Policy of its inline scrip
 on_post_build    wait for /api/ (or write it here, where there was no fork) and write the
                  search index, if the search stage provides one
 
-One `GlossaryPlugin` holds a build's state; MkDocs' `hooks:` setting loads this file
-afresh for every build (and every `serve` rebuild) and reads its `on_*` functions, which
-are the bound methods of the one instance made below, so its state lives exactly one build.
+`GlossaryPlugin` is an installed MkDocs plugin (the `mkdocs.plugins` entry point `glossary`
+in pyproject.toml, named under `plugins:` in mkdocs.yml), so MkDocs runs the code of the
+installed package, wherever the project folder is. MkDocs makes one instance each time it
+loads the configuration (every build and every `serve` rebuild), so its state lives
+exactly one build.
 On an MkDocs or Material version outside the tested ranges (`internals.fast_paths`) the
 build takes MkDocs' plain path: no page or theme workers, no shared nav rendering.
 """
@@ -45,8 +47,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -81,10 +85,15 @@ def _terms(config: MkDocsConfig) -> Path:
 _GC_THRESHOLD = 100_000
 
 
-class GlossaryPlugin:
+class NoOptions(Config):
+    """The plugin reads no options of its own: everything it needs is in mkdocs.yml already."""
+
+
+class GlossaryPlugin(BasePlugin[NoOptions]):
     """One build's bridge into MkDocs, and what it holds from one event to the next."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.loaded: Loaded | None = None  # from on_config to on_files
         self.glossary: Glossary | None = None
         self.rendered: RenderedSite | None = None
@@ -342,17 +351,3 @@ def _write_search_index(glossary: Glossary, site_dir: Path) -> None:
     from generator.search import write_site_index
 
     write_site_index(glossary, site_dir)
-
-
-# What MkDocs' `hooks:` setting reads: the events of this build's one plugin.
-plugin = GlossaryPlugin()
-on_config = plugin.on_config
-on_files = plugin.on_files
-on_nav = plugin.on_nav
-on_page_content = plugin.on_page_content
-on_env = plugin.on_env
-on_page_context = plugin.on_page_context
-on_post_page = plugin.on_post_page
-on_post_template = plugin.on_post_template
-on_post_build = plugin.on_post_build
-on_build_error = plugin.on_build_error
