@@ -160,7 +160,7 @@ def _render(terms: Path) -> Callable[[], Any]:
         config = SiteConfig(
             site_url="https://leverage-glossary.org/", site_name="Leverage Glossary", build_day=date(2026, 11, 24)
         )
-        return render_site(collect_site_data(loaded.glossary.entries, loaded.graph, config))
+        return render_site(collect_site_data(loaded.glossary.entries, loaded.graph, config, loaded.examples))
 
     return work
 

@@ -37,7 +37,7 @@ def main() -> int:
     config = SiteConfig(
         site_url="https://leverage-glossary.org/", site_name="Leverage Glossary", build_day=date(2026, 11, 24)
     )
-    data = collect_site_data(loaded.glossary.entries, loaded.graph, config)
+    data = collect_site_data(loaded.glossary.entries, loaded.graph, config, loaded.examples)
     phases["compute"] = time.perf_counter() - mark
     mark = time.perf_counter()
     rendered = render_site(data)

@@ -17,11 +17,12 @@ import marshal
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import signed_cache as sealed
 from generator.check import cross_entry, fields
@@ -31,6 +32,9 @@ from generator.load import document as load
 from generator.load.files import entry_files, read_entry_file
 from generator.model import Document, Glossary, Problem, Severity
 from generator.workers import CPU_WORKERS, can_fork
+
+if TYPE_CHECKING:
+    from generator.calc.worked_examples import ExampleResult
 
 CACHE_DIR_NAME = ".glossary-cache"
 _CACHE_FORMAT = 2
@@ -45,6 +49,9 @@ class Loaded:
 
     glossary: Glossary
     links: graph.Links  # slug -> body link targets, found by the per-file stage
+    # slug -> its worked examples as the checker computed them, in order: the one run of
+    # each example, which the pages and charts are made from (empty with `problems_only`)
+    examples: Mapping[str, tuple[ExampleResult, ...]]
 
     @cached_property
     def graph(self) -> graph.Graph:
@@ -79,11 +86,16 @@ def load_all(terms_dir: Path, *, use_cache: bool = True, problems_only: bool = F
     entries, found = cross_entry.check_across(paths, checked, locate, latex_cache=latex_cache)
     problems.extend(found)
     links = {result.entry.slug: result.links for result in checked if result.entry is not None}
+    examples = {
+        result.entry.slug: result.examples
+        for result in checked
+        if result.entry is not None and result.entry.slug in entries and entries[result.entry.slug].path == result.path
+    }
     orphans = graph.find_orphans(entries, links)
     docs = {slug: locate(entries[slug].path) for slug in orphans}
     problems.extend(cross_entry.orphan_warnings(orphans, entries, docs))
     problems.sort(key=lambda p: (p.path, p.mark.line, p.mark.column, p.severity is Severity.WARNING, p.code))
-    return Loaded(Glossary(entries, tuple(problems)), links)
+    return Loaded(Glossary(entries, tuple(problems)), links, examples)
 
 
 def _check_path(path: Path, root: Path) -> fields.FileCheck:
@@ -114,6 +126,7 @@ def _outline(result: fields.FileCheck) -> fields.FileCheck:
         entry=dataclasses.replace(
             entry, summary="", body=entry.body if result.odd_links else "", formulas=(), examples=(), faq=(), sources=()
         ),
+        examples=(),
     )
 
 

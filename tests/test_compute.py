@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from generator.calc.worked_examples import Comparison, ExampleResult, compute_entry, compute_example, values_match
 from generator.model import Entry, Example, Formula, FormulaResult, Variable
+
+ROOT = Path(__file__).resolve().parent.parent
 
 FORMULA = Formula(
     id="isolated-linear-long",
@@ -198,3 +202,39 @@ def test_an_entry_parses_each_formula_once(monkeypatch: pytest.MonkeyPatch) -> N
     assert calls == [FORMULA.expr]
     assert [r.ok for r in alone] == [True, False, False]
     assert alone[2].error == "unknown name 'mmr' (declared: entry, margin, qty) (column 31)"
+
+
+def test_a_build_computes_each_worked_example_once_and_the_cache_holds_the_results(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The checker's run of each example is the one the pages and charts show: loading the
+    shipped terms and collecting the site's data runs each example exactly once, and a
+    second load answers from the per-file cache without running any."""
+    from datetime import date
+
+    from generator.calc import worked_examples
+    from generator.compute.site_data import SiteConfig, collect_site_data
+    from generator.pipeline import load_all
+
+    terms = tmp_path / "terms"
+    shutil.copytree(ROOT / "terms", terms)
+    calls: list[str] = []
+    real = worked_examples.compute_example
+
+    def counted(entry: Entry, example: Example, parsed: Any = None) -> ExampleResult:
+        calls.append(f"{entry.slug}/{example.title}")
+        return real(entry, example, parsed)
+
+    monkeypatch.setattr(worked_examples, "compute_example", counted)
+    config = SiteConfig(site_url="https://example.org/", site_name="Test", build_day=date(2026, 12, 1))
+    loaded = load_all(terms)
+    data = collect_site_data(loaded.glossary.entries, loaded.graph, config, loaded.examples)
+    examples = [f"{e.slug}/{x.title}" for e in loaded.glossary.entries.values() for x in e.examples]
+    assert len(examples) > 30
+    assert sorted(calls) == sorted(examples)
+    assert sum(len(worked) for worked in data.examples.values()) == len(examples)
+
+    calls.clear()
+    again = load_all(terms)
+    assert calls == []
+    assert again.examples == loaded.examples  # read back from the cache, equal to the run

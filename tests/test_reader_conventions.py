@@ -17,15 +17,13 @@ import yaml
 
 from generator import site_paths
 from generator.cite import record as cite
-from generator.compute.site_data import collect_site_data
-from generator.link.graph import build_graph
 from generator.model import KIND_LABELS, KIND_PLURALS, KINDS
 from generator.render import changes
 from generator.render.context import Site
 from generator.render.environment import kind_badge
 from generator.render.site import render_site
 from generator.search.rank import KIND_LABELS as SEARCH_KIND_LABELS
-from tests.test_render import CONFIG, RATIO, entry, fixture_entries, front_matter, render
+from tests.test_render import CONFIG, RATIO, entry, fixture_entries, front_matter, render, site_data
 
 ROOT = Path(__file__).resolve().parents[1]
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -173,7 +171,7 @@ def test_feed_holds_the_newest_entries_only_and_plain_summaries(site) -> None:
         for n in range(1, 21)
     }
     entries["linked"] = entry("linked", "Linked", summary="Uses [[entry-01]] and [[entry-02|the second]] with *care*.")
-    data = collect_site_data(entries, build_graph(entries), CONFIG)
+    data = site_data(entries)
     feed = ET.fromstring(changes.atom_feed(Site(data), size=5))
     items = feed.findall(f"{ATOM}entry")
     assert [item.findtext(f"{ATOM}title") for item in items] == [
@@ -189,7 +187,7 @@ def test_feed_holds_the_newest_entries_only_and_plain_summaries(site) -> None:
 def test_feed_does_not_change_with_the_build_day(site) -> None:
     entries = fixture_entries()
     later = replace(CONFIG, build_day=CONFIG.build_day.replace(year=2027))
-    again = render_site(collect_site_data(entries, build_graph(entries), later))
+    again = render_site(site_data(entries, later))
     assert again.files[site_paths.FEED] == site.files[site_paths.FEED]
 
 

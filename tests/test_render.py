@@ -13,9 +13,10 @@ from datetime import date
 
 import pytest
 
+from generator.calc.worked_examples import compute_entry
 from generator.cite import record as cite
 from generator.cite import styles as cite_styles
-from generator.compute.site_data import SiteConfig, collect_site_data
+from generator.compute.site_data import SiteConfig, SiteData, collect_site_data
 from generator.link.graph import build_graph
 from generator.model import Entry, Example, FaqItem, Formula, FormulaResult, Source, Variable
 from generator.render.autolink import NameIndex, render_markdown
@@ -99,8 +100,14 @@ def fixture_entries() -> dict[str, Entry]:
     return {e.slug: e for e in entries}
 
 
+def site_data(entries: dict[str, Entry], config: SiteConfig = CONFIG) -> SiteData:
+    """What the compute stage hands render, the worked examples computed as the checker does."""
+    computed = {slug: compute_entry(e) for slug, e in entries.items()}
+    return collect_site_data(entries, build_graph(entries), config, computed)
+
+
 def render(entries: dict[str, Entry]):
-    return render_site(collect_site_data(entries, build_graph(entries), CONFIG))
+    return render_site(site_data(entries))
 
 
 @pytest.fixture(scope="module")

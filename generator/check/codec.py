@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
+from generator.calc.definition import CalcResult, Step
+from generator.calc.worked_examples import Comparison, ExampleResult
 from generator.check.fields import FileCheck
 from generator.model import (
     Entry,
@@ -27,7 +29,7 @@ from generator.model import (
 )
 
 SHAPES: dict[type, dict[str, tuple[type, bool]]] = {
-    FileCheck: {"entry": (Entry, False), "problems": (Problem, True)},
+    FileCheck: {"entry": (Entry, False), "problems": (Problem, True), "examples": (ExampleResult, True)},
     Entry: {
         "formulas": (Formula, True),
         "examples": (Example, True),
@@ -36,6 +38,15 @@ SHAPES: dict[type, dict[str, tuple[type, bool]]] = {
     },
     Formula: {"result": (FormulaResult, False), "variables": (Variable, True)},
     Problem: {"mark": (Mark, False)},
+    ExampleResult: {
+        "example": (Example, False),
+        "steps": (Step, True),
+        "comparisons": (Comparison, True),
+        "run": (CalcResult, False),
+    },
+    CalcResult: {"steps": (Step, True)},
+    Step: {},
+    Comparison: {},
     Example: {},
     FaqItem: {},
     Source: {},

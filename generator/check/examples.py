@@ -15,6 +15,7 @@ from generator.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from generator.calc.expression import Expression
+    from generator.calc.worked_examples import ExampleResult
 
 EXAMPLE_FIELDS = ("title", "calculator", "formula", "inputs", "expect", "tolerance", "source", "note", "venue", "as_of")
 
@@ -167,17 +168,23 @@ def _is_tolerance(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
 
 
-def check_examples(entry: Entry, doc: Document, expressions: dict[str, Expression] | None = None) -> list[Problem]:
+def check_examples(
+    entry: Entry, doc: Document, expressions: dict[str, Expression] | None = None
+) -> tuple[list[Problem], tuple[ExampleResult, ...]]:
     """Recompute every worked example; a stated value that disagrees is an error.
 
-    `expressions` (from `read_entry` of this entry) spares parsing its formulas again.
+    The results, one per example in order, are the only computation of the examples: the
+    pages and the charts are made from them (`pipeline.Loaded.examples`). `expressions`
+    (from `read_entry` of this entry) spares parsing its formulas again.
     """
     from generator.calc.worked_examples import compute_example
 
     reader = _EntryReader(doc)
+    results = []
     for index, example in enumerate(entry.examples):
         path: NodePath = ("examples", index)
         outcome = compute_example(entry, example, expressions)
+        results.append(outcome)
         if outcome.error:
             where = (*path, "calculator") if example.calculator else (*path, "formula")
             reader.report(
@@ -196,7 +203,7 @@ def check_examples(entry: Entry, doc: Document, expressions: dict[str, Expressio
                     f"computed {_show(comparison.computed)} (tolerance {comparison.tolerance:g})",
                     "fix the stated value or the inputs; the build recomputes every example",
                 )
-    return reader.problems
+    return reader.problems, tuple(results)
 
 
 def _show(value: Any) -> str:

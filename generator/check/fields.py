@@ -30,6 +30,7 @@ from generator.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from generator.calc.expression import Expression
+    from generator.calc.worked_examples import ExampleResult
 
 TITLE_MAX_CHARS = 100
 
@@ -296,6 +297,7 @@ class FileCheck:
     math: tuple[latex.MathKey, ...]  # what KaTeX must judge (`latex.keys`)
     links: tuple[str, ...] = ()  # the body's [[link]] targets, once each, in order
     odd_links: bool = False  # whether the body also has links that are not slugs or point at itself
+    examples: tuple[ExampleResult, ...] = ()  # each worked example as computed, in order
 
 
 def check_file(doc: Document) -> FileCheck:
@@ -304,11 +306,13 @@ def check_file(doc: Document) -> FileCheck:
     entry, problems = read_entry(doc, expressions)
     if entry is None:
         return FileCheck(doc.path, None, tuple(problems), latex.keys(doc))
+    results: tuple[ExampleResult, ...] = ()
     if entry.examples:
-        problems.extend(check_examples(entry, doc, expressions))
+        found, results = check_examples(entry, doc, expressions)
+        problems.extend(found)
     targets = dict.fromkeys(link.slug for link in markup.iter_wikilinks(entry.body))
     good = tuple(t for t in targets if is_slug(t) and t != entry.slug)
-    return FileCheck(doc.path, entry, tuple(problems), latex.keys(doc), good, len(good) != len(targets))
+    return FileCheck(doc.path, entry, tuple(problems), latex.keys(doc), good, len(good) != len(targets), results)
 
 
 def unreadable(shown: str, problems: list[Problem]) -> FileCheck:

@@ -11,11 +11,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.compute import charts
 from generator.link.graph import Graph
 from generator.model import Entry, Example
+
+if TYPE_CHECKING:
+    from generator.calc.worked_examples import ExampleResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +44,7 @@ class WorkedExample:
 
     entry: str
     example: Example
-    result: Any  # compute.ExampleResult
+    result: ExampleResult
     chart: str | None
 
 
@@ -86,17 +89,22 @@ def _svg_is_inert(svg: str) -> bool:
     return not re.search(r"\son[a-z]+\s*=|(?:href|src)\s*=\s*[\"']?\s*(?:https?:)?//", lowered)
 
 
-def collect_site_data(entries: Mapping[str, Entry], graph: Graph, config: SiteConfig) -> SiteData:
-    """Recompute every worked example and run every calculator once for the pages."""
+def collect_site_data(
+    entries: Mapping[str, Entry], graph: Graph, config: SiteConfig, computed: Mapping[str, tuple[ExampleResult, ...]]
+) -> SiteData:
+    """The pages' data: each worked example as the checker computed it (`computed`, slug ->
+    results in order: `pipeline.Loaded.examples`, or `worked_examples.compute_entry` for
+    entries made in code), its chart, and a run of each calculator no entry demonstrates."""
     from generator.calc import calculators as leverage
-    from generator.calc import worked_examples as compute
 
     examples: dict[str, tuple[WorkedExample, ...]] = {}
     by_calculator: dict[str, list[WorkedExample]] = {}
     for slug, entry in entries.items():
         worked = []
-        for example in entry.examples:
-            result = compute.compute_example(entry, example)
+        results = computed[slug] if entry.examples else ()
+        if len(results) != len(entry.examples):
+            raise ValueError(f"{slug}: {len(entry.examples)} worked examples but {len(results)} results")
+        for example, result in zip(entry.examples, results, strict=True):
             worked_example = WorkedExample(slug, example, result, _example_chart(example, result))
             worked.append(worked_example)
             if example.calculator and result.ok:

@@ -31,9 +31,13 @@ import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import safe_paths
 from generator.model import Glossary
+
+if TYPE_CHECKING:
+    from generator.pipeline import Loaded
 
 DOCS = "docs"
 OVERRIDES = "overrides"
@@ -75,7 +79,7 @@ def render_folder(out: Path, terms: Path, project: Path, *, force: bool) -> Glos
     return loaded.glossary
 
 
-def _write(folder: Path, loaded: object, terms: Path, project: Path) -> None:
+def _write(folder: Path, loaded: Loaded, terms: Path, project: Path) -> None:
     from mkdocs.config import load_config
 
     from generator.compute.site_data import SiteConfig, collect_site_data
@@ -87,7 +91,7 @@ def _write(folder: Path, loaded: object, terms: Path, project: Path) -> None:
 
     config_file = project / "mkdocs.yml"
     config = load_config(str(config_file))
-    glossary, graph = loaded.glossary, loaded.graph  # type: ignore[attr-defined]
+    glossary, graph = loaded.glossary, loaded.graph
     site_url, site_name = site_settings(config_file)
     site = SiteConfig(
         site_url=site_url,
@@ -97,7 +101,7 @@ def _write(folder: Path, loaded: object, terms: Path, project: Path) -> None:
         mdx_configs=dict(config.mdx_configs),
     )
     found = collect_history(terms, slugs=glossary.entries)
-    data = collect_site_data(glossary.entries, graph, site)
+    data = collect_site_data(glossary.entries, graph, site, loaded.examples)
     data = dataclasses.replace(data, extra={**data.extra, "history": found})
     rendered = render_site(data, project / "templates")
     docs = folder / DOCS

@@ -152,7 +152,7 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
             _write_search_index(glossary, site_dir)
 
         self.exports = exports
-        data = collect_site_data(glossary.entries, loaded.graph, site)
+        data = collect_site_data(glossary.entries, loaded.graph, site, loaded.examples)
         data = dataclasses.replace(data, extra={**data.extra, "history": found})
         self.glossary = glossary
         write = _writer(site_dir)
