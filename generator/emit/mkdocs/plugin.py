@@ -50,6 +50,7 @@ import jinja2
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -58,7 +59,7 @@ from mkdocs.structure.pages import Page
 from generator import safe_paths
 from generator.compute.site_data import SiteConfig, collect_site_data
 from generator.emit import csp
-from generator.emit.mkdocs import internals, lifeline, page_convert, theme_cache, theme_render
+from generator.emit.mkdocs import internals, lifeline, page_convert, serve_status, theme_cache, theme_render
 from generator.emit.mkdocs.site_build import REPORT_ENV, TERMS_ENV, write_report
 from generator.export import formats as export
 from generator.history.revisions import collect_history
@@ -244,16 +245,30 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         return context
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        """Every page, as it is written, gets the Content-Security-Policy of its own inline scripts."""
+        """Every page, as it is written, gets the Content-Security-Policy of its own inline scripts
+        (and, while serving, the script that shows a broken edit's errors)."""
         if page.file.generated_by:
             page.content = None  # written now; nothing reads it again
             if hasattr(page, page_convert.FRAGMENTS):
                 delattr(page, page_convert.FRAGMENTS)
+        if serve_status.serving():
+            output = serve_status.with_status_script(output, config.site_url)
         return csp.add_policy(output)
 
     def on_post_template(self, output: str, template_name: str, config: MkDocsConfig) -> str:
         """Theme pages outside the docs (404.html, the sitemap) get the policy too."""
-        return csp.add_policy(output) if template_name.endswith(".html") else output
+        if not template_name.endswith(".html"):
+            return output
+        if serve_status.serving():
+            output = serve_status.with_status_script(output, config.site_url)
+        return csp.add_policy(output)
+
+    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
+        """A rebuild stopped by errors in the entries keeps the last good site and shows the
+        errors in the browser (`serve_status`); the first build is not guarded, so `glossary
+        serve` on a broken glossary stops with the errors."""
+        server.builder = serve_status.guard(builder, Path(config.site_dir))
+        return server
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         assert self.rendered is not None and self.glossary is not None and self.exports is not None, (

@@ -1,0 +1,123 @@
+"""`glossary serve` as an author uses it: an edit that breaks an entry is shown in the
+browser over the last good page, and the edit that fixes it is shown without a restart."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import ROOT
+from tests.conftest import write_clean_glossary
+
+pytestmark = pytest.mark.browser
+
+PAGE = "definition/margin/"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _served(url: str, deadline: float) -> bool:
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def _wait_through_reloads(page: object, expression: str, timeout: float) -> None:
+    """Until `expression` is true in the page, which the server reloads when a build ends
+    (a check that meets the reload is asked again of the new page)."""
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if page.evaluate(f"() => Boolean({expression})"):
+                return
+        except Error as error:
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout} s: {expression}")
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
+    """(base URL, terms folder, the server's log): `glossary serve` on a small glossary."""
+    terms = write_clean_glossary(tmp_path / "terms")
+    log = tmp_path / "serve.log"
+    port = _free_port()
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--terms", str(terms), "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        if not _served(base + PAGE, time.monotonic() + 180):
+            pytest.fail(f"glossary serve did not serve {PAGE}:\n{log.read_text()}", pytrace=False)
+        yield base, terms, log
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_a_broken_edit_is_shown_over_the_last_good_page_and_fixing_it_recovers(
+    browser: object, server: tuple[str, Path, Path]
+) -> None:
+    base, terms, log = server
+    entry = terms / "margin.yaml"
+    good = entry.read_text(encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(base + PAGE)
+        assert page.locator("h1").first.inner_text().strip().startswith("Margin")
+        assert page.locator(".gl-serve-error").count() == 0  # a good build: no banner
+
+        # a required field removed: the build stops, the server reloads the page, which is
+        # still the last good build, with the errors over it
+        entry.write_text(good.replace("kind: definition\n", ""), encoding="utf-8")
+        _wait_through_reloads(page, "document.querySelector('.gl-serve-error')", timeout=120)
+        banner = page.locator(".gl-serve-error")
+        assert banner.get_attribute("role") == "alert"
+        text = banner.inner_text()
+        assert "not built" in text and "margin.yaml" in text and "kind" in text
+        assert page.locator("h1").first.inner_text().strip().startswith("Margin")
+        assert "margin.yaml" in log.read_text(encoding="utf-8")  # the terminal says it too
+
+        # the fix, with a new summary: shown once built, and the banner is gone
+        entry.write_text(good.replace("A short precise definition", "A freshly edited definition"), encoding="utf-8")
+        _wait_through_reloads(
+            page, "document.body && document.body.innerText.includes('A freshly edited definition')", timeout=120
+        )
+        assert page.locator(".gl-serve-error").count() == 0
+    finally:
+        context.close()
