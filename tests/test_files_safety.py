@@ -173,7 +173,7 @@ def test_the_build_writes_nothing_outside_its_folder(tmp_path: Path, bad: str) -
     """The one check every written path passes, whatever a cache or an entry said."""
     from mkdocs.exceptions import Abort
 
-    from generator.emit.mkdocs import plugin as mkdocs_plugin
+    from generator.emit.mkdocs import site_output
     from generator.export import formats as export
 
     site = tmp_path / "staging"
@@ -181,7 +181,7 @@ def test_the_build_writes_nothing_outside_its_folder(tmp_path: Path, bad: str) -
     with pytest.raises(safe_paths.UnsafePath):
         safe_paths.inside(str(site), bad)
     with pytest.raises(Abort, match="nothing is written outside the site folder"):
-        mkdocs_plugin._writer(site)(bad, "<html>x</html>")
+        site_output.writer(site)(bad, "<html>x</html>")
     with pytest.raises(safe_paths.UnsafePath), export.directory_opener(site)(bad) as out:
         out.write("x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["staging"] and not any(site.iterdir())

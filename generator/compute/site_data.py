@@ -69,9 +69,22 @@ class SiteData:
     extra: Mapping[str, Any] = field(default_factory=dict)  # later stages' data, e.g. revision history
 
 
+# A chart is a function of its calculator run alone, and the same runs come back on every
+# rebuild while serving: each is drawn once per process.
+_CHARTS: dict[tuple[str, str], str | None] = {}
+_CHARTS_KEPT = 4096
+
+
 def _chart(result: Any) -> str | None:
-    svg = charts.chart_for(result) if result is not None else None
-    return svg if svg and _svg_is_inert(svg) else None
+    if result is None:
+        return None
+    key = (result.calculator, repr(sorted(result.inputs.items())))
+    if key not in _CHARTS:
+        if len(_CHARTS) >= _CHARTS_KEPT:
+            _CHARTS.clear()
+        svg = charts.chart_for(result)
+        _CHARTS[key] = svg if svg and _svg_is_inert(svg) else None
+    return _CHARTS[key]
 
 
 def _example_chart(example: Example, result: Any) -> str | None:

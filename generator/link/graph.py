@@ -52,6 +52,10 @@ class Graph:
         """Entries whose stated relations or body links point here, by title."""
         return self._backlinks.get(slug, ())
 
+    def neighbours(self, slug: str) -> frozenset[str]:
+        """The entries related to or linked with `slug`, either way: whose pages show it."""
+        return self._adjacent.get(slug, frozenset())
+
     def members(self, area: str) -> tuple[str, ...]:
         return self._members.get(area, ())
 

@@ -114,6 +114,12 @@ class Page:
         return Markup(html + "</li>")
 
 
+# Summaries converted to HTML, by Markdown settings and text: the same conversion for the
+# same text, so a rebuild in the same process reuses them.
+_CONVERTED: dict[tuple[str, str], str] = {}
+_CONVERTED_KEPT = 50_000
+
+
 class Site:
     """Indexes over the entries that every page needs."""
 
@@ -175,7 +181,20 @@ class Site:
 
     def _to_html(self, markdown_text: str) -> str:
         """Python-Markdown as MkDocs sets it up; one paragraph comes back inline, as a list
-        item holds it. Links to `.md` pages are left for `final_links`."""
+        item holds it. Links to `.md` pages are left for `final_links`. A summary unchanged
+        since the last build in this process (`glossary serve`) is not converted again."""
+        key = (self._settings_key(), markdown_text)
+        found = _CONVERTED.get(key)
+        if found is None:
+            if len(_CONVERTED) >= _CONVERTED_KEPT:
+                _CONVERTED.clear()
+            found = _CONVERTED[key] = self._convert(markdown_text)
+        return found
+
+    def _settings_key(self) -> str:
+        return repr((self.config.markdown_extensions, sorted(self.config.mdx_configs.items())))
+
+    def _convert(self, markdown_text: str) -> str:
         if self._markdown is None:
             import markdown
 

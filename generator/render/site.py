@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Collection, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,13 +63,18 @@ class RenderedSite:
 
 
 def render_site(
-    data: SiteData, templates_dir: Path = TEMPLATES_DIR, write: Callable[[str, str], None] | None = None
+    data: SiteData,
+    templates_dir: Path = TEMPLATES_DIR,
+    write: Callable[[str, str], None] | None = None,
+    entries: Collection[str] | None = None,
 ) -> RenderedSite:
     """Every generated page and post-build file of the site, from `data` alone.
 
     `write(site_path, text)`, if given, takes each entry's raw Markdown copy and version
     stub as soon as they are made (in the worker process that made them) instead of
-    `files` holding them.
+    `files` holding them. `entries`, if given, limits the entry pages (with their raw
+    copies and version stubs) to those slugs; every other page and file is made as always
+    (a rebuild while serving knows which entry pages an edit can change).
     """
     env = make_environment(templates_dir)
     site = Site(data)
@@ -82,9 +87,9 @@ def render_site(
         if found is not None:
             fragments[path] = found
 
-    entries = _EntryPages(env, site, write)  # in worker processes, for a large glossary, from now on
+    pages_of = _EntryPages(env, site, write, entries)  # in worker processes, for a large glossary, from now on
     try:
-        rendered = entries.here()
+        rendered = pages_of.here()
         # the paths come from site_paths, which also reserves their names (no entry, area or tag takes one)
         collections = [
             (paths.HOME, home_page(env, site)),
@@ -102,10 +107,11 @@ def render_site(
             paths.FEED: atom_feed(site),
         }
         versions: dict[str, str] = {}
-        _add_versions_and_api(env, site, versions, later_files if write is None else None, fragments)
-        rendered.update(entries.from_workers())
+        stubs_for = (pages_of.slugs if entries is not None else site.entries) if write is None else None
+        _add_versions_and_api(env, site, versions, later_files, stubs_for, fragments)
+        rendered.update(pages_of.from_workers())
     finally:
-        entries.close()
+        pages_of.close()
     for slug in sorted(rendered):
         path, text, found, raw_path, raw = rendered[slug]
         add(path, (text, found))
@@ -148,9 +154,19 @@ class _EntryPages:
     converts the summaries (once, not again in each worker) and renders the area pages
     (`here`) and the lists of entries, then collects the workers' pages (`from_workers`)."""
 
-    def __init__(self, env: jinja2.Environment, site: Site, write: Callable[[str, str], None] | None) -> None:
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        site: Site,
+        write: Callable[[str, str], None] | None,
+        only: Collection[str] | None = None,
+    ) -> None:
         self.env, self.site, self.write = env, site, write
-        slugs = sorted(site.entries)
+        if only is None:
+            slugs = sorted(site.entries)
+        else:
+            slugs = sorted(set(only) & site.entries.keys())
+        self.slugs = slugs
         self._workers: ForkedResults[dict[str, RenderedEntry]] | None = None
         self._here = slugs
         if worth_forking(len(slugs), _PARALLEL_ENTRIES):
@@ -194,11 +210,12 @@ def _add_versions_and_api(
     env: jinja2.Environment,
     site: Site,
     pages: dict[str, str],
-    files: MutableMapping[str, str] | None,
+    files: MutableMapping[str, str],
+    stubs_for: Collection[str] | None,
     fragments: dict[str, Fragments],
 ) -> None:
-    """Pages of earlier revisions and, into `files` (unless the entries' pages wrote them),
-    forwarding stubs at current versions' addresses.
+    """Pages of earlier revisions and, into `files`, forwarding stubs at the current versions'
+    addresses of the entries `stubs_for` (None: the entries' pages wrote them).
 
     The /api/ exports are not made here: they are written straight to disk after the
     build (`export.write_site_files`), so a large glossary's JSON is never held whole.
@@ -217,5 +234,6 @@ def _add_versions_and_api(
             fragments=fragments,
         )
     )
-    if files is not None:
-        files.update(revisions.current_version_stubs(site.entries, site_url=site.config.base, records=site.records))
+    if stubs_for is not None:
+        chosen = {slug: site.entries[slug] for slug in stubs_for}
+        files.update(revisions.current_version_stubs(chosen, site_url=site.config.base, records=site.records))

@@ -14,6 +14,8 @@ MkDocs (`mkdocs.structure.pages`, `mkdocs.commands.build`):
   `mkdocs.commands.build._build_page` sets up before it puts a page in the theme
   (theme_render copies `_build_page`), and SKIPPED_MESSAGE, the exact text it logs for
   a page with empty output
+- `mkdocs.commands.build._build_theme_template`: the sitemap written again when `glossary
+  serve` patches the site after an edit (live.py)
 Material (`material/templates`):
 - `partials/nav.html` and `partials/tabs.html` render alike for every page outside the nav,
   given the same base URL and nav URLs (theme_cache keeps one rendering for them all)
@@ -107,7 +109,7 @@ def forget() -> None:
 def _imported() -> dict[str, Any] | None:
     """The private names, imported only here; None if this MkDocs lacks one."""
     try:
-        from mkdocs.commands.build import get_context
+        from mkdocs.commands.build import _build_theme_template, get_context
         from mkdocs.structure.pages import (
             _ExtractAnchorsTreeprocessor,
             _ExtractTitleTreeprocessor,
@@ -119,6 +121,7 @@ def _imported() -> dict[str, Any] | None:
         return None
     return {
         "get_context": get_context,
+        "build_theme_template": _build_theme_template,
         "RawHTML": _RawHTMLPreprocessor,
         "Anchors": _ExtractAnchorsTreeprocessor,
         "RelativePaths": _RelativePathTreeprocessor,
@@ -172,3 +175,8 @@ def theme_context(nav: Any, doc_files: Any, config: Any, page: Any) -> Any:
 def set_current_page(config: Any, page: Any) -> None:
     """What `_build_page` sets while it renders a page (MkDocs reads it for warnings)."""
     config._current_page = page
+
+
+def build_theme_template(name: str, env: Any, files: Any, config: Any, nav: Any) -> None:
+    """A theme's own template (the sitemap) rendered and written, as a full build does."""
+    _name("build_theme_template")(name, env, files, config, nav)

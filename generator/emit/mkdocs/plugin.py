@@ -36,13 +36,11 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
-import functools
 import gc
 import logging
 import multiprocessing
 import os
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -56,13 +54,18 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from generator import safe_paths
-from generator.compute.site_data import SiteConfig, collect_site_data
 from generator.emit import csp
-from generator.emit.mkdocs import internals, lifeline, page_convert, serve_status, theme_cache, theme_render
+from generator.emit.mkdocs import (
+    internals,
+    lifeline,
+    live,
+    page_convert,
+    serve_status,
+    site_output,
+    theme_cache,
+    theme_render,
+)
 from generator.emit.mkdocs.site_build import REPORT_ENV, TERMS_ENV, write_report
-from generator.export import formats as export
-from generator.history.revisions import collect_history
 from generator.model import Glossary
 from generator.pipeline import Loaded, load_all
 from generator.render.site import RenderedSite, render_site
@@ -106,6 +109,17 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         self.prebuilt: theme_render.Prebuilt | None = None  # pages put in the theme by workers, in MkDocs' order
         self.gc_default: tuple[int, int, int] | None = None
         self.fast = True  # the fast paths (internals.fast_paths), decided in on_config
+        self.inputs: site_output.SiteInputs | None = None
+        # while serving, what `live` patches the site from after the next edit
+        self.serving = serve_status.serving()
+        self.watched: tuple[Path, ...] = ()
+        self.inputs_seen: dict[str, tuple[int, int]] = {}
+        self.page_digests: dict[str, bytes] = {}
+        self.file_paths: set[str] = set()
+        self.loaded_entries: Any = {}
+        self.loaded_edges: tuple[Any, ...] = ()
+        self.files: Files | None = None
+        self.env: jinja2.Environment | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         lifeline.forks_die_with_parent()  # the workers forked below die with MkDocs (and it with `glossary build`)
@@ -119,13 +133,14 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         if not self.fast:
             log.info(internals.explain())
         terms = _terms(config)
+        if self.serving:  # seen before anything is read: a change during the build makes the next one full
+            self.watched = (Path(config.config_file_path), Path(config.docs_dir), _project_root(config) / "templates")
+            self.inputs_seen = live.snapshot(self.watched)
         loaded = load_all(terms)
         glossary = loaded.glossary
         if os.environ.get(REPORT_ENV):  # `glossary build` prints these itself
             write_report(Path(os.environ[REPORT_ENV]), len(glossary.entries), glossary.problems)
-        if glossary.errors:
-            messages = "\n".join(problem.format() for problem in glossary.errors)
-            raise Abort(f"{len(glossary.errors)} error(s) in {terms}; fix them and build again:\n{messages}")
+        site_output.stop_on_errors(glossary, terms)
         for problem in glossary.warnings:
             log.info("validator: %s", problem.format())
         self.loaded = loaded
@@ -134,30 +149,22 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.loaded is not None, "on_config did not run"
         loaded, glossary, site_dir = self.loaded, self.loaded.glossary, Path(config.site_dir)
-        site = SiteConfig(
-            site_url=config.site_url or "/",
-            site_name=config.site_name,
-            build_day=date.today(),
-            markdown_extensions=tuple(config.markdown_extensions),
-            mdx_configs=dict(config.mdx_configs),
-        )
         # earlier revisions from git when terms/ is in a checkout (generator/history/revisions.py)
-        found = collect_history(_terms(config), slugs=glossary.entries)
-        log.info("glossary: %s", found.note)
-        for skipped in found.skipped:  # info, not warning: an old commit must not fail a strict build
-            log.info("glossary: warning: old revision of %s left out of /rev/", skipped)
-        context = export.ExportContext(site_url=site.base, site_name=site.site_name, day=site.build_day, history=found)
-
-        def exports() -> None:
-            export.write_site_files(export.directory_opener(site_dir), glossary.entries, loaded.graph, context)
-            _write_search_index(glossary, site_dir)
-
-        self.exports = exports
-        data = collect_site_data(glossary.entries, loaded.graph, site, loaded.examples)
-        data = dataclasses.replace(data, extra={**data.extra, "history": found})
+        inputs = self.inputs = site_output.site_inputs(config, _terms(config), glossary.entries)
+        self.exports = inputs.exports(loaded, site_dir)
         self.glossary = glossary
-        write = _writer(site_dir)
-        rendered = render_site(data, _project_root(config) / "templates", write=write)
+        write = site_output.writer(site_dir)
+        # while serving, every file comes back here (none written in the workers), so that the
+        # next edit's patch knows them all, as it knows the pages by their digests
+        rendered = render_site(
+            inputs.data(loaded), _project_root(config) / "templates", write=None if self.serving else write
+        )
+        if self.serving:
+            self.page_digests = {
+                path: live.page_digest(text, rendered.fragments.get(path)) for path, text in rendered.pages.items()
+            }
+            self.file_paths = set(rendered.files)
+            self.loaded_entries, self.loaded_edges = glossary.entries, loaded.graph.edges
         self._start_exports()
         for path in rendered.files:
             _claim(path, "file", files, config)
@@ -198,7 +205,7 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         return {"page_context": self.on_page_context, "post_page": self.on_post_page}
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-        self.nav = nav
+        self.nav, self.files = nav, files
         self._hand_fragments(files)
         pages = [file.page for file in files.documentation_pages() if isinstance(file.page, page_convert.GeneratedPage)]
         if theme_render.possible(config, files, self.page_events()):
@@ -236,6 +243,7 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         assert self.nav is not None, "on_nav did not run"
         theme_cache.install(env, config, self.nav, cache=self.fast)
+        self.env = env
         self.prebuilt = theme_render.start(config, files, self.nav, env, self.page_events(), self.deferred)
         return env
 
@@ -267,7 +275,8 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         """A rebuild stopped by errors in the entries keeps the last good site and shows the
         errors in the browser (`serve_status`); the first build is not guarded, so `glossary
         serve` on a broken glossary stops with the errors."""
-        server.builder = serve_status.guard(builder, Path(config.site_dir))
+        site_dir = Path(config.site_dir)
+        server.builder = serve_status.guard(live.Rebuilder(builder, site_dir), site_dir)
         return server
 
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -284,10 +293,33 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         else:
             self.exports()
         csp.write_headers(Path(config.site_dir))
+        if self.serving:
+            self._leave_live_state(config)
         self.release()
 
     def on_build_error(self, error: Exception) -> None:
         self.release()
+
+    def _leave_live_state(self, config: MkDocsConfig) -> None:
+        """What `glossary serve` patches the site from after the next edit (`live`)."""
+        assert self.files is not None and self.nav is not None and self.env is not None and self.inputs is not None
+        live.remember(
+            live.LiveState(
+                config=config,
+                files=self.files,
+                nav=self.nav,
+                env=self.env,
+                inputs=self.inputs,
+                terms=_terms(config),
+                templates=_project_root(config) / "templates",
+                inputs_seen=self.inputs_seen,
+                watched=self.watched,
+                pages=self.page_digests,
+                file_paths=self.file_paths,
+                entries=self.loaded_entries,
+                edges=self.loaded_edges,
+            )
+        )
 
     def release(self) -> None:
         """Let this build's data go now: `glossary serve` keeps the process (and this module,
@@ -298,6 +330,8 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
             self.exporting.terminate()
             self.exporting.join()
         self.loaded = self.glossary = self.rendered = self.exports = self.exporting = self.nav = self.prebuilt = None
+        self.files = self.env = self.inputs = None
+        self.page_digests, self.file_paths, self.loaded_entries, self.loaded_edges = {}, set(), {}, ()
         self.converted = {}
         self.deferred = set()
         if self.gc_default is not None:
@@ -308,39 +342,11 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
 
 def _claim(path: str, what: str, files: Files, config: MkDocsConfig) -> None:
     """Stop if a generated `what` (page or file) could be written outside the site folder
-    (`_inside`), or if a file in docs_dir has its path."""
-    _inside(_real(config.site_dir), path)
+    (`site_output.inside`), or if a file in docs_dir has its path."""
+    site_output.inside(site_output.real(config.site_dir), path)
     existing = files.get_file_from_path(path)
     if existing is not None and not existing.generated_by:
         raise Abort(f"{config.docs_dir}/{path} clashes with a generated {what}; rename or remove it")
-
-
-@functools.lru_cache(maxsize=4)
-def _real(site_dir: str) -> str:
-    """The site folder resolved, once per build rather than once per page."""
-    return os.path.realpath(site_dir)
-
-
-def _inside(root: str, path: str) -> str:
-    """Where site file `path` goes under `root`; the build stops rather than write anywhere
-    else, whatever an entry or a cache said (`safe_paths.inside`: no `..`, no absolute path)."""
-    try:
-        return safe_paths.inside(root, path)
-    except safe_paths.UnsafePath as error:
-        raise Abort(f"{error}; nothing is written outside the site folder") from None
-
-
-def _writer(site_dir: Path) -> Callable[[str, str], None]:
-    root = _real(str(site_dir))
-
-    def write(path: str, text: str) -> None:
-        target = Path(_inside(root, path))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if path.endswith(".html"):  # a page written beside MkDocs' (the version stubs): its policy too
-            text = csp.add_policy(text)
-        target.write_text(text, encoding="utf-8")
-
-    return write
 
 
 def _nav_paths(nav: Any) -> set[str]:
@@ -359,10 +365,3 @@ def _return_free_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
     except (AttributeError, OSError):  # not glibc: nothing to do
         pass
-
-
-def _write_search_index(glossary: Glossary, site_dir: Path) -> None:
-    """The search stage's index, written beside the pages the site search loads."""
-    from generator.search import write_site_index
-
-    write_site_index(glossary, site_dir)

@@ -195,6 +195,20 @@ def _compile_templates(
         logging.disable(silenced)
 
 
+def render_pages(
+    pages: list[Page],
+    config: MkDocsConfig,
+    files: Files,
+    doc_files: Sequence[File],
+    nav: Navigation,
+    env: jinja2.Environment,
+) -> list[Rendered]:
+    """Here, not in a worker: each page converted, put in the theme and written, as a
+    worker does it (a rebuild while serving, of the few pages an edit changed); what it
+    logs is logged here, as it happens."""
+    return _render(pages, config, files, doc_files, nav, env, {page.file.src_uri for page in pages}, capture=False)
+
+
 def _render(
     pages: list[Page],
     config: MkDocsConfig,
@@ -203,13 +217,15 @@ def _render(
     nav: Navigation,
     env: jinja2.Environment,
     deferred: set[str],
+    *,
+    capture: bool = True,
 ) -> list[Rendered]:
     """In a worker: `_build_page` for each page (a deferred page converted first); the log
-    captured.
+    captured (unless not `capture`: in the parent itself).
 
     A page that raises ends the chunk: MkDocs stops the build at that page.
     """
-    captured = capture_mkdocs_log()
+    captured = capture_mkdocs_log() if capture else []
     out = []
     for page in pages:
         if not page.file.is_modified():
