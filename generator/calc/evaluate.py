@@ -4,7 +4,7 @@ for the step-by-step derivation.
 
 Values are numbers, booleans and (in calculator programs) lists of numbers; arithmetic and
 the one-argument functions apply elementwise to lists. The browser runs the same trees
-through `calc-engine.js`, which mirrors this module rule for rule and error for error; a
+through `calc-evaluate.js`, which mirrors this module rule for rule and error for error; a
 differential test in chromium holds the two to the same results.
 """
 

@@ -1,6 +1,6 @@
 """The list functions of calculator programs: sums, order statistics, a compounding path
 and the rounds of a liquidation cascade. Each takes evaluated arguments and the call's
-node (for the column in an error); `calc-engine.js` implements the same, rule for rule."""
+node (for the column in an error); `calc-evaluate.js` implements the same, rule for rule."""
 
 from __future__ import annotations
 
@@ -10,6 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 from generator.calc.expression import FormulaError, column_of
+
+
+def _finite(value: float, node: ast.AST) -> float:
+    if not math.isfinite(value):
+        raise FormulaError("result is too large (overflow)", column_of(node), "overflow")
+    return value
 
 
 def _list(value: Any, name: str, node: ast.AST) -> list[float]:
@@ -32,9 +38,7 @@ def _sum(args: list[Any], node: ast.AST) -> float:
     total = 0.0
     for x in _list(args[0], "sum", node):
         total += x
-    if not math.isfinite(total):
-        raise FormulaError("result is too large (overflow)", column_of(node), "overflow")
-    return total
+    return _finite(total, node)
 
 
 def _len(args: list[Any], node: ast.AST) -> float:
@@ -75,9 +79,7 @@ def _path(args: list[Any], node: ast.AST) -> list[float]:
         raise FormulaError("path() needs a single starting number", column_of(node), "type")
     out = [value]
     for factor in _list(args[1], "path", node):
-        value = value * factor
-        if not math.isfinite(value):
-            raise FormulaError("result is too large (overflow)", column_of(node), "overflow")
+        value = _finite(value * factor, node)
         out.append(value)
     return out
 
@@ -107,8 +109,8 @@ def _cascade(args: list[Any], node: ast.AST) -> tuple[list[float], list[float]]:
         moved = price - side * impact * volume
         # Checked before max(): an overflow (inf, or inf * 0 = nan) must fail the same way here
         # and in the browser, whose Math.max treats nan differently from Python's max.
-        if not (math.isfinite(volume) and math.isfinite(moved)):
-            raise FormulaError("result is too large (overflow)", column_of(node), "overflow")
+        _finite(volume, node)
+        _finite(moved, node)
         price = max(0.0, moved)
         prices.append(price)
         volumes.append(volume)

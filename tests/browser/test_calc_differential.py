@@ -1,7 +1,8 @@
 """Python and the reader's browser compute the same: every worked example in terms/ and
-hundreds of random inputs per calculator, run by `generator.calc` and by `calc-engine.js`
-in Debian's chromium, give the same outputs (1e-9 relative), the same derivation (labels,
-formulas, numbers substituted) and, when refused, the same error code and message.
+hundreds of random inputs per calculator, run by `generator.calc` and by the browser's engine
+(`calc-numbers.js`, `calc-evaluate.js`, `calc-engine.js`) in Debian's chromium, give the same
+outputs (1e-9 relative), the same derivation (labels, formulas, numbers substituted) and, when
+refused, the same error code and message.
 
 Inputs are drawn from each calculator's own declared inputs (kind, range, choices, which
 are optional), so a new calculator is covered without a line here.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,8 @@ from generator.calc.expression import FormulaError
 from generator.calc.parse import parse
 
 ROOT = Path(__file__).resolve().parents[2]
-ENGINE = ROOT / "site_src" / "assets" / "javascripts" / "calc-engine.js"
+JAVASCRIPTS = ROOT / "site_src" / "assets" / "javascripts"
+ENGINE = [JAVASCRIPTS / name for name in ("calc-numbers.js", "calc-evaluate.js", "calc-engine.js")]  # in load order
 RANDOM_PER_CALCULATOR = 500
 INVALID_PER_CALCULATOR = 150
 
@@ -38,7 +41,7 @@ RUN_BATCH = """([spec, cases]) => cases.map(([name, inputs]) => {
   try { return {ok: window.GlossaryCalc.run(spec.calculators[name], inputs)}; }
   catch (e) {
     if (!(e instanceof window.GlossaryCalc.CalcError)) return {crash: String(e && e.stack || e)};
-    return {error: [e.message, e.code]};
+    return {error: [e.message, e.code], param: e.param || null};
   }
 })"""
 
@@ -55,7 +58,8 @@ FORMULA_BATCH = """(cases) => cases.map(([expr, values]) => {
 def engine_page(browser: Any) -> Any:
     page = browser.new_page()
     page.set_content("<!doctype html><title>calc</title>")
-    page.add_script_tag(content=ENGINE.read_text(encoding="utf-8"))
+    for script in ENGINE:
+        page.add_script_tag(content=script.read_text(encoding="utf-8"))
     yield page
     page.close()
 
@@ -80,6 +84,20 @@ def close(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+# The engine's input checks name the input they refuse (`error.param`), so a form shows the
+# message beside that field; the message quotes the same name.
+INPUT_MESSAGE = re.compile(r"^[a-z_0-9]+: (?:missing input )?'([a-z_0-9]+)' ")
+
+
+def error_param(name: str, message: str, code: str) -> str | None:
+    if code == "one_of":
+        return CALCULATORS[name].one_of[0]  # shown beside the first of the inputs it names
+    if code in ("type", "range", "choice", "missing", "too_long"):
+        match = INPUT_MESSAGE.match(message)
+        return match.group(1) if match else None
+    return None
+
+
 def differences(name: str, inputs: dict[str, Any], py: dict[str, Any], js: dict[str, Any]) -> list[str]:
     where = f"{name} {json.dumps(inputs)}"
     if "crash" in js:
@@ -91,6 +109,8 @@ def differences(name: str, inputs: dict[str, Any], py: dict[str, Any], js: dict[
         js_message, js_code = js["error"]
         if py_code != js_code or (py_code != "unknown_input" and py_message != js_message):
             return [f"{where}: python {py['error']} / browser {js['error']}"]
+        if js.get("param") != error_param(name, py_message, py_code):
+            return [f"{where}: {py_message!r} shown beside {js.get('param')!r}"]
         return []
     problems = []
     p, j = py["ok"], js["ok"]

@@ -123,6 +123,29 @@ def test_typing_updates_results_address_and_explains_bad_values(page: Any, built
     assert entry.get_attribute("aria-invalid") is None
 
 
+def test_an_error_is_shown_beside_the_input_it_is_about(page: Any, built_site: Any) -> None:
+    """The engine's input checks name the input (error.param); "exactly one of" shows beside
+    the first input it names, and a program's own check (two lists' lengths) under the results."""
+    page.goto(built_site.url("calculators/"))
+    wait_for(page, "document.documentElement.getAttribute('data-gl-calc') === 'ready'")
+    form = page.locator('.gl-calc[data-calc="liquidation_price"]')
+    margin = form.locator('input[name="margin"]')
+    margin.fill("5000")  # beside leverage, already given
+    margin.press("Tab")
+    leverage = form.locator('input[name="leverage"]')
+    assert leverage.get_attribute("aria-invalid") == "true"
+    error = page.locator(f"#{leverage.get_attribute('id')}-error").inner_text()
+    assert error == "liquidation_price: give exactly one of 'leverage' or 'margin'"
+
+    form = page.locator('.gl-calc[data-calc="health_factor"]')
+    form.locator('input[name="liquidation_threshold"]').fill("0.8, 0.7, 0.6")
+    form.locator('input[name="collateral"]').fill("100, 200")
+    form.locator('input[name="collateral"]').press("Tab")
+    message = form.locator(".gl-calc__message").inner_text()
+    assert message.startswith("health_factor: 'liquidation_threshold' has 3 values but 'collateral' has 2;")
+    assert form.locator("[aria-invalid]").count() == 0
+
+
 def test_the_forms_work_from_the_keyboard(page: Any, built_site: Any) -> None:
     page.goto(built_site.url("calculators/?calc=funding_payment&side=long&notional=20&rate=0.0025"))
     wait_for(page, "document.documentElement.getAttribute('data-gl-calc') === 'ready'")

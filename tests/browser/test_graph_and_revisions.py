@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 SETTLED = '.gl-graph--global[data-settled="true"]'
 
-# Every placed label's box on screen, as graph.js places them; [] when two overlap.
+# Every placed label's box on screen, as graph-view.js places them; [] when two overlap.
 LABEL_BOXES = """() => {
   const view = window.glossaryGraphView, g = window.glossaryGraph, k = g.zoom();
   const boxes = Object.keys(view.labelled).map((id) => {

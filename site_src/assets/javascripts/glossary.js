@@ -1,5 +1,5 @@
 /* Leverage Glossary page behaviour (math is drawn at build time): folds opened by links, hover previews, cite box,
- * filters and graphs.
+ * filters, and the graph and calculator scripts loaded on the pages that show one.
  * Every search box (header, home quick find, 404 suggestions) is search-ui.js's, ranked by
  * search-engine.js. Everything is served from the site itself; nothing here makes a
  * request to another host. Entry text is only ever inserted as text (textContent), never
@@ -319,33 +319,6 @@
     });
   }
 
-  /* ---------- graphs: graph.js (with force-graph) loaded only where a graph is shown ---- */
-
-  // The /graph/ page loads it at once; an entry page when its local graph comes near.
-  function setupGraphs() {
-    var load = function () {
-      if (!document.querySelector("script[data-gl-graph]")) {
-        var script = document.createElement("script");
-        script.src = siteUrl("assets/javascripts/graph.js");
-        script.setAttribute("data-gl-graph", "");
-        document.head.appendChild(script);
-      }
-    };
-    if (document.querySelector(".gl-graph--global")) return load();
-    var holders = document.querySelectorAll(".gl-graph--local");
-    if (!holders.length) return;
-    if (!("IntersectionObserver" in window)) return load();
-    var observer = new IntersectionObserver(function (seen) {
-      if (seen.some(function (item) { return item.isIntersecting; })) {
-        observer.disconnect();
-        load();
-      }
-    }, { rootMargin: "200px" });
-    holders.forEach(function (holder) {
-      observer.observe(holder);
-    });
-  }
-
   /* ---------- folded formulas and examples open for a link to them -------------------- */
 
   // Formula variants and worked examples after the first sit folded in <details>; a link to
@@ -380,25 +353,42 @@
     });
   }
 
-  /* ---------- calculators (calc-engine.js and calc-ui.js, loaded only where used) ---- */
+  /* ---------- scripts loaded only where they are used --------------------------------- */
 
-  function loadScript(path) {
-    return new Promise(function (resolve, reject) {
+  // Each list in the order its files depend on one another. The files download side by side
+  // and run in the order added: a script added from a script runs in insertion order when
+  // its `async` is false.
+  var GRAPH_SCRIPTS = ["graph-view.js", "graph.js"]; // with force-graph, which graph.js loads
+  var CALC_SCRIPTS = ["calc-numbers.js", "calc-evaluate.js", "calc-engine.js", "calc-form.js", "calc-ui.js"];
+
+  function loadScripts(names) {
+    names.forEach(function (name) {
       var script = document.createElement("script");
-      script.src = siteUrl(path);
-      script.onload = resolve;
-      script.onerror = function () {
-        reject(new Error("could not load " + path));
-      };
+      script.src = siteUrl("assets/javascripts/" + name);
+      script.async = false;
       document.head.appendChild(script);
     });
   }
 
-  function setupCalculators() {
-    if (!document.querySelector(".gl-calc[data-calc], .gl-try[data-try]")) return;
-    loadScript("assets/javascripts/calc-engine.js").then(function () {
-      return loadScript("assets/javascripts/calc-ui.js");
+  // The /graph/ page loads the graph at once; an entry page when its local graph comes near.
+  function setupGraphs() {
+    if (document.querySelector(".gl-graph--global")) return loadScripts(GRAPH_SCRIPTS);
+    var holders = document.querySelectorAll(".gl-graph--local");
+    if (!holders.length) return;
+    if (!("IntersectionObserver" in window)) return loadScripts(GRAPH_SCRIPTS);
+    var observer = new IntersectionObserver(function (seen) {
+      if (seen.some(function (item) { return item.isIntersecting; })) {
+        observer.disconnect();
+        loadScripts(GRAPH_SCRIPTS);
+      }
+    }, { rootMargin: "200px" });
+    holders.forEach(function (holder) {
+      observer.observe(holder);
     });
+  }
+
+  function setupCalculators() {
+    if (document.querySelector(".gl-calc[data-calc], .gl-try[data-try]")) loadScripts(CALC_SCRIPTS);
   }
 
   /* ---------- start -------------------------------------------------------------------- */
