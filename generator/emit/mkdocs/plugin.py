@@ -277,6 +277,7 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         serve` on a broken glossary stops with the errors."""
         site_dir = Path(config.site_dir)
         server.builder = serve_status.guard(live.Rebuilder(builder, site_dir), site_dir)
+        live.watch_closely(server, config, _terms(config))
         return server
 
     def on_post_build(self, config: MkDocsConfig) -> None:
