@@ -166,3 +166,20 @@ def test_a_patched_site_equals_a_full_build_after_every_edit(tmp_path: Path, mon
         assert not _different(served, fresh), f"after '{done}': {_different(served, fresh)[:10]}"
     assert patched >= len(KINDS) // 3  # many edits were patched in place, not rebuilt whole
     assert os.path.isdir(served)
+
+
+def test_while_serving_a_page_a_theme_worker_wrote_is_left_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs writes a page only if the theme's output is not empty; a page a theme worker
+    has written comes back empty, and the serve banner's script must not make it otherwise
+    (it would replace the page with the script alone)."""
+    from types import SimpleNamespace
+
+    from generator.emit.mkdocs.plugin import GlossaryPlugin
+
+    monkeypatch.setenv("GLOSSARY_SERVE", "1")
+    plugin = GlossaryPlugin()
+    page = SimpleNamespace(file=SimpleNamespace(generated_by=None))
+    config = SimpleNamespace(site_url=SERVE_URL)
+    assert plugin.on_post_page("", page=page, config=config) == ""
+    written = plugin.on_post_page("<html><head></head><body><p>x</p></body></html>", page=page, config=config)
+    assert written.count("serve-status.js") == 1 and "<p>x</p>" in written

@@ -259,7 +259,7 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
             page.content = None  # written now; nothing reads it again
             if hasattr(page, page_convert.FRAGMENTS):
                 delattr(page, page_convert.FRAGMENTS)
-        if serve_status.serving():
+        if serve_status.serving() and output.strip():  # empty: a theme worker wrote the page already
             output = serve_status.with_status_script(output, config.site_url)
         return csp.add_policy(output)
 
