@@ -138,8 +138,14 @@ def _check_files(
 
     todo: list[tuple[str, bytes | None]] = []
     results: dict[str, fields.FileCheck] = {}
+    decoded: dict[tuple[str, bytes], fields.FileCheck] = {}
     store: dict[tuple[str, bytes], tuple] = {}  # what the cache will hold: (file, content hash) -> result
-    cached = _read_cache(cache_file) if cache_file is not None else {}
+    if cache_file is None:
+        cached = {}
+    elif _LAST_STORE and _LAST_STORE[0] == cache_file:
+        cached = _LAST_STORE[1]  # what this process wrote last (keys are content hashes: never stale)
+    else:
+        cached = _read_cache(cache_file)
     for path in files:
         shown = str(path)
         if cache_file is None:
@@ -155,7 +161,8 @@ def _check_files(
         hit = cached.get(key)
         if hit is not None:
             try:
-                results[shown] = from_plain(hit)
+                results[shown] = _DECODED.get(key) or from_plain(hit)
+                decoded[key] = results[shown]
                 store[key] = hit
                 continue
             except (TypeError, ValueError, AttributeError):
@@ -170,7 +177,17 @@ def _check_files(
             changed = True
     if cache_file is not None and (changed or len(store) != len(cached)):
         _write_cache(cache_file, store)
+    _DECODED.clear()
+    _DECODED.update(decoded)
+    _LAST_STORE[:] = [cache_file, store] if cache_file is not None else []
     return [results[str(path)] for path in files]
+
+
+# The last run's results read from the cache, by cache key (file and content hash):
+# `glossary serve` checks the same folder after every edit, and an unchanged file then gives
+# the very same entry object (the serve patch compares entries; the same object at once).
+_DECODED: dict[tuple[str, bytes], fields.FileCheck] = {}
+_LAST_STORE: list = []  # [cache file, what it holds], as this process last read or wrote it
 
 
 def _run(todo: list[tuple[str, bytes | None]], root: Path, outline: bool) -> Iterator[tuple]:
@@ -240,15 +257,15 @@ def _verdict_key(terms_dir: Path) -> bytes | None:
     """Everything a verdict depends on: each name in the folder with its type, each entry
     file as the checker reads it (`_read`: a link out of the folder or a FIFO is not read
     here either, its refusal counts instead), the checker's code, KaTeX and Node.js."""
-    from generator.check import math as latex
+    from generator.check import katex
 
     digest = hashlib.blake2b(digest_size=16)
     digest.update(_fingerprint())  # this Python, marshal format and checker code
-    digest.update(f"{terms_dir}/{latex.node_binary()}".encode())
+    digest.update(f"{terms_dir}/{katex.node_binary()}".encode())
     root = terms_dir.resolve()
     try:
-        if latex.KATEX_JS.is_file():
-            digest.update(latex.KATEX_JS.read_bytes())
+        if katex.KATEX_JS.is_file():
+            digest.update(katex.KATEX_JS.read_bytes())
         with os.scandir(terms_dir) as found:
             items = sorted(found, key=lambda item: item.name)
         for item in items:

@@ -364,9 +364,9 @@ def test_a_damaged_parse_cache_is_ignored(tmp_path: Path, damage: str) -> None:
 
 
 def test_a_damaged_katex_cache_is_ignored(tmp_path: Path) -> None:
-    from generator.check import math as latex
+    from generator.check import katex
 
-    if latex.node_binary() is None:
+    if katex.node_binary() is None:
         pytest.skip("node is not installed (apt-get install nodejs)")
     terms = write_clean_glossary(tmp_path / "terms")
     text = entry_yaml(

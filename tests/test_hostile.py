@@ -101,7 +101,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import math as latex
+from generator.check import katex
 from tests.conftest import body_text, entry_yaml, write_clean_glossary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -422,7 +422,7 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Future[Outco
 
 
 def node_available() -> bool:
-    return latex.node_binary() is not None and latex.KATEX_JS.is_file()
+    return katex.node_binary() is not None and katex.KATEX_JS.is_file()
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
@@ -531,7 +531,7 @@ def test_without_node_latex_is_skipped_with_one_warning(tmp_path: Path, monkeypa
     write_clean_glossary(terms)
     for name in ("latex-unknown-command.yaml", "latex-macro-bomb.yaml", "latex-unbalanced.yaml"):
         shutil.copyfile(CORPUS / name, terms / name)
-    monkeypatch.setenv(latex.NODE_ENV, "")  # what `glossary validate` sees on a machine without node
+    monkeypatch.setenv(katex.NODE_ENV, "")  # what `glossary validate` sees on a machine without node
     result = run_validate(terms)
     assert result.stdout.count("LATEX_UNCHECKED warning: LaTeX was not checked with KaTeX") == 1, result.stdout
     assert "Node.js (`node`) is not installed" in result.stdout

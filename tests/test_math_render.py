@@ -9,14 +9,14 @@ import subprocess
 
 import pytest
 
-from generator.check import math as latex
+from generator.check import katex
 from generator.emit import allowlist
 from generator.model import Formula, FormulaResult, Variable
 from generator.render import math
 from tests.test_render import entry, fixture_entries, render
 
 needs_node = pytest.mark.skipif(
-    latex.node_binary() is None or not latex.KATEX_JS.is_file(), reason="Node.js is not installed"
+    katex.node_binary() is None or not katex.KATEX_JS.is_file(), reason="Node.js is not installed"
 )
 
 
@@ -53,7 +53,7 @@ def test_the_site_starts_node_once_whatever_the_number_of_formulas(monkeypatch: 
     monkeypatch.setattr(math, "cache_path", lambda: None)  # nothing from an earlier build
     site = render(_many_formulas(60))
     assert len(started) == 1, started  # 60 formulas, their symbols, steps and Markdown math: one process
-    assert started[0][0] == latex.node_binary()
+    assert started[0][0] == katex.node_binary()
     text = site.source("term/many.md")
     assert text.count('class="katex-display"') >= 61 and "<math" in text
     assert "x^2</annotation>" in text and "\\sum_i x_i</annotation>" in text
@@ -78,7 +78,7 @@ def test_drawings_are_cached_on_disk_sealed(tmp_path, monkeypatch: pytest.Monkey
 
 
 def test_without_node_the_latex_is_shown_as_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(latex.NODE_ENV, "")
+    monkeypatch.setenv(katex.NODE_ENV, "")
     monkeypatch.setattr(math, "_drawn", {})
     monkeypatch.setattr(math, "cache_path", lambda: None)
     site = render(fixture_entries())

@@ -28,7 +28,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.check import math as latex
+from generator.check import katex
 from generator.check.cross_entry import check_glossary
 from generator.check.examples import EXAMPLE_FIELDS
 from generator.check.fields import FAQ_FIELDS, FIELDS, SOURCE_FIELDS
@@ -72,7 +72,7 @@ PER_EXAMPLE_SECONDS = 5.0
 @pytest.fixture(autouse=True)
 def _no_node(monkeypatch: pytest.MonkeyPatch) -> None:
     """KaTeX is exercised in batches below; here the check degrades to its one warning."""
-    monkeypatch.setenv(latex.NODE_ENV, "")
+    monkeypatch.setenv(katex.NODE_ENV, "")
 
 
 # -- the invariants ---------------------------------------------------------------------------
@@ -446,11 +446,11 @@ TEX_TOKENS = [
 )
 def test_katex_batches_never_crash(monkeypatch: pytest.MonkeyPatch, batch: list[str]) -> None:
     """One node run per batch; every item gets a verdict, whatever it holds."""
-    monkeypatch.delenv(latex.NODE_ENV, raising=False)
-    if latex.node_binary() is None:
+    monkeypatch.delenv(katex.NODE_ENV, raising=False)
+    if katex.node_binary() is None:
         pytest.skip("node is not installed (apt-get install nodejs)")
     items = [(tex, index % 2 == 0) for index, tex in enumerate(batch)]
-    verdicts, failure = latex.check_math(items)
+    verdicts, failure = katex.check_math(items)
     assert failure is None
     assert set(verdicts) == set(items)
     for verdict in verdicts.values():

@@ -48,7 +48,7 @@ def check_across(
     """The rules that need the whole set (slugs, names, links, KaTeX), after the per-file ones.
 
     `locate(path)` gives a file's Document again; it is called only to point at a problem.
-    `latex_cache` is a file where KaTeX's verdicts are kept between runs (see latex.py).
+    `latex_cache` is a file where KaTeX's verdicts are kept between runs (see check/katex.py).
     """
     problems: list[Problem] = []
     entries: dict[str, Entry] = {}

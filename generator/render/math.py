@@ -28,6 +28,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from generator import settings
+from generator.check import katex
 from generator.check import math as katex_check
 
 log = logging.getLogger("mkdocs.plugins.glossary.math")
@@ -176,7 +177,7 @@ def draw(keys: Iterable[MathKey], cache_file: Path | None = None) -> dict[MathKe
     wanted = list(dict.fromkeys(keys))
     if cache_file is not None and any(key not in _drawn for key in wanted):
         _read_disk_cache(cache_file)
-    todo = [key for key in wanted if key not in _drawn and len(key[0]) <= katex_check.MAX_TEX_CHARS]
+    todo = [key for key in wanted if key not in _drawn and len(key[0]) <= katex.MAX_TEX_CHARS]
     if todo:
         found, failure = _run_node(todo)
         if failure is not None:
@@ -188,25 +189,25 @@ def draw(keys: Iterable[MathKey], cache_file: Path | None = None) -> dict[MathKe
 
 
 def _run_node(items: Sequence[MathKey]) -> tuple[dict[MathKey, str], str | None]:
-    node = katex_check.node_binary()
+    node = katex.node_binary()
     if node is None:
         return {}, "Node.js (`node`) is not installed"
-    katex = katex_check.KATEX_JS
-    if not katex.is_file():
-        return {}, f"KaTeX is missing at {katex}"
+    script = katex.KATEX_JS
+    if not script.is_file():
+        return {}, f"KaTeX is missing at {script}"
     request = json.dumps(
-        {"katex": str(katex), "items": items, "maxExpand": katex_check.MAX_EXPAND, "maxSize": katex_check.MAX_SIZE}
+        {"katex": str(script), "items": items, "maxExpand": katex.MAX_EXPAND, "maxSize": katex.MAX_SIZE}
     )
     try:
         proc = subprocess.run(
-            [node, f"--max-old-space-size={katex_check.MEMORY_MB}", "-e", _SCRIPT],
+            [node, f"--max-old-space-size={katex.MEMORY_MB}", "-e", _SCRIPT],
             input=request.encode("utf-8"),
             capture_output=True,
-            timeout=katex_check.TIMEOUT_SECONDS,
+            timeout=katex.TIMEOUT_SECONDS,
             check=False,
         )
     except subprocess.TimeoutExpired:
-        return {}, f"KaTeX did not finish within {katex_check.TIMEOUT_SECONDS} seconds"
+        return {}, f"KaTeX did not finish within {katex.TIMEOUT_SECONDS} seconds"
     except OSError as error:
         return {}, f"cannot run {node}: {error.strerror or error}"
     if proc.returncode != 0:
@@ -234,10 +235,10 @@ def _fingerprint() -> bytes:
     """Drawings hold for one KaTeX file, one set of limits and one drawing script."""
     digest = hashlib.blake2b(digest_size=12)
     try:
-        digest.update(katex_check.KATEX_JS.read_bytes())
+        digest.update(katex.KATEX_JS.read_bytes())
     except OSError:
         return b""
-    digest.update(f"{katex_check.MAX_EXPAND}/{katex_check.MAX_SIZE}/{katex_check.MAX_TEX_CHARS}".encode())
+    digest.update(f"{katex.MAX_EXPAND}/{katex.MAX_SIZE}/{katex.MAX_TEX_CHARS}".encode())
     digest.update(_SCRIPT.encode())
     return digest.hexdigest().encode()
 

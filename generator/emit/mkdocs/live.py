@@ -211,7 +211,8 @@ def _entry_pages_to_render(state: LiveState, loaded: Loaded) -> set[str] | None:
     (Lists and the other pages are always rendered again.)
     """
     entries, graph = loaded.glossary.entries, loaded.graph
-    changed = {slug for slug, entry in entries.items() if state.entries.get(slug) != entry}
+    changed = {slug for slug, entry in entries.items() if state.entries.get(slug) is not entry}
+    changed = {slug for slug in changed if state.entries.get(slug) != entries[slug]}
     if graph.edges != state.edges:
         return None
     for slug in changed:

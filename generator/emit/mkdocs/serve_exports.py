@@ -20,8 +20,13 @@ from pathlib import Path
 
 def start(terms: Path, site_dir: Path, site_url: str, site_name: str, day: date) -> subprocess.Popen[bytes]:
     """The exports of the entries now in `terms`, being written into `site_dir`."""
+    from generator.emit.mkdocs import lifeline
+
     command = [sys.executable, "-m", __name__, str(terms), str(site_dir), site_url, site_name, day.isoformat()]
-    return subprocess.Popen(command, stdin=subprocess.DEVNULL)
+    # its own session: Ctrl-C in the terminal stops the server, which takes this process with it
+    return subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=lifeline.die_with_parent()
+    )
 
 
 def main(argv: list[str]) -> int:
