@@ -13,7 +13,7 @@ from generator.check import katex
 from generator.emit import allowlist
 from generator.model import Formula, FormulaResult, Variable
 from generator.render import math
-from tests.test_render import entry, fixture_entries, render
+from tests.render.test_render import entry, fixture_entries, render
 
 needs_node = pytest.mark.skipif(
     katex.node_binary() is None or not katex.KATEX_JS.is_file(), reason="Node.js is not installed"

@@ -8,7 +8,7 @@ example title and note, source title, publisher, URL and note, area title and su
 Every payload names its case: it calls alert('<case>') or asks http://evil.test/<case>,
 so whatever gets through says where it came from. `CASES` lists them (read from the files
 and from the old revisions the fixture commits); attacks the validator already refuses
-are in tests/test_redteam_rejected.py.
+are in tests/check/test_redteam_rejected.py.
 
 The site is built once per module, inside a throwaway git checkout whose history holds a
 poisoned revision (fails today's checks, 24,000 `[`) and an old revision that passes them

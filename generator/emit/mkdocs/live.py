@@ -18,7 +18,7 @@ when it can:
    so the edited page is served first; the next rebuild waits for it.
 
 Rendering every page's Markdown is still done each time; converting and theming, most of a
-build, is done for the changed pages only. `tests/test_incremental.py` holds the patched
+build, is done for the changed pages only. `tests/emit/test_incremental.py` holds the patched
 site to a full build's, byte for byte, over random sequences of edits.
 """
 

@@ -28,7 +28,7 @@ from generator.load.fast import compose_fast
 from generator.safe_text import for_terminal
 from tests.conftest import body_text, entry_yaml, write_clean_glossary
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RELATED = "relations: {related: [margin]}"
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from generator.emit.mkdocs import internals
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_installed_engine_is_tested_and_pyproject_pins_the_same_ranges() -> None:

@@ -12,7 +12,7 @@ import pytest
 from generator.calc.worked_examples import Comparison, ExampleResult, compute_entry, compute_example, values_match
 from generator.model import Entry, Example, Formula, FormulaResult, Variable
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 FORMULA = Formula(
     id="isolated-linear-long",

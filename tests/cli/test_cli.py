@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from tests.conftest import entry_yaml
-from tests.test_load import billion_laughs
+from tests.load.test_load import billion_laughs
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def glossary(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -150,7 +150,7 @@ def test_a_worker_process_importing_the_main_module_does_not_run_the_command() -
 
 
 def _with_claims(terms: Path, formula_as_of: date, example_as_of: date) -> Path:
-    from tests.test_check import claim, venue_entry
+    from tests.check.test_check import claim, venue_entry
 
     path = terms / "funding-rate.yaml"
     path.write_text(

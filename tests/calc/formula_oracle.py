@@ -3,7 +3,7 @@
 `generator.calc.parse.parse` now checks the tree in one breadth-first pass; this module is
 the earlier, plainly correct version (three walks: depth, whitelist, constant powers),
 and `substitute` as it was, copied verbatim apart from imports (and an empty `_first`
-for the Expression, which only the new code reads). tests/test_formula_oracle.py asserts
+for the Expression, which only the new code reads). tests/calc/test_formula_oracle.py asserts
 that both give the same names, or the same error message and column, for thousands of
 expressions. Message tables, `_eval` and the helpers that were not rewritten are
 shared, so a change to a message changes both.

@@ -23,9 +23,9 @@ from generator.render.context import Site
 from generator.render.environment import kind_badge
 from generator.render.site import render_site
 from generator.search.rank import KIND_LABELS as SEARCH_KIND_LABELS
-from tests.test_render import CONFIG, RATIO, entry, fixture_entries, front_matter, render, site_data
+from tests.render.test_render import CONFIG, RATIO, entry, fixture_entries, front_matter, render, site_data
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 

@@ -582,7 +582,7 @@ def test_pages_rendered_by_worker_processes_are_the_same() -> None:
 
     printed = run_fresh("""
         from generator.render import site as module
-        from tests.test_render import fixture_entries, render
+        from tests.render.test_render import fixture_entries, render
 
         from generator.workers import can_fork
 

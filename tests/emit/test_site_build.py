@@ -18,7 +18,7 @@ import pytest
 from generator.emit.mkdocs.site_build import build_site
 from generator.safe_paths import SITE_MARKER, mark_site
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def glossary(*args: str) -> subprocess.CompletedProcess[str]:
@@ -449,7 +449,7 @@ def test_navigation_rendered_once_for_pages_outside_the_nav_is_materials_own(
     from tests.conftest import run_fresh
 
     overrides = tmp_path / "overrides"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "templates" / "overrides", overrides)
+    shutil.copytree(Path(__file__).resolve().parents[2] / "templates" / "overrides", overrides)
     for name in ("nav.html", "tabs.html"):
         (overrides / "partials" / name).unlink()  # Material's partials, included as they are
     run_fresh(

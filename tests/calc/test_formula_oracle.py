@@ -1,4 +1,4 @@
-"""The one-pass formula checker against the old three-walk one (tests/formula_oracle.py).
+"""The one-pass formula checker against the old three-walk one (tests/calc/formula_oracle.py).
 
 For every input both must agree: the same names and tree, or the same FormulaError
 message and column, including which error wins when an expression has several
@@ -24,9 +24,9 @@ from generator.calc import parse as formulas
 from generator.calc.expression import FUNCTIONS, MAX_TREE_DEPTH, FormulaError
 from generator.calc.parse import restrict
 from generator.load.document import load_bytes
-from tests import formula_oracle, test_formulas
+from tests.calc import formula_oracle, test_formulas
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 Outcome = tuple[object, ...]
 
 
@@ -93,7 +93,7 @@ def _yaml_exprs(paths: Iterable[Path]) -> Iterator[tuple[str, list[str] | None]]
 
 
 def _test_formula_sources() -> list[str]:
-    """Every `source` parameter of tests/test_formulas.py (refusals, hostile input, evaluation)."""
+    """Every `source` parameter of tests/calc/test_formulas.py (refusals, hostile input, evaluation)."""
     sources = []
     for name in dir(test_formulas):
         for mark in getattr(getattr(test_formulas, name), "pytestmark", ()):

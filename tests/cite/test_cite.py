@@ -298,7 +298,7 @@ def test_access_date_formats_match_each_style() -> None:
 
 def test_page_script_mirrors_the_access_date_formats() -> None:
     """glossary.js fills the reader's day in; its month names must be the same as ours."""
-    script = (Path(__file__).resolve().parent.parent / "site_src/assets/javascripts/glossary.js").read_text()
+    script = (Path(__file__).resolve().parents[2] / "site_src/assets/javascripts/glossary.js").read_text()
     assert '"Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."' in script
 
 

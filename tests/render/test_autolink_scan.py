@@ -18,7 +18,7 @@ from generator.model import Entry
 from generator.pipeline import load_all
 from generator.render.autolink import NameIndex
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def oracle(index: NameIndex) -> re.Pattern[str] | None:

@@ -167,7 +167,7 @@ def test_the_primary_example_follows_the_primary_formula() -> None:
 
 
 def _page_with_variants(in_brief: str) -> str:
-    from tests.test_render import RATIO, fixture_entries, render
+    from tests.render.test_render import RATIO, fixture_entries, render
 
     entries = fixture_entries()
     term = entries["liquidation"]
@@ -229,7 +229,7 @@ def test_no_in_brief_no_block() -> None:
 
 
 def test_examples_without_a_formula_or_a_match_keep_their_anchor() -> None:
-    from tests.test_render import RATIO, fixture_entries, render
+    from tests.render.test_render import RATIO, fixture_entries, render
 
     entries = fixture_entries()
     term = entries["liquidation"]

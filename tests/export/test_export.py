@@ -17,7 +17,7 @@ from generator.cli import main
 from generator.export import formats as export
 from generator.pipeline import load_all
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # inside rdflib
 SCHEMA = json.loads((ROOT / "schema" / "export.schema.json").read_text())
 DAY = date(2026, 11, 24)

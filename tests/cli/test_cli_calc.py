@@ -12,7 +12,7 @@ import pytest
 
 from generator.calc.calculators import CALCULATORS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def calc(*args: str) -> subprocess.CompletedProcess[str]:
