@@ -342,11 +342,12 @@ HOSTILE: dict[str, Callable[[int], str]] = {
 
 
 def _seconds(text: str, budget: float) -> float:
-    """CPU seconds, best of three runs, or the first run if it is already over `budget` (a
+    """CPU seconds, best of five runs, or the first run if it is already over `budget` (a
     quadratic run is not repeated: it would take minutes). CPU time, not the clock: other
-    processes on a busy machine (a benchmark, parallel tests) do not count."""
+    processes on a busy machine (a benchmark, parallel tests) count less, though they still
+    slow this one down through shared caches, hence the best of several."""
     best = float("inf")
-    for _ in range(3):
+    for _ in range(5):
         started = time.process_time()
         segments(text)
         best = min(best, time.process_time() - started)
@@ -368,7 +369,8 @@ def test_hostile_text_takes_linear_time(name: str) -> None:
     large_seconds = _seconds(large, 2.0)
     assert large_seconds < 2.0, f"{name}: {large_seconds:.2f} s for {len(large):,} characters"
     ratio = large_seconds / max(small_seconds, 2e-3)
-    assert ratio < 10, f"{name}: 4x the text took {ratio:.1f}x the time"
+    # linear is 4x, quadratic 16x; a loaded machine has measured 10.5x for linear code
+    assert ratio < 12, f"{name}: 4x the text took {ratio:.1f}x the time"
 
 
 def test_block_level_tags_are_python_markdowns_own() -> None:
