@@ -14,7 +14,6 @@ import importlib
 import io
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -114,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "entries. Please report it with the details below.",
             file=sys.stderr,
         )
+        import traceback  # only here: importing it costs every command a few ms
+
         traceback.print_exc(file=sys.stderr)
         return EXIT_INTERNAL
     finally:

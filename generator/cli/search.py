@@ -2,18 +2,22 @@
 
 Typos, word order, partial words, plurals, British spellings and questions ("what is
 ltv") are all tolerated; an exact abbreviation ranks first. A warm run reads a cached
-index and never parses YAML (see generator/search/cache.py).
+index and never parses YAML (see generator/search/cache.py); it imports only what it
+uses (json, for one, only for --json).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import unicodedata
+from typing import TYPE_CHECKING
 
 from generator.cli import UsageError
 from generator.cli.terms_option import add_terms_option
+
+if TYPE_CHECKING:
+    from generator.search.rank import Hit
 
 MAX_QUERY = 500  # characters; a longer "query" is a pasted document, not a search
 
@@ -46,8 +50,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true", help="rebuild the index instead of using the cache")
 
 
+def _answer(args: argparse.Namespace, query: str, refresh: bool = False) -> tuple[list[Hit], list[Hit]]:
+    """(hits, "did you mean" names when there are no hits) for `query`."""
+    from generator.search import cache, index_for_terms
+
+    # Whether the cache is current (a stat of every file) is worked out by a child process
+    # while this one imports the ranking and reads the index.
+    current = None if args.no_cache or refresh else cache.fingerprint_meanwhile(args.terms)
+    from generator.search.rank import search, suggest
+
+    index = index_for_terms(args.terms, use_cache=not args.no_cache, refresh=refresh, current=current)
+    hits = search(index, query, args.limit)
+    return hits, [] if hits or args.json else suggest(index, query, 3)
+
+
 def run(args: argparse.Namespace) -> int:
-    from generator.search import index_for_terms, search, suggest
+    from generator.search.store import Damaged
 
     query = " ".join(args.query).strip()
     if not query:
@@ -63,15 +81,18 @@ def run(args: argparse.Namespace) -> int:
     query = " ".join(query.split())
     if not args.terms.is_dir():
         raise UsageError(f"no terms folder at {args.terms} (use --terms DIR)")
-    index = index_for_terms(args.terms, use_cache=not args.no_cache)
-    hits = search(index, query, args.limit)
+    try:
+        hits, nearest = _answer(args, query)
+    except Damaged:  # the cache's blob was changed behind its back: build the index afresh
+        hits, nearest = _answer(args, query, refresh=True)
     if args.json:
+        import json
+
         json.dump([hit.to_json() for hit in hits], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
     if not hits:
         print(f"No entry matches {query!r}.")
-        nearest = suggest(index, query, 3)
         if nearest:
             print("Did you mean: " + ", ".join(f"{h.title} ({h.url})" for h in nearest) + "?")
         return 0

@@ -1,28 +1,8 @@
-"""Full text: BM25 over sections, precomputed at build time into small integers.
+"""Full text at query time: a query's terms, each doc's BM25 score, and snippets.
 
-Everything that needs tokenising, stemming or a logarithm happens here, once, in Python.
-BM25's contribution of a term t to a section s,
-
-    idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(s) / avg_len)),
-    idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5))     (N sections, df of them hold t)
-
-is shipped as two integer tables whose product is the *impact*:
-
-    impact(t, s) = IDF[t] * TF[length class of s][min(tf, TF_CAP) - 1]
-    IDF[t]       = max(1, round(IDF_SCALE * idf(t)))
-    TF[c][f]     = round(TF_SCALE * f * (k1 + 1) / (f + k1 * (1 - b + b * r_c)))
-
-where a section's length class c is the bucket of len(s) / avg_len in LENGTH_BOUNDS and r_c
-that bucket's representative ratio. So a posting is only (section, tf), which packs into
-about a byte, and the browser multiplies integers exactly as Python does.
-
-A section's terms are those of its heading and text, the top section of a page counting
-TOP_BOOST times (what a page is about outranks a passing mention elsewhere), plus its
-page's title TITLE_BOOST times (so a section of "Liquidation Price" about Binance answers
-"binance liquidation price").
-
-At query time both the CLI (rank.py) and the browser (search-engine.js) do only this, on
-the same integers, in the same order:
+The BM25 weights were worked out at build time (bm25.py) into integer impacts; a query
+only adds them up. Both the CLI (rank.py) and the browser (search-fulltext.js) do only
+this, on the same integers, in the same order:
 
     terms      = the query's distinct full-text terms (normalize.text_tokens), each with
                  its stand-ins (synonyms.py), weighted 4 (the term) or 3 (a stand-in)
@@ -36,80 +16,11 @@ so the two agree to the last bit (integer sums, one division, one product).
 
 from __future__ import annotations
 
-import math
 import re
-from array import array
-from collections import Counter
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
 
 from generator.search.normalize import fold, raw_words, text_tokens, text_word
 from generator.search.synonyms import SYNONYM_SHARE, phrase_stand_ins, synonym_key, text_phrases, text_synonyms
-
-if TYPE_CHECKING:
-    from generator.search.sections import SearchDoc
-
-K1 = 1.2
-B = 0.75
-TOP_BOOST = 3  # the top of a page (summary, names, In brief) says what the page is about
-TITLE_BOOST = 3
-TF_CAP = 8
-IDF_SCALE = 10
-TF_SCALE = 10
-# Upper bounds of len(s) / avg_len for the length classes; the last class is open.
-LENGTH_BOUNDS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
-LENGTH_RATIOS = (0.15, 0.375, 0.625, 0.875, 1.25, 1.75, 2.5, 4.0)  # each class's representative
-
-
-def tf_table() -> list[list[int]]:
-    """TF[length class][tf - 1]: BM25's saturation and length normalisation, scaled."""
-    return [
-        [round(TF_SCALE * f * (K1 + 1) / (f + K1 * (1 - B + B * ratio))) for f in range(1, TF_CAP + 1)]
-        for ratio in LENGTH_RATIOS
-    ]
-
-
-def length_class(ratio: float) -> int:
-    for position, bound in enumerate(LENGTH_BOUNDS):
-        if ratio < bound:
-            return position
-    return len(LENGTH_BOUNDS)
-
-
-def build_postings(
-    docs: Sequence[SearchDoc],
-) -> tuple[tuple[str, ...], list[list[tuple[int, int]]], list[int], list[int], list[int]]:
-    """(sorted terms, per term [(section id, tf)] by section, IDF per term,
-    length class per section, section -> doc id).
-
-    Sections are numbered in document order, then in their order on the page.
-    """
-    section_doc: list[int] = []
-    counts: list[Counter[str]] = []
-    for doc_id, doc in enumerate(docs):
-        title_terms = Counter({t: TITLE_BOOST for t in text_tokens(doc.title)})
-        for position, section in enumerate(doc.sections):
-            counter = Counter(text_tokens(f"{section.title} {section.text}"))
-            if position == 0:
-                counter = Counter({t: c * TOP_BOOST for t, c in counter.items()})
-            counter.update(title_terms)
-            section_doc.append(doc_id)
-            counts.append(counter)
-    lengths = [sum(c.values()) for c in counts]
-    total = len(counts)
-    avg_len = (sum(lengths) / total) if total else 1.0
-    classes = [length_class(length / avg_len) for length in lengths]
-    doc_freq: Counter[str] = Counter()
-    for counter in counts:
-        doc_freq.update(counter.keys())
-    terms = tuple(sorted(doc_freq))
-    ids = {t: i for i, t in enumerate(terms)}
-    idf = [max(1, round(IDF_SCALE * math.log(1 + (total - doc_freq[t] + 0.5) / (doc_freq[t] + 0.5)))) for t in terms]
-    postings: list[list[tuple[int, int]]] = [[] for _ in terms]
-    for section_id, counter in enumerate(counts):
-        for term, tf in counter.items():
-            postings[ids[term]].append((section_id, min(tf, TF_CAP)))
-    return terms, postings, idf, classes, section_doc
 
 
 def query_terms(query: str) -> list[tuple[str, ...]]:
@@ -138,6 +49,9 @@ def score_sections(
 
     A term with stand-ins counts, in each section, the best of its own impact (times the
     share's denominator) and theirs (times its numerator): integers, so exact in JS too.
+    The sums are integers, so the order they are made in does not change them: a term
+    found alone (no stand-in in the index) is added straight in, the first one making
+    the dict at C speed, which is most of the work on a large glossary.
     """
     if not terms:
         return {}
@@ -150,24 +64,33 @@ def score_sections(
             continue
         known += 1
         ideal += max(hit[2] * share for hit, share in found)
-        best: dict[int, int] = {}
-        for (sections, impacts, _), share in found:
-            get = best.get
-            for section_id, impact in zip(sections, impacts):
-                if impact * share > get(section_id, 0):
-                    best[section_id] = impact * share
+        pairs: Iterable[tuple[int, int]]
+        if len(found) == 1:
+            (sections, impacts, _), share = found[0]
+            pairs = zip(sections, map(share.__mul__, impacts))
+        else:
+            best: dict[int, int] = {}
+            for (sections, impacts, _), share in found:
+                get = best.get
+                for section_id, impact in zip(sections, impacts):
+                    if impact * share > get(section_id, 0):
+                        best[section_id] = impact * share
+            pairs = best.items()
+        if not scores:
+            scores = dict(pairs)
+            continue
         get = scores.get
-        for section_id, value in best.items():
+        for section_id, value in pairs:
             scores[section_id] = get(section_id, 0) + value
     if not known:
         return {}
     share_known = known / len(terms)
     top: dict[int, tuple[int, int]] = {}
-    for section_id in sorted(scores):
-        total = scores[section_id]
+    get_top = top.get
+    for section_id, total in scores.items():  # a doc's best section; the first on a tie
         doc_id = section_doc[section_id]
-        old = top.get(doc_id)
-        if old is None or total > old[0]:
+        old = get_top(doc_id)
+        if old is None or total > old[0] or (total == old[0] and section_id < old[1]):
             top[doc_id] = (total, section_id)
     return {doc_id: (total / ideal * share_known, section_id) for doc_id, (total, section_id) in top.items()}
 
@@ -187,7 +110,10 @@ def snippet(text: str, terms: set[str], width: int = SNIPPET) -> tuple[str, list
     """
     hits: list[tuple[int, int, str]] = []
     for match in _WORD.finditer(text):
-        term = text_word(fold(match.group()))
+        word = match.group()
+        # A word of letters and digits only: fold's joins and apostrophes cannot apply,
+        # so an ASCII word folds to its lower case.
+        term = text_word(word.lower() if word.isascii() else fold(word))
         if term and term in terms:
             hits.append((match.start(), match.end(), term))
     if not hits:
@@ -217,19 +143,4 @@ def _cut(text: str, begin: int, width: int) -> str:
     return ("\u2026" if begin > 0 else "") + piece
 
 
-def pack(
-    postings: list[list[tuple[int, int]]], idf: list[int], classes: list[int]
-) -> tuple[array, array, array, array]:
-    """Postings as flat arrays for the cache: (start, section ids, impacts, largest impact)."""
-    table = tf_table()
-    start, sections, impacts, largest = array("i", [0]), array("i"), array("i"), array("i")
-    for items, weight in zip(postings, idf):
-        values = [weight * table[classes[s]][tf - 1] for s, tf in items]
-        sections.extend(s for s, _ in items)
-        impacts.extend(values)
-        start.append(len(sections))
-        largest.append(max(values, default=0))
-    return start, sections, impacts, largest
-
-
-__all__ = ["build_postings", "pack", "query_terms", "score_sections", "snippet"]
+__all__ = ["SNIPPET", "SNIPPET_LEAD", "query_terms", "score_sections", "snippet"]

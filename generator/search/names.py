@@ -10,7 +10,7 @@ name the query covers, blended with a whole-string similarity that catches split
 joined words. A summary scores by coverage alone and counts for less. An exact
 abbreviation beats an exact title or alias, which beats anything fuzzy.
 
-search-engine.js (matchWord, scoreDocs) is the browser's copy, step for step.
+search-names.js (matchWord, scoreDocs) is the browser's copy, step for step.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from array import array
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
@@ -81,9 +81,11 @@ def match_word(index: SearchIndex, word: str, stand_ins: Sequence[str] = ()) -> 
     typos = _max_typos(length, summary=False)
     if typos:
         summary_typos = _max_typos(length, summary=True)
-        for _, distance, vocab_id in process.extract(word, vocab, scorer=OSA.distance, score_cutoff=typos, limit=None):
+        ids, near = _of_length(index, length - typos, length + typos)
+        for _, distance, position in process.extract(word, near, scorer=OSA.distance, score_cutoff=typos, limit=None):
             if distance == 0:
                 continue
+            vocab_id = ids[position]
             quality = PARAMS["fuzzy_base"] - PARAMS["fuzzy_penalty"] * distance / length
             add(vocab_id, quality, quality if distance <= summary_typos else 0.0)
     if not exact and not prefixed and length >= PARAMS["fuzzy_min"] + 1:
@@ -91,6 +93,17 @@ def match_word(index: SearchIndex, word: str, stand_ins: Sequence[str] = ()) -> 
             quality = PARAMS["fuzzy_prefix_base"] + PARAMS["fuzzy_prefix_span"] * length / len(vocab[vocab_id])
             add(vocab_id, quality, 0.0)
     return found
+
+
+def _of_length(index: SearchIndex, shortest: int, longest: int) -> tuple[array, list[str]]:
+    """(vocab ids, words) of the vocabulary words from `shortest` to `longest` characters
+    long. A word more than k characters longer or shorter is more than k edits away, so
+    the typo search need not look at it: on a large vocabulary that is most of it."""
+    starts = index.length_start
+    last = len(starts) - 1
+    ids = index.vocab_by_length[starts[min(max(shortest, 0), last)] : starts[min(max(longest + 1, 0), last)]]
+    vocab = index.vocab
+    return ids, [vocab[i] for i in ids]
 
 
 def _fuzzy_prefix(index: SearchIndex, word: str) -> list[int]:
@@ -164,6 +177,33 @@ def _exact_names(index: SearchIndex, key: str) -> list[int]:
     return [n for n in index.names_with(wanted[0]) if not index.name_joined[n] and index.tokens_of(n) == target]
 
 
+def _best_by_word(matches: list[Matches], lookup: Callable[[int], Sequence[int]], which: int) -> list[dict[int, float]]:
+    """Per query word: id (a name, or a doc by its summary) -> the best quality among the
+    word's matches that `lookup` lists it under; `which` picks the name or summary quality.
+
+    The matches go in order of rising quality, so each id keeps its best: whole posting
+    lists are written at C speed rather than one id at a time."""
+    out: list[dict[int, float]] = []
+    for word_matches in matches:
+        best: dict[int, float] = {}
+        for vocab_id, qualities in sorted(word_matches.items(), key=lambda item: item[1][which]):
+            if qualities[which] > 0.0:
+                best.update(dict.fromkeys(lookup(vocab_id), qualities[which]))
+        out.append(best)
+    return out
+
+
+def _covered(weights: Sequence[float], best_by_word: list[dict[int, float]]) -> dict[int, float]:
+    """id -> the sum over query words of weight * best quality, added in word order as
+    _weighted adds them: a word an id does not match would add 0.0, which changes no sum."""
+    covered: dict[int, float] = {}
+    for weight, best in zip(weights, best_by_word):
+        get = covered.get
+        for key, quality in best.items():
+            covered[key] = get(key, 0.0) + weight * quality
+    return covered
+
+
 def score_docs(index: SearchIndex, query: str) -> dict[int, tuple[float, int, bool]]:
     raw = query_words_raw(query)
     qwords = [normalize_word(w) for w in raw]
@@ -175,7 +215,6 @@ def score_docs(index: SearchIndex, query: str) -> dict[int, tuple[float, int, bo
     matches = [match_word(index, w, (*_stand_ins(r), *e)) for w, r, e in zip(qwords, raw, extras)]
     weights = [_weight(index, m) for m in matches]
     total_weight = _weighted(weights, [1.0] * len(weights))
-    count = len(qwords)
 
     # Best quality of each vocabulary word over all query words: a name's completeness.
     token_best: dict[int, float] = {}
@@ -185,15 +224,8 @@ def score_docs(index: SearchIndex, query: str) -> dict[int, tuple[float, int, bo
                 token_best[vocab_id] = quality
 
     # Name side: per name, the best quality for each query word.
-    per_word: dict[int, list[float]] = {}
-    for position, word_matches in enumerate(matches):
-        for vocab_id, (quality, _) in word_matches.items():
-            for name_id in index.names_with(vocab_id):
-                best = per_word.get(name_id)
-                if best is None:
-                    best = per_word[name_id] = [0.0] * count
-                if quality > best[position]:
-                    best[position] = quality
+    by_word = _best_by_word(matches, index.names_with, 0)
+    matches_all = set(by_word[0]).intersection(*by_word[1:])  # names that match every query word
 
     name_best: dict[int, tuple[float, int]] = {}
     whole: set[int] = set()  # docs with a name that matches every query word
@@ -203,13 +235,9 @@ def score_docs(index: SearchIndex, query: str) -> dict[int, tuple[float, int, bo
     name_start, name_tokens, vocab = index.name_start, index.name_tokens, index.vocab
     token_quality = token_best.get
     query_len = len(query_key)
-    pairs = list(zip(weights, range(count)))
-    # The arithmetic below is written out (no sum(), no helpers) in exactly the order of the
-    # JavaScript port, so both produce bit-identical scores and therefore identical ties.
-    for name_id, best in per_word.items():
-        covered = 0.0
-        for weight, position in pairs:
-            covered += weight * best[position]
+    # The arithmetic below is written out (no sum(), no helpers but _covered's) in exactly the
+    # order of the JavaScript port, so both produce bit-identical scores and therefore identical ties.
+    for name_id, covered in _covered(weights, by_word).items():
         coverage = covered / total_weight
         start, end = name_start[name_id], name_start[name_id + 1]
         complete = 0.0
@@ -226,36 +254,25 @@ def score_docs(index: SearchIndex, query: str) -> dict[int, tuple[float, int, bo
         old = name_best.get(doc_id)
         if old is None or score > old[0] or (score == old[0] and name_id < old[1]):
             name_best[doc_id] = (score, name_id)
-        if 0.0 not in best:
+        if name_id in matches_all:
             whole.add(doc_id)
 
     # Summary side: coverage only, with stricter matching.
-    summary_q: dict[int, list[float]] = {}
-    for position, word_matches in enumerate(matches):
-        for vocab_id, (_, quality) in word_matches.items():
-            if quality <= 0.0:
-                continue
-            for doc_id in index.summaries_with(vocab_id):
-                best = summary_q.get(doc_id)
-                if best is None:
-                    best = summary_q[doc_id] = [0.0] * count
-                if quality > best[position]:
-                    best[position] = quality
+    summary_covered = _covered(weights, _best_by_word(matches, index.summaries_with, 1))
 
     results: dict[int, tuple[float, int, bool]] = {}
     name_weight, summary_tie, summary_weight = PARAMS["name_weight"], PARAMS["summary_tie"], PARAMS["summary_weight"]
     cap, min_score = PARAMS["fuzzy_cap"], PARAMS["min_score"]
     for doc_id, (name_score, name_id) in name_best.items():
-        summary = summary_q.get(doc_id)
-        summary_score = _weighted(weights, summary) / total_weight if summary else 0.0
+        summary_score = summary_covered.get(doc_id, 0.0) / total_weight
         named = name_weight * name_score + summary_tie * summary_score
         by_name = named >= summary_weight * summary_score
         score = named if by_name else summary_weight * summary_score
         if score >= min_score:  # found by its summary rather than a name: no name id (ranked as full text)
             results[doc_id] = (min(score, cap), name_id if by_name else -1, doc_id in whole and by_name)
-    for doc_id, summary in summary_q.items():
+    for doc_id, covered in summary_covered.items():
         if doc_id not in name_best:
-            score = summary_weight * (_weighted(weights, summary) / total_weight)
+            score = summary_weight * (covered / total_weight)
             if score >= min_score:
                 results[doc_id] = (min(score, cap), -1, False)
 

@@ -3,7 +3,7 @@
 Both sides must turn "Over-collateralisation?" and "overcollateralizations" into the same
 tokens, or a query that works in the terminal fails in the browser. So the word lists live
 here as plain data (`RULES`), are shipped inside the site index, and the JavaScript
-engine (`site_src/assets/javascripts/search-engine.js`) runs the same small procedure
+engine (`site_src/assets/javascripts/search-normalize.js`) runs the same small procedure
 over them. Change one side and the parity test in tests/browser fails.
 
 The procedure, in order:

@@ -1,5 +1,5 @@
 """The ranking constants, shared by rank.py, names.py and (shipped in the site index) the
-JavaScript port, search-engine.js, which ranks with exactly the same numbers."""
+JavaScript port (search-names.js, search-engine.js), which ranks with exactly the same numbers."""
 
 from __future__ import annotations
 

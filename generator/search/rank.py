@@ -18,27 +18,43 @@ from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz.distance import Indel
 
-from generator.model import KIND_LABELS as ENTRY_KIND_LABELS
 from generator.search.fulltext import query_terms, score_sections, snippet
 from generator.search.index import FIELD_NAMES, TITLE, SearchIndex
 from generator.search.names import query_words, score_docs
 from generator.search.params import PARAMS
 
-__all__ = ["KIND_LABELS", "PARAMS", "Hit", "rank_docs", "search", "suggest"]
-
-# The words the site uses for each kind (generator.model), and "Page" for its own pages.
-KIND_LABELS: dict[str, str] = {**ENTRY_KIND_LABELS, "page": "Page"}
+__all__ = ["PARAMS", "Hit", "kind_label", "rank_docs", "search", "suggest"]  # and KIND_LABELS, on demand
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+def kind_label(kind: str) -> str:
+    """The word the site uses for a kind (generator.model.KIND_LABELS), "Page" for its own
+    pages. The model is imported here, not above: a warm search reads the labels from its
+    cached index and never needs the model."""
+    from generator.model import KIND_LABELS as ENTRY_KIND_LABELS
+
+    return {**ENTRY_KIND_LABELS, "page": "Page"}.get(kind, kind.title())
+
+
+def __getattr__(name: str) -> object:
+    """`KIND_LABELS`, made when first asked for (see kind_label)."""
+    if name == "KIND_LABELS":
+        from generator.model import KIND_LABELS as ENTRY_KIND_LABELS
+
+        return {**ENTRY_KIND_LABELS, "page": "Page"}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class Hit(NamedTuple):
     """One ranked result; `matched` is the alias or abbreviation that found it, if any;
     `section` and `anchor` the part of the page that answers best ("" for the top),
-    `snippet` a stretch of its text and `highlights` the (start, end) of the query's words in it."""
+    `snippet` a stretch of its text and `highlights` the (start, end) of the query's words in it;
+    `kind_label` the kind as the page names it (Article, Definition, Area, Page).
+
+    A NamedTuple rather than a dataclass: a warm search does not import dataclasses."""
 
     slug: str
     title: str
@@ -52,11 +68,7 @@ class Hit:
     anchor: str = ""
     snippet: str = ""
     highlights: tuple[tuple[int, int], ...] = ()
-
-    @property
-    def kind_label(self) -> str:
-        """The kind as the page names it (model.KIND_LABELS): Article, Definition, Area, Page."""
-        return KIND_LABELS.get(self.kind, self.kind.title())
+    kind_label: str = ""
 
     @property
     def link(self) -> str:
@@ -100,9 +112,14 @@ def rank_docs(
     min_score, text_min = PARAMS["min_score"], PARAMS["text_min"]
     whole_min, whole_bonus = PARAMS["whole_name"], PARAMS["whole_bonus"]
     summary_share = PARAMS["summary_share"]
-    ranked: dict[int, tuple[float, int, int]] = {}
-    for doc_id in set(names) | set(text):
-        name_score, name_id, whole = names.get(doc_id, (0.0, -1, False))
+    # Found by its text alone (most docs, on a large glossary): name score 0, so the score is
+    # summary_share * 0.0 + text_share * text, which is text_share * text to the last bit.
+    ranked: dict[int, tuple[float, int, int]] = {
+        doc_id: (text_share * (text_score * 100.0), -1, section_id)
+        for doc_id, (text_score, section_id) in text.items()
+        if doc_id not in names and text_score * 100.0 >= text_min
+    }
+    for doc_id, (name_score, name_id, whole) in names.items():
         text_score, section_id = text.get(doc_id, (0.0, -1))
         text_score = text_score * 100.0
         if name_score >= strong:
@@ -118,6 +135,11 @@ def rank_docs(
 def _top(
     index: SearchIndex, scored: dict[int, tuple], limit: int, scale: float = 1.0, terms: set[str] | None = None
 ) -> list[Hit]:
+    """The `limit` best, by score then title (lower case). Only the docs that score at
+    least the limit-th best score can be among them, so only their titles are compared."""
+    if len(scored) > limit:
+        floor = heapq.nlargest(limit, (value[0] for value in scored.values()))[-1]
+        scored = {doc_id: value for doc_id, value in scored.items() if value[0] >= floor}
     titles = index.titles
     best = heapq.nsmallest(limit, scored.items(), key=lambda item: (-item[1][0], titles[item[0]].lower()))
     return [
@@ -152,6 +174,7 @@ def _hit(index: SearchIndex, doc_id: int, score: float, name_id: int, section_id
         anchor,
         shown,
         tuple(marks),
+        index.kind_label(doc.kind),
     )
 
 

@@ -18,8 +18,8 @@ ids of the page's headings that come before the text (the title, Formulas, Worke
 examples; an area's Scope). tests/browser/test_site_search.py checks every anchor against
 the built pages.
 
-The only imports from other stages are below (the entry model and the site's addresses),
-so moving those modules means editing these lines alone.
+The only imports from other stages are the entry model (below) and the site's addresses
+(sources.py), so moving those modules means editing those lines alone.
 """
 
 from __future__ import annotations
@@ -32,22 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import site_paths
+from generator.search.sources import GENERATED_PAGES, PAGES_DIR, PROJECT, TEMPLATES_DIR, is_page, page_sources
 
 if TYPE_CHECKING:  # the model costs a warm search a few ms to import; only building needs it
     from generator.model import Entry
 
-PROJECT = Path(__file__).resolve().parents[2]
-PAGES_DIR = PROJECT / "site_src"  # mkdocs.yml's docs_dir
-TEMPLATES_DIR = PROJECT / "templates"
-# Pages the build generates from a template, by address: indexed by title and introduction.
-GENERATED_PAGES: dict[str, str] = {
-    site_paths.AREAS: "areas.md.j2",
-    site_paths.A_TO_Z: "a-z.md.j2",
-    site_paths.TAGS: "tags.md.j2",
-    site_paths.GRAPH: "graph.md.j2",
-    site_paths.CALCULATORS: "calculators.md.j2",
-}
 PAGE_KIND = "page"
 
 
@@ -336,7 +325,7 @@ def site_pages(
     if pages_dir.is_dir():
         for path in sorted(pages_dir.rglob("*.md")):
             relative = path.relative_to(pages_dir).as_posix()
-            if relative.startswith(("assets/", ".")):
+            if not is_page(relative):
                 continue
             doc = page_doc(relative, path.read_text(encoding="utf-8"), titles)
             if doc is not None:
@@ -350,18 +339,6 @@ def site_pages(
     return docs
 
 
-def page_sources(pages_dir: Path = PAGES_DIR, templates_dir: Path = TEMPLATES_DIR) -> list[Path]:
-    """The files site_pages reads (the search cache is keyed by them too)."""
-    found = (
-        sorted(
-            p for p in pages_dir.rglob("*.md") if not p.relative_to(pages_dir).as_posix().startswith(("assets/", "."))
-        )
-        if pages_dir.is_dir()
-        else []
-    )
-    return found + [templates_dir / name for name in GENERATED_PAGES.values() if (templates_dir / name).is_file()]
-
-
 def documents(entries: Iterable[Entry], *, pages: bool = True) -> list[SearchDoc]:
     """Every entry and (unless `pages` is false) every site page, as search documents."""
     entries = list(entries)
@@ -373,7 +350,11 @@ def documents(entries: Iterable[Entry], *, pages: bool = True) -> list[SearchDoc
 
 
 __all__ = [
+    "GENERATED_PAGES",
+    "PAGES_DIR",
     "PAGE_KIND",
+    "PROJECT",
+    "TEMPLATES_DIR",
     "SearchDoc",
     "Section",
     "documents",

@@ -1,4 +1,4 @@
-"""Emit the site search index: what search-engine.js loads in the browser.
+"""Emit the site search index: what the browser's search (search-index.js) loads.
 
 `search/glossary-index.json` (fetched when the search box is first focused or typed in):
 - every document (entries and site pages, in slug order as build_index orders them): slug,
@@ -6,10 +6,11 @@
   anchors. The browser builds the name vocabulary from the raw names with the same
   normalisation as the CLI (normalize.py's tables travel in `rules`, rank.py's constants
   in `params`), which keeps the file small;
-- the full text as precomputed postings: the sorted full-text terms, each term's IDF
-  weight and its (section, tf) pairs packed as text (`encode_postings`), each section's
-  length class and the TF table (fulltext.py). Stemming, tokenising and BM25's
-  logarithms all happened here; the browser multiplies and adds integers.
+- the full text, precomputed: the sorted full-text terms, how many sections hold each,
+  every posting, each section's length class and the TF table (bm25.py). Stemming,
+  tokenising and BM25's length normalisation all happened here; the browser works out
+  the IDF from df and multiplies integers.
+What the browser can work out is left out, and the rest packed for gzip: sitecodec.py.
 
 `search/text/<address>.json` (fetched for the results on screen only): the plain text of
 each section of one page, from which the browser cuts the snippet as the CLI does. They
@@ -24,55 +25,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.model import KINDS
-from generator.search.fulltext import SNIPPET, SNIPPET_LEAD, TF_CAP, build_postings, tf_table
+from generator.search.bm25 import IDF_SCALE, TITLE_BOOST, TOP_BOOST, build_postings, tf_table
+from generator.search.fulltext import SNIPPET, SNIPPET_LEAD
 from generator.search.index import as_docs, clean_text
 from generator.search.normalize import export_rules
-from generator.search.rank import KIND_LABELS, PARAMS
+from generator.search.rank import PARAMS, kind_label
 from generator.search.sections import PAGE_KIND, SearchDoc, documents
+from generator.search.sitecodec import encode_fulltext, shipped_section, shipped_slug
 
 if TYPE_CHECKING:
     from generator.model import Entry, Glossary
 
 INDEX_PATH = "search/glossary-index.json"  # relative to the site root
 TEXT_DIR = "search/text"
-INDEX_FORMAT = 3  # 3: entries' addresses left out (they follow from kind and slug)
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
-
-
-def encode_postings(items: list[tuple[int, int]]) -> str:
-    """One term's (section id, tf) pairs, ascending by section, as text.
-
-    Each pair is the number (section id - previous section id) * TF_CAP + tf - 1 (the
-    first "previous" is -1), written in base 32 least significant digit first: a digit
-    that is not the last is ALPHABET[0..31], the last is ALPHABET[32..63].
-    """
-    out: list[str] = []
-    previous = -1
-    for section_id, tf in items:
-        value = (section_id - previous) * TF_CAP + tf - 1
-        previous = section_id
-        while value >= 32:
-            out.append(ALPHABET[value & 31])
-            value >>= 5
-        out.append(ALPHABET[32 + value])
-    return "".join(out)
-
-
-def decode_postings(text: str) -> list[tuple[int, int]]:
-    """The inverse of encode_postings (the browser's is search-engine.js decodePostings)."""
-    items: list[tuple[int, int]] = []
-    previous, value, shift = -1, 0, 0
-    for char in text:
-        digit = ALPHABET.index(char)
-        if digit < 32:
-            value |= digit << shift
-            shift += 5
-            continue
-        value |= (digit - 32) << shift
-        previous += value // TF_CAP
-        items.append((previous, value % TF_CAP + 1))
-        value, shift = 0, 0
-    return items
+# 3: entries' addresses left out (they follow from kind and slug); 4: sitecodec.py (the
+# full text as counts in one string ordered by df, no IDF; terms front-coded; slugs and
+# anchors left out where title and heading give them).
+INDEX_FORMAT = 4
 
 
 def text_path(url: str) -> str:
@@ -84,30 +53,35 @@ def site_index_data(items: list[Entry] | list[SearchDoc]) -> dict[str, Any]:
     """The index as JSON-ready data; docs in slug order, as build_index orders them."""
     docs = as_docs(items)
     kinds = [*KINDS, PAGE_KIND]
-    terms, postings, idf, classes, _ = build_postings(docs)
+    full = build_postings(docs)
     data: dict[str, Any] = {
         "format": INDEX_FORMAT,
         "kinds": kinds,
-        "kind_labels": [KIND_LABELS.get(kind, kind.title()) for kind in kinds],
+        "kind_labels": [kind_label(kind) for kind in kinds],
         "rules": export_rules(),
-        "params": {**PARAMS, "snippet": SNIPPET, "snippet_lead": SNIPPET_LEAD},
+        "params": {
+            **PARAMS,
+            "snippet": SNIPPET,
+            "snippet_lead": SNIPPET_LEAD,
+            "top_boost": TOP_BOOST,
+            "title_boost": TITLE_BOOST,
+            "idf_scale": IDF_SCALE,
+        },
         "docs": [
             [
-                doc.slug,
+                shipped_slug(doc.slug, doc.title),
                 doc.title,
                 kinds.index(doc.kind),
                 clean_text(doc.summary),
                 [clean_text(alias) for alias in doc.aliases],
                 [clean_text(abbreviation) for abbreviation in doc.abbreviations],
                 "" if doc.url == f"/{doc.kind}/{doc.slug}/" else doc.url,  # an entry's follows from kind and slug
-                [[clean_text(s.title), s.anchor] for s in doc.sections],
+                [shipped_section(clean_text(s.title), s.anchor) for s in doc.sections],
             ]
             for doc in docs
         ],
-        "terms": list(terms),
-        "idf": idf,
-        "postings": [encode_postings(items) for items in postings],
-        "length_classes": "".join(str(c) for c in classes),
+        **encode_fulltext(full, [doc.title for doc in docs]),
+        "length_classes": "".join(str(c) for c in full.classes),
         "tf_table": tf_table(),
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)

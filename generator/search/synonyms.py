@@ -212,7 +212,7 @@ def phrase_stand_ins(raw: list[str], table: dict[str, tuple[str, ...]]) -> list[
 
 
 def export_synonyms() -> dict[str, object]:
-    """The normalised tables for the site index (search-engine.js reads them from `rules`)."""
+    """The normalised tables for the site index (search-normalize.js reads them from `rules`)."""
     return {
         "name_synonyms": {k: list(v) for k, v in name_synonyms().items()},
         "text_synonyms": {k: list(v) for k, v in text_synonyms().items()},

@@ -23,9 +23,9 @@ from tests.browser.conftest import wait_for
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
-QUESTIONS = yaml.safe_load((ROOT / "tests" / "search_questions.yaml").read_text(encoding="utf-8"))
-HELDOUT = yaml.safe_load((ROOT / "tests" / "search_questions_heldout.yaml").read_text(encoding="utf-8"))
+QUERIES = yaml.safe_load((ROOT / "tests" / "search" / "queries.yaml").read_text(encoding="utf-8"))
+QUESTIONS = yaml.safe_load((ROOT / "tests" / "search" / "questions.yaml").read_text(encoding="utf-8"))
+HELDOUT = yaml.safe_load((ROOT / "tests" / "search" / "questions_heldout.yaml").read_text(encoding="utf-8"))
 TOP3_FLOOR = 0.99  # issue 18: the typo suite keeps top-3 >= 99%
 BOX = '[data-md-component="glossary-search"]'
 INPUT = "[data-gl-search-input]"
@@ -104,6 +104,34 @@ def test_site_and_cli_rank_alike(page, built_site, python_index) -> None:
         if py != js or py_s != js_s:
             drift.append(f"{query!r}:\n  python {py} {py_s}\n  site   {js} {js_s}")
     assert not drift, "site and CLI rank differently:\n" + "\n".join(drift)
+
+
+def test_site_decodes_the_full_text_the_cli_ranks_with(page, built_site, python_index) -> None:
+    """search-index.js rebuilds every term's BM25 impacts from the packed index (counts for
+    tf, IDF from df, the top and title boosts as rules): all must equal the CLI's."""
+    open_search(page, built_site)
+    decoded = page.evaluate(
+        """() => {
+            const out = {};
+            GlossarySearch.index.textTerms.forEach((v, term) => { out[term] = [v[0], v[1], v[2]]; });
+            return out;
+        }"""
+    )
+    assert sorted(decoded) == list(python_index.text_terms)
+    wrong = []
+    for term in python_index.text_terms:
+        sections, impacts, largest = python_index.text_postings(term)
+        if decoded[term] != [list(sections), list(impacts), largest]:
+            wrong.append(term)
+    assert not wrong, f"{len(wrong)} terms decode differently, e.g. {wrong[:10]}"
+    docs = page.evaluate("() => GlossarySearch.index.docs.map(d => [d.slug, d.sections])")
+    python_docs = [python_index.doc(i).slug for i in range(len(python_index))]
+    assert [slug for slug, _ in docs] == python_docs
+    first = [python_index.first_section(i) for i in range(len(python_index))]
+    for doc_id, (_, sections) in enumerate(docs):
+        for number, (heading, anchor) in enumerate(sections):
+            section = python_index.section(first[doc_id] + number)
+            assert (heading, anchor) == (section.title, section.anchor)
 
 
 def test_typo_examples_from_the_issue(page, built_site) -> None:
@@ -355,7 +383,7 @@ def test_index_is_served_from_the_site_and_small(built_site) -> None:
 
 def test_issue_examples_in_the_browser(page, built_site, python_index) -> None:
     """The issue's examples rank in chromium exactly as in the CLI (positions reported by test_search)."""
-    from tests.test_search import ISSUE_EXAMPLES
+    from tests.search.test_search import ISSUE_EXAMPLES
 
     open_search(page, built_site)
     for query, slug, in_top3 in ISSUE_EXAMPLES:

@@ -1,0 +1,142 @@
+"""BM25 over sections, precomputed at build time into small integers (fulltext.py scores).
+
+Everything that needs tokenising, stemming or a logarithm happens here, once, in Python.
+BM25's contribution of a term t to a section s,
+
+    idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(s) / avg_len)),
+    idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5))     (N sections, df of them hold t)
+
+is shipped as two integer tables whose product is the *impact*:
+
+    impact(t, s) = IDF[t] * TF[length class of s][min(tf, TF_CAP) - 1]
+    IDF[t]       = max(1, round(IDF_SCALE * idf(t)))
+    TF[c][f]     = round(TF_SCALE * f * (k1 + 1) / (f + k1 * (1 - b + b * r_c)))
+
+where a section's length class c is the bucket of len(s) / avg_len in LENGTH_BOUNDS and r_c
+that bucket's representative ratio. So a posting is only (section, tf), and the browser
+multiplies integers exactly as Python does (the site index ships even less: sitecodec.py).
+
+A section's terms are those of its heading and text, the top section of a page counting
+TOP_BOOST times (what a page is about outranks a passing mention elsewhere), plus its
+page's title TITLE_BOOST times (so a section of "Liquidation Price" about Binance answers
+"binance liquidation price"): boosted_tf.
+
+Apart from fulltext.py, which a warm `glossary search` imports: this is build-time only.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from generator.search.normalize import text_tokens
+
+if TYPE_CHECKING:
+    from generator.search.sections import SearchDoc
+
+K1 = 1.2
+B = 0.75
+TOP_BOOST = 3  # the top of a page (summary, names, In brief) says what the page is about
+TITLE_BOOST = 3
+TF_CAP = 8
+IDF_SCALE = 10
+TF_SCALE = 10
+# Upper bounds of len(s) / avg_len for the length classes; the last class is open.
+LENGTH_BOUNDS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+LENGTH_RATIOS = (0.15, 0.375, 0.625, 0.875, 1.25, 1.75, 2.5, 4.0)  # each class's representative
+
+
+def tf_table() -> list[list[int]]:
+    """TF[length class][tf - 1]: BM25's saturation and length normalisation, scaled."""
+    return [
+        [round(TF_SCALE * f * (K1 + 1) / (f + K1 * (1 - B + B * ratio))) for f in range(1, TF_CAP + 1)]
+        for ratio in LENGTH_RATIOS
+    ]
+
+
+def length_class(ratio: float) -> int:
+    for position, bound in enumerate(LENGTH_BOUNDS):
+        if ratio < bound:
+            return position
+    return len(LENGTH_BOUNDS)
+
+
+def boosted_tf(count: int, top: bool, titled: bool) -> int:
+    """A term's tf in a section from its own count there: the top section's counts weigh
+    TOP_BOOST times and a term of the page's title adds TITLE_BOOST, capped at TF_CAP.
+    The site index ships the counts; search-index.js applies this same rule."""
+    return min(TF_CAP, count * (TOP_BOOST if top else 1) + (TITLE_BOOST if titled else 0))
+
+
+def idf_value(sections: int, df: int) -> float:
+    """BM25's idf times IDF_SCALE, before rounding (the browser computes the same)."""
+    return IDF_SCALE * math.log(1 + (sections - df + 0.5) / (df + 0.5))
+
+
+def idf_weight(sections: int, df: int) -> int:
+    return max(1, round(idf_value(sections, df)))
+
+
+class Postings(NamedTuple):
+    """The full text as build_postings makes it; sections are numbered in document order,
+    then in their order on the page."""
+
+    terms: tuple[str, ...]  # sorted
+    items: list[list[tuple[int, int]]]  # per term: (section id, tf), by section
+    counts: list[list[int]]  # per term, beside items: the term's own count in the section
+    idf: list[int]  # per term
+    classes: list[int]  # per section: its length class
+    section_doc: list[int]  # per section: its doc id
+
+
+def build_postings(docs: Sequence[SearchDoc]) -> Postings:
+    """Every section's terms with their tf (boosted_tf), IDF and length classes."""
+    section_doc: list[int] = []
+    sections: list[tuple[Counter[str], bool, frozenset[str]]] = []
+    lengths: list[int] = []
+    for doc_id, doc in enumerate(docs):
+        title_terms = frozenset(text_tokens(doc.title))
+        for position, section in enumerate(doc.sections):
+            counter = Counter(text_tokens(f"{section.title} {section.text}"))
+            top = position == 0
+            section_doc.append(doc_id)
+            sections.append((counter, top, title_terms))
+            lengths.append(sum(counter.values()) * (TOP_BOOST if top else 1) + TITLE_BOOST * len(title_terms))
+    total = len(sections)
+    avg_len = (sum(lengths) / total) if total else 1.0
+    classes = [length_class(length / avg_len) for length in lengths]
+    doc_freq: Counter[str] = Counter()
+    for counter, _, title_terms in sections:
+        doc_freq.update(counter.keys() | title_terms)
+    terms = tuple(sorted(doc_freq))
+    ids = {t: i for i, t in enumerate(terms)}
+    items: list[list[tuple[int, int]]] = [[] for _ in terms]
+    counts: list[list[int]] = [[] for _ in terms]
+    for section_id, (counter, top, title_terms) in enumerate(sections):
+        for term in counter.keys() | title_terms:
+            count = counter.get(term, 0)
+            items[ids[term]].append((section_id, boosted_tf(count, top, term in title_terms)))
+            counts[ids[term]].append(count)
+    idf = [idf_weight(total, doc_freq[t]) for t in terms]
+    return Postings(terms, items, counts, idf, classes, section_doc)
+
+
+def pack(
+    postings: list[list[tuple[int, int]]], idf: list[int], classes: list[int]
+) -> tuple[array, array, array, array]:
+    """Postings as flat arrays for the cache: (start, section ids, impacts, largest impact)."""
+    table = tf_table()
+    start, sections, impacts, largest = array("i", [0]), array("i"), array("i"), array("i")
+    for items, weight in zip(postings, idf):
+        values = [weight * table[classes[s]][tf - 1] for s, tf in items]
+        sections.extend(s for s, _ in items)
+        impacts.extend(values)
+        start.append(len(sections))
+        largest.append(max(values, default=0))
+    return start, sections, impacts, largest
+
+
+__all__ = ["Postings", "boosted_tf", "build_postings", "idf_value", "idf_weight", "pack", "tf_table"]
