@@ -40,7 +40,7 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 MODIFIERS = """Tiered Adjusted Effective Net Gross Dynamic Static Rolling Annualized Implied
