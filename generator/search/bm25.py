@@ -16,6 +16,14 @@ where a section's length class c is the bucket of len(s) / avg_len in LENGTH_BOU
 that bucket's representative ratio. So a posting is only (section, tf), and the browser
 multiplies integers exactly as Python does (the site index ships even less: sitecodec.py).
 
+The statistics (N, df and avg_len) count the entries' sections only: the site's own pages
+are scored against them but move none of them, so editing a page never changes how an
+entry ranks against another (tests/search/test_page_independence.py checks it). A term
+that only pages use takes as df the number of page sections that hold it (still against
+the entries' N): no entry holds it, so it moves no entry's impact, and a word the pages use
+everywhere (*markdown*) does not weigh as the rarest word of all. A set of documents
+without a single entry (a site of pages alone) counts all its sections.
+
 A section's terms are those of its heading and text, the top section of a page counting
 TOP_BOOST times (what a page is about outranks a passing mention elsewhere), plus its
 page's title TITLE_BOOST times (so a section of "Liquidation Price" about Binance answers
@@ -33,6 +41,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from generator.search.normalize import text_tokens
+from generator.search.sections import PAGE_KIND
 
 if TYPE_CHECKING:
     from generator.search.sections import SearchDoc
@@ -42,7 +51,7 @@ B = 0.75
 TOP_BOOST = 3  # the top of a page (summary, names, In brief) says what the page is about
 TITLE_BOOST = 3
 TF_CAP = 8
-IDF_SCALE = 10
+IDF_SCALE = 100  # IDF to a hundredth: one decimal rounded common terms by up to 2.5%
 TF_SCALE = 10
 # Upper bounds of len(s) / avg_len for the length classes; the last class is open.
 LENGTH_BOUNDS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
@@ -90,6 +99,8 @@ class Postings(NamedTuple):
     idf: list[int]  # per term
     classes: list[int]  # per section: its length class
     section_doc: list[int]  # per section: its doc id
+    counted: list[bool]  # per section: whether BM25's statistics count it (an entry's section)
+    stat_df: list[int]  # per term: the df of its IDF (counted sections, else all that hold it)
 
 
 def build_postings(docs: Sequence[SearchDoc]) -> Postings:
@@ -97,6 +108,7 @@ def build_postings(docs: Sequence[SearchDoc]) -> Postings:
     section_doc: list[int] = []
     sections: list[tuple[Counter[str], bool, frozenset[str]]] = []
     lengths: list[int] = []
+    counted = counted_sections(docs)
     for doc_id, doc in enumerate(docs):
         title_terms = frozenset(text_tokens(doc.title))
         for position, section in enumerate(doc.sections):
@@ -105,13 +117,18 @@ def build_postings(docs: Sequence[SearchDoc]) -> Postings:
             section_doc.append(doc_id)
             sections.append((counter, top, title_terms))
             lengths.append(sum(counter.values()) * (TOP_BOOST if top else 1) + TITLE_BOOST * len(title_terms))
-    total = len(sections)
-    avg_len = (sum(lengths) / total) if total else 1.0
+    total = sum(counted)
+    counted_lengths = [length for length, kept in zip(lengths, counted) if kept]
+    avg_len = (sum(counted_lengths) / total) if total and sum(counted_lengths) else 1.0
     classes = [length_class(length / avg_len) for length in lengths]
+    all_terms: set[str] = set()
     doc_freq: Counter[str] = Counter()
-    for counter, _, title_terms in sections:
-        doc_freq.update(counter.keys() | title_terms)
-    terms = tuple(sorted(doc_freq))
+    for (counter, _, title_terms), kept in zip(sections, counted):
+        held = counter.keys() | title_terms
+        all_terms.update(held)
+        if kept:
+            doc_freq.update(held)
+    terms = tuple(sorted(all_terms))
     ids = {t: i for i, t in enumerate(terms)}
     items: list[list[tuple[int, int]]] = [[] for _ in terms]
     counts: list[list[int]] = [[] for _ in terms]
@@ -120,8 +137,16 @@ def build_postings(docs: Sequence[SearchDoc]) -> Postings:
             count = counter.get(term, 0)
             items[ids[term]].append((section_id, boosted_tf(count, top, term in title_terms)))
             counts[ids[term]].append(count)
-    idf = [idf_weight(total, doc_freq[t]) for t in terms]
-    return Postings(terms, items, counts, idf, classes, section_doc)
+    stat_df = [doc_freq[t] or len(items[ids[t]]) for t in terms]
+    idf = [idf_weight(total, df) for df in stat_df]
+    return Postings(terms, items, counts, idf, classes, section_doc, counted, stat_df)
+
+
+def counted_sections(docs: Sequence[SearchDoc]) -> list[bool]:
+    """Per section, in order: whether BM25's statistics count it. An entry's sections are
+    counted and a page's are not, unless no document is an entry (then all are)."""
+    any_entry = any(doc.kind != PAGE_KIND and doc.sections for doc in docs)
+    return [not any_entry or doc.kind != PAGE_KIND for doc in docs for _ in doc.sections]
 
 
 def pack(
@@ -139,4 +164,13 @@ def pack(
     return start, sections, impacts, largest
 
 
-__all__ = ["Postings", "boosted_tf", "build_postings", "idf_value", "idf_weight", "pack", "tf_table"]
+__all__ = [
+    "Postings",
+    "boosted_tf",
+    "build_postings",
+    "counted_sections",
+    "idf_value",
+    "idf_weight",
+    "pack",
+    "tf_table",
+]

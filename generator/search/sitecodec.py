@@ -9,7 +9,9 @@ work out for itself, and packs what is left for gzip:
   ordered by df, so that deflate sees the dense terms' small gaps together and the rare
   terms' large ones together (its code tables adapt block by block); the IDF left out,
   since df gives it (one logarithm per term; a value a last-bit difference between two
-  logarithms could round the other way is shipped as it is);
+  logarithms could round the other way is shipped as it is). The df of the IDF counts
+  the entries' sections only (bm25.py; all of them for a term no entry holds), which the
+  decoder counts among the postings;
 - the sorted terms front-coded (`encode_terms`);
 - a document's slug when its title gives it, and a section's anchor when its heading
   gives it, left out (`shipped_slug`, `shipped_section`): only for printable ASCII, where
@@ -28,7 +30,7 @@ from typing import Any
 
 from generator.search.bm25 import TF_CAP, Postings, boosted_tf, idf_value, idf_weight
 from generator.search.normalize import text_tokens
-from generator.search.sections import toc_slugify
+from generator.search.sections import PAGE_KIND, toc_slugify
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 _BORDERLINE = 1e-6  # an IDF this close to a rounding boundary is shipped, not recomputed
@@ -59,7 +61,8 @@ def encode_fulltext(full: Postings, titles: Sequence[str]) -> dict[str, Any]:
     not the last is ALPHABET[0..31], the last is ALPHABET[32..63]. `counts` holds, in the
     same order, one digit for each posting whose count is not 1. `idf_fix` lists [df, IDF]
     where IDF_SCALE * idf lies so near a rounding boundary that the browser's logarithm
-    could round it the other way (usually none).
+    could round it the other way (usually none); this df, like N, counts the entries'
+    sections only (bm25.counted_sections), which the decoder works out from the postings.
     """
     title_terms = [frozenset(text_tokens(title)) for title in titles]
     first = _first_sections(full.section_doc)
@@ -80,9 +83,9 @@ def encode_fulltext(full: Postings, titles: Sequence[str]) -> dict[str, Any]:
             out.append(ALPHABET[32 + value])
             if count != 1:
                 counts.append(str(count))
-    sections = len(full.section_doc)
+    sections = sum(full.counted)
     fixes = []
-    for df in sorted({len(items) for items in full.items}):
+    for df in sorted(set(full.stat_df)):
         exact = idf_value(sections, df)
         if abs(exact - math.floor(exact) - 0.5) < _BORDERLINE:
             fixes.append([df, idf_weight(sections, df)])
@@ -104,16 +107,19 @@ def decode_fulltext(data: dict[str, Any]) -> dict[str, tuple[list[int], list[int
     first = _first_sections(section_doc)
     title_terms = [frozenset(text_tokens(doc[1])) for doc in docs]
     classes = [int(c) for c in data["length_classes"]]
+    page = data["kinds"].index(PAGE_KIND) if PAGE_KIND in data["kinds"] else -1
+    counted = [docs[doc_id][2] != page for doc_id in section_doc]  # bm25.counted_sections
+    if not any(counted):
+        counted = [True] * len(counted)
+    total = sum(counted)
     fixes = {df: idf for df, idf in data["idf_fix"]}
     terms, dfs, text, counts = decode_terms(data["terms"]), data["df"], data["postings"], data["counts"]
     out: dict[str, tuple[list[int], list[int]]] = {}
     at = extra = 0
     for term_id in sorted(range(len(terms)), key=lambda t: (dfs[t], t)):
         term, df = terms[term_id], dfs[term_id]
-        # JavaScript's Math.round: half up (idf_fix holds the values where that could matter)
-        idf = fixes.get(df) or max(1, math.floor(scale * math.log(1 + (len(classes) - df + 0.5) / (df + 0.5)) + 0.5))
         sections: list[int] = []
-        impacts: list[int] = []
+        tfs: list[int] = []
         previous = -1
         for _ in range(df):
             value = shift = 0
@@ -130,10 +136,12 @@ def decode_fulltext(data: dict[str, Any]) -> dict[str, tuple[list[int], list[int
                 extra += 1
             doc_id = section_doc[previous]
             boost = top_boost if first[doc_id] == previous else 1
-            tf = min(cap, count * boost + (title_boost if term in title_terms[doc_id] else 0))
             sections.append(previous)
-            impacts.append(idf * table[classes[previous]][tf - 1])
-        out[term] = (sections, impacts)
+            tfs.append(min(cap, count * boost + (title_boost if term in title_terms[doc_id] else 0)))
+        held = sum(counted[s] for s in sections) or df  # the df of the IDF (bm25.build_postings)
+        # JavaScript's Math.round: half up (idf_fix holds the values where that could matter)
+        idf = fixes.get(held) or max(1, math.floor(scale * math.log(1 + (total - held + 0.5) / (held + 0.5)) + 0.5))
+        out[term] = (sections, [idf * table[classes[s]][tf - 1] for s, tf in zip(sections, tfs)])
     return out
 
 

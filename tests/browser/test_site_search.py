@@ -108,7 +108,7 @@ def test_site_and_cli_rank_alike(page, built_site, python_index) -> None:
 
 def test_site_decodes_the_full_text_the_cli_ranks_with(page, built_site, python_index) -> None:
     """search-index.js rebuilds every term's BM25 impacts from the packed index (counts for
-    tf, IDF from df, the top and title boosts as rules): all must equal the CLI's."""
+    tf, IDF from the entries' df, the top and title boosts as rules): all must equal the CLI's."""
     open_search(page, built_site)
     decoded = page.evaluate(
         """() => {

@@ -53,19 +53,22 @@
 
   // sitecodec.decode_fulltext: Map(term -> [section ids, impacts, largest impact]);
   // impact = IDF x TF[length class][tf - 1], tf = fulltext.boosted_tf of the shipped count.
+  // The IDF's N and df count the entries' sections only (bm25.counted_sections; a term no
+  // entry holds takes its df among the pages): pages move none of the entries' statistics.
   function decodeFulltext(data, norm, docs, sectionDoc) {
     var p = data.params, table = data.tf_table || [], classes = data.length_classes || "";
-    var cap = table.length ? table[0].length : 1, total = classes.length;
+    var cap = table.length ? table[0].length : 1;
     var terms = decodeTerms(data.terms), dfs = data.df || [], text = data.postings || "", counts = data.counts || "";
     var fixes = new Map(data.idf_fix || []);
     var titled = docs.map(function (doc) { return new Set(norm.textTokens(doc.title)); });
+    var counted = sectionDoc.map(function (docId) { return docs[docId].kind !== "page"; });
+    var total = counted.filter(Boolean).length;
+    if (!total) { counted.fill(true); total = counted.length; }
     var order = terms.map(function (_, i) { return i; }).sort(function (a, b) { return dfs[a] - dfs[b] || a - b; });
     var out = new Map(), at = 0, extra = 0;
     order.forEach(function (termId) {
       var term = terms[termId], df = dfs[termId];
-      var idf = fixes.has(df) ? fixes.get(df)
-        : Math.max(1, Math.round(p.idf_scale * Math.log(1 + (total - df + 0.5) / (df + 0.5))));
-      var sections = new Array(df), impacts = new Array(df), previous = -1, largest = 0;
+      var sections = new Array(df), impacts = new Array(df), previous = -1, largest = 0, held = 0;
       for (var j = 0; j < df; j++) {
         var value = 0, scale = 1, digit;
         while ((digit = DIGIT[text.charCodeAt(at++)]) < 32) { value += digit * scale; scale *= 32; }
@@ -74,9 +77,15 @@
         var count = value % 2 ? +counts[extra++] : 1;
         var docId = sectionDoc[previous];
         var boost = docs[docId].firstSection === previous ? p.top_boost : 1;
-        var tf = Math.min(cap, count * boost + (titled[docId].has(term) ? p.title_boost : 0));
-        var impact = idf * table[+classes[previous]][tf - 1];
         sections[j] = previous;
+        impacts[j] = Math.min(cap, count * boost + (titled[docId].has(term) ? p.title_boost : 0));  // tf, for now
+        if (counted[previous]) held++;
+      }
+      if (!held) held = df;
+      var idf = fixes.has(held) ? fixes.get(held)
+        : Math.max(1, Math.round(p.idf_scale * Math.log(1 + (total - held + 0.5) / (held + 0.5))));
+      for (j = 0; j < df; j++) {
+        var impact = idf * table[+classes[sections[j]]][impacts[j] - 1];
         impacts[j] = impact;
         if (impact > largest) largest = impact;
       }
