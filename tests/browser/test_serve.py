@@ -121,3 +121,32 @@ def test_a_broken_edit_is_shown_over_the_last_good_page_and_fixing_it_recovers(
         assert page.locator(".gl-serve-error").count() == 0
     finally:
         context.close()
+
+
+def test_an_edit_reloads_the_pages_it_changed_and_no_others(browser: object, server: tuple[str, Path, Path]) -> None:
+    base, terms, _ = server
+    entry = terms / "margin.yaml"
+    good = entry.read_text(encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    try:
+        edited, other = context.new_page(), context.new_page()
+        for page, url in ((edited, PAGE), (other, "about/")):
+            page.set_default_timeout(30_000)
+            page.goto(base + url)
+            page.evaluate("() => { window.glossaryTestMark = 1; }")  # gone if the page reloads
+
+        # a word of the body, which only Margin's own page shows
+        lines = good.splitlines(keepends=True)
+        first = next(i for i, line in enumerate(lines) if line.startswith("body:")) + 1
+        lines[first] = lines[first].replace("  ", "  Freshly ", 1)
+        entry.write_text("".join(lines), encoding="utf-8")
+        _wait_through_reloads(edited, "document.body && document.body.innerText.includes('Freshly')", timeout=120)
+        assert edited.evaluate("() => window.glossaryTestMark") is None  # reloaded
+        other.wait_for_timeout(2000)  # time enough for a reload that should not come
+        assert other.evaluate("() => window.glossaryTestMark") == 1, "a page the edit did not change was reloaded"
+
+        # a new entry: a full build, after which every page reloads
+        (terms / "collateral.yaml").write_text(good.replace("title: Margin", "title: Collateral"), encoding="utf-8")
+        _wait_through_reloads(other, "window.glossaryTestMark === undefined", timeout=180)
+    finally:
+        context.close()

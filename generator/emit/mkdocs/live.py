@@ -135,12 +135,16 @@ class Rebuilder:
     def __init__(self, full: Callable[..., Any], site_dir: Path) -> None:
         self.full = full
         self.site_dir = site_dir
+        self.changed: list[str] | None = None  # the last rebuild's changed pages (URLs); None: all
 
     def __call__(self, *args: Any, **kwargs: Any) -> None:
+        self.changed = None
         state = state_of(self.site_dir)
         if state is not None:
             try:
-                if patch(state):
+                changed = patch(state)
+                if changed is not None:
+                    self.changed = changed
                     return
             except Exception as error:
                 if not isinstance(error, Abort):
@@ -152,13 +156,14 @@ class Rebuilder:
         self.full(*args, **kwargs)
 
 
-def patch(state: LiveState) -> bool:
-    """Bring the site up to date with the entries by rebuilding only what changed; False when
-    only a full build can (nothing has been written then)."""
+def patch(state: LiveState) -> list[str] | None:
+    """Bring the site up to date with the entries by rebuilding only what changed; returns
+    the URLs of the pages that changed, or None when only a full build can (nothing has been
+    written then)."""
     if not internals.fast_paths():
-        return False  # patching takes MkDocs' own steps, known for the tested versions only
+        return None  # patching takes MkDocs' own steps, known for the tested versions only
     if date.today() != state.inputs.site.build_day or snapshot(state.watched) != state.inputs_seen:
-        return False
+        return None
     loaded = load_all(state.terms)
     stop_on_errors(loaded.glossary, state.terms)  # the last good site stays, its exports too
     state.supersede()
@@ -167,18 +172,19 @@ def patch(state: LiveState) -> bool:
     entries = loaded.glossary.entries
     paths = {slug: page_path(entry) for slug, entry in entries.items()}
     if paths != {slug: page_path(entry) for slug, entry in state.entries.items()}:
-        return False  # an entry added, deleted or renamed, or of another kind: other pages
+        return None  # an entry added, deleted or renamed, or of another kind: other pages
     only = _entry_pages_to_render(state, loaded)
     rendered = render_site(state.inputs.data(loaded), state.templates, entries=only)
     entry_paths = set(paths.values())
     if rendered.pages.keys() - entry_paths != state.pages.keys() - entry_paths:
-        return False  # a tag gained or lost, or another revision page: other pages
+        return None  # a tag gained or lost, or another revision page: other pages
     config, site_dir = state.config, Path(state.config.site_dir)
     digests = {path: page_digest(text, rendered.fragments.get(path)) for path, text in rendered.pages.items()}
     changed = [path for path, digest in digests.items() if digest != state.pages[path]]
     doc_files = state.files.documentation_pages(inclusion=InclusionLevel.is_included)
+    urls = []
     for path in changed:
-        _emit(state, path, rendered.pages[path], rendered.fragments.get(path), doc_files)
+        urls.append(_emit(state, path, rendered.pages[path], rendered.fragments.get(path), doc_files))
         state.pages[path] = digests[path]
     write = writer(site_dir)
     for path, text in rendered.files.items():
@@ -196,7 +202,7 @@ def patch(state: LiveState) -> bool:
     site = state.inputs.site
     state.exporting = serve_exports.start(state.terms, site_dir, site.site_url, site.site_name, site.build_day)
     log.info("glossary serve: %d of %d pages rebuilt", len(changed), len(digests))
-    return True
+    return sorted(urls)
 
 
 def _entry_pages_to_render(state: LiveState, loaded: Loaded) -> set[str] | None:
@@ -238,8 +244,9 @@ def _owner(path: str) -> str | None:
     return parts[1] if len(parts) == 4 and parts[0] == "rev" and parts[3] == "index.html" else None
 
 
-def _emit(state: LiveState, path: str, markdown: str, fragments: Fragments | None, doc_files: Any) -> None:
-    """One changed page converted, put in the theme and written, as a full build does it."""
+def _emit(state: LiveState, path: str, markdown: str, fragments: Fragments | None, doc_files: Any) -> str:
+    """One changed page converted, put in the theme and written, as a full build does it;
+    returns its URL."""
     file = state.files.get_file_from_path(path)
     if file is None:
         raise RuntimeError(f"no file for the generated page {path}")
@@ -256,6 +263,7 @@ def _emit(state: LiveState, path: str, markdown: str, fragments: Fragments | Non
     page.content = None  # written; as after a full build
     if hasattr(page, page_convert.FRAGMENTS):
         delattr(page, page_convert.FRAGMENTS)
+    return file.url
 
 
 def _differs(target: Path, text: str) -> bool:

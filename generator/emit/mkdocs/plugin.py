@@ -276,7 +276,8 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         errors in the browser (`serve_status`); the first build is not guarded, so `glossary
         serve` on a broken glossary stops with the errors."""
         site_dir = Path(config.site_dir)
-        server.builder = serve_status.guard(live.Rebuilder(builder, site_dir), site_dir)
+        rebuilder = live.Rebuilder(builder, site_dir)
+        server.builder = serve_status.guard(rebuilder, site_dir, lambda: rebuilder.changed)
         live.watch_closely(server, config, _terms(config))
         return server
 

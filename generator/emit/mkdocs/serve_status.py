@@ -14,7 +14,17 @@ browser shows nothing. So, in serve mode only:
 - the next good build empties the site folder, STATUS_FILE with it, and the reloaded
   pages show no banner.
 
-A published site has neither: the script is added only while serving.
+The same script reloads a page only when a rebuild changed it. MkDocs' live reload asks the
+server for the site's version (its "epoch", a millisecond clock) and reloads the page on any
+newer one; the script takes over that loop (it stands in for MkDocs' `livereload` function,
+which the server's injected script assigns and calls) and, on a newer version, reads
+CHANGES_FILE (`BuildLog`): each build since the server started, when it started by that same
+clock, and the URLs of the pages it changed (or "all", for a full build, a broken edit and
+the build after it). A page reloads when a build after its own changed it, and otherwise
+goes on waiting. Where anything is amiss (no log, a log that does not reach back far enough,
+MkDocs' script changed), it reloads, as MkDocs would.
+
+A published site has none of this: the script is added only while serving.
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,6 +43,7 @@ from mkdocs.exceptions import Abort
 from generator.emit.csp import SERVE_ENV
 
 STATUS_FILE = "glossary-serve-status.json"
+CHANGES_FILE = "glossary-serve-changes.json"
 SCRIPT = "assets/javascripts/serve-status.js"
 
 log = logging.getLogger("mkdocs.plugins.glossary")
@@ -42,17 +54,66 @@ def serving() -> bool:
     return bool(os.environ.get(SERVE_ENV))
 
 
-def guard(builder: Callable[..., Any], site_dir: Path) -> Callable[..., None]:
+def clock_ms() -> int:
+    """The clock MkDocs' dev server versions the site by (milliseconds of time.monotonic)."""
+    return round(time.monotonic() * 1000)
+
+
+class BuildLog:
+    """The builds of one serve session, oldest first: when each started (clock_ms) and the
+    URLs of the pages it changed, None for all of them; kept in CHANGES_FILE."""
+
+    KEEP = 500  # builds; a page older than all of them reloads on the next one
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        # the first build ran before the plugin saw the server, and after the server took its
+        # first version: any time from now on is later than that version
+        self.builds: list[tuple[int, list[str] | None]] = [(clock_ms(), None)]
+        self.trimmed = False  # whether the oldest builds have been let go
+        self.broken = False
+        self.write()
+
+    def add(self, started: int, changed: list[str] | None, *, broken: bool = False) -> None:
+        """A finished build; after a broken one, the next reloads every page (its banner goes)."""
+        self.builds.append((started, None if broken or self.broken else changed))
+        self.broken = broken
+        if len(self.builds) > self.KEEP:
+            del self.builds[: -self.KEEP]
+            self.trimmed = True
+        self.write()
+
+    def write(self) -> None:
+        target = self.site_dir / CHANGES_FILE
+        partial = target.with_name(target.name + ".partial")
+        try:
+            partial.write_text(
+                json.dumps({"builds": self.builds, "trimmed": self.trimmed}, separators=(",", ":")), encoding="utf-8"
+            )
+            os.replace(partial, target)
+        except OSError as error:  # the pages then reload on every build, as MkDocs' own do
+            log.warning("glossary serve: could not write %s: %s", target, error.strerror or error)
+
+
+def guard(
+    builder: Callable[..., Any], site_dir: Path, changed: Callable[[], list[str] | None] = lambda: None
+) -> Callable[..., None]:
     """`builder`, except that a build stopped by `Abort` is reported (terminal, STATUS_FILE)
-    instead of raised, so the server reloads the browsers, which then show the report."""
+    instead of raised, so the server reloads the browsers, which then show the report; each
+    finished build goes into the BuildLog, with what `changed` says it changed."""
+    builds = BuildLog(site_dir)
 
     def build_or_report(*args: Any, **kwargs: Any) -> None:
+        started = clock_ms()  # the server took the new version just before calling
         try:
             builder(*args, **kwargs)
         except Abort as stopped:
             log.error("%s", stopped)
             log.error("glossary serve: the site shown is the last good build; fix the entries and save again")
             write_status(site_dir, str(stopped))
+            builds.add(started, None, broken=True)
+            return
+        builds.add(started, changed())
 
     return build_or_report
 
