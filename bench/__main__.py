@@ -1,4 +1,4 @@
-"""`python -m bench corpus|run|profile|peers|boundary|serve_edit` - see bench/__init__.py."""
+"""`python -m bench corpus|run|profile|peers|boundary|serve_edit|compare_build` - see bench/__init__.py."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    commands = ("corpus", "run", "profile", "peers", "boundary", "serve_edit")
+    commands = ("corpus", "run", "profile", "peers", "boundary", "serve_edit", "compare_build")
     if not args or args[0] not in commands:
         print(
-            "usage: python -m bench {corpus,run,profile,peers,boundary,serve_edit} [options]"
+            "usage: python -m bench {corpus,run,profile,peers,boundary,serve_edit,compare_build} [options]"
             "   (-h after a command for its options)",
             file=sys.stderr,
         )
@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
         from bench.boundary import main as run
     elif command == "serve_edit":
         from bench.serve_edit import main as run
+    elif command == "compare_build":
+        from bench.compare_build import main as run
     else:
         from bench.profile import main as run
     return run(rest)
