@@ -123,17 +123,32 @@ _CONVERTED_KEPT = 50_000
 class Site:
     """Indexes over the entries that every page needs."""
 
-    def __init__(self, data: SiteData) -> None:
+    def __init__(self, data: SiteData, reuse: Site | None = None) -> None:
+        """`reuse`, the Site of an earlier build of the same site (`glossary serve` patching
+        it after an edit), lends what depends only on what has not changed: the name index
+        when no entry's names changed, and each unchanged entry's citation record and
+        converted summary (an unchanged entry is the very same object)."""
         self.data = data
         self.entries = data.entries
         self.graph = data.graph
         self.config = data.config
-        self.names = NameIndex.build(data.entries.values())
+        if reuse is not None and (reuse.config != data.config or reuse.entries.keys() != data.entries.keys()):
+            reuse = None
+        same_names = reuse is not None and all(
+            entry is reuse.entries[slug] or entry.names == reuse.entries[slug].names
+            for slug, entry in data.entries.items()
+        )
+        self.names: NameIndex = (
+            reuse.names if reuse is not None and same_names else NameIndex.build(data.entries.values())
+        )
         self.titles = {slug: entry.title for slug, entry in data.entries.items()}
         self.titles_html = {slug: escape(title) for slug, title in self.titles.items()}
         self.paths = {slug: page_path(entry) for slug, entry in data.entries.items()}  # docs paths
-        self.records = {
-            slug: cite.CitationRecord.from_entry(entry, site_url=self.config.base, site_name=self.config.site_name)
+        kept = {slug for slug, entry in data.entries.items() if reuse is not None and entry is reuse.entries[slug]}
+        self.records: dict[str, cite.CitationRecord] = {
+            slug: reuse.records[slug]
+            if reuse is not None and slug in kept
+            else cite.CitationRecord.from_entry(entry, site_url=self.config.base, site_name=self.config.site_name)
             for slug, entry in data.entries.items()
         }
         self.urls = {slug: record.url for slug, record in self.records.items()}  # absolute entry URLs
@@ -145,6 +160,9 @@ class Site:
         self.tags = {tag: self.by_title(slugs) for tag, slugs in sorted(tags.items())}
         self._summaries: dict[tuple[str, str], Markup] = {}
         self._converted: dict[str, str] = {}
+        if reuse is not None and same_names:  # a summary's links depend on the names alone
+            self._converted = {slug: html for slug, html in reuse._converted.items() if slug in kept}
+            self._summaries = {key: html for key, html in reuse._summaries.items() if key[0] in kept}
         self._markdown: Any = None
 
     def summary_html(self, slug: str, from_page: str) -> Markup:

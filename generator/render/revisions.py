@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 
@@ -201,8 +201,10 @@ def revision_pages(
     site_name: str,
     day: date,
     fragments: dict[str, Fragments] | None = None,
+    only: Collection[str] | None = None,
 ) -> dict[str, str]:
-    """Docs path -> Markdown for every earlier revision of every current entry.
+    """Docs path -> Markdown for every earlier revision of every current entry (or of the
+    entries `only`).
 
     `env` is the site's Jinja environment (for the shared macros and filters), `names`
     and `titles` the autolink index of today's entries: old text links to today's pages.
@@ -211,7 +213,7 @@ def revision_pages(
     """
     template = env.from_string(_REVISION_TEMPLATE)
     pages: dict[str, str] = {}
-    for slug in sorted(entries):
+    for slug in sorted(entries if only is None else set(only) & entries.keys()):
         current = entries[slug]
         earlier = history.earlier(current)
         for index, rev in enumerate(earlier):

@@ -54,6 +54,7 @@ class RenderedSite:
     pages: dict[str, str]
     files: MutableMapping[str, str] = field(default_factory=PackedTexts)
     fragments: dict[str, Fragments] = field(default_factory=dict)
+    site: Site | None = None  # the indexes the pages were made with (render_site's `reuse`)
 
     def source(self, path: str) -> str:
         """A page as one Markdown document, its HTML fragments inline (for reading and tests)."""
@@ -67,6 +68,9 @@ def render_site(
     templates_dir: Path = TEMPLATES_DIR,
     write: Callable[[str, str], None] | None = None,
     entries: Collection[str] | None = None,
+    *,
+    lists: bool = True,
+    reuse: Site | None = None,
 ) -> RenderedSite:
     """Every generated page and post-build file of the site, from `data` alone.
 
@@ -74,10 +78,14 @@ def render_site(
     stub as soon as they are made (in the worker process that made them) instead of
     `files` holding them. `entries`, if given, limits the entry pages (with their raw
     copies and version stubs) to those slugs; every other page and file is made as always
-    (a rebuild while serving knows which entry pages an edit can change).
+    (a rebuild while serving knows which entry pages an edit can change). With `lists`
+    false, only those entries' pages, stubs and earlier revisions are made, and the feed: no
+    list page and no other site-wide file (an edit to an entry's prose alone changes nothing
+    else). `reuse`, the
+    `site` of an earlier call, lends this one what has not changed since (Site).
     """
     env = make_environment(templates_dir)
-    site = Site(data)
+    site = Site(data, reuse)
     pages: dict[str, str] = {}
     files = PackedTexts()
     fragments: dict[str, Fragments] = {}
@@ -89,26 +97,29 @@ def render_site(
 
     pages_of = _EntryPages(env, site, write, entries)  # in worker processes, for a large glossary, from now on
     try:
-        rendered = pages_of.here()
-        # the paths come from site_paths, which also reserves their names (no entry, area or tag takes one)
-        collections = [
-            (paths.HOME, home_page(env, site)),
-            (paths.AREAS, areas_page(env, site)),
-            (paths.A_TO_Z, a_to_z_page(env, site)),
-            (paths.TAGS, tags_page(env, site)),
-        ]
-        collections += [(paths.tag_page(tag), tag_page(env, site, tag)) for tag in site.tags]
-        collections += [(paths.GRAPH, graph_page(env, site)), (paths.CALCULATORS, calculators_page(env, site))]
-        collections.append((paths.RECENT, recent_page(env, site)))
-        later_files = {
-            paths.GRAPH_JSON: json.dumps(graph_json(site), ensure_ascii=False, separators=(",", ":")),
-            paths.PREVIEWS_JSON: json.dumps(previews_json(site), ensure_ascii=False, separators=(",", ":")),
-            paths.CALCULATORS_JSON: json.dumps(calculators_json(), ensure_ascii=False, separators=(",", ":")),
-            paths.FEED: atom_feed(site),
-        }
+        rendered = pages_of.here(summaries=lists)
+        collections: list[tuple[str, tuple[str, Fragments | None]]] = []
+        later_files = {paths.FEED: atom_feed(site)}  # each entry's id is its version's address: its text
+        if lists:
+            # the paths come from site_paths, which also reserves their names (no entry, area or tag takes one)
+            collections = [
+                (paths.HOME, home_page(env, site)),
+                (paths.AREAS, areas_page(env, site)),
+                (paths.A_TO_Z, a_to_z_page(env, site)),
+                (paths.TAGS, tags_page(env, site)),
+            ]
+            collections += [(paths.tag_page(tag), tag_page(env, site, tag)) for tag in site.tags]
+            collections += [(paths.GRAPH, graph_page(env, site)), (paths.CALCULATORS, calculators_page(env, site))]
+            collections.append((paths.RECENT, recent_page(env, site)))
+            later_files |= {
+                paths.GRAPH_JSON: json.dumps(graph_json(site), ensure_ascii=False, separators=(",", ":")),
+                paths.PREVIEWS_JSON: json.dumps(previews_json(site), ensure_ascii=False, separators=(",", ":")),
+                paths.CALCULATORS_JSON: json.dumps(calculators_json(), ensure_ascii=False, separators=(",", ":")),
+            }
         versions: dict[str, str] = {}
         stubs_for = (pages_of.slugs if entries is not None else site.entries) if write is None else None
-        _add_versions_and_api(env, site, versions, later_files, stubs_for, fragments)
+        revised = None if lists else pages_of.slugs
+        _add_versions_and_api(env, site, versions, later_files, stubs_for, fragments, revised)
         rendered.update(pages_of.from_workers())
     finally:
         pages_of.close()
@@ -122,7 +133,7 @@ def render_site(
     pages.update(versions)
     files.update(later_files)
     _draw_math(pages, fragments)
-    return RenderedSite(pages, files, fragments)
+    return RenderedSite(pages, files, fragments, site)
 
 
 def _draw_math(pages: dict[str, str], fragments: dict[str, Fragments]) -> None:
@@ -177,9 +188,10 @@ class _EntryPages:
             chunks = [away[i : i + _CHUNK] for i in range(0, len(away), _CHUNK)]
             self._workers = forked_map(lambda chunk: _render_entries(env, site, chunk, write), chunks)
 
-    def here(self) -> dict[str, RenderedEntry]:
-        for slug in self.site.entries:  # the lists made here need them all
-            self.site.converted_summary(slug)
+    def here(self, *, summaries: bool = True) -> dict[str, RenderedEntry]:
+        if summaries:
+            for slug in self.site.entries:  # the lists made here need them all
+                self.site.converted_summary(slug)
         return _render_entries(self.env, self.site, self._here, self.write)
 
     def from_workers(self) -> dict[str, RenderedEntry]:
@@ -213,9 +225,11 @@ def _add_versions_and_api(
     files: MutableMapping[str, str],
     stubs_for: Collection[str] | None,
     fragments: dict[str, Fragments],
+    revised: Collection[str] | None = None,
 ) -> None:
     """Pages of earlier revisions and, into `files`, forwarding stubs at the current versions'
-    addresses of the entries `stubs_for` (None: the entries' pages wrote them).
+    addresses of the entries `stubs_for` (None: the entries' pages wrote them). Earlier
+    revisions of the entries `revised` only, if given.
 
     The /api/ exports are not made here: they are written straight to disk after the
     build (`export.write_site_files`), so a large glossary's JSON is never held whole.
@@ -225,6 +239,7 @@ def _add_versions_and_api(
         revisions.revision_pages(
             env,
             entries=site.entries,
+            only=revised,
             history=found,
             names=site.names,
             titles=site.titles,

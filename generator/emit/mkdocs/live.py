@@ -101,6 +101,7 @@ class LiveState:
     entries: Mapping[str, Entry]  # the entries as built
     edges: tuple[Any, ...]  # the link graph's edges as built
     exporting: Any = field(default=None)  # the process writing /api/ and the search index (serve_exports)
+    site: Any = field(default=None)  # the last patch's render Site, lent to the next (render_site's `reuse`)
 
     def wait(self) -> None:
         """Until /api/ and the search index of the last patch are written."""
@@ -173,11 +174,20 @@ def patch(state: LiveState) -> list[str] | None:
     paths = {slug: page_path(entry) for slug, entry in entries.items()}
     if paths != {slug: page_path(entry) for slug, entry in state.entries.items()}:
         return None  # an entry added, deleted or renamed, or of another kind: other pages
-    only = _entry_pages_to_render(state, loaded)
-    rendered = render_site(state.inputs.data(loaded), state.templates, entries=only)
+    changed_entries = {slug for slug, entry in entries.items() if state.entries.get(slug) is not entry}
+    changed_entries = {slug for slug in changed_entries if state.entries.get(slug) != entries[slug]}
+    only = _entry_pages_to_render(state, loaded, changed_entries)
+    # prose alone (body, In brief) shows on the entry's own page and its earlier revisions'
+    # (their changes against it), on no list and in no site-wide file
+    lists = only is None or any(_prose_aside(state.entries[s]) != _prose_aside(entries[s]) for s in changed_entries)
+    rendered = render_site(state.inputs.data(loaded), state.templates, entries=only, lists=lists, reuse=state.site)
     entry_paths = set(paths.values())
-    if rendered.pages.keys() - entry_paths != state.pages.keys() - entry_paths:
+    if lists and rendered.pages.keys() - entry_paths != state.pages.keys() - entry_paths:
         return None  # a tag gained or lost, or another revision page: other pages
+    for slug in () if lists or only is None else only:  # an edit back to a committed text hides a revision
+        prefix = f"rev/{slug}/"
+        if {p for p in rendered.pages if p.startswith(prefix)} != {p for p in state.pages if p.startswith(prefix)}:
+            return None
     config, site_dir = state.config, Path(state.config.site_dir)
     digests = {path: page_digest(text, rendered.fragments.get(path)) for path, text in rendered.pages.items()}
     changed = [path for path, digest in digests.items() if digest != state.pages[path]]
@@ -195,7 +205,7 @@ def patch(state: LiveState) -> list[str] | None:
     for path in owned - rendered.files.keys():  # a version stub whose version has changed
         Path(inside(root, path)).unlink(missing_ok=True)
     state.file_paths = (state.file_paths - owned) | set(rendered.files)
-    state.entries, state.edges = entries, loaded.graph.edges
+    state.entries, state.edges, state.site = entries, loaded.graph.edges, rendered.site
     if changed:
         internals.build_theme_template("sitemap.xml", state.env, state.files, config, state.nav)
     (site_dir / serve_status.STATUS_FILE).unlink(missing_ok=True)
@@ -205,7 +215,7 @@ def patch(state: LiveState) -> list[str] | None:
     return sorted(urls)
 
 
-def _entry_pages_to_render(state: LiveState, loaded: Loaded) -> set[str] | None:
+def _entry_pages_to_render(state: LiveState, loaded: Loaded, changed: set[str]) -> set[str] | None:
     """The entries whose pages an edit can have changed, or None for all of them.
 
     An entry page shows the entry itself and, of other entries, only what its neighbours
@@ -214,11 +224,9 @@ def _entry_pages_to_render(state: LiveState, loaded: Loaded) -> set[str] | None:
     text as links (the autolinker) and each neighbour's PageRank (the local graph), which
     depend on every entry. So: when a name or the graph changed, every page; else the
     changed entries, and when what others show of one changed, its neighbours and areas.
-    (Lists and the other pages are always rendered again.)
+    (Lists and the other pages are rendered again unless only prose changed: `patch`.)
     """
     entries, graph = loaded.glossary.entries, loaded.graph
-    changed = {slug for slug, entry in entries.items() if state.entries.get(slug) is not entry}
-    changed = {slug for slug in changed if state.entries.get(slug) != entries[slug]}
     if graph.edges != state.edges:
         return None
     for slug in changed:
@@ -236,6 +244,11 @@ def _card(entry: Entry) -> Entry:
     return dataclasses.replace(
         entry, body="", in_brief="", formulas=(), examples=(), faq=(), sources=(), published="", modified=""
     )
+
+
+def _prose_aside(entry: Entry) -> Entry:
+    """An entry without the prose only its own page shows (body, In brief)."""
+    return dataclasses.replace(entry, body="", in_brief="")
 
 
 def _owner(path: str) -> str | None:
