@@ -57,20 +57,34 @@ class Loaded:
     def graph(self) -> graph.Graph:
         return graph.build_graph(self.glossary.entries, self.links)
 
+    def use_graph(self, known: graph.Graph) -> None:
+        """Take `known` as the link graph instead of building it (a graph the caller knows
+        to be this glossary's: `graph.Graph.with_entries`)."""
+        self.__dict__["graph"] = known
+
 
 def load_glossary(terms_dir: Path, *, use_cache: bool = True) -> Glossary:
     return load_all(terms_dir, use_cache=use_cache).glossary
 
 
-def load_all(terms_dir: Path, *, use_cache: bool = True, problems_only: bool = False) -> Loaded:
+def load_all(
+    terms_dir: Path, *, use_cache: bool = True, problems_only: bool = False, save_cache: bool = True
+) -> Loaded:
     """The checked glossary. With `problems_only` (and no cache), each entry keeps only what
     the cross-entry rules read: texts, formulas, examples, FAQ and sources are left behind
-    in the workers. For callers that want the problems and nothing else (`validate`)."""
+    in the workers. For callers that want the problems and nothing else (`validate`). With
+    `save_cache` false the result cache is used and kept in this process but not written
+    (a caller that has the file written by another, as `glossary serve` does)."""
     files, problems = entry_files(terms_dir)
     root = terms_dir.resolve()
     held: dict[str, bytes] = {}  # file bytes as checked, so a problem found later points into them
     checked = _check_files(
-        files, root, _cache_path(terms_dir) if use_cache else None, held, outline=problems_only and not use_cache
+        files,
+        root,
+        _cache_path(terms_dir) if use_cache else None,
+        held,
+        outline=problems_only and not use_cache,
+        save=save_cache,
     )
     paths = [str(path) for path in files]
 
@@ -131,7 +145,13 @@ def _outline(result: fields.FileCheck) -> fields.FileCheck:
 
 
 def _check_files(
-    files: list[Path], root: Path, cache_file: Path | None, held: dict[str, bytes], *, outline: bool = False
+    files: list[Path],
+    root: Path,
+    cache_file: Path | None,
+    held: dict[str, bytes],
+    *,
+    outline: bool = False,
+    save: bool = True,
 ) -> list[fields.FileCheck]:
     """The per-file stage for every file: from the cache, or computed (in parallel when many)."""
     from generator.check.codec import from_plain
@@ -175,7 +195,7 @@ def _check_files(
         if result.path in held:
             store[(result.path, hashlib.blake2b(held[result.path], digest_size=16).digest())] = plain
             changed = True
-    if cache_file is not None and (changed or len(store) != len(cached)):
+    if save and cache_file is not None and (changed or len(store) != len(cached)):
         _write_cache(cache_file, store)
     _DECODED.clear()
     _DECODED.update(decoded)

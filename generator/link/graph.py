@@ -8,6 +8,7 @@ read-only afterwards.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -63,6 +64,15 @@ class Graph:
         """Slugs by centrality, most central first; ties broken by title for stable pages."""
         slugs = [s for s, e in self.entries.items() if kind is None or e.kind == kind]
         return sorted(slugs, key=lambda s: (-self.centrality.get(s, 0.0), self.entries[s].title.casefold()))
+
+    def with_entries(self, entries: Mapping[str, Entry]) -> Graph:
+        """This graph over other objects for the same entries, whose relations, areas, body
+        links and titles (what the graph is made from and sorted by) are the same: the
+        graph an edit to anything else leaves (`glossary serve` patching the site)."""
+        same = dataclasses.replace(self, entries=entries)
+        if "centrality" in self.__dict__:  # PageRank depends on the links alone
+            same.__dict__["centrality"] = self.__dict__["centrality"]
+        return same
 
     def to_json(self) -> dict[str, Any]:
         return self._subgraph_json(set(self.entries))

@@ -8,6 +8,7 @@ reported, links out of the folder, loops, FIFOs and oversized files are refused 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from generator import safe_paths
@@ -53,8 +54,12 @@ def entry_files(terms_dir: Path) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
+# undecodable bytes (surrogate escapes) and C0/C1 control characters
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\udc80-\udcff]")
+
+
 def _printable(name: str) -> bool:
-    return not any(0xDC80 <= ord(ch) <= 0xDCFF or ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in name)
+    return _UNPRINTABLE.search(name) is None
 
 
 def _shown(path: Path) -> str:

@@ -102,6 +102,8 @@ class LiveState:
     edges: tuple[Any, ...]  # the link graph's edges as built
     exporting: Any = field(default=None)  # the process writing /api/ and the search index (serve_exports)
     site: Any = field(default=None)  # the last patch's render Site, lent to the next (render_site's `reuse`)
+    graph: Any = field(default=None)  # the last patch's link graph, and the body links it was made from
+    links: Any = field(default=None)
 
     def wait(self) -> None:
         """Until /api/ and the search index of the last patch are written."""
@@ -165,7 +167,7 @@ def patch(state: LiveState) -> list[str] | None:
         return None  # patching takes MkDocs' own steps, known for the tested versions only
     if date.today() != state.inputs.site.build_day or snapshot(state.watched) != state.inputs_seen:
         return None
-    loaded = load_all(state.terms)
+    loaded = load_all(state.terms, save_cache=False)  # serve_exports, started below, writes the cache file
     stop_on_errors(loaded.glossary, state.terms)  # the last good site stays, its exports too
     state.supersede()
     for problem in loaded.glossary.warnings:
@@ -176,6 +178,8 @@ def patch(state: LiveState) -> list[str] | None:
         return None  # an entry added, deleted or renamed, or of another kind: other pages
     changed_entries = {slug for slug, entry in entries.items() if state.entries.get(slug) is not entry}
     changed_entries = {slug for slug in changed_entries if state.entries.get(slug) != entries[slug]}
+    if state.graph is not None and all(_same_links(state, loaded, slug) for slug in changed_entries):
+        loaded.use_graph(state.graph.with_entries(entries))  # building it is most of a patch of a large glossary
     only = _entry_pages_to_render(state, loaded, changed_entries)
     # prose alone (body, In brief) shows on the entry's own page and its earlier revisions'
     # (their changes against it), on no list and in no site-wide file
@@ -206,6 +210,7 @@ def patch(state: LiveState) -> list[str] | None:
         Path(inside(root, path)).unlink(missing_ok=True)
     state.file_paths = (state.file_paths - owned) | set(rendered.files)
     state.entries, state.edges, state.site = entries, loaded.graph.edges, rendered.site
+    state.graph, state.links = loaded.graph, loaded.links
     if changed:
         internals.build_theme_template("sitemap.xml", state.env, state.files, config, state.nav)
     (site_dir / serve_status.STATUS_FILE).unlink(missing_ok=True)
@@ -243,6 +248,18 @@ def _card(entry: Entry) -> Entry:
     examples, FAQ, sources and dates."""
     return dataclasses.replace(
         entry, body="", in_brief="", formulas=(), examples=(), faq=(), sources=(), published="", modified=""
+    )
+
+
+def _same_links(state: LiveState, loaded: Loaded, slug: str) -> bool:
+    """Whether what the link graph takes from entry `slug` is as at the last patch: its
+    relations, areas, body links and title (the graph's lists are sorted by title)."""
+    before, after = state.entries[slug], loaded.glossary.entries[slug]
+    return (
+        before.relations == after.relations
+        and before.areas == after.areas
+        and before.title == after.title
+        and tuple(state.links.get(slug, ())) == tuple(loaded.links.get(slug, ()))
     )
 
 

@@ -118,6 +118,8 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         self.file_paths: set[str] = set()
         self.loaded_entries: Any = {}
         self.loaded_edges: tuple[Any, ...] = ()
+        self.loaded_graph: Any = None
+        self.loaded_links: Any = None
         self.files: Files | None = None
         self.env: jinja2.Environment | None = None
 
@@ -165,6 +167,7 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
             }
             self.file_paths = set(rendered.files)
             self.loaded_entries, self.loaded_edges = glossary.entries, loaded.graph.edges
+            self.loaded_graph, self.loaded_links = loaded.graph, loaded.links
         self._start_exports()
         for path in rendered.files:
             _claim(path, "file", files, config)
@@ -320,6 +323,8 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
                 file_paths=self.file_paths,
                 entries=self.loaded_entries,
                 edges=self.loaded_edges,
+                graph=self.loaded_graph,
+                links=self.loaded_links,
             )
         )
 
