@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
+import weakref
 from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
@@ -190,6 +191,18 @@ _REVISION_TEMPLATE = """\
 """
 
 
+_COMPILED: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def _revision_template(env: Any) -> Any:
+    """The revision page's template in `env`, compiled once per environment (`glossary serve`
+    keeps one environment for its patches)."""
+    found = _COMPILED.get(env)
+    if found is None:
+        found = _COMPILED[env] = env.from_string(_REVISION_TEMPLATE)
+    return found
+
+
 def revision_pages(
     env: Any,
     *,
@@ -211,7 +224,7 @@ def revision_pages(
     A revision that fails to render is skipped and logged, never fatal. Its math, drawn at
     build time like the current pages', goes into `fragments` (page path -> `Fragments`).
     """
-    template = env.from_string(_REVISION_TEMPLATE)
+    template = _revision_template(env)
     pages: dict[str, str] = {}
     for slug in sorted(entries if only is None else set(only) & entries.keys()):
         current = entries[slug]

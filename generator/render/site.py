@@ -71,6 +71,7 @@ def render_site(
     *,
     lists: bool = True,
     reuse: Site | None = None,
+    environment: jinja2.Environment | None = None,
 ) -> RenderedSite:
     """Every generated page and post-build file of the site, from `data` alone.
 
@@ -82,9 +83,11 @@ def render_site(
     false, only those entries' pages, stubs and earlier revisions are made, and the feed: no
     list page and no other site-wide file (an edit to an entry's prose alone changes nothing
     else). `reuse`, the
-    `site` of an earlier call, lends this one what has not changed since (Site).
+    `site` of an earlier call, lends this one what has not changed since (Site);
+    `environment`, one from `make_environment(templates_dir)` made earlier, saves compiling
+    the templates again (the caller knows they have not changed).
     """
-    env = make_environment(templates_dir)
+    env = environment or make_environment(templates_dir)
     site = Site(data, reuse)
     pages: dict[str, str] = {}
     files = PackedTexts()

@@ -16,6 +16,8 @@ MkDocs (`mkdocs.structure.pages`, `mkdocs.commands.build`):
   a page with empty output
 - `mkdocs.commands.build._build_theme_template`: the sitemap written again when `glossary
   serve` patches the site after an edit (live.py)
+- the dev server's `LiveReloadServer.observer` (replaced by one that polls more often) and
+  `.build_delay` (the quiet time it waits for after a change), both set by live.watch_closely
 Material (`material/templates`):
 - `partials/nav.html` and `partials/tabs.html` render alike for every page outside the nav,
   given the same base URL and nav URLs (theme_cache keeps one rendering for them all)

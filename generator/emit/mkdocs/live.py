@@ -46,6 +46,7 @@ from generator.emit.mkdocs.site_output import SiteInputs, inside, real, stop_on_
 from generator.emit.mkdocs.worker_log import replay_log
 from generator.model import Entry
 from generator.pipeline import Loaded, load_all
+from generator.render.environment import make_environment
 from generator.render.fragments import Fragments
 from generator.render.paths import page_path
 from generator.render.site import render_site
@@ -103,6 +104,7 @@ class LiveState:
     exporting: Any = field(default=None)  # the process writing /api/ and the search index (serve_exports)
     site: Any = field(default=None)  # the last patch's render Site, lent to the next (render_site's `reuse`)
     graph: Any = field(default=None)  # the last patch's link graph, and the body links it was made from
+    render_env: Any = field(default=None)  # the render stage's templates, compiled by the first patch
     links: Any = field(default=None)
 
     def wait(self) -> None:
@@ -184,7 +186,16 @@ def patch(state: LiveState) -> list[str] | None:
     # prose alone (body, In brief) shows on the entry's own page and its earlier revisions'
     # (their changes against it), on no list and in no site-wide file
     lists = only is None or any(_prose_aside(state.entries[s]) != _prose_aside(entries[s]) for s in changed_entries)
-    rendered = render_site(state.inputs.data(loaded), state.templates, entries=only, lists=lists, reuse=state.site)
+    if state.render_env is None:  # the templates are as at the full build (checked above): compiled once
+        state.render_env = make_environment(state.templates)
+    rendered = render_site(
+        state.inputs.data(loaded),
+        state.templates,
+        entries=only,
+        lists=lists,
+        reuse=state.site,
+        environment=state.render_env,
+    )
     entry_paths = set(paths.values())
     if lists and rendered.pages.keys() - entry_paths != state.pages.keys() - entry_paths:
         return None  # a tag gained or lost, or another revision page: other pages
@@ -303,7 +314,7 @@ def _differs(target: Path, text: str) -> bool:
         return True
 
 
-POLL_SECONDS = (0.1, 0.5)  # how often the dev server looks for changes: most and least often
+POLL_SECONDS = (0.05, 0.5)  # how often the dev server looks for changes: most and least often
 POLL_FILES_PER_TENTH = 2_000  # files it can stat every tenth of a second without a core to spare
 
 
@@ -312,12 +323,17 @@ def watch_closely(server: Any, config: MkDocsConfig, terms: Path) -> None:
 
     MkDocs' server polls every half second, so an edit waited a quarter of a second on
     average, and up to half, before any rebuilding began: more than a whole patch of the
-    shipped glossary. Polling stats every watched file; a tenth of a second is cheap for a
-    few thousand files, and the interval grows with the folders up to MkDocs' own half
-    second. (Its own watches, made before the plugin sees the server, move to the new
-    observer; the others are made after.)
+    shipped glossary; and once it sees a change it waits a tenth of a second for the writes
+    to stop. Polling stats every watched file; a twentieth of a second is cheap for up to a
+    thousand files, and the interval grows with the folders up to MkDocs' own half second;
+    the quiet time is the interval, at most a tenth. (Its own watches, made before the plugin
+    sees the server, move to the new observer; the others are made after.) Only with the
+    MkDocs versions tested (`internals.fast_paths`): these are its server's internals.
     """
     from watchdog.observers.polling import PollingObserver
+
+    if not internals.fast_paths():
+        return
 
     files = len(snapshot([terms, Path(config.docs_dir)]))
     interval = min(POLL_SECONDS[1], max(POLL_SECONDS[0], POLL_SECONDS[0] * files / POLL_FILES_PER_TENTH))
@@ -325,5 +341,6 @@ def watch_closely(server: Any, config: MkDocsConfig, terms: Path) -> None:
     for path in before:
         server.unwatch(path)
     server.observer = PollingObserver(timeout=interval)
+    server.build_delay = min(server.build_delay, interval)
     for path in before:
         server.watch(path)
