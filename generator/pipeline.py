@@ -28,6 +28,7 @@ from generator import signed_cache as sealed
 from generator.check import cross_entry, fields
 from generator.check.fields import check_bytes, unreadable
 from generator.link import graph
+from generator.link.graph import Graph
 from generator.load import document as load
 from generator.load.files import entry_files, read_entry_file
 from generator.model import Document, Glossary, Problem, Severity
@@ -57,7 +58,7 @@ class Loaded:
     def graph(self) -> graph.Graph:
         return graph.build_graph(self.glossary.entries, self.links)
 
-    def use_graph(self, known: graph.Graph) -> None:
+    def use_graph(self, known: Graph) -> None:
         """Take `known` as the link graph instead of building it (a graph the caller knows
         to be this glossary's: `graph.Graph.with_entries`)."""
         self.__dict__["graph"] = known
