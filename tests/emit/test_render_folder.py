@@ -68,10 +68,15 @@ _EDIT_BUTTON = re.compile(r'<a href="([^"]*)"[^>]*rel="edit"[^>]*>.*?</a>', re.S
 _PHONE_TOC = re.compile(r'<details class="gl-toc-phone">.*?</details>', re.S)
 
 
+# An entry page's stylesheets, linked by the theme after the article's lead (main.html)
+_STYLESHEETS = re.compile(r'<link rel="stylesheet" href="[^"]+">')
+
+
 def _article(html: str, finish=str) -> str:
     match = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', html, re.S)
     assert match
-    return re.sub(r">\s+<", "><", finish(_PHONE_TOC.sub("", _EDIT_BUTTON.sub("", match.group(1))))).strip()
+    article = _STYLESHEETS.sub("", _PHONE_TOC.sub("", _EDIT_BUTTON.sub("", match.group(1))))
+    return re.sub(r">\s+<", "><", finish(article)).strip()
 
 
 def _edit_link(html: str) -> str | None:
