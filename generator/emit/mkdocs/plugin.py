@@ -119,6 +119,7 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         self.loaded_entries: Any = {}
         self.loaded_edges: tuple[Any, ...] = ()
         self.loaded_graph: Any = None
+        self.rendered_with: Any = None
         self.loaded_links: Any = None
         self.files: Files | None = None
         self.env: jinja2.Environment | None = None
@@ -168,6 +169,7 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
             self.file_paths = set(rendered.files)
             self.loaded_entries, self.loaded_edges = glossary.entries, loaded.graph.edges
             self.loaded_graph, self.loaded_links = loaded.graph, loaded.links
+            self.rendered_with = rendered.site  # lent to the first patch, as each patch lends the next
         self._start_exports()
         for path in rendered.files:
             _claim(path, "file", files, config)
@@ -324,6 +326,7 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
                 entries=self.loaded_entries,
                 edges=self.loaded_edges,
                 graph=self.loaded_graph,
+                site=self.rendered_with,
                 links=self.loaded_links,
             )
         )
