@@ -1,7 +1,8 @@
 """What an entry page's "Try it" forms are given (as `data-try`): for a formula, its parsed
 tree and variables, prefilled with its first worked example; for a worked example, its
 calculator or formula and its own inputs, with the values the source stated, shown beside
-the result while the reader leaves the inputs as they are. `calc-ui.js` builds the form."""
+the result while the reader leaves the inputs as they are. `calc-form.js` builds the form
+(`calc-ui.js` finds the forms on the page)."""
 
 from __future__ import annotations
 
