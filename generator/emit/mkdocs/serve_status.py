@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 
 from mkdocs.exceptions import Abort
 
+from generator import safe_paths
 from generator.emit.csp import SERVE_ENV
 
 STATUS_FILE = "glossary-serve-status.json"
@@ -84,15 +85,8 @@ class BuildLog:
         self.write()
 
     def write(self) -> None:
-        target = self.site_dir / CHANGES_FILE
-        partial = target.with_name(target.name + ".partial")
-        try:
-            partial.write_text(
-                json.dumps({"builds": self.builds, "trimmed": self.trimmed}, separators=(",", ":")), encoding="utf-8"
-            )
-            os.replace(partial, target)
-        except OSError as error:  # the pages then reload on every build, as MkDocs' own do
-            log.warning("glossary serve: could not write %s: %s", target, error.strerror or error)
+        # if it cannot be written, the pages reload on every build, as MkDocs' own do
+        _write_json(self.site_dir / CHANGES_FILE, {"builds": self.builds, "trimmed": self.trimmed})
 
 
 def guard(
@@ -119,14 +113,19 @@ def guard(
 
 
 def write_status(site_dir: Path, message: str) -> None:
-    """The report the banner shows; written whole, then moved into place."""
-    target = site_dir / STATUS_FILE
-    partial = target.with_name(target.name + ".partial")
+    """The report the banner shows (the terminal has it already, should it not be written)."""
+    _write_json(site_dir / STATUS_FILE, {"message": message})
+
+
+def _write_json(target: Path, data: object) -> None:
+    """`data` as JSON at `target`, written whole in one step (safe_paths.write_atomic); a
+    failure is logged, never raised: the page scripts then fall back to MkDocs' ways."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     try:
-        partial.write_text(json.dumps({"message": message}, ensure_ascii=False), encoding="utf-8")
-        os.replace(partial, target)
-    except OSError as error:  # the terminal has the report already
-        log.warning("glossary serve: could not write %s: %s", target, error.strerror or error)
+        safe_paths.write_atomic(target, text.encode("utf-8"), force=True)
+    except (OSError, safe_paths.Refused) as error:
+        reason = error.message if isinstance(error, safe_paths.Refused) else error.strerror or error
+        log.warning("glossary serve: could not write %s: %s", target, reason)
 
 
 def with_status_script(html: str, site_url: str | None) -> str:
