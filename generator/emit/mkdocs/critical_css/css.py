@@ -48,22 +48,23 @@ def _strip_comments(css: str) -> str:
     return "".join(out)
 
 
-def _block_end(css: str, i: int) -> int:
-    """The index of the `}` closing the block whose `{` is just before `i`."""
+def closing(text: str, i: int, opening: str = "{", close: str = "}") -> int:
+    """The index of the `close` that closes the `opening` just before `i` (strings skipped,
+    nested pairs counted), or -1 if none does."""
     depth = 1
-    while i < len(css):
-        ch = css[i]
+    while i < len(text):
+        ch = text[i]
         if ch in "\"'":
-            i = skip_string(css, i)
+            i = skip_string(text, i)
             continue
-        if ch == "{":
+        if ch == opening:
             depth += 1
-        elif ch == "}":
+        elif ch == close:
             depth -= 1
             if depth == 0:
                 return i
         i += 1
-    raise ValueError("unbalanced braces in CSS")
+    return -1
 
 
 _NESTING = ("@media", "@supports", "@layer", "@container", "@document", "@-moz-document")
@@ -87,7 +88,9 @@ def parse(css: str, *, comments_removed: bool = False) -> list[Rule]:
             rules.append(Rule(prelude))
             i += 1
             continue
-        end = _block_end(css, i + 1)
+        end = closing(css, i + 1)
+        if end < 0:
+            raise ValueError("unbalanced braces in CSS")
         body = css[i + 1 : end]
         if prelude.lower().startswith(_NESTING):
             rules.append(Rule(prelude, children=parse(body, comments_removed=True)))

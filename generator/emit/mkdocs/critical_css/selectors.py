@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from generator.emit.mkdocs.critical_css.css import skip_string, split_top
+from generator.emit.mkdocs.critical_css.css import closing, skip_string, split_top
 from generator.emit.mkdocs.critical_css.markup import Markup, Node
 
 # Pseudo-classes of a state no element is in before the reader acts: a rule needing one
@@ -76,21 +76,8 @@ def _complex(selector: str) -> tuple[list[str], list[str]]:
 
 def _args(compound: str, start: int) -> tuple[str, int]:
     """The text inside the parentheses opened just before `start`, and the index after `)`."""
-    depth = 1
-    i = start
-    while i < len(compound):
-        ch = compound[i]
-        if ch in "\"'":
-            i = skip_string(compound, i)
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return compound[start:i], i + 1
-        i += 1
-    return compound[start:], len(compound)
+    end = closing(compound, start, "(", ")")
+    return (compound[start:end], end + 1) if end >= 0 else (compound[start:], len(compound))
 
 
 def _attr_matches(node: Node, name: str, op: str | None, value: str | None, fold: bool) -> bool:
