@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 
 from bench.corpus import write_corpus
+from bench.worktree import ROOT, worktree
 
-ROOT = Path(__file__).resolve().parent.parent
 _UNKNOWN = re.compile(r"UNKNOWN_FIELD unknown field '([a-z_]+)'")
 
 
@@ -64,30 +64,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=1000, help="entries in the corpus")
     parser.add_argument("--reps", type=int, default=5, help="alternating rounds")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="glossary-compare-") as tmp_name:
+    with tempfile.TemporaryDirectory(prefix="glossary-compare-") as tmp_name, worktree(args.before_ref) as before_tree:
         tmp = Path(tmp_name)
-        before_tree = tmp / "before-tree"
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", str(before_tree), args.before_ref],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-        try:
-            sides = {"before": (before_tree, tmp / "before"), "after": (ROOT, tmp / "after")}
-            for _, work in sides.values():
-                write_corpus(args.n, work / "terms")
-            stripped = _strip_unknown(before_tree, sides["before"][1] / "terms")
-            if stripped:
-                print(f"fields the earlier commit does not know, left out of its copy: {', '.join(stripped)}")
-            times: dict[str, list[float]] = {"before": [], "after": []}
-            for round_number in range(1, args.reps + 1):
-                for name, (tree, work) in sides.items():
-                    times[name].append(_build(tree, work))
-                    load = os.getloadavg()[0]
-                    print(f"  round {round_number}  {name:6}  {times[name][-1]:.2f} s  (load {load:.1f})", flush=True)
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(before_tree)], cwd=ROOT, capture_output=True)
+        sides = {"before": (before_tree, tmp / "before"), "after": (ROOT, tmp / "after")}
+        for _, work in sides.values():
+            write_corpus(args.n, work / "terms")
+        stripped = _strip_unknown(before_tree, sides["before"][1] / "terms")
+        if stripped:
+            print(f"fields the earlier commit does not know, left out of its copy: {', '.join(stripped)}")
+        times: dict[str, list[float]] = {"before": [], "after": []}
+        for round_number in range(1, args.reps + 1):
+            for name, (tree, work) in sides.items():
+                times[name].append(_build(tree, work))
+                load = os.getloadavg()[0]
+                print(f"  round {round_number}  {name:6}  {times[name][-1]:.2f} s  (load {load:.1f})", flush=True)
     best = {name: min(values) for name, values in times.items()}
     middle = {name: statistics.median(values) for name, values in times.items()}
     print(f"\nfull build, {args.n} entries, {args.reps} alternating rounds ({args.before_ref} against this tree)")

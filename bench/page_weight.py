@@ -38,6 +38,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bench.worktree import worktree
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "term/liquidation-price/"
 NEXT_PAGE = "definition/margin-call/"  # the entry a reader opens next, in the same visit
@@ -228,15 +230,10 @@ def measure(sites: dict[str, Path], reps: int) -> tuple[dict[str, dict[str, Any]
 
 def _worktree_site(ref: str, tmp: Path) -> Path:
     """The site as built at `ref`, from a git worktree outside this tree (removed after)."""
-    tree = Path(tempfile.mkdtemp(prefix="wt-page-weight-", dir="/tmp"))
-    tree.rmdir()
-    subprocess.run(["git", "worktree", "add", "--detach", str(tree), ref], cwd=ROOT, check=True, capture_output=True)
-    try:
+    with worktree(ref) as tree:
         site = tmp / "before"
         _build(tree, site)
         return site
-    finally:
-        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False, capture_output=True)
 
 
 def table(sides: dict[str, dict[str, Any]], ref: str) -> str:
