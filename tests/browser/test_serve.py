@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import ROOT
 from tests.conftest import write_clean_glossary
@@ -42,22 +43,30 @@ def _served(url: str, deadline: float) -> bool:
     return False
 
 
-def _wait_through_reloads(page: object, expression: str, timeout: float) -> None:
+def _wait_through_reloads(page: object, expression: str, timeout: float, log: Path) -> None:
     """Until `expression` is true in the page, which the server reloads when a build ends
-    (a check that meets the reload is asked again of the new page)."""
+    (a check that meets the reload is asked again of the new page). Every wait is bounded:
+    a page held back by a stalled server fails the test, with the server's log."""
     from playwright.sync_api import Error
 
     deadline = time.monotonic() + timeout
     while True:
+        left = deadline - time.monotonic()
         try:
-            if page.evaluate(f"() => Boolean({expression})"):
-                return
+            if left <= 0:
+                raise PlaywrightTimeout("")
+            page.wait_for_function(f"() => Boolean({expression})", timeout=left * 1000, polling=100)
+            return
+        except PlaywrightTimeout:
+            pytest.fail(f"still false after {timeout} s: {expression}\nserver log:\n{_tail(log)}", pytrace=False)
         except Error as error:
             if "context was destroyed" not in str(error) and "navigat" not in str(error):
                 raise
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"still false after {timeout} s: {expression}")
         time.sleep(0.1)
+
+
+def _tail(log: Path, lines: int = 60) -> str:
+    return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
 
 @pytest.fixture
@@ -105,7 +114,7 @@ def test_a_broken_edit_is_shown_over_the_last_good_page_and_fixing_it_recovers(
         # a required field removed: the build stops, the server reloads the page, which is
         # still the last good build, with the errors over it
         entry.write_text(good.replace("kind: definition\n", ""), encoding="utf-8")
-        _wait_through_reloads(page, "document.querySelector('.gl-serve-error')", timeout=120)
+        _wait_through_reloads(page, "document.querySelector('.gl-serve-error')", timeout=120, log=log)
         banner = page.locator(".gl-serve-error")
         assert banner.get_attribute("role") == "alert"
         text = banner.inner_text()
@@ -116,7 +125,10 @@ def test_a_broken_edit_is_shown_over_the_last_good_page_and_fixing_it_recovers(
         # the fix, with a new summary: shown once built, and the banner is gone
         entry.write_text(good.replace("A short precise definition", "A freshly edited definition"), encoding="utf-8")
         _wait_through_reloads(
-            page, "document.body && document.body.innerText.includes('A freshly edited definition')", timeout=120
+            page,
+            "document.body && document.body.innerText.includes('A freshly edited definition')",
+            timeout=120,
+            log=log,
         )
         assert page.locator(".gl-serve-error").count() == 0
     finally:
@@ -124,7 +136,7 @@ def test_a_broken_edit_is_shown_over_the_last_good_page_and_fixing_it_recovers(
 
 
 def test_an_edit_reloads_the_pages_it_changed_and_no_others(browser: object, server: tuple[str, Path, Path]) -> None:
-    base, terms, _ = server
+    base, terms, log = server
     entry = terms / "margin.yaml"
     good = entry.read_text(encoding="utf-8")
     context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
@@ -140,13 +152,18 @@ def test_an_edit_reloads_the_pages_it_changed_and_no_others(browser: object, ser
         first = next(i for i, line in enumerate(lines) if line.startswith("body:")) + 1
         lines[first] = lines[first].replace("  ", "  Freshly ", 1)
         entry.write_text("".join(lines), encoding="utf-8")
-        _wait_through_reloads(edited, "document.body && document.body.innerText.includes('Freshly')", timeout=120)
-        assert edited.evaluate("() => window.glossaryTestMark") is None  # reloaded
+        _wait_through_reloads(
+            edited, "document.body && document.body.innerText.includes('Freshly')", timeout=120, log=log
+        )
+        edited.wait_for_function("() => window.glossaryTestMark === undefined", timeout=5_000)  # reloaded
         other.wait_for_timeout(2000)  # time enough for a reload that should not come
-        assert other.evaluate("() => window.glossaryTestMark") == 1, "a page the edit did not change was reloaded"
+        try:
+            other.wait_for_function("() => window.glossaryTestMark === 1", timeout=5_000)
+        except PlaywrightTimeout:
+            pytest.fail("a page the edit did not change was reloaded", pytrace=False)
 
         # a new entry: a full build, after which every page reloads
         (terms / "collateral.yaml").write_text(good.replace("title: Margin", "title: Collateral"), encoding="utf-8")
-        _wait_through_reloads(other, "window.glossaryTestMark === undefined", timeout=180)
+        _wait_through_reloads(other, "window.glossaryTestMark === undefined", timeout=180, log=log)
     finally:
         context.close()

@@ -5,10 +5,15 @@ the `glossary` process is killed (SIGKILL from a CI timeout, the OOM killer, a c
 terminal), nothing would stop MkDocs: it would go on building into a staging folder no
 one will swap in, holding CPU and memory, possibly for minutes. Linux can tie a child's
 life to its parent's: `prctl(PR_SET_PDEATHSIG, SIGKILL)` in the child makes the kernel
-kill it the moment the thread that started it dies. `build_site` arms it in MkDocs
-(`die_with_parent`, a subprocess preexec function) and the plugin arms it in every process
-MkDocs forks (`forks_die_with_parent`), so the whole tree goes at once. Elsewhere this
-does nothing (and the old behaviour, children finishing on their own, remains).
+kill it the moment the thread that started it dies.
+
+The child arms it itself, first thing (`die_with_parent_if_asked`), when the parent asked
+for it in its environment (`child_env`): not in a `preexec_fn`, because Python code run
+between fork and exec can deadlock the child when the parent has threads (`glossary
+serve` starts its exports process from the server's build thread), and the parent would
+wait for that exec for ever. The plugin arms it in every process MkDocs forks
+(`forks_die_with_parent`), so the whole tree goes at once. Elsewhere this does nothing
+(and the old behaviour, children finishing on their own, remains).
 """
 
 from __future__ import annotations
@@ -17,15 +22,15 @@ import ctypes
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
 PR_SET_PDEATHSIG = 1
+PARENT_ENV = "GLOSSARY_DIE_WITH"  # the pid of the process a child is to die with
 _armed_forks = False
 
 
 def _prctl() -> Any | None:
-    """libc's prctl, looked up in the parent: a child between fork and exec should not load libraries."""
     if not sys.platform.startswith("linux"):
         return None
     try:
@@ -34,19 +39,23 @@ def _prctl() -> Any | None:
         return None
 
 
-def die_with_parent() -> Callable[[], None] | None:
-    """A `preexec_fn` that makes the child die when this process dies; None where unsupported."""
+def child_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """`env` (default: this process's) asking a child to die with this process."""
+    return {**(os.environ if env is None else env), PARENT_ENV: str(os.getpid())}
+
+
+def die_with_parent_if_asked() -> None:
+    """In a child started with `child_env`: die when the parent dies, or now if it already has.
+
+    The request is taken out of the environment, so this process's own children do not
+    read their grandparent's pid as their parent's."""
+    asked = os.environ.pop(PARENT_ENV, "")
     prctl = _prctl()
-    if prctl is None:
-        return None
-    parent = os.getpid()
-
-    def arm() -> None:
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:  # the parent died before the signal was armed
-            os._exit(1)
-
-    return arm
+    if not asked.isdigit() or prctl is None:
+        return
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != int(asked):  # the parent died before the signal was armed
+        os._exit(1)
 
 
 def forks_die_with_parent() -> None:

@@ -28,6 +28,7 @@ import dataclasses
 import hashlib
 import logging
 import os
+import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -118,7 +119,11 @@ class LiveState:
         """Stop writing the last patch's exports: the next patch writes them all again."""
         if self.exporting is not None:
             self.exporting.terminate()
-            self.exporting.wait()
+            try:
+                self.exporting.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # the server must never wait for it for ever
+                self.exporting.kill()
+                self.exporting.wait()
             self.exporting = None
 
 

@@ -125,7 +125,8 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         self.env: jinja2.Environment | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        lifeline.forks_die_with_parent()  # the workers forked below die with MkDocs (and it with `glossary build`)
+        lifeline.die_with_parent_if_asked()  # MkDocs dies with `glossary build`
+        lifeline.forks_die_with_parent()  # and the workers forked below with MkDocs
         _return_free_memory()  # what the last build (`glossary serve`) freed, before this one takes more
         if self.gc_default is None:
             self.gc_default = gc.get_threshold()

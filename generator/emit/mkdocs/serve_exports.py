@@ -18,19 +18,18 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from generator.emit.mkdocs import lifeline
+
 
 def start(terms: Path, site_dir: Path, site_url: str, site_name: str, day: date) -> subprocess.Popen[bytes]:
     """The exports of the entries now in `terms`, being written into `site_dir`."""
-    from generator.emit.mkdocs import lifeline
-
     command = [sys.executable, "-m", __name__, str(terms), str(site_dir), site_url, site_name, day.isoformat()]
     # its own session: Ctrl-C in the terminal stops the server, which takes this process with it
-    return subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=lifeline.die_with_parent()
-    )
+    return subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True, env=lifeline.child_env())
 
 
 def main(argv: list[str]) -> int:
+    lifeline.die_with_parent_if_asked()
     from generator.compute.site_data import SiteConfig
     from generator.emit.mkdocs.site_output import SiteInputs
     from generator.history.revisions import collect_history

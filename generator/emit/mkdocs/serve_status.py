@@ -107,6 +107,13 @@ def guard(
             write_status(site_dir, str(stopped))
             builds.add(started, None, broken=True)
             return
+        except Exception as error:  # noqa: BLE001 - a bug of ours; raised, it would stall every page
+            # MkDocs' server holds back every page until a build succeeds: the author would
+            # see a browser waiting for ever. Say so, and serve what the folder holds.
+            log.exception("glossary serve: the rebuild failed (a bug in the glossary, please report it)")
+            write_status(site_dir, f"The rebuild failed with an internal error (a bug; please report it): {error!r}")
+            builds.add(started, None, broken=True)
+            return
         builds.add(started, changed())
 
     return build_or_report

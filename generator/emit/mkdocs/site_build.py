@@ -99,10 +99,9 @@ def build_site(site_dir: Path, terms_dir: Path, *, config_file: Path = CONFIG_FI
                 str(staging),
             ],
             cwd=config_file.parent,
-            env={**mkdocs_env(terms_dir), REPORT_ENV: str(report)},
+            env=lifeline.child_env({**mkdocs_env(terms_dir), REPORT_ENV: str(report)}),  # dies with this process
             capture_output=True,
             text=True,
-            preexec_fn=lifeline.die_with_parent(),  # a killed `glossary build` takes MkDocs with it
         )
         output = proc.stdout + proc.stderr
         entries, problems = read_report(report)
