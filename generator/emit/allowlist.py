@@ -239,15 +239,17 @@ def _filter(element: str, attribute: str, value: str) -> str | None:
     return _local_only(element, attribute, value)
 
 
+_CLEANER = nh3.Cleaner(
+    tags=_TAGS,
+    attributes=_ATTRIBUTES,
+    url_schemes=set(URL_SCHEMES),
+    link_rel=None,  # the templates set rel themselves; no rewriting of links
+    strip_comments=True,
+    attribute_filter=_filter,
+)  # built once: nh3.clean would convert the allowlist afresh for every page
+
+
 def clean(html: str) -> str:
     """`html` with everything outside the allowlist removed (script and style elements with
     their content, every other unknown element unwrapped to its text)."""
-    return nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes=set(URL_SCHEMES),
-        link_rel=None,  # the templates set rel themselves; no rewriting of links
-        strip_comments=True,
-        attribute_filter=_filter,
-    )
+    return _CLEANER.clean(html)

@@ -120,16 +120,24 @@ def restore(
     """The converted page (or, with `markdown`, the Markdown) with each placeholder replaced by
     its drawing: display math alone in a paragraph (on a line) becomes a block of its own,
     which scrolls sideways inside its box."""
-    opening, closing = ("^", "$") if markdown else ("<p>", "</p>")
-
-    def put(match: re.Match[str]) -> str:
-        key = keys[int(match.group(2))]
-        html = drawn.get(key) or fallback(key)
-        if match.group(1) is not None and match.group(3) is not None and key[1]:
-            return f'<div class="gl-math">{html}</div>'
-        return f"{match.group(1) or ''}{html}{match.group(3) or ''}"
-
-    return re.sub(rf"({opening})?{prefix}M(\d+)Z({closing})?", put, html, flags=re.MULTILINE)
+    # The placeholder alone is searched for (a literal, found fast) and what stands around
+    # it is looked at after: a pattern opening with an optional `<p>` is tried at every
+    # character of the page, which cost more than converting it.
+    out: list[str] = []
+    done = 0
+    for match in re.finditer(rf"{prefix}M(\d+)Z", html):
+        start, end = match.span()
+        key = keys[int(match.group(1))]
+        drawing = drawn.get(key) or fallback(key)
+        if key[1] and markdown and html[start - 1 : start] in ("", "\n") and html[end : end + 1] in ("", "\n"):
+            drawing = f'<div class="gl-math">{drawing}</div>'  # display math on a line of its own
+        elif key[1] and not markdown and html.endswith("<p>", 0, start) and html.startswith("</p>", end):
+            start, end = start - len("<p>"), end + len("</p>")  # display math alone in a paragraph
+            drawing = f'<div class="gl-math">{drawing}</div>'
+        out += (html[done:start], drawing)
+        done = end
+    out.append(html[done:])
+    return "".join(out)
 
 
 PAGE_FLAG = "glossary_math"  # front matter: the page holds math (templates/overrides/main.html)

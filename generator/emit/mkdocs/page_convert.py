@@ -20,6 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils.meta import YAML_RE
 
 from generator.emit import allowlist
 from generator.emit.mkdocs import internals
@@ -90,7 +91,13 @@ def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
     every extension, costs as much as converting a short page. MkDocs' own processors,
     which hold one page's state, are made afresh for each page and replace the last ones.
     """
-    page.read_source(config)
+    if page.meta and isinstance(page, GeneratedPage):
+        # MkDocs' loop read it, front matter and all, before the workers forked: only its
+        # Markdown is needed again, not another YAML parse of that front matter
+        found = YAML_RE.match(source := page.file.content_string)
+        page.markdown = source[found.end() :].lstrip("\n") if found else source
+    else:
+        page.read_source(config)
     md = _markdown(config)
     md.reset()
     raw_html, anchors, relative_paths, title = internals.page_processors(md, page.file, files, config)
