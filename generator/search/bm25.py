@@ -36,8 +36,8 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from generator.search.normalize import text_tokens
@@ -89,13 +89,36 @@ def idf_weight(sections: int, df: int) -> int:
     return max(1, round(idf_value(sections, df)))
 
 
+class TermPostings:
+    """One term's postings: (section id, tf) pairs in section order, held as two int arrays
+    (as tuples, a large glossary's few million postings took a few hundred megabytes)."""
+
+    __slots__ = ("sections", "tfs")
+
+    def __init__(self) -> None:
+        self.sections = array("i")
+        self.tfs = array("i")
+
+    def append(self, section_id: int, tf: int) -> None:
+        self.sections.append(section_id)
+        self.tfs.append(tf)
+
+    def __len__(self) -> int:
+        return len(self.sections)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self.sections, self.tfs)
+
+    def __getitem__(self, index: int) -> tuple[int, int]:
+        return self.sections[index], self.tfs[index]
+
+
 class Postings(NamedTuple):
     """The full text as build_postings makes it; sections are numbered in document order,
     then in their order on the page."""
 
     terms: tuple[str, ...]  # sorted
-    items: list[list[tuple[int, int]]]  # per term: (section id, tf), by section
-    counts: list[list[int]]  # per term, beside items: the term's own count in the section
+    items: list[TermPostings]  # per term: (section id, tf), by section
     idf: list[int]  # per term
     classes: list[int]  # per section: its length class
     section_doc: list[int]  # per section: its doc id
@@ -104,42 +127,39 @@ class Postings(NamedTuple):
 
 
 def build_postings(docs: Sequence[SearchDoc]) -> Postings:
-    """Every section's terms with their tf (boosted_tf), IDF and length classes."""
+    """Every section's terms with their tf (boosted_tf), IDF and length classes.
+
+    One pass over the sections, each section's term counts let go as soon as its postings
+    are made: held all at once, the counts of a large glossary's sections took several
+    hundred megabytes, more than everything else its index needs."""
     section_doc: list[int] = []
-    sections: list[tuple[Counter[str], bool, frozenset[str]]] = []
     lengths: list[int] = []
     counted = counted_sections(docs)
+    postings: dict[str, TermPostings] = defaultdict(TermPostings)
+    doc_freq: Counter[str] = Counter()
+    section_id = 0
     for doc_id, doc in enumerate(docs):
         title_terms = frozenset(text_tokens(doc.title))
         for position, section in enumerate(doc.sections):
             counter = Counter(text_tokens(f"{section.title} {section.text}"))
             top = position == 0
             section_doc.append(doc_id)
-            sections.append((counter, top, title_terms))
             lengths.append(sum(counter.values()) * (TOP_BOOST if top else 1) + TITLE_BOOST * len(title_terms))
+            held = counter.keys() | title_terms
+            for term in held:
+                postings[term].append(section_id, boosted_tf(counter.get(term, 0), top, term in title_terms))
+            if counted[section_id]:
+                doc_freq.update(held)
+            section_id += 1
     total = sum(counted)
     counted_lengths = [length for length, kept in zip(lengths, counted) if kept]
     avg_len = (sum(counted_lengths) / total) if total and sum(counted_lengths) else 1.0
     classes = [length_class(length / avg_len) for length in lengths]
-    all_terms: set[str] = set()
-    doc_freq: Counter[str] = Counter()
-    for (counter, _, title_terms), kept in zip(sections, counted):
-        held = counter.keys() | title_terms
-        all_terms.update(held)
-        if kept:
-            doc_freq.update(held)
-    terms = tuple(sorted(all_terms))
-    ids = {t: i for i, t in enumerate(terms)}
-    items: list[list[tuple[int, int]]] = [[] for _ in terms]
-    counts: list[list[int]] = [[] for _ in terms]
-    for section_id, (counter, top, title_terms) in enumerate(sections):
-        for term in counter.keys() | title_terms:
-            count = counter.get(term, 0)
-            items[ids[term]].append((section_id, boosted_tf(count, top, term in title_terms)))
-            counts[ids[term]].append(count)
-    stat_df = [doc_freq[t] or len(items[ids[t]]) for t in terms]
+    terms = tuple(sorted(postings))
+    items = [postings[t] for t in terms]
+    stat_df = [doc_freq[t] or len(postings[t]) for t in terms]
     idf = [idf_weight(total, df) for df in stat_df]
-    return Postings(terms, items, counts, idf, classes, section_doc, counted, stat_df)
+    return Postings(terms, items, idf, classes, section_doc, counted, stat_df)
 
 
 def counted_sections(docs: Sequence[SearchDoc]) -> list[bool]:
@@ -149,15 +169,13 @@ def counted_sections(docs: Sequence[SearchDoc]) -> list[bool]:
     return [not any_entry or doc.kind != PAGE_KIND for doc in docs for _ in doc.sections]
 
 
-def pack(
-    postings: list[list[tuple[int, int]]], idf: list[int], classes: list[int]
-) -> tuple[array, array, array, array]:
+def pack(postings: Sequence[TermPostings], idf: list[int], classes: list[int]) -> tuple[array, array, array, array]:
     """Postings as flat arrays for the cache: (start, section ids, impacts, largest impact)."""
     table = tf_table()
     start, sections, impacts, largest = array("i", [0]), array("i"), array("i"), array("i")
     for items, weight in zip(postings, idf):
         values = [weight * table[classes[s]][tf - 1] for s, tf in items]
-        sections.extend(s for s, _ in items)
+        sections.extend(items.sections)
         impacts.extend(values)
         start.append(len(sections))
         largest.append(max(values, default=0))
@@ -166,6 +184,7 @@ def pack(
 
 __all__ = [
     "Postings",
+    "TermPostings",
     "boosted_tf",
     "build_postings",
     "counted_sections",

@@ -204,6 +204,7 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         the page workers forking.)
         """
         if self.exports is not None and can_fork():
+            _return_free_memory()  # as before the theme workers fork (on_env)
             self.exporting = multiprocessing.get_context("fork").Process(target=self.exports)
             self.exporting.start()
 
@@ -250,6 +251,9 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         assert self.nav is not None, "on_nav did not run"
         theme_cache.install(env, config, self.nav, cache=self.fast)
         self.env = env
+        # a forked worker's resident memory counts every page of this process it inherits,
+        # the freed ones that glibc keeps too: give those back first
+        _return_free_memory()
         self.prebuilt = theme_render.start(config, files, self.nav, env, self.page_events(), self.deferred)
         return env
 
@@ -348,7 +352,7 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         if self.gc_default is not None:
             gc.set_threshold(*self.gc_default)
             self.gc_default = None
-        gc.collect()
+        _return_free_memory()  # the server idles at what its state needs, not at the build's peak
 
 
 def _claim(path: str, what: str, files: Files, config: MkDocsConfig) -> None:
