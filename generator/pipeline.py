@@ -155,18 +155,16 @@ def _check_files(
     save: bool = True,
 ) -> list[fields.FileCheck]:
     """The per-file stage for every file: from the cache, or computed (in parallel when many)."""
-    from generator.check.codec import from_plain
+    from generator.check.codec import from_plain, to_plain
 
     todo: list[tuple[str, bytes | None]] = []
     results: dict[str, fields.FileCheck] = {}
-    decoded: dict[tuple[str, bytes], fields.FileCheck] = {}
-    store: dict[tuple[str, bytes], tuple] = {}  # what the cache will hold: (file, content hash) -> result
-    if cache_file is None:
-        cached = {}
-    elif _LAST_STORE and _LAST_STORE[0] == cache_file:
-        cached = _LAST_STORE[1]  # what this process wrote last (keys are content hashes: never stale)
-    else:
-        cached = _read_cache(cache_file)
+    keys: dict[str, tuple[str, bytes]] = {}  # file -> its cache key (file, content hash)
+    # This process's last results for this cache stand in for the cache file: no need to
+    # read it again, and the plain data it holds (as much again as the entries) is not kept.
+    memo = _LAST_RUN[1] if cache_file is not None and _LAST_RUN and _LAST_RUN[0] == cache_file else {}
+    cached = _read_cache(cache_file) if cache_file is not None and not memo else {}
+    store: dict[tuple[str, bytes], tuple] = {}  # what the cache file gets: key -> plain result
     for path in files:
         shown = str(path)
         if cache_file is None:
@@ -178,12 +176,15 @@ def _check_files(
             results[shown] = unreadable(shown, problems)
             continue
         held[shown] = data
-        key = (shown, hashlib.blake2b(data, digest_size=16).digest())
+        key = keys[shown] = (shown, hashlib.blake2b(data, digest_size=16).digest())
+        known = memo.get(key)
+        if known is not None:
+            results[shown] = known
+            continue
         hit = cached.get(key)
         if hit is not None:
             try:
-                results[shown] = _DECODED.get(key) or from_plain(hit)
-                decoded[key] = results[shown]
+                results[shown] = from_plain(hit)
                 store[key] = hit
                 continue
             except (TypeError, ValueError, AttributeError):
@@ -193,22 +194,23 @@ def _check_files(
     for plain in _run(todo, root, outline):
         result = from_plain(plain)
         results[result.path] = result
-        if result.path in held:
-            store[(result.path, hashlib.blake2b(held[result.path], digest_size=16).digest())] = plain
+        if result.path in keys:
+            store[keys[result.path]] = plain
             changed = True
-    if save and cache_file is not None and (changed or len(store) != len(cached)):
+    if save and cache_file is not None and (changed or len(keys) != len(memo or cached)):  # new, or files gone
+        for shown, key in keys.items():
+            if key not in store:  # known from the last run: its plain form again
+                store[key] = to_plain(results[shown])
         _write_cache(cache_file, store)
-    _DECODED.clear()
-    _DECODED.update(decoded)
-    _LAST_STORE[:] = [cache_file, store] if cache_file is not None else []
+    del store, cached
+    _LAST_RUN[:] = [cache_file, {key: results[shown] for shown, key in keys.items()}] if cache_file is not None else []
     return [results[str(path)] for path in files]
 
 
-# The last run's results read from the cache, by cache key (file and content hash):
+# This process's last results, by cache key (file and content hash), for one cache file:
 # `glossary serve` checks the same folder after every edit, and an unchanged file then gives
 # the very same entry object (the serve patch compares entries; the same object at once).
-_DECODED: dict[tuple[str, bytes], fields.FileCheck] = {}
-_LAST_STORE: list = []  # [cache file, what it holds], as this process last read or wrote it
+_LAST_RUN: list = []  # [cache file, {key: FileCheck}]
 
 
 def _run(todo: list[tuple[str, bytes | None]], root: Path, outline: bool) -> Iterator[tuple]:
