@@ -80,12 +80,12 @@ def test_desktop_keeps_the_sidebar_contents_only(page, built_site) -> None:
 
 
 # The site's own controls, as a finger meets them: buttons, fields, folds, the labels of
-# check boxes and tabs, the A-Z letters. Material's own small widgets (the code block's copy
-# button, the tab strip's scroll arrows, back-to-top) and the graph's controls (tested with the
-# graph) are left out; a visually hidden label names a field that is measured itself.
+# check boxes and tabs, the A-Z letters, the graph's list of entries. Material's own small
+# widgets (the code block's copy button, the tab strip's scroll arrows, back-to-top) are left
+# out; a visually hidden label names a field that is measured itself.
 SMALL_TARGETS = """(min) => {
-    const controls = 'button, input, select, textarea, summary, label, .gl-letters a, .gl-toc-phone a, .md-header__button';
-    const skip = '.md-code__button, .tabbed-button, .md-top, .gl-visually-hidden, .gl-graph-controls *, .md-search *, .md-sidebar *';
+    const controls = 'button, input, select, textarea, summary, label, .gl-letters a, .gl-toc-phone a, .gl-graph-list a, .md-header__button';
+    const skip = '.md-code__button, .tabbed-button, .md-top, .gl-visually-hidden, .md-search *, .md-sidebar *';
     const small = [];
     for (const e of document.querySelectorAll(controls)) {
         if (e.matches(skip)) continue;
@@ -108,6 +108,7 @@ TAP_PAGES = [
     "definition/margin-call/",
     "a-z/",
     "calculators/",
+    "graph/",
 ]
 
 
