@@ -99,10 +99,6 @@ class TermPostings:
         self.sections = array("i")
         self.tfs = array("i")
 
-    def append(self, section_id: int, tf: int) -> None:
-        self.sections.append(section_id)
-        self.tfs.append(tf)
-
     def __len__(self) -> int:
         return len(self.sections)
 
@@ -147,7 +143,9 @@ def build_postings(docs: Sequence[SearchDoc]) -> Postings:
             lengths.append(sum(counter.values()) * (TOP_BOOST if top else 1) + TITLE_BOOST * len(title_terms))
             held = counter.keys() | title_terms
             for term in held:
-                postings[term].append(section_id, boosted_tf(counter.get(term, 0), top, term in title_terms))
+                found = postings[term]
+                found.sections.append(section_id)
+                found.tfs.append(boosted_tf(counter.get(term, 0), top, term in title_terms))
             if counted[section_id]:
                 doc_freq.update(held)
             section_id += 1

@@ -84,15 +84,21 @@ def plain(markdown: str, titles: Mapping[str, str] | None = None) -> str:
         slug, label = match.group(1).strip(), match.group(2)
         return label.strip() if label else titles.get(slug, slug.replace("-", " "))
 
-    text = _MATH.sub(" ", markdown)
-    text = _WIKILINK.sub(wikilink, text)
-    text = _LINK.sub(r"\1", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _TAG.sub(" ", text)
-    text = _TABLE_RULE.sub(" ", text)
+    # each pattern only where the characters it needs occur: most sections are plain prose,
+    # and this runs for every section of every entry on every build
+    text = _MATH.sub(" ", markdown) if "$" in markdown or "\\" in markdown else markdown
+    if "[[" in text:
+        text = _WIKILINK.sub(wikilink, text)
+    if "](" in text:
+        text = _LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _TAG.sub(" ", _AUTOLINK.sub(r"\1", text))
+    if "---" in text:
+        text = _TABLE_RULE.sub(" ", text)
     text = _LINE_MARK.sub("", text)
-    text = _EMPHASIS.sub("", text).replace("|", " ")
-    return " ".join(html.unescape(text).split())
+    if "*" in text or "__" in text or "`" in text:
+        text = _EMPHASIS.sub("", text)
+    return " ".join(html.unescape(text.replace("|", " ")).split())
 
 
 def toc_slugify(value: str) -> str:

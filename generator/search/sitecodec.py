@@ -23,6 +23,7 @@ Python, and tests/search/test_search.py holds them to the index the CLI ranks wi
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -46,6 +47,7 @@ def _first_sections(section_doc: Sequence[int]) -> list[int]:
     return [first.get(doc_id, -1) for doc_id in range(max(section_doc, default=-1) + 1)]
 
 
+@functools.cache  # a few dozen distinct arguments, asked once a posting
 def _shipped_count(tf: int, top: bool, titled: bool) -> int:
     """The smallest own count that gives `tf` (a count past the cap says no more)."""
     return next(count for count in range(TF_CAP + 1) if boosted_tf(count, top, titled) == tf)
