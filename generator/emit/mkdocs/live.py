@@ -139,6 +139,22 @@ def state_of(site_dir: Path) -> LiveState | None:
     return _STATES.get(os.path.realpath(site_dir))
 
 
+def warm(state: LiveState) -> None:
+    """Compile, now, every template a patch renders with: the full build put its pages in
+    the theme (and, for a large glossary, rendered its entry pages) in forked workers, so
+    this process has compiled none of them, and the author's first edit would wait for it."""
+    if state.render_env is None:
+        state.render_env = make_environment(state.templates)
+    for env in (state.render_env, state.env):
+        for name in env.list_templates(filter_func=lambda name: name.endswith((".j2", ".html", ".xml"))):
+            if "/languages/" in name:
+                continue  # one is used, and it is small
+            try:
+                env.get_template(name)
+            except jinja2.TemplateError:
+                pass  # a theme template for features the site does not use (Material's blog)
+
+
 class Rebuilder:
     """The dev server's builder: a patch of the site when `patch` can make one, else `full`."""
 

@@ -315,26 +315,26 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
     def _leave_live_state(self, config: MkDocsConfig) -> None:
         """What `glossary serve` patches the site from after the next edit (`live`)."""
         assert self.files is not None and self.nav is not None and self.env is not None and self.inputs is not None
-        live.remember(
-            live.LiveState(
-                config=config,
-                files=self.files,
-                nav=self.nav,
-                env=self.env,
-                inputs=self.inputs,
-                terms=_terms(config),
-                templates=_project_root(config) / "templates",
-                inputs_seen=self.inputs_seen,
-                watched=self.watched,
-                pages=self.page_digests,
-                file_paths=self.file_paths,
-                entries=self.loaded_entries,
-                edges=self.loaded_edges,
-                graph=self.loaded_graph,
-                site=self.rendered_with,
-                links=self.loaded_links,
-            )
+        state = live.LiveState(
+            config=config,
+            files=self.files,
+            nav=self.nav,
+            env=self.env,
+            inputs=self.inputs,
+            terms=_terms(config),
+            templates=_project_root(config) / "templates",
+            inputs_seen=self.inputs_seen,
+            watched=self.watched,
+            pages=self.page_digests,
+            file_paths=self.file_paths,
+            entries=self.loaded_entries,
+            edges=self.loaded_edges,
+            graph=self.loaded_graph,
+            site=self.rendered_with,
+            links=self.loaded_links,
         )
+        live.warm(state)
+        live.remember(state)
 
     def release(self) -> None:
         """Let this build's data go now: `glossary serve` keeps the process (and this module,
