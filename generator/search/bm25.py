@@ -133,12 +133,12 @@ def build_postings(docs: Sequence[SearchDoc]) -> Postings:
     counted = counted_sections(docs)
     postings: dict[str, TermPostings] = defaultdict(TermPostings)
     doc_freq: Counter[str] = Counter()
-    section_id = 0
     for doc_id, doc in enumerate(docs):
         title_terms = frozenset(text_tokens(doc.title))
         for position, section in enumerate(doc.sections):
             counter = Counter(text_tokens(f"{section.title} {section.text}"))
             top = position == 0
+            section_id = len(section_doc)
             section_doc.append(doc_id)
             lengths.append(sum(counter.values()) * (TOP_BOOST if top else 1) + TITLE_BOOST * len(title_terms))
             held = counter.keys() | title_terms
@@ -148,7 +148,6 @@ def build_postings(docs: Sequence[SearchDoc]) -> Postings:
                 found.tfs.append(boosted_tf(counter.get(term, 0), top, term in title_terms))
             if counted[section_id]:
                 doc_freq.update(held)
-            section_id += 1
     total = sum(counted)
     counted_lengths = [length for length, kept in zip(lengths, counted) if kept]
     avg_len = (sum(counted_lengths) / total) if total and sum(counted_lengths) else 1.0

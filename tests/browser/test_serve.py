@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -49,16 +50,19 @@ def _wait_through_reloads(page: object, expression: str, timeout: float, log: Pa
     a page held back by a stalled server fails the test, with the server's log."""
     from playwright.sync_api import Error
 
+    def stalled() -> NoReturn:
+        pytest.fail(f"still false after {timeout} s: {expression}\nserver log:\n{_tail(log)}", pytrace=False)
+
     deadline = time.monotonic() + timeout
     while True:
         left = deadline - time.monotonic()
+        if left <= 0:
+            stalled()
         try:
-            if left <= 0:
-                raise PlaywrightTimeout("")
             page.wait_for_function(f"() => Boolean({expression})", timeout=left * 1000, polling=100)
             return
         except PlaywrightTimeout:
-            pytest.fail(f"still false after {timeout} s: {expression}\nserver log:\n{_tail(log)}", pytrace=False)
+            stalled()
         except Error as error:
             if "context was destroyed" not in str(error) and "navigat" not in str(error):
                 raise

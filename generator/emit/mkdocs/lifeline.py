@@ -53,9 +53,7 @@ def die_with_parent_if_asked() -> None:
     prctl = _prctl()
     if not asked.isdigit() or prctl is None:
         return
-    prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != int(asked):  # the parent died before the signal was armed
-        os._exit(1)
+    _arm(prctl, int(asked))
 
 
 def forks_die_with_parent() -> None:
@@ -70,9 +68,11 @@ def forks_die_with_parent() -> None:
     def remember() -> None:
         parent[0] = os.getpid()
 
-    def arm() -> None:
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent[0]:
-            os._exit(1)
+    os.register_at_fork(before=remember, after_in_child=lambda: _arm(prctl, parent[0]))
 
-    os.register_at_fork(before=remember, after_in_child=arm)
+
+def _arm(prctl: Any, parent: int) -> None:
+    """In a child: die when `parent` dies, or now if it already has (before this was armed)."""
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)

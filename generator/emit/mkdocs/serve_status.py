@@ -6,9 +6,9 @@ the build in `on_config`, before MkDocs empties the site folder, so the last goo
 still served; but the server then "appears stuck": the terminal has the errors and the
 browser shows nothing. So, in serve mode only:
 
-- `guard` wraps the server's builder: a build stopped by `Abort` writes the message to
-  STATUS_FILE in the site folder, logs it, and lets the server reload the browsers as after
-  a good build;
+- `guard` wraps the server's builder: a build stopped by `Abort` (or by a bug of ours)
+  writes the message to STATUS_FILE in the site folder, logs it, and lets the server reload
+  the browsers as after a good build;
 - every page gets SCRIPT (`with_status_script`), which reads STATUS_FILE and, if there is
   one, shows the errors in a banner over the page;
 - the next good build empties the site folder, STATUS_FILE with it, and the reloaded
@@ -92,26 +92,27 @@ class BuildLog:
 def guard(
     builder: Callable[..., Any], site_dir: Path, changed: Callable[[], list[str] | None] = lambda: None
 ) -> Callable[..., None]:
-    """`builder`, except that a build stopped by `Abort` is reported (terminal, STATUS_FILE)
-    instead of raised, so the server reloads the browsers, which then show the report; each
-    finished build goes into the BuildLog, with what `changed` says it changed."""
+    """`builder`, except that a build that fails (`Abort`: the entries' errors; anything
+    else: a bug) is reported (terminal, STATUS_FILE) instead of raised, so the server reloads
+    the browsers, which then show the report; each finished build goes into the BuildLog,
+    with what `changed` says it changed."""
     builds = BuildLog(site_dir)
 
     def build_or_report(*args: Any, **kwargs: Any) -> None:
         started = clock_ms()  # the server took the new version just before calling
         try:
             builder(*args, **kwargs)
-        except Abort as stopped:
-            log.error("%s", stopped)
-            log.error("glossary serve: the site shown is the last good build; fix the entries and save again")
-            write_status(site_dir, str(stopped))
-            builds.add(started, None, broken=True)
-            return
-        except Exception as error:  # noqa: BLE001 - a bug of ours; raised, it would stall every page
+        except Exception as error:  # noqa: BLE001 - raised, it would stall every page
             # MkDocs' server holds back every page until a build succeeds: the author would
-            # see a browser waiting for ever. Say so, and serve what the folder holds.
-            log.exception("glossary serve: the rebuild failed (a bug in the glossary, please report it)")
-            write_status(site_dir, f"The rebuild failed with an internal error (a bug; please report it): {error!r}")
+            # see a browser waiting for ever. Say why, and serve what the folder holds.
+            if isinstance(error, Abort):  # the entries' errors
+                log.error("%s", error)
+                log.error("glossary serve: the site shown is the last good build; fix the entries and save again")
+                report = str(error)
+            else:  # a bug of ours
+                log.exception("glossary serve: the rebuild failed (a bug in the glossary, please report it)")
+                report = f"The rebuild failed with an internal error (a bug; please report it): {error!r}"
+            write_status(site_dir, report)
             builds.add(started, None, broken=True)
             return
         builds.add(started, changed())
