@@ -13,6 +13,7 @@ as text for readers.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -252,4 +253,10 @@ _CLEANER = nh3.Cleaner(
 def clean(html: str) -> str:
     """`html` with everything outside the allowlist removed (script and style elements with
     their content, every other unknown element unwrapped to its text)."""
+    return _CLEANER.clean(html)
+
+
+@functools.lru_cache(maxsize=4096)
+def clean_part(html: str) -> str:
+    """`clean`, remembered: for a part that recurs on many pages (a formula's drawing)."""
     return _CLEANER.clean(html)

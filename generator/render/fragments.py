@@ -72,24 +72,29 @@ class Fragments:
     def html(self) -> list[str]:
         return unpack(self.packed)
 
-    def restore(self, html: str, finish: Callable[[str], str] = str) -> str:
-        """The converted page with each placeholder paragraph `<p>{prefix}{n}</p>` replaced.
+    def restore(self, html: str) -> str:
+        """The converted page with each placeholder paragraph `<p>{prefix}{n}</p>` replaced,
+        and slots for its math (`draw` fills them once the page is allowlisted).
 
         Only whole paragraphs count: a heading id or any other text that merely contains
         the prefix (the table of contents lower-cases and transliterates titles) stays.
-        `finish` is applied to each fragment as it goes in.
         """
         parts = self.html
         pattern = re.compile(rf"<p>{self.prefix}(\d+)</p>")
-        html = pattern.sub(lambda m: finish(parts[int(m.group(1))]), html) if parts else html
-        return drawing.restore(html, self.prefix, self.math, self.drawn) if self.math else html
+        html = pattern.sub(lambda m: parts[int(m.group(1))], html) if parts else html
+        return drawing.slots(html, self.prefix) if self.math else html
+
+    def draw(self, html: str, clean: Callable[[str], str]) -> str:
+        """The page, restored and allowlisted, with its math drawn in its slots, each
+        drawing through `clean` (`math.fill`)."""
+        return drawing.fill(html, self.prefix, self.math, self.drawn, clean) if self.math else html
 
     def inline(self, markdown: str) -> str:
         """The page's Markdown with its fragments in place, as one document to read."""
         parts = self.html
         pattern = re.compile(rf"^{self.prefix}(\d+)$", re.MULTILINE)
         markdown = pattern.sub(lambda m: parts[int(m.group(1))], markdown)
-        return drawing.restore(markdown, self.prefix, self.math, self.drawn, markdown=True) if self.math else markdown
+        return drawing.restore(markdown, self.prefix, self.math, self.drawn) if self.math else markdown
 
     def inline_math(self, markdown: str) -> str:
         """Markdown with the page's drawn math in place of its placeholders, written so that
@@ -97,7 +102,7 @@ class Fragments:
         if not self.math:
             return markdown
         drawn = {key: drawing.inert_in_markdown(self.drawn[key]) for key in self.math if key in self.drawn}
-        return drawing.restore(markdown, self.prefix, self.math, drawn, markdown=True)
+        return drawing.restore(markdown, self.prefix, self.math, drawn)
 
 
 class PackedTexts(MutableMapping[str, str]):

@@ -8,7 +8,8 @@ each marker into a placeholder word (`{prefix}M{n}Z`, which no Markdown rule tou
 no heading id can contain, ids being lower-case) and lists the page's math. `render_site`
 gathers the math of every page and `draw` has the site's own KaTeX (the file the validator
 runs, with the same limits, trust off) draw each distinct piece once, in one node process;
-`Fragments.restore` puts the drawings in after conversion, before the output allowlist.
+`Fragments.restore` puts slots for the drawings in after conversion, and
+`Fragments.draw` the drawings, each through the output allowlist, into the allowlisted page.
 Drawings are cached by the LaTeX in the process (`glossary serve` rebuilds) and, sealed,
 on disk beside the validator's caches, so an unchanged glossary never starts node.
 Without Node.js the LaTeX is shown as text, with one warning.
@@ -114,30 +115,62 @@ def convert_around(markdown_text: str, convert: Callable[[str], str]) -> str:
     return re.sub(rf"{prefix}M(\d+)Z", lambda m: marker(*keys[int(m.group(1))]), html)
 
 
-def restore(
-    html: str, prefix: str, keys: Sequence[MathKey], drawn: Mapping[MathKey, str], *, markdown: bool = False
-) -> str:
-    """The converted page (or, with `markdown`, the Markdown) with each placeholder replaced by
-    its drawing: display math alone in a paragraph (on a line) becomes a block of its own,
-    which scrolls sideways inside its box."""
+def restore(markdown_text: str, prefix: str, keys: Sequence[MathKey], drawn: Mapping[MathKey, str]) -> str:
+    """Markdown with each placeholder replaced by its drawing; display math on a line of its
+    own becomes a block of its own, which scrolls sideways inside its box."""
     # The placeholder alone is searched for (a literal, found fast) and what stands around
-    # it is looked at after: a pattern opening with an optional `<p>` is tried at every
-    # character of the page, which cost more than converting it.
+    # it is looked at after: a pattern opening with an optional line break is tried at
+    # every character of the page.
     out: list[str] = []
     done = 0
-    for match in re.finditer(rf"{prefix}M(\d+)Z", html):
+    for match in re.finditer(rf"{prefix}M(\d+)Z", markdown_text):
         start, end = match.span()
         key = keys[int(match.group(1))]
         drawing = drawn.get(key) or fallback(key)
-        if key[1] and markdown and html[start - 1 : start] in ("", "\n") and html[end : end + 1] in ("", "\n"):
-            drawing = f'<div class="gl-math">{drawing}</div>'  # display math on a line of its own
-        elif key[1] and not markdown and html.endswith("<p>", 0, start) and html.startswith("</p>", end):
-            start, end = start - len("<p>"), end + len("</p>")  # display math alone in a paragraph
+        if key[1] and markdown_text[start - 1 : start] in ("", "\n") and markdown_text[end : end + 1] in ("", "\n"):
+            drawing = f'<div class="gl-math">{drawing}</div>'
+        out += (markdown_text[done:start], drawing)
+        done = end
+    out.append(markdown_text[done:])
+    return "".join(out)
+
+
+def slots(html: str, prefix: str) -> str:
+    """The converted page with each placeholder turned into an empty element, its slot, for
+    the output allowlist to see. Where the placeholder stood as text the slot is an element,
+    and the allowlist writes it back as `<span id="...">`; inside an attribute value (a
+    link's title, an image's text) it stays text: unquoted, it cannot end the value, and the
+    allowlist escapes its angle brackets."""
+    return re.sub(rf"{prefix}M(\d+)Z", rf"<span id={prefix}-m\1></span>", html)
+
+
+def fill(
+    html: str, prefix: str, keys: Sequence[MathKey], drawn: Mapping[MathKey, str], clean: Callable[[str], str]
+) -> str:
+    """The allowlisted page with each slot replaced by its drawing, through the same
+    allowlist (`clean`, which may remember a drawing it has seen: the site's math is a few
+    hundred drawings repeated on thousands of pages). The element a slot became can only
+    come from the allowlist's output, in text, where the clean drawing goes in as it would
+    have if the page had been cleaned whole. Display math alone in a paragraph becomes a
+    block of its own; a slot left as text in an attribute value becomes the LaTeX."""
+    out: list[str] = []
+    done = 0
+    for match in re.finditer(rf'<span id="{prefix}-m(\d+)"></span>', html):
+        start, end = match.span()
+        key = keys[int(match.group(1))]
+        drawing = clean(drawn.get(key) or fallback(key))
+        if key[1] and html.endswith("<p>", 0, start) and html.startswith("</p>", end):
+            start, end = start - len("<p>"), end + len("</p>")
             drawing = f'<div class="gl-math">{drawing}</div>'
         out += (html[done:start], drawing)
         done = end
     out.append(html[done:])
-    return "".join(out)
+    html = "".join(out)
+    if f"&lt;span id={prefix}-m" not in html:
+        return html
+    return re.sub(
+        rf"&lt;span id={prefix}-m(\d+)&gt;&lt;/span&gt;", lambda m: str(escape(keys[int(m.group(1))][0])), html
+    )
 
 
 PAGE_FLAG = "glossary_math"  # front matter: the page holds math (templates/overrides/main.html)

@@ -145,3 +145,28 @@ def test_placeholders_cannot_be_forged_or_collide_with_heading_ids() -> None:
     assert re.findall(rf"{fragments.prefix}M\d+Z", site.pages["term/liquidation.md"])
     assert "glossary_math: true\n---" in site.pages["term/liquidation.md"]
     assert "glossary_math" not in site.pages["a-z.md"]  # no math on it: no KaTeX stylesheet
+
+
+def test_math_goes_in_after_the_allowlist_only_through_it_and_only_into_text() -> None:
+    """The page is allowlisted with slots where its math goes, and each drawing goes in
+    allowlisted itself: a drawing cannot bring in what the page could not, a slot that
+    stood in an attribute value becomes the LaTeX as text, and display math alone in a
+    paragraph becomes a block, as when pages were allowlisted whole."""
+    keys = (("a<b", False), ("c", True), ("d", False))
+    drawn = {
+        keys[0]: '<span class="katex">A</span><script>alert(1)</script>',
+        keys[1]: '<span class="katex-display" style="position:fixed;height:1em">C</span>',
+        keys[2]: '<span class="katex" onmouseover="alert(2)">D</span>',
+    }
+    converted = '<p>Text pM0Z and <a href="x" title="see pM0Z">link</a> pM2Z.</p>\n<p>pM1Z</p>\n<p><img alt="pM2Z" src="i.png"></p>'
+    cleaned = allowlist.clean(math.slots(converted, "p"))
+    page = math.fill(cleaned, "p", keys, drawn, allowlist.clean_part)
+    assert page == (
+        '<p>Text <span class="katex">A</span> and <a href="x" title="see a&lt;b">link</a>'
+        ' <span class="katex">D</span>.</p>\n'
+        '<div class="gl-math"><span class="katex-display" style="height:1em;">C</span></div>\n'
+        '<p><img alt="d" src="i.png"></p>'
+    )
+    # Only the allowlist's own output makes a slot: author text that spells one is text.
+    forged = allowlist.clean('<p>&lt;span id="p-m0"&gt;&lt;/span&gt; <code>&lt;span id="p-m0"&gt;</code></p>')
+    assert math.fill(forged, "p", keys, drawn, allowlist.clean_part) == forged

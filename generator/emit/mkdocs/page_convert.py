@@ -115,11 +115,12 @@ FRAGMENTS = "glossary_fragments"  # the page attribute that holds a generated pa
 def finish(page: Page, html: str) -> str:
     """A generated page's converted content made final: its finished HTML fragments put back
     in place of their placeholders, then the whole through the output allowlist, so that no
-    fragment and no converted Markdown reaches the theme unchecked."""
+    fragment and no converted Markdown reaches the theme unchecked; then its math, each
+    drawing through the allowlist too (once per drawing in a process: `allowlist.clean_part`)."""
     fragments = getattr(page, FRAGMENTS, None)
-    if fragments is not None:
-        html = fragments.restore(html)
-    return allowlist.clean(html)
+    if fragments is None:
+        return allowlist.clean(html)
+    return fragments.draw(allowlist.clean(fragments.restore(html)), allowlist.clean_part)
 
 
 def fragment_ids(page: Page) -> set[str]:
