@@ -2,7 +2,10 @@
 
 Render must be a pure function of its input, so the work that runs code on entry data
 (recomputing worked examples, running calculators, drawing charts) happens here and
-its results are handed over as plain frozen data.
+its results are handed over as plain frozen data. A chart is drawn where it is first
+asked for (`WorkedExample.chart`): a function of its calculator run alone, it is the same
+whoever draws it, and for a large glossary the pages that show it are rendered in worker
+processes, which then draw the charts in parallel instead of this process alone.
 """
 
 from __future__ import annotations
@@ -45,7 +48,10 @@ class WorkedExample:
     entry: str
     example: Example
     result: ExampleResult
-    chart: str | None
+
+    @property
+    def chart(self) -> str | None:
+        return _example_chart(self.example, self.result)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +61,10 @@ class CalculatorDoc:
     calculator: Any  # leverage.Calculator
     example: WorkedExample | None
     run: Any  # leverage.CalcResult | None: the calculator's demonstration, when no entry has an example
-    chart: str | None
+
+    @property
+    def chart(self) -> str | None:
+        return self.example.chart if self.example else _chart(self.run)
     used_by: tuple[str, ...]  # slugs of entries with examples that use it
 
 
@@ -118,7 +127,7 @@ def collect_site_data(
         if len(results) != len(entry.examples):
             raise ValueError(f"{slug}: {len(entry.examples)} worked examples but {len(results)} results")
         for example, result in zip(entry.examples, results, strict=True):
-            worked_example = WorkedExample(slug, example, result, _example_chart(example, result))
+            worked_example = WorkedExample(slug, example, result)
             worked.append(worked_example)
             if example.calculator and result.ok:
                 by_calculator.setdefault(example.calculator, []).append(worked_example)
@@ -139,7 +148,6 @@ def collect_site_data(
                 calculator=calculator,
                 example=first,
                 run=run,
-                chart=first.chart if first else _chart(run),
                 used_by=tuple(dict.fromkeys(w.entry for w in uses)),
             )
         )
