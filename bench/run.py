@@ -180,6 +180,9 @@ def prepare(n: int, seed: int, *, need_peers: bool) -> Setup:
     The writing happens in child processes: this process must stay small, because a child's
     `ru_maxrss` can never be less than the parent's peak RSS when it was forked.
     """
+    # what `./dev.sh setup` does: the generator's bytecode written, so that no contender
+    # compiles its modules from source (a machine with PYTHONDONTWRITEBYTECODE would)
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "generator")], check=True, capture_output=True)
     base = OUT / f"n{n}"
     setup = Setup(n, base, base / "terms", base / "mkdocs-plain", base / "sphinx", base / "work")
     stamp_file = base / "corpus.json"
