@@ -61,11 +61,11 @@ class CalculatorDoc:
     calculator: Any  # leverage.Calculator
     example: WorkedExample | None
     run: Any  # leverage.CalcResult | None: the calculator's demonstration, when no entry has an example
+    used_by: tuple[str, ...]  # slugs of entries with examples that use it
 
     @property
     def chart(self) -> str | None:
         return self.example.chart if self.example else _chart(self.run)
-    used_by: tuple[str, ...]  # slugs of entries with examples that use it
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ _TOKEN = secrets.token_hex(8)
 MARK = f"\x00{_TOKEN}"
 MARKER = re.compile(rf"\x00{_TOKEN}(\d+)\x00")
 MARKER_RUN = re.compile(rf"\x00{_TOKEN}\d+\x00(?:\n+\x00{_TOKEN}\d+\x00)*")  # only blank lines between
-_ELEMENT_ID = re.compile(r'\sid="([^"]*)"')  # the templates quote attributes with "
+_ID_ATTRIBUTE = re.compile(r'id="([^"]*)"')  # the templates quote attributes with "
 
 
 def pack(texts: Iterable[str]) -> bytes:
@@ -48,6 +48,20 @@ def unpack(packed: bytes) -> list[str]:
     return out
 
 
+def _element_ids(html: str) -> Iterator[str]:
+    """The values of the `id` attributes in `html`: `id="..."` after whitespace. Searched for
+    as the literal it starts with, which `re` finds many times faster than a pattern that
+    opens with `\\s` (tried at every character of the fragments: tens of MB a build)."""
+    pos = 0
+    while (found := _ID_ATTRIBUTE.search(html, pos)) is not None:
+        start = found.start()
+        if start > 0 and html[start - 1].isspace():
+            yield found.group(1)
+            pos = found.end()
+        else:
+            pos = start + 1
+
+
 @dataclass(frozen=True, slots=True)
 class Fragments:
     """Finished HTML kept out of one page's Markdown; the paragraph `{prefix}{n}` stands for fragment n.
@@ -65,7 +79,7 @@ class Fragments:
     @classmethod
     def of(cls, prefix: str, html: Iterable[str], keys: tuple[MathKey, ...] = ()) -> Fragments:
         html = list(html)
-        ids = frozenset(unescape(found) for part in html for found in _ELEMENT_ID.findall(part))
+        ids = frozenset(unescape(found) for part in html for found in _element_ids(part))
         return cls(prefix, pack(html), ids, keys)
 
     @property
