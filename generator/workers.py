@@ -7,6 +7,8 @@ nothing is pickled going in, only the results come back.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import multiprocessing
 import os
 import threading
@@ -26,6 +28,23 @@ def can_fork() -> bool:
     """A POSIX system, and no other threads running in this process: `glossary serve`
     has some, and a fork taken while one of them holds a lock can hang the child."""
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def give_back_free_memory() -> None:
+    """Hand the memory this process has freed back to the system. glibc keeps it for reuse
+    otherwise, so a process's resident size only grows, and a forked worker's starts at its
+    parent's: a theme worker at 10,000 entries held some 60 MB more that way, none of it in use."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):  # not glibc: nothing to do
+        return None
 
 
 def worth_forking(items: int, threshold: int) -> bool:

@@ -139,6 +139,10 @@ class PackedTexts(MutableMapping[str, str]):
         """Store text that was packed elsewhere (a worker process)."""
         self._packed[path] = packed
 
+    def pop_packed(self, path: str) -> bytes:
+        """Remove a text and return it as stored (`unpack(...)[0]` reads it)."""
+        return self._packed.pop(path)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._packed)
 

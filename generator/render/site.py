@@ -49,9 +49,10 @@ from generator.workers import ForkedResults, forked_map, worth_forking
 @dataclass(frozen=True)
 class RenderedSite:
     """`pages`: docs-relative path -> Markdown for MkDocs, with `fragments` of finished HTML
-    held apart (see `Fragments`); `files`: site path -> text."""
+    held apart (see `Fragments`); `files`: site path -> text. Both held packed (`PackedTexts`):
+    at 10,000 entries the pages are 68 MB as text."""
 
-    pages: dict[str, str]
+    pages: PackedTexts
     files: MutableMapping[str, str] = field(default_factory=PackedTexts)
     fragments: dict[str, Fragments] = field(default_factory=dict)
     site: Site | None = None  # the indexes the pages were made with (render_site's `reuse`)
@@ -89,7 +90,7 @@ def render_site(
     """
     env = environment or make_environment(templates_dir)
     site = Site(data, reuse)
-    pages: dict[str, str] = {}
+    pages: dict[str, str] = {}  # the pages made here; entry pages come packed (`_render_entries`)
     files = PackedTexts()
     fragments: dict[str, Fragments] = {}
 
@@ -126,9 +127,12 @@ def render_site(
         rendered.update(pages_of.from_workers())
     finally:
         pages_of.close()
+    packed = PackedTexts()
     for slug in sorted(rendered):
         path, text, found, raw_path, raw = rendered[slug]
-        add(path, (text, found))
+        packed.put_packed(path, text)
+        if found is not None:
+            fragments[path] = found
         if raw is not None:
             files.put_packed(raw_path, raw)
     for path, page in collections:
@@ -136,13 +140,14 @@ def render_site(
     pages.update(versions)
     files.update(later_files)
     _draw_math(pages, fragments)
-    return RenderedSite(pages, files, fragments, site)
+    packed.update(pages)
+    return RenderedSite(packed, files, fragments, site)
 
 
 def _draw_math(pages: dict[str, str], fragments: dict[str, Fragments]) -> None:
     """Every page's math drawn by KaTeX, all of it in one node process, and handed to the
-    pages' fragments; pages with math say so in their front matter (the theme then loads
-    KaTeX's stylesheet, and only then)."""
+    pages' fragments; `pages` with math say so in their front matter (the theme then loads
+    KaTeX's stylesheet, and only then): entry pages say so already (`_render_entries`)."""
     wanted = dict.fromkeys(key for found in fragments.values() for key in found.math)
     if not wanted:
         return
@@ -150,7 +155,8 @@ def _draw_math(pages: dict[str, str], fragments: dict[str, Fragments]) -> None:
     for path, found in fragments.items():
         if found.math:
             fragments[path] = dataclasses.replace(found, drawn=drawn)
-            pages[path] = math.flag_page(pages[path])
+            if path in pages:
+                pages[path] = math.flag_page(pages[path])
 
 
 # Each entry page depends only on the shared indexes, so a large glossary's pages are
@@ -158,8 +164,8 @@ def _draw_math(pages: dict[str, str], fragments: dict[str, Fragments]) -> None:
 # strings and packed bytes.
 _PARALLEL_ENTRIES = 400  # below this, starting workers costs more than it saves
 _CHUNK = 50
-# page path, Markdown, fragments, raw copy's path, raw copy (packed; None if written already)
-RenderedEntry = tuple[str, str, Fragments | None, str, bytes | None]
+# page path, Markdown (packed), fragments, raw copy's path, raw copy (packed; None if written already)
+RenderedEntry = tuple[str, bytes, Fragments | None, str, bytes | None]
 
 
 class _EntryPages:
@@ -213,11 +219,13 @@ def _render_entries(
         entry = site.entries[slug]
         path, raw_path = page_path(entry), entry.url_path + "index.md"
         text, found = entry_page(env, site, entry, path)
+        if found is not None and found.math:  # as `_draw_math` marks the other pages
+            text = math.flag_page(text)
         raw = raw_entry(env, site, entry)
         if write is not None:
             write(raw_path, raw)
             write(*revisions.version_stub(entry, site.records[slug]))
-        out[slug] = (path, text, found, raw_path, None if write is not None else pack((raw,)))
+        out[slug] = (path, pack((text,)), found, raw_path, None if write is not None else pack((raw,)))
     return out
 
 

@@ -20,11 +20,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils.meta import YAML_RE
+from mkdocs.utils.meta import get_data
 
 from generator.emit import allowlist
 from generator.emit.mkdocs import internals
 from generator.emit.mkdocs.worker_log import capture_mkdocs_log, replay_log
+from generator.render.fragments import pack, unpack
 from generator.workers import forked_map, worth_forking
 
 PARALLEL_PAGES = 400  # below this, starting workers costs more than it saves
@@ -72,6 +73,17 @@ class GeneratedPage(Page):
     nothing (a quarter of a millisecond a page), and the plugin fills in what the worker found."""
 
     converted_elsewhere = False
+    # The page's Markdown file, packed (`fragments.pack`), while its `File` holds nothing: the
+    # plugin hands MkDocs every page at once, and held as bytes they were 68 MB at 10,000 entries.
+    source: bytes | None = None
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        """`Page.read_source`, from `source` when the page has one."""
+        if self.source is None:
+            super().read_source(config)
+            return
+        found = config.plugins.on_page_read_source(page=self, config=config)
+        self.markdown, self.meta = get_data(found if found is not None else unpack(self.source)[0])
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         if not self.converted_elsewhere:
@@ -91,11 +103,11 @@ def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
     every extension, costs as much as converting a short page. MkDocs' own processors,
     which hold one page's state, are made afresh for each page and replace the last ones.
     """
-    if page.meta and isinstance(page, GeneratedPage):
-        # MkDocs' loop read it, front matter and all, before the workers forked: only its
-        # Markdown is needed again, not another YAML parse of that front matter
-        found = YAML_RE.match(source := page.file.content_string)
-        page.markdown = source[found.end() :].lstrip("\n") if found else source
+    held = getattr(page, _HELD, None)
+    if held is not None:  # MkDocs' loop read it (and its front matter) before the workers forked
+        page.markdown, *head = unpack(held)
+        if head:
+            page.meta[_HEAD] = head[0]
     else:
         page.read_source(config)
     md = _markdown(config)
@@ -110,6 +122,28 @@ def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
 
 
 FRAGMENTS = "glossary_fragments"  # the page attribute that holds a generated page's render.Fragments
+_HELD = "glossary_held"  # the page attribute that holds its Markdown (and head) until a theme worker converts it
+_HEAD = "glossary_head"  # the front matter key of a generated page's head HTML (render.context.Page.front_matter)
+
+
+def hold_markdown(page: Page) -> None:
+    """Keep what a page needs only when a theme worker converts it (`render_page`): its Markdown,
+    as MkDocs' loop read it, and its head HTML (a front matter field), compressed together;
+    the file's content goes. The parent holds every page until the workers fork, and each
+    worker starts as large as the parent: at 10,000 entries, 68 MB of files and 26 MB of head
+    HTML against 14 MB held."""
+    texts = (page.markdown or "", page.meta.pop(_HEAD)) if _HEAD in page.meta else (page.markdown or "",)
+    setattr(page, _HELD, pack(texts))
+    forget_source(page)
+
+
+def forget_source(page: Page) -> None:
+    """A generated page's Markdown let go once MkDocs has read it (and, for a page in the nav,
+    converted it): only the title is read from it again, and that comes from the front matter."""
+    page.markdown = ""
+    page.file.content_bytes = b""
+    if isinstance(page, GeneratedPage):
+        page.source = None
 
 
 def finish(page: Page, html: str) -> str:
@@ -121,6 +155,14 @@ def finish(page: Page, html: str) -> str:
     if fragments is None:
         return allowlist.clean(html)
     return fragments.draw(allowlist.clean(fragments.restore(html)), allowlist.clean_part)
+
+
+def let_go(page: Page) -> None:
+    """What converting a page in a theme worker (`render_page`) gave it, let go once it is
+    written: its Markdown, head HTML, table of contents and anchors (`Found` has taken those)."""
+    page.markdown, page.toc = "", get_toc([])
+    page.present_anchor_ids, page.links_to_anchors = set(), {}
+    page.meta.pop(_HEAD, None)
 
 
 def fragment_ids(page: Page) -> set[str]:

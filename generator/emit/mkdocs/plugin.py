@@ -34,7 +34,6 @@ build takes MkDocs' plain path: no page or theme workers, no shared nav renderin
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import gc
 import logging
@@ -68,8 +67,9 @@ from generator.emit.mkdocs import (
 from generator.emit.mkdocs.site_build import REPORT_ENV, TERMS_ENV, write_report
 from generator.model import Glossary
 from generator.pipeline import Loaded, load_all
+from generator.render.fragments import unpack
 from generator.render.site import RenderedSite, render_site
-from generator.workers import can_fork
+from generator.workers import can_fork, give_back_free_memory
 
 log = logging.getLogger("mkdocs.plugins.glossary")
 
@@ -105,6 +105,7 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         self.exporting: multiprocessing.process.BaseProcess | None = None  # a forked process writing /api/
         self.converted: dict[str, page_convert.Converted] = {}  # generated pages already converted, by src_uri
         self.deferred: set[str] = set()  # generated pages left for the theme workers to convert, by src_uri
+        self.held = 0  # of those, how many MkDocs has read (`page_convert.hold_markdown`)
         self.nav: Navigation | None = None
         self.prebuilt: theme_render.Prebuilt | None = None  # pages put in the theme by workers, in MkDocs' order
         self.gc_default: tuple[int, int, int] | None = None
@@ -156,6 +157,7 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         # earlier revisions from git when terms/ is in a checkout (generator/history/revisions.py)
         inputs = self.inputs = site_output.site_inputs(config, _terms(config), glossary.entries)
         self.exports = inputs.exports(loaded, site_dir)
+        self._start_exports()
         self.glossary = glossary
         write = site_output.writer(site_dir)
         # while serving, every file comes back here (none written in the workers), so that the
@@ -171,7 +173,6 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
             self.loaded_entries, self.loaded_edges = glossary.entries, loaded.graph.edges
             self.loaded_graph, self.loaded_links = loaded.graph, loaded.links
             self.rendered_with = rendered.site  # lent to the first patch, as each patch lends the next
-        self._start_exports()
         for path in rendered.files:
             _claim(path, "file", files, config)
         for path, text in rendered.files.items():
@@ -180,28 +181,30 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         in_nav = _nav_paths(config.nav or [])
         for path in list(rendered.pages):
             _claim(path, "page", files, config)
-            # Handed over as UTF-8 bytes (MkDocs decodes each page when it reads it): as text,
-            # one non-ASCII character makes Python store a whole page at two bytes a character.
-            # Entry, tag and revision pages are reached by links, never the nav: say so, so that
-            # MkDocs does not list every one of them as "not included in the nav" on each build.
-            content = rendered.pages.pop(path).encode("utf-8")
+            # Held packed until MkDocs reads it (`GeneratedPage.source`), or, for a page in the
+            # nav (MkDocs makes its page itself), as UTF-8 bytes: as text, one non-ASCII character
+            # makes Python store a whole page at two bytes a character. Entry, tag and revision
+            # pages are reached by links, never the nav: say so, so that MkDocs does not list
+            # every one of them as "not included in the nav" on each build.
+            packed = rendered.pages.pop_packed(path)
+            held = self.fast and path not in in_nav
+            content = b"" if held else unpack(packed)[0].encode("utf-8")
             file = File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
+            if held:
+                page_convert.GeneratedPage(None, file, config).source = packed
             files.append(file)
-            if self.fast and path not in in_nav:  # MkDocs makes the page of a file in the nav itself
-                page_convert.GeneratedPage(None, file, config)
         return files
 
     def _start_exports(self) -> None:
-        """Fork the process that writes /api/ and the search index, once the pages are rendered.
+        """Fork the process that writes /api/ and the search index, before the pages are rendered.
 
-        They need only the entries and the hand-written pages, and take about a seventh of
-        the build's CPU. Forked before rendering, that process was a fourth CPU-bound one
-        beside this process and the two entry-page workers on two cores all through
-        rendering, so every page waited for it, while a core sat idle later as MkDocs read
-        the pages and compiled the theme here alone. Forked now, it takes that idle core
-        first and then shares the cores with the theme workers, which run several times
-        longer than it does. (A bare process, not a pool: a pool's helper thread would stop
-        the page workers forking.)
+        They need only the entries and the hand-written pages. A forked process's resident
+        memory starts at its parent's: forked here, while this process holds the entries
+        alone, it peaked at 410 MB at 10,000 entries; forked once the pages were rendered, at
+        720 MB, the peak of the whole build. It takes about a seventh of the build's CPU, and
+        shares the cores with the page workers while the pages render (a core would
+        otherwise wait for this process while it prepares them). (A bare process, not a
+        pool: a pool's helper thread would stop the page workers forking.)
         """
         if self.exports is not None and can_fork():
             _return_free_memory()  # as before the theme workers fork (on_env)
@@ -235,12 +238,13 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         if not page.file.generated_by:
             return html
-        # Its Markdown is done with: only the title is read from it, and that comes from the
-        # front matter. Holding every page's Markdown to the end would double memory.
-        page.markdown = ""
         if page.file.src_uri in self.deferred:
-            return ""  # converted later, in a theme worker, from the file's content
-        page.file.content_bytes = b""
+            page_convert.hold_markdown(page)
+            self.held += 1
+            if self.held % 1000 == 0:  # what MkDocs read for the pages held so far, handed back
+                give_back_free_memory()
+            return ""  # converted later, in a theme worker
+        page_convert.forget_source(page)
         done = self.converted.pop(page.file.src_uri, None)
         if done is not None:
             return page_convert.apply(page, done, files)
@@ -349,6 +353,7 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         self.page_digests, self.file_paths, self.loaded_entries, self.loaded_edges = {}, set(), {}, ()
         self.converted = {}
         self.deferred = set()
+        self.held = 0
         if self.gc_default is not None:
             gc.set_threshold(*self.gc_default)
             self.gc_default = None
@@ -373,10 +378,7 @@ def _nav_paths(nav: Any) -> set[str]:
 
 
 def _return_free_memory() -> None:
-    """Hand memory the process has freed back to the system (glibc keeps it otherwise), so
-    that a rebuild's peak is its own, not added to what the last build left behind."""
+    """Collect and hand freed memory back to the system (`give_back_free_memory`), so that
+    a rebuild's peak is its own, not added to what the last build left behind."""
     gc.collect()
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (AttributeError, OSError):  # not glibc: nothing to do
-        pass
+    give_back_free_memory()

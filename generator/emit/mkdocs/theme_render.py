@@ -40,9 +40,9 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from generator.emit.mkdocs import internals
-from generator.emit.mkdocs.page_convert import Found, render_page
+from generator.emit.mkdocs.page_convert import Found, let_go, render_page
 from generator.emit.mkdocs.worker_log import capture_mkdocs_log, replay_log
-from generator.workers import forked_map, worth_forking
+from generator.workers import forked_map, give_back_free_memory, worth_forking
 
 PARALLEL_PAGES = 400  # below this, starting workers costs more than it saves
 _CHUNK = 20
@@ -159,14 +159,14 @@ def start(
     ranges = [(start, min(start + _CHUNK, len(pages))) for start in range(0, len(pages), _CHUNK)]
 
     def render_range(bounds: tuple[int, int]) -> list[Rendered]:
-        return _render(pages[bounds[0] : bounds[1]], config, files, doc_files, nav, env, deferred)
+        done = _render(pages[bounds[0] : bounds[1]], config, files, doc_files, nav, env, deferred)
+        give_back_free_memory()  # a worker's pages are let go as written (1 ms a chunk)
+        return done
 
     _compile_templates(pages[0], config, doc_files, nav, env)
     chunks = forked_map(render_range, ranges)  # the workers fork here: before anything below changes a page
     for page in pages:
         page.meta["template"] = TEMPLATE  # from here on, MkDocs' loop only takes the page
-        if page.file.src_uri in deferred:
-            page.file.content_bytes = b""  # the workers have it; the parent needs it no more
     return Prebuilt(itertools.chain.from_iterable(chunks), chunks.close, files)
 
 
@@ -257,6 +257,8 @@ def _render(
             page.active = False
             internals.set_current_page(config, None)
         out.append(Rendered(page.file.src_uri, written, tuple(captured), converted=converted))
+        if converted is not None:  # written, and what MkDocs checks after its loop taken
+            let_go(page)
     return out
 
 
