@@ -123,7 +123,7 @@ def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
 
 FRAGMENTS = "glossary_fragments"  # the page attribute that holds a generated page's render.Fragments
 _HELD = "glossary_held"  # the page attribute that holds its Markdown (and head) until a theme worker converts it
-_HEAD = "glossary_head"  # the front matter key of a generated page's head HTML (render.context.Page.front_matter)
+_HEAD = "glossary_head"  # the front matter key of a generated page's head HTML (render.context.front_matter)
 
 
 def hold_markdown(page: Page) -> None:
@@ -131,7 +131,7 @@ def hold_markdown(page: Page) -> None:
     as MkDocs' loop read it, and its head HTML (a front matter field), compressed together;
     the file's content goes. The parent holds every page until the workers fork, and each
     worker starts as large as the parent: at 10,000 entries, 68 MB of files and 26 MB of head
-    HTML against 14 MB held."""
+    HTML against some 21 MB held."""
     texts = (page.markdown or "", page.meta.pop(_HEAD)) if _HEAD in page.meta else (page.markdown or "",)
     setattr(page, _HELD, pack(texts))
     forget_source(page)
