@@ -201,10 +201,10 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         They need only the entries and the hand-written pages. A forked process's resident
         memory starts at its parent's: forked here, while this process holds the entries
         alone, it peaked at 410 MB at 10,000 entries; forked once the pages were rendered, at
-        720 MB, the peak of the whole build. It takes about a seventh of the build's CPU, and
-        shares the cores with the page workers while the pages render (a core would
-        otherwise wait for this process while it prepares them). (A bare process, not a
-        pool: a pool's helper thread would stop the page workers forking.)
+        720 MB, the peak of the whole build. It takes about a seventh of the build's CPU: first
+        the core this process leaves idle while it prepares the render alone, then a share
+        of both with the page workers. (A bare process, not a pool: a pool's helper thread
+        would stop the page workers forking.)
         """
         if self.exports is not None and can_fork():
             _return_free_memory()  # as before the theme workers fork (on_env)
