@@ -374,8 +374,16 @@ def run_validate(terms: Path, *extra: str) -> Outcome:
     )
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.monotonic()
+        # `env` a copy taken now: with none, the child execs with the process's own environment
+        # block, which a test in another thread may be changing (monkeypatch.setenv) while
+        # subprocess's vfork child reads it: execve then fails with EFAULT ("Bad address").
         proc = subprocess.Popen(
-            [sys.executable, "-c", launcher, *command], cwd=ROOT, stdout=out, stderr=err, stdin=subprocess.DEVNULL
+            [sys.executable, "-c", launcher, *command],
+            cwd=ROOT,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            env=dict(os.environ),
         )
         timer = threading.Timer(TIME_LIMIT * 3, proc.kill)  # a hung run fails the time assertion, not CI
         timer.start()
