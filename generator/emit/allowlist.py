@@ -259,4 +259,4 @@ def clean(html: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def clean_part(html: str) -> str:
     """`clean`, remembered: for a part that recurs on many pages (a formula's drawing)."""
-    return _CLEANER.clean(html)
+    return clean(html)

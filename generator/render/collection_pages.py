@@ -162,7 +162,7 @@ def calculators_page(env: jinja2.Environment, site: Site) -> tuple[str, Fragment
                 "run_steps": tuple(doc.run.steps) if doc.run is not None else (),
                 "run_inputs": dict(doc.run.inputs) if doc.run is not None else {},
                 "run_outputs": dict(doc.run.outputs) if doc.run is not None else {},
-                "chart": Markup(doc.chart) if doc.chart else None,
+                "chart": Markup(chart) if (chart := doc.chart) else None,
                 "used_by": [s for s in doc.used_by if s in site.entries],
             }
         )

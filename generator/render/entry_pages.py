@@ -154,7 +154,7 @@ def example_view(page: Page, entry: Entry, worked: WorkedExample) -> dict[str, A
         "inputs": [(name, value, units.get(name, "")) for name, value in example.inputs.items()],
         "checks": _checks(entry, result),
         "steps": tuple(result.steps),
-        "chart": Markup(worked.chart) if worked.chart else None,
+        "chart": Markup(chart) if (chart := worked.chart) else None,  # drawn on first ask
         "source": source,
         "source_href": _source_href(page, entry, source_number),
         "source_number": source_number,

@@ -76,6 +76,9 @@ class GeneratedPage(Page):
     # The page's Markdown file, packed (`fragments.pack`), while its `File` holds nothing: the
     # plugin hands MkDocs every page at once, and held as bytes they were 68 MB at 10,000 entries.
     source: bytes | None = None
+    # Once MkDocs has read it, for a page a theme worker converts: its Markdown and head HTML,
+    # packed together (`hold_markdown`), until `render_page`.
+    held: bytes | None = None
 
     def read_source(self, config: MkDocsConfig) -> None:
         """`Page.read_source`, from `source` when the page has one."""
@@ -103,9 +106,8 @@ def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
     every extension, costs as much as converting a short page. MkDocs' own processors,
     which hold one page's state, are made afresh for each page and replace the last ones.
     """
-    held = getattr(page, _HELD, None)
-    if held is not None:  # MkDocs' loop read it (and its front matter) before the workers forked
-        page.markdown, *head = unpack(held)
+    if isinstance(page, GeneratedPage) and page.held is not None:  # MkDocs' loop read it before the workers forked
+        page.markdown, *head = unpack(page.held)
         if head:
             page.meta[_HEAD] = head[0]
     else:
@@ -122,18 +124,17 @@ def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
 
 
 FRAGMENTS = "glossary_fragments"  # the page attribute that holds a generated page's render.Fragments
-_HELD = "glossary_held"  # the page attribute that holds its Markdown (and head) until a theme worker converts it
 _HEAD = "glossary_head"  # the front matter key of a generated page's head HTML (render.context.front_matter)
 
 
-def hold_markdown(page: Page) -> None:
+def hold_markdown(page: GeneratedPage) -> None:
     """Keep what a page needs only when a theme worker converts it (`render_page`): its Markdown,
     as MkDocs' loop read it, and its head HTML (a front matter field), compressed together;
     the file's content goes. The parent holds every page until the workers fork, and each
     worker starts as large as the parent: at 10,000 entries, 68 MB of files and 26 MB of head
     HTML against some 21 MB held."""
     texts = (page.markdown or "", page.meta.pop(_HEAD)) if _HEAD in page.meta else (page.markdown or "",)
-    setattr(page, _HELD, pack(texts))
+    page.held = pack(texts)
     forget_source(page)
 
 

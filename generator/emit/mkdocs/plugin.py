@@ -238,7 +238,7 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         if not page.file.generated_by:
             return html
-        if page.file.src_uri in self.deferred:
+        if isinstance(page, page_convert.GeneratedPage) and page.file.src_uri in self.deferred:
             page_convert.hold_markdown(page)
             self.held += 1
             if self.held % 1000 == 0:  # what MkDocs read for the pages held so far, handed back
