@@ -201,14 +201,15 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         They need only the entries and the hand-written pages. A forked process's resident
         memory starts at its parent's: forked here, while this process holds the entries
         alone, it peaked at 410 MB at 10,000 entries; forked once the pages were rendered, at
-        720 MB, the peak of the whole build. It takes about a seventh of the build's CPU: first
-        the core this process leaves idle while it prepares the render alone, then a share
-        of both with the page workers. (A bare process, not a pool: a pool's helper thread
+        720 MB, the peak of the whole build. It takes about a seventh of the build's CPU and
+        is needed only at the end, so it runs at a lower priority (`_in_background`): it takes
+        what the page workers leave of the cores (while MkDocs reads the pages, one sits
+        idle) instead of slowing them. (A bare process, not a pool: a pool's helper thread
         would stop the page workers forking.)
         """
         if self.exports is not None and can_fork():
             _return_free_memory()  # as before the theme workers fork (on_env)
-            self.exporting = multiprocessing.get_context("fork").Process(target=self.exports)
+            self.exporting = multiprocessing.get_context("fork").Process(target=_in_background, args=(self.exports,))
             self.exporting.start()
 
     def page_events(self) -> dict[str, Callable[..., Any]]:
@@ -375,6 +376,13 @@ def _nav_paths(nav: Any) -> set[str]:
         return {nav, nav.lstrip("/")}
     items = nav.values() if isinstance(nav, dict) else nav if isinstance(nav, list) else ()
     return set().union(*(_nav_paths(item) for item in items))
+
+
+def _in_background(work: Callable[[], None]) -> None:
+    """`work`, in a forked process, yielding the cores to the build's other processes."""
+    if hasattr(os, "nice"):
+        os.nice(10)
+    work()
 
 
 def _return_free_memory() -> None:
