@@ -100,10 +100,13 @@ def inside(root: str, path: str) -> str:
 def writer(site_dir: Path) -> Callable[[str, str], None]:
     """`write(site path, text)` into `site_dir`; an HTML file (a version stub) gets its policy."""
     root = real(str(site_dir))
+    made: set[Path] = set()  # folders known to exist: asking again costs a failed mkdir per file
 
     def write(path: str, text: str) -> None:
         target = Path(inside(root, path))
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         if path.endswith(".html"):  # a page written beside MkDocs' (the version stubs): its policy too
             text = csp.add_policy(text)
         target.write_text(text, encoding="utf-8")
