@@ -405,6 +405,27 @@ def test_output_allowlist_keeps_the_themes_names_for_the_theme() -> None:
     assert clean(kept) == kept
 
 
+def test_output_allowlist_gives_what_its_attribute_filter_gives() -> None:
+    """`clean` skips the attribute filter when nothing in a page needs it: every attribute
+    the filter would change must still be changed, whatever its case, quoting or spacing."""
+    from generator.emit import allowlist
+
+    cases = [
+        '<p class="md-button  gl-x">spaces the filter joins</p>',
+        '<p class="gl-x\tmd-button--primary">a tab</p><p class=" md-button">leading space</p>',
+        '<p class="amd-x md-button">md- inside a name</p><p CLASS="md-dialog">upper case</p>',
+        "<p class='md-button md-dialog'>single quotes</p><p class=md-dialog>none</p>",
+        '<input id="__cite_1x"><input id="__cite_1"><input id="__TABBED_1"><input ID=__config>',
+        '<span style="height:1em;color:red;position:fixed">s</span><p style="x">p</p>',
+        '<math><mstyle mathcolor="url(x)"><mi>x</mi></mstyle><mspace mathbackground="red"/></math>',
+        '<IMG SRC="//evil.example/x.png"><img\nsrc="https://evil.example/y.png"><img/src="/local.png">',
+        '<p title="class=&quot;md-dialog&quot; id=&quot;__x&quot;">text: class="md-dialog" style="x"</p>',
+        '<a href="#x" class="md-button md-button--primary">kept as is</a><p id="__tabbed_1_2">kept</p>',
+    ]
+    for case in cases:
+        assert allowlist.clean(case) == allowlist._CLEANER.clean(case), case
+
+
 def test_hostile_entry_fields_never_reach_the_page_as_html() -> None:
     entries = fixture_entries()
     evil = "</script><script>alert(1)</script>"
