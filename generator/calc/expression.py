@@ -27,7 +27,6 @@ LIST_FUNCTIONS: tuple[str, ...] = (
     "cascade_prices",
     "cascade_volumes",
 )
-CALC_FUNCTIONS: tuple[str, ...] = FUNCTIONS + LIST_FUNCTIONS
 
 
 class FormulaError(ValueError):

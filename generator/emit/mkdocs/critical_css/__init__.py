@@ -252,11 +252,6 @@ def partial(css: str) -> str:
     return HEADER + "{% raw %}<style>" + css + "</style>{% endraw %}\n"
 
 
-def css_of_partial(text: str) -> str:
-    found = re.search(r"\{% raw %\}<style>(.*)</style>\{% endraw %\}", text, re.DOTALL)
-    return found.group(1) if found else ""
-
-
 def main(argv: list[str] | None = None) -> int:
     import gzip
 
