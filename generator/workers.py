@@ -30,6 +30,13 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
+def yield_cores() -> None:
+    """Lower this process's priority (`nice 10`): for work wanted only later (the exports), so
+    that it takes what the build's other processes leave of the cores instead of slowing them."""
+    if hasattr(os, "nice"):
+        os.nice(10)
+
+
 def give_back_free_memory() -> None:
     """Hand the memory this process has freed back to the system. glibc keeps it for reuse
     otherwise, so a process's resident size only grows, and a forked worker's starts at its

@@ -274,8 +274,8 @@ def clean(html: str) -> str:
     from `html`, with the filter."""
     unfiltered = _UNFILTERED.clean(html)
     for found in _MAY_CHANGE.finditer(unfiltered):
-        kept = found.group(1)
-        if kept is None or _filter("", "class", unescape(kept)) != unescape(kept):
+        classes = unescape(found.group(1)) if found.group(1) is not None else None
+        if classes is None or _filter("", "class", classes) != classes:
             return _CLEANER.clean(html)
     return unfiltered
 

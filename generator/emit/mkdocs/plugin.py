@@ -69,7 +69,7 @@ from generator.model import Glossary
 from generator.pipeline import Loaded, load_all
 from generator.render.fragments import unpack
 from generator.render.site import RenderedSite, render_site
-from generator.workers import can_fork, give_back_free_memory
+from generator.workers import can_fork, give_back_free_memory, yield_cores
 
 log = logging.getLogger("mkdocs.plugins.glossary")
 
@@ -380,8 +380,7 @@ def _nav_paths(nav: Any) -> set[str]:
 
 def _in_background(work: Callable[[], None]) -> None:
     """`work`, in a forked process, yielding the cores to the build's other processes."""
-    if hasattr(os, "nice"):
-        os.nice(10)
+    yield_cores()
     work()
 
 

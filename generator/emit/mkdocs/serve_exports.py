@@ -12,7 +12,6 @@ already served.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import date
@@ -34,10 +33,10 @@ def main(argv: list[str]) -> int:
     from generator.emit.mkdocs.site_output import SiteInputs
     from generator.history.revisions import collect_history
     from generator.pipeline import load_all
+    from generator.workers import yield_cores
 
     terms, site_dir, site_url, site_name, day = argv
-    if hasattr(os, "nice"):  # the next edit's patch, which the author waits for, goes first
-        os.nice(10)
+    yield_cores()  # the next edit's patch, which the author waits for, goes first
     loaded = load_all(Path(terms))
     if loaded.glossary.errors:
         return 1  # edited again meanwhile, and broken: the server reports it
