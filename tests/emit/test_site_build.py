@@ -468,6 +468,47 @@ build(config)
     assert_same_site(tmp_path / "cached", tmp_path / "material")
 
 
+def test_frame_parts_kept_from_page_to_page_are_what_each_page_renders(glossary_dir: Path, tmp_path: Path) -> None:
+    """The header, footer, stylesheet and script links and theme settings kept from one page
+    outside the nav for the next (generator/emit/mkdocs/theme_cache.py) make the same site as
+    rendering them for every page; and every one of them is taken from what was kept."""
+    from tests.conftest import run_fresh
+
+    printed = run_fresh(
+        _BUILD
+        + """
+import jinja2
+from generator.emit.mkdocs import theme_cache
+
+install = theme_cache.install
+hits = []
+
+def counting(env, config, nav, *, cache=True):
+    install(env, config, nav, cache=cache)
+    cached = env.globals["glossary_cached"]
+
+    def counted(context, name):
+        found = cached(context, name)
+        if found:
+            hits.append(name)
+        return found
+
+    env.globals["glossary_cached"] = jinja2.pass_context(counted)
+
+theme_cache.install = counting
+build_site(terms, out / "kept", parallel=False)
+print(" ".join(sorted(set(hits))))
+theme_cache.install = lambda env, config, nav, *, cache=True: install(env, config, nav, cache=False)
+build_site(terms, out / "rendered", parallel=False)
+""",
+        str(glossary_dir),
+        str(tmp_path),
+    )
+    parts = {"libs", "fonts", "analytics", "footer", "config", "styles", "scripts", "header:start", "header:end"}
+    assert set(printed.split()) == parts
+    assert_same_site(tmp_path / "rendered", tmp_path / "kept")
+
+
 def test_a_failure_writing_the_api_stops_the_build(glossary_dir: Path, tmp_path: Path) -> None:
     """/api/ is written by a separate process during the build; if it fails, so does the build."""
     from tests.conftest import run_fresh

@@ -19,8 +19,10 @@ MkDocs (`mkdocs.structure.pages`, `mkdocs.commands.build`):
 - the dev server's `LiveReloadServer.observer` (replaced by one that polls more often) and
   `.build_delay` (the quiet time it waits for after a change), both set by live.watch_closely
 Material (`material/templates`):
-- `partials/nav.html` and `partials/tabs.html` render alike for every page outside the nav,
-  given the same base URL and nav URLs (theme_cache keeps one rendering for them all)
+- `partials/nav.html` and `partials/tabs.html`, and base.html's blocks `libs`, `fonts`,
+  `analytics`, `footer`, `config`, `styles` and `scripts`, render alike for every page
+  outside the nav, given the same base URL and relative URLs (theme_cache keeps one
+  rendering for them all)
 - templates/overrides/partials/header.html is a copy of Material 9.8's header
   (one block changed) and templates/overrides/sitemap.xml a copy of MkDocs 1.6's sitemap
 

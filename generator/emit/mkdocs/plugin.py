@@ -12,7 +12,8 @@ on_nav     hand each generated page its finished HTML fragments (render.Fragment
 on_page_content  generated pages made final: fragments back in, then the whole content
                  through the output allowlist (page_convert.finish); the workers'
                  conversions, which did the same, filled in
-on_env     let the theme render its navigation once for all the pages outside the nav
+on_env     let the theme render its navigation and the rest of its frame but the page's own
+           parts once for all the pages outside the nav
            (generator/emit/mkdocs/theme_cache.py); for a large glossary, convert the pages left and
            put every page in the theme in worker processes, which also write them
            (generator/emit/mkdocs/theme_render.py); on_page_context then passes on, page by page,
