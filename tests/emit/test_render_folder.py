@@ -51,6 +51,8 @@ def test_the_folder_is_a_plain_mkdocs_project(rendered: Path) -> None:
     assert (rendered / "docs" / "about.md").is_file() and (rendered / "docs" / "assets" / "vendor" / "katex").is_dir()
     assert (rendered / "docs" / "api").is_dir() and (rendered / "docs" / "graph.json").is_file()
     assert not (rendered / "overrides" / "partials" / "nav.html").exists()
+    for template in (rendered / "overrides").rglob("*.html"):  # the plugin's template globals are not there
+        assert 'glossary_cached("' not in template.read_text(encoding="utf-8"), template
 
 
 def test_stock_mkdocs_builds_it_strictly(rendered: Path) -> None:

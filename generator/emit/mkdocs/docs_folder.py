@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 DOCS = "docs"
 OVERRIDES = "overrides"
 _HOOKS_ONLY_TEMPLATES = ("partials/nav.html", "partials/tabs.html", "glossary-prebuilt.html")
+# `glossary_cached(name) or glossary_keep(name, part)`: a part of the theme's frame kept from
+# page to page by the plugin (theme_cache.py); without it, the part itself, on every page.
+_KEPT_PART = re.compile(r'glossary_cached\("([^"]+)"\) or glossary_keep\("\1", ((?:[^()]|\([^()]*\))*)\)')
 _DROPPED_SETTINGS = ("watch",)
 
 
@@ -118,6 +121,10 @@ def _write(folder: Path, loaded: Loaded, terms: Path, project: Path) -> None:
     shutil.copytree(project / "templates" / "overrides", overrides)
     for name in _HOOKS_ONLY_TEMPLATES:
         (overrides / name).unlink(missing_ok=True)
+    for template in overrides.rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        if "glossary_cached" in text:
+            template.write_text(_KEPT_PART.sub(r"\2", text), encoding="utf-8")
     (folder / "mkdocs.yml").write_text(plain_config(config_file.read_text(encoding="utf-8")), encoding="utf-8")
 
 
