@@ -23,7 +23,7 @@ from generator.history import revisions as history
 from generator.render import math
 from generator.render.autolink import NameIndex, link_text, render_markdown
 from generator.render.environment import TEMPLATES_DIR, kind_badge
-from generator.render.escape import escape_html_line
+from generator.render.escape import escape_html_line, unmark_html
 from generator.render.fragments import MARK, MARKER, MARKER_RUN, Fragments
 from generator.render.metadata import head_html
 from generator.render.paths import final_links, page_path, relative, relpath, url_between, url_dir
@@ -224,7 +224,7 @@ class Site:
                 extensions, configs = tuple(loaded.markdown_extensions), loaded.mdx_configs
             self._markdown = markdown.Markdown(extensions=list(extensions), extension_configs=dict(configs))
         self._markdown.reset()
-        html = self._markdown.convert(markdown_text)
+        html = unmark_html(self._markdown.convert(markdown_text))
         if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
             html = html[3:-4]
         return html

@@ -20,6 +20,7 @@ from generator.render import revisions
 from generator.render.autolink import render_markdown
 from generator.render.context import Page, Site, front_matter, site_history
 from generator.render.environment import KIND_PLURALS, RELATION_LABELS
+from generator.render.escape import unmark_markdown
 from generator.render.fragments import Fragments
 from generator.render.metadata import entry_jsonld, head_html
 from generator.render.paths import page_path
@@ -261,7 +262,7 @@ def raw_entry(env: jinja2.Environment, site: Site, entry: Entry) -> str:
             autolink=False,
         )
 
-    return env.get_template("entry.raw.md.j2").render(
+    text = env.get_template("entry.raw.md.j2").render(
         entry=entry,
         record=site.records[entry.slug],
         summary=Markup(md(entry.summary)),
@@ -273,6 +274,7 @@ def raw_entry(env: jinja2.Environment, site: Site, entry: Entry) -> str:
         urls=site.urls,
         apa=site.records[entry.slug].format("apa", site.config.build_day),
     )
+    return unmark_markdown(text)  # a file to read and reuse, not converted here
 
 
 def _version_block(site: Site, entry: Entry, record: cite.CitationRecord, path: str) -> str:

@@ -2,11 +2,13 @@
 
 This is not the security boundary: that is the output allowlist (`generator.emit.allowlist`),
 which every generated page passes after conversion, whatever this module made of its
-Markdown. Here, any `<` outside code becomes visible text (a reader sees what the author
-typed), link targets that are not http(s), mailto or relative become `#`, and images that
-would load from another site become links. The Markdown is cut into segments first
-(`generator.segments`) so that code and math keep their characters (Python-Markdown
-escapes code itself, and KaTeX gets `\\lt` for `<`).
+Markdown. Here, raw HTML becomes visible text (a reader sees what the author typed), link
+targets that are not http(s), mailto or relative become `#`, and images that would load
+from another site become links. The Markdown is cut into segments first
+(`generator.segments`) to find link targets and math (KaTeX gets `\\lt` for `<`). An
+author's `<` and `{`, in prose and code alike, become characters the parser never reads as
+syntax and that come back after conversion (`escape.unmark_html`): whatever Python-Markdown
+reads as code shows what the author typed, even where the segments said prose.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import html
 import re
 from collections.abc import Callable
 
-from generator.render.escape import escape_markdown_prose, escape_math
+from generator.render.escape import escape_markdown_code, escape_markdown_prose, escape_math
 from generator.segments import Segment, segments
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -90,7 +92,7 @@ def sanitize_markdown(
     parts: list[str] = []
     for segment in segments(markdown):
         if segment.kind == "code":
-            parts.append(segment.text)
+            parts.append(escape_markdown_code(segment.text))
         elif segment.kind == "math":
             math = math_mark(segment.text) if math_mark else escape_math(segment.text)
             parts.append(pad_block(math) if is_display_block(markdown, segment) else math)

@@ -41,6 +41,7 @@ from generator.render.collection_pages import (
 from generator.render.context import Site, site_history
 from generator.render.entry_pages import entry_page, raw_entry
 from generator.render.environment import TEMPLATES_DIR, make_environment
+from generator.render.escape import unmark_markdown
 from generator.render.fragments import Fragments, PackedTexts, pack
 from generator.render.paths import page_path
 from generator.workers import ForkedResults, forked_map, worth_forking
@@ -58,8 +59,9 @@ class RenderedSite:
     site: Site | None = None  # the indexes the pages were made with (render_site's `reuse`)
 
     def source(self, path: str) -> str:
-        """A page as one Markdown document, its HTML fragments inline (for reading and tests)."""
-        text = self.pages[path]
+        """A page as one Markdown document, its HTML fragments inline (for reading and tests),
+        an author's `<` and `{` as another engine would read them (`unmark_markdown`)."""
+        text = unmark_markdown(self.pages[path])
         fragments = self.fragments.get(path)
         return fragments.inline(text) if fragments else text
 

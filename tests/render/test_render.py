@@ -10,8 +10,10 @@ import html
 import json
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
+from mkdocs.config import load_config
 
 from generator.calc.worked_examples import compute_entry
 from generator.cite import record as cite
@@ -20,7 +22,7 @@ from generator.compute.site_data import SiteConfig, SiteData, collect_site_data
 from generator.link.graph import build_graph
 from generator.model import Entry, Example, FaqItem, Formula, FormulaResult, Source, Variable
 from generator.render.autolink import NameIndex, render_markdown
-from generator.render.escape import json_for_script
+from generator.render.escape import json_for_script, unmark_html, unmark_markdown
 from generator.render.paths import page_path, relative
 from generator.render.sanitize import safe_href, sanitize_markdown
 from generator.render.site import render_site
@@ -336,14 +338,40 @@ def test_linked_set_spans_fields_of_one_page() -> None:
 
 
 def test_raw_html_in_bodies_becomes_text() -> None:
+    import markdown
+
     out = sanitize_markdown('<script>alert(1)</script> and <img src=x onerror="alert(1)">')
-    assert "<script" not in out and "<img" not in out
-    assert "&lt;script>" in out
+    assert "<" not in out  # nothing the parser could take for a tag
+    assert "&lt;script>" in unmark_markdown(out)  # for another engine
+    html = unmark_html(markdown.markdown(out))
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; and &lt;img src=x" in html  # shown as typed
 
 
 def test_code_keeps_its_characters_and_math_gets_lt() -> None:
     out = sanitize_markdown("`a < b` and\n\n```\n<b>x</b>\n```\n\nand $a<b$")
-    assert "`a < b`" in out and "<b>x</b>" in out and r"$a\lt b$" in out
+    assert "`a < b`" in unmark_markdown(out) and "<b>x</b>" in unmark_markdown(out) and r"$a\lt b$" in out
+
+
+def test_what_the_parser_reads_as_code_shows_as_typed_whatever_the_lexer_thought() -> None:
+    """A fence superfences does not accept (```!), one closed by a longer fence, and one
+    indented two spaces: Python-Markdown reads code where the Markdown-side lexer read prose,
+    or the other way round. An author's `<` comes out as typed either way: neither escaped
+    twice (`&amp;lt;`) nor read as a tag."""
+    import markdown
+
+    config = load_config(str(Path(__file__).resolve().parents[2] / "mkdocs.yml"))
+    md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
+    for text, shown in (
+        ("Before\n```!\n<script>alert('bang')</script>\n```\nafter", "&lt;script&gt;alert('bang')&lt;/script&gt;"),
+        ("```\n<b>x</b> {: #id}\n````\n", "&lt;b&gt;x&lt;/b&gt; &#123;: #id}"),
+        ("  ```\n  <i>two</i>\n  ```\n", "&lt;i&gt;two&lt;/i&gt;"),
+        ("`a <b> {c}` and <b> {d}", "<code>a &lt;b&gt; &#123;c}</code> and &lt;b&gt; &#123;d}"),
+    ):
+        md.reset()
+        html = unmark_html(md.convert(sanitize_markdown(text)))
+        assert shown in html, (text, html)
+        assert "&amp;" not in html and "<b>" not in html and "<i>" not in html and "<script" not in html
 
 
 def test_unsafe_link_targets_are_neutralised() -> None:
@@ -590,11 +618,11 @@ def test_attribute_lists_in_author_text_cannot_set_ids_classes_or_styles() -> No
     text = sanitize_markdown(
         'A paragraph {: #__config .md-header style="display:none" }\n\nSet $\\{x\\}$ and `{: #c}`.'
     )
-    html = markdown.markdown(text, extensions=["attr_list"])
+    html = unmark_html(markdown.markdown(text, extensions=["attr_list"]))
     assert "<p>A paragraph " in html  # the paragraph got no id, class or style
     assert not any(f"<p {attribute}" in html for attribute in ("id=", "class=", "style="))
     assert "{: #__config" in html.replace("&#123;", "{")  # still shown to the reader as typed
-    assert "$\\{x\\}$" in text and "`{: #c}`" in text  # math and code are left for their renderers
+    assert "$\\{x\\}$" in text and "`{: #c}`" in unmark_markdown(text)  # math and code: their renderers
 
 
 def test_pages_rendered_by_worker_processes_are_the_same() -> None:

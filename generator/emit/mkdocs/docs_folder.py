@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from generator import safe_paths
 from generator.model import Glossary
+from generator.render.escape import unmark_markdown
 
 if TYPE_CHECKING:
     from generator.pipeline import Loaded
@@ -139,7 +140,7 @@ def page_markdown(rendered: object, path: str) -> str:
     are, Python-Markdown would take everything up to the close as raw HTML, so such an
     opening tag gets `markdown="1"` (md_in_html: convert what is inside; the attribute is
     dropped from the output), as the placeholders let the plugin's conversion do."""
-    text: str = rendered.pages[path]  # type: ignore[attr-defined]
+    text: str = unmark_markdown(rendered.pages[path])  # type: ignore[attr-defined]
     fragments = rendered.fragments.get(path)  # type: ignore[attr-defined]
     if fragments is None:
         return text

@@ -11,7 +11,7 @@ MkDocs then skips the conversion of those pages (`apply` fills them in).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from mkdocs.utils.meta import get_data
 from generator.emit import allowlist
 from generator.emit.mkdocs import internals
 from generator.emit.mkdocs.worker_log import capture_mkdocs_log, replay_log
+from generator.render.escape import unmark_html
 from generator.render.fragments import pack, unpack
 from generator.workers import forked_map, worth_forking
 
@@ -115,9 +116,10 @@ def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
     md = _markdown(config)
     md.reset()
     raw_html, anchors, relative_paths, title = internals.page_processors(md, page.file, files, config)
-    page.content = finish(page, md.convert(page.markdown or ""))
+    html = md.convert(page.markdown or "")
     page.toc = get_toc(getattr(md, "toc_tokens", []))
     internals.set_title_from_render(page, title.title)
+    page.content = finish(page, html)
     page.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids | fragment_ids(page)
     if internals.page_log_level() > logging.DEBUG:  # as Page.render decides
         page.links_to_anchors = relative_paths.links_to_anchors
@@ -149,13 +151,25 @@ def forget_source(page: Page) -> None:
 
 def finish(page: Page, html: str) -> str:
     """A generated page's converted content made final: its finished HTML fragments put back
-    in place of their placeholders, then the whole through the output allowlist, so that no
-    fragment and no converted Markdown reaches the theme unchecked; then its math, each
-    drawing through the allowlist too (once per drawing in a process: `allowlist.clean_part`)."""
+    in place of their placeholders, each `<` and `{` of author text as typed (in the content,
+    the table of contents and the title: `escape.unmark_html`), then the whole through the
+    output allowlist, so that no fragment and no converted Markdown reaches the theme
+    unchecked; then its math, each drawing through the allowlist too (once per drawing in a
+    process: `allowlist.clean_part`)."""
+    _unmark_toc(page.toc or [])
+    title = internals.title_from_render(page)
+    if title:
+        internals.set_title_from_render(page, unmark_html(title))
     fragments = getattr(page, FRAGMENTS, None)
     if fragments is None:
-        return allowlist.clean(html)
-    return fragments.draw(allowlist.clean(fragments.restore(html)), allowlist.clean_part)
+        return allowlist.clean(unmark_html(html))
+    return fragments.draw(allowlist.clean(unmark_html(fragments.restore(html))), allowlist.clean_part)
+
+
+def _unmark_toc(items: Iterable[Any]) -> None:
+    for item in items:
+        item.title = unmark_html(item.title)
+        _unmark_toc(item.children)
 
 
 def let_go(page: Page) -> None:
