@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
@@ -31,6 +32,12 @@ from generator.calc.expression import (
 from generator.calc.lists import ARITY as LIST_ARITY
 from generator.calc.numbers import format_number
 from generator.suggest import did_you_mean_clause
+
+# Python's tokenizer warns about some text it still accepts (`3if x else 2`: "invalid decimal
+# literal") by printing to standard error: a formula's text is parsed under a name of its own,
+# whose warnings nobody wants to see (a real problem is a FormulaError with its column).
+_SOURCE_NAME = "<formula>"
+warnings.filterwarnings("ignore", category=SyntaxWarning, module=_SOURCE_NAME)
 
 _ALLOWED_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ .,+-*/()<>=!")
 _BINARY_OPS: dict[type[ast.operator], str] = {
@@ -278,7 +285,7 @@ def parse(source: str, variables: Iterable[str] | None = None, lists: bool = Fal
     text = _precheck(source)
     try:
         # Wrapped in brackets so leading spaces and line breaks parse; columns shift by one.
-        module = ast.parse(f"({text})", mode="eval")
+        module = ast.parse(f"({text})", _SOURCE_NAME, mode="eval")
     except SyntaxError as error:
         message = error.msg or "invalid syntax"
         if message.startswith("invalid syntax"):

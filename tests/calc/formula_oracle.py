@@ -158,7 +158,7 @@ def parse(source: str, variables: Iterable[str] | None = None) -> Expression:
     text = _precheck(source)
     try:
         # Wrapped in brackets so leading spaces and line breaks parse; columns shift by one.
-        module = ast.parse(f"({text})", mode="eval")
+        module = ast.parse(f"({text})", "<formula>", mode="eval")  # its warnings silenced by generator.calc.parse
     except SyntaxError as error:
         message = error.msg or "invalid syntax"
         if message.startswith("invalid syntax"):

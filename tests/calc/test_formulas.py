@@ -233,3 +233,20 @@ def test_arbitrary_text_parses_or_fails_cleanly(source: str) -> None:
     except FormulaError:
         return
     assert isinstance(result, (bool, float))
+
+
+def test_text_python_warns_about_prints_nothing() -> None:
+    """`3if x else 2` parses, but Python's tokenizer warns about it ("invalid decimal literal")
+    on standard error; `2x` is refused. Neither prints anything beside our own messages."""
+    import subprocess
+    import sys
+
+    script = (
+        "from generator.calc.parse import parse\n"
+        "from generator.calc.expression import FormulaError\n"
+        "print(parse('3if x else 2', ['x']).names)\n"
+        "try:\n    parse('2x')\nexcept FormulaError as error:\n    print(error)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert "frozenset({'x'})" in done.stdout and "invalid decimal literal" in done.stdout
