@@ -129,7 +129,8 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         lifeline.die_with_parent_if_asked()  # MkDocs dies with `glossary build`
         lifeline.forks_die_with_parent()  # and the workers forked below with MkDocs
-        _return_free_memory()  # what the last build (`glossary serve`) freed, before this one takes more
+        if self.serving:  # what the last build freed, before this one takes more
+            _return_free_memory()
         if self.gc_default is None:
             self.gc_default = gc.get_threshold()
             gc.set_threshold(_GC_THRESHOLD, *self.gc_default[1:])
@@ -359,7 +360,8 @@ class GlossaryPlugin(BasePlugin[NoOptions]):
         if self.gc_default is not None:
             gc.set_threshold(*self.gc_default)
             self.gc_default = None
-        _return_free_memory()  # the server idles at what its state needs, not at the build's peak
+        if self.serving:  # the server idles at what its state needs, not at the build's peak
+            _return_free_memory()  # (`glossary build` ends here: collecting would only delay it)
 
 
 def _claim(path: str, what: str, files: Files, config: MkDocsConfig) -> None:
