@@ -532,3 +532,20 @@ except Abort as error:
         str(tmp_path),
     )
     assert printed.startswith("aborted:") and "/api/" in printed
+
+
+def test_the_mkdocs_command_glossary_build_runs_says_what_mkdocs_says() -> None:
+    """`glossary build` runs MkDocs through `mkdocs_command`, which ends the process without
+    Python's teardown: what MkDocs prints still comes out (flushed first) and its exit status
+    is the process's, for success and for a usage error alike."""
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "generator.emit.mkdocs.mkdocs_command", *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+    version = run("--version")
+    assert version.returncode == 0 and "version" in version.stdout, version
+    wrong = run("build", "--no-such-option")
+    assert wrong.returncode == 2 and "No such option '--no-such-option'" in wrong.stderr, wrong

@@ -89,7 +89,7 @@ def build_site(site_dir: Path, terms_dir: Path, *, config_file: Path = CONFIG_FI
             [
                 sys.executable,
                 "-m",
-                "mkdocs",
+                "generator.emit.mkdocs.mkdocs_command",  # `mkdocs`, minus Python's teardown at the end
                 "build",
                 "--strict",
                 "--clean",
