@@ -418,6 +418,22 @@ def test_code_shows_what_the_author_typed(watched, redteam_site: RedTeamSite) ->
     assert not missing, "not shown as typed:\n" + "\n".join(missing)
 
 
+def test_the_stand_ins_for_angle_brackets_and_braces_never_reach_a_file(redteam_site: RedTeamSite) -> None:
+    """The control characters that stand for an author's `<` and `{` while Python-Markdown
+    reads a page (generator/render/escape.py) are all turned back, in every text file the
+    build wrote. (A control character an author wrote as an entity, `&#1;`, is text.)"""
+    control = re.compile(r"[\x0e-\x11]")
+    text_files = [
+        path
+        for path in sorted(redteam_site.root.rglob("*"))
+        if path.is_file() and path.suffix in {".html", ".json", ".md", ".xml", ".csv", ".ttl", ".bib", ".jsonld"}
+    ]
+    assert len(text_files) > 50
+    for path in text_files:
+        found = control.search(path.read_text(encoding="utf-8", errors="replace"))
+        assert found is None, f"{path.relative_to(redteam_site.root)}: {found.group(0)!r} at {found.start()}"
+
+
 def test_no_local_file_content_reaches_a_page(redteam_site: RedTeamSite) -> None:
     """Template syntax, snippet includes, file: URLs and \\includegraphics read no file."""
     passwd = Path("/etc/passwd").read_text(encoding="utf-8", errors="replace").splitlines()[:1]
