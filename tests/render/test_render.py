@@ -10,7 +10,6 @@ import html
 import json
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from mkdocs.config import load_config
@@ -26,6 +25,7 @@ from generator.render.escape import json_for_script, unmark_html, unmark_markdow
 from generator.render.paths import page_path, relative
 from generator.render.sanitize import safe_href, sanitize_markdown
 from generator.render.site import render_site
+from generator.settings import CONFIG_FILE
 
 SOURCE = Source(
     id="src", title="A Source", publisher="Example Press", url="https://example.org/a", accessed="2026-11-01"
@@ -360,7 +360,7 @@ def test_what_the_parser_reads_as_code_shows_as_typed_whatever_the_lexer_thought
     twice (`&amp;lt;`) nor read as a tag."""
     import markdown
 
-    config = load_config(str(Path(__file__).resolve().parents[2] / "mkdocs.yml"))
+    config = load_config(str(CONFIG_FILE))
     md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
     for text, shown in (
         ("Before\n```!\n<script>alert('bang')</script>\n```\nafter", "&lt;script&gt;alert('bang')&lt;/script&gt;"),
